@@ -1,0 +1,26 @@
+package io.github.fl4j.core.api;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * How the uploads of a round become one vector, e.g. the sample-weighted mean of FedAvg,
+ * {@code out = sum_{n in S} (m_n / sum_{j in S} m_j) u_n}. Pluggable into any server that averages.
+ *
+ * <p>Implementations sum in the order of {@code uploads} (increasing client id), so results are independent of the
+ * number of threads. Stateless aggregators are thread-safe; aggregators with memory (MIFA, FedAU) keep it in the
+ * server state, not in fields.
+ */
+@FunctionalInterface
+public interface Aggregator {
+
+    /**
+     * Writes the aggregate of vector {@code slot} of the uploads into {@code out} (overwritten).
+     *
+     * @param uploads the round's uploads, in increasing client-id order
+     * @param slot    which vector of each upload to aggregate
+     * @param out     the output buffer
+     * @param ctx     the round's server context
+     */
+    void aggregate(List<Upload> uploads, int slot, INDArray out, ServerContext ctx);
+}

@@ -1,0 +1,68 @@
+package io.github.fl4j.core.api;
+
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.tensor.Precision;
+
+/**
+ * What the server half knows in one round: the round, the population, each client's sample count, this round's
+ * participants, the precision and its random streams.
+ */
+public final class ServerContext {
+    private final int round;
+    private final int[] clientSizes;
+    private final int[] participants;
+    private final SeedTree seeds;
+    private final Precision precision;
+
+    /**
+     * @param round        the round (1-based)
+     * @param clientSizes  sample count of every client, by id (not copied; must not be modified)
+     * @param participants this round's participants in increasing id order (not copied)
+     * @param seeds        the simulation's seed tree
+     * @param precision    the precision of the run
+     */
+    public ServerContext(int round, int[] clientSizes, int[] participants, SeedTree seeds, Precision precision) {
+        this.round = round;
+        this.clientSizes = clientSizes;
+        this.participants = participants;
+        this.seeds = seeds;
+        this.precision = precision;
+    }
+
+    /** The round (1-based). */
+    public int round() {
+        return round;
+    }
+
+    /** Number of clients N in the population. */
+    public int population() {
+        return clientSizes.length;
+    }
+
+    /** Number of training samples of a client. */
+    public int clientSize(int clientId) {
+        return clientSizes[clientId];
+    }
+
+    /** This round's participants, in increasing id order (a copy). */
+    public int[] participants() {
+        return participants.clone();
+    }
+
+    /** Number of participants this round. */
+    public int participantCount() {
+        return participants.length;
+    }
+
+    /** The precision of the run. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** A new stream keyed (purpose, this round, no client). */
+    public RandomStream random(Purpose purpose) {
+        return seeds.stream(purpose, round, SeedTree.GLOBAL);
+    }
+}

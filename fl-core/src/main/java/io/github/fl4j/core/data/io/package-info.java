@@ -1,0 +1,35 @@
+/**
+ * Reading public datasets from files, and downloading them.
+ *
+ * <h2>Readers</h2>
+ * <ul>
+ *   <li>{@link io.github.fl4j.core.data.io.IdxReader}: IDX files (MNIST, Fashion-MNIST), with
+ *       {@link io.github.fl4j.core.data.io.IdxReader#mnist} for a folder of the four canonical files and the standard
+ *       normalisation x = (pixel/255 - 0.1307)/0.3081.</li>
+ *   <li>{@link io.github.fl4j.core.data.io.LibSvmReader}: the LIBSVM / svmlight sparse text format (a9a, w8a,
+ *       mushrooms, phishing, ...), expanded to dense features.</li>
+ *   <li>{@link io.github.fl4j.core.data.io.CsvReader}: numeric CSV with a chosen label column.</li>
+ * </ul>
+ * Every reader accepts gzipped and plain files alike, detecting gzip from the magic bytes {@code 1f 8b} (never from the
+ * file name), and returns a {@link io.github.fl4j.core.data.Dataset} of the requested
+ * {@link io.github.fl4j.core.tensor.Precision}: features [m, p] c-order, labels [m, 1]. Labels are class indices for
+ * IDX files and the file's values (or their images under an explicit label mapping, e.g. {1 -> -1, 2 -> +1}) for the
+ * text formats.
+ *
+ * <h2>Errors</h2>
+ * A problem with a file's content is an {@link java.io.IOException} whose message names the file, where the problem
+ * is (byte offset for IDX, 1-based line and column for text) and what was expected, e.g. {@code "a9a.txt, line 17:
+ * non-numeric value of feature 3 'x'"} or {@code "train-images-idx3-ubyte: bad IDX magic number at byte offset 0:
+ * expected 0x00000803 (uint8 images, 3 dimensions), found 0x00000801 (a label file)"}. A bad argument (null path,
+ * negative feature count) is an {@link IllegalArgumentException}. A reader never returns a partly read dataset.
+ *
+ * <h2>Downloads</h2>
+ * {@link io.github.fl4j.core.data.io.DatasetDownloader} fetches a file from a list of mirrors into a local cache
+ * ({@code ~/.fl4j/datasets} or the system property {@code fl4j.datasets}), verifies the SHA-256 of its uncompressed
+ * content and moves it into place atomically; the MNIST files are predefined. Without network access, copy the files
+ * into the cache directory by hand (the error message names the path), or read them from any folder with the readers.
+ *
+ * <h2>Thread safety</h2>
+ * All classes are immutable or stateless and thread-safe.
+ */
+package io.github.fl4j.core.data.io;

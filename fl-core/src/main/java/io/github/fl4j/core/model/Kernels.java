@@ -1,0 +1,353 @@
+package io.github.fl4j.core.model;
+
+import io.github.fl4j.core.data.Dataset;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The shared machinery of the built-in models: argument checks, direct CBLAS calls on the arrays' native memory,
+ * element access to backing buffers, and per-thread scratch space.
+ *
+ * <p>Why direct CBLAS: {@code Nd4j.gemm} runs ND4J's {@code matmul} op, which costs about 10-15 microseconds per call
+ * whatever the size (measured on the 2-core reference machine: a [32 x 60] x [60 x 10] float product took 13-15 us
+ * through {@code Nd4j.gemm} and 2.1 us through {@code cblas_sgemm}; a [32 x 60] matrix-vector product 11 us against
+ * 0.55 us through {@code cblas_sgemv}). The calls here go to the same OpenBLAS library that ND4J itself uses for its
+ * level-1 BLAS ({@code openblas_nolapack}), so the thread settings of {@code NativeThreads} apply.
+ *
+ * <p>Two ND4J conventions matter (verified for ND4J 1.0.0-M2.1 by the models' view tests):
+ * <ul>
+ *   <li>{@code arr.data().addressPointer()} of a view already points at the view's first element (the view's offset
+ *       is applied), so BLAS calls get it unchanged;</li>
+ *   <li>{@code arr.data().asNioFloat()} / {@code asNioDouble()} of a view starts at the origin of the whole
+ *       underlying allocation, so element {@code i} of a vector is at {@code arr.offset() + i * stride}.</li>
+ * </ul>
+ *
+ * <p>Callers keep their ND4J arrays reachable ({@link java.lang.ref.Reference#reachabilityFence}) until the native
+ * calls on their pointers have returned.
+ */
+final class Kernels {
+    /** Rows per chunk when evaluating on a large dataset. */
+    static final int EVAL_CHUNK_ROWS = 1024;
+
+    private Kernels() {
+    }
+
+    // ---------------------------------------------------------------------------------------------------- checks
+
+    /** True for DOUBLE, false for FLOAT; anything else is rejected. */
+    static boolean isDouble(DataType type, String what) {
+        if (type == DataType.DOUBLE) {
+            return true;
+        }
+        if (type == DataType.FLOAT) {
+            return false;
+        }
+        throw new IllegalArgumentException(what + " data type must be FLOAT or DOUBLE, was " + type);
+    }
+
+    /** Checks a non-empty batch with {@code features} columns and returns its precision (true = double). */
+    static boolean checkBatch(Dataset batch, int features, String name) {
+        if (batch == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (batch.featureCount() != features) {
+            throw new IllegalArgumentException(name + " feature count must be " + features + ", was "
+                    + batch.featureCount());
+        }
+        if (batch.size() < 1) {
+            throw new IllegalArgumentException(name + " must hold at least one sample, was empty");
+        }
+        return isDouble(batch.features().dataType(), name);
+    }
+
+    /**
+     * Checks that {@code a} is a contiguous vector (any shape) of {@code length} elements of the batch's type.
+     */
+    static void checkVector(INDArray a, String name, long length, boolean dbl, String lengthMeaning) {
+        if (a == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (a.length() != length) {
+            throw new IllegalArgumentException(name + " length must be " + length + " (" + lengthMeaning + "), was "
+                    + a.length());
+        }
+        DataType expected = dbl ? DataType.DOUBLE : DataType.FLOAT;
+        if (a.dataType() != expected) {
+            throw new IllegalArgumentException(name + " data type must be " + expected + " (the batch's), was "
+                    + a.dataType());
+        }
+        if (length > 1 && a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException(name + " must be a contiguous vector (element-wise stride 1), shape "
+                    + Arrays.toString(a.shape()) + " has strides " + Arrays.toString(a.stride()));
+        }
+    }
+
+    /** Checks an output vector: as {@link #checkVector}, and its memory must not overlap {@code params}. */
+    static void checkOutput(INDArray out, String name, long length, boolean dbl, INDArray params) {
+        checkVector(out, name, length, dbl, "dimension");
+        long bytes = length * (dbl ? 8L : 4L);
+        long a = out.data().addressPointer().address();
+        long b = params.data().addressPointer().address();
+        if (a < b + bytes && b < a + bytes) {
+            throw new IllegalArgumentException(name + " must not share memory with params");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ matrices
+
+    /** A row-major matrix in native memory: element (i, j) at {@code pointer + i * ld + j}. */
+    record Matrix(Pointer pointer, int rows, int cols, int ld, INDArray owner) {
+        /** The pointer to row {@code row}. */
+        Pointer row(int row, boolean dbl) {
+            return at(pointer, dbl, (long) row * ld);
+        }
+    }
+
+    /** The features of a batch as a row-major matrix (a copy only when the columns are not unit-strided). */
+    static Matrix features(Dataset batch) {
+        INDArray f = batch.features();
+        if (f.size(1) > 1 && f.stride(1) != 1) {
+            f = f.dup('c');
+        }
+        int rows = (int) f.size(0);
+        int cols = (int) f.size(1);
+        long ld = Math.max(f.stride(0), cols);
+        if (ld > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("feature matrix row stride must fit an int, was " + ld);
+        }
+        return new Matrix(f.data().addressPointer(), rows, cols, (int) ld, f);
+    }
+
+    /** The native pointer to the first element of {@code a} (the view offset is already applied by ND4J). */
+    static Pointer pointer(INDArray a) {
+        return a.data().addressPointer();
+    }
+
+    /** A new pointer {@code elements} elements after {@code base}. */
+    static Pointer at(Pointer base, boolean dbl, long elements) {
+        if (elements == 0) {
+            return base;
+        }
+        if (dbl) {
+            DoublePointer p = new DoublePointer(base);
+            return p.position(base.position() + elements);
+        }
+        FloatPointer p = new FloatPointer(base);
+        return p.position(base.position() + elements);
+    }
+
+    // --------------------------------------------------------------------------------------------------- BLAS
+
+    /**
+     * Row-major {@code C <- alpha op(A) op(B) + beta C} with {@code op(A)} of shape [m, k] and {@code op(B)} of shape
+     * [k, n].
+     */
+    static void gemm(boolean dbl, boolean transA, boolean transB, int m, int n, int k, double alpha, Pointer a,
+            int lda, Pointer b, int ldb, double beta, Pointer c, int ldc) {
+        int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        if (dbl) {
+            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha, (DoublePointer) a,
+                    lda, (DoublePointer) b, ldb, beta, (DoublePointer) c, ldc);
+        } else {
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, (float) alpha,
+                    (FloatPointer) a, lda, (FloatPointer) b, ldb, (float) beta, (FloatPointer) c, ldc);
+        }
+    }
+
+    /**
+     * Row-major matrix-vector product with A of shape [rows, cols]: {@code y <- alpha A x + beta y} (x of length
+     * cols, y of length rows), or with {@code trans}, {@code y <- alpha A^T x + beta y} (x of length rows, y of length
+     * cols). Unit strides.
+     */
+    static void gemv(boolean dbl, boolean trans, int rows, int cols, double alpha, Pointer a, int lda, Pointer x,
+            double beta, Pointer y) {
+        int t = trans ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        if (dbl) {
+            openblas_nolapack.cblas_dgemv(openblas_nolapack.CblasRowMajor, t, rows, cols, alpha, (DoublePointer) a,
+                    lda, (DoublePointer) x, 1, beta, (DoublePointer) y, 1);
+        } else {
+            openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor, t, rows, cols, (float) alpha,
+                    (FloatPointer) a, lda, (FloatPointer) x, 1, (float) beta, (FloatPointer) y, 1);
+        }
+    }
+
+    /** {@code y <- y + alpha x} over n unit-stride elements. */
+    static void axpy(boolean dbl, int n, double alpha, Pointer x, Pointer y) {
+        if (dbl) {
+            openblas_nolapack.cblas_daxpy(n, alpha, (DoublePointer) x, 1, (DoublePointer) y, 1);
+        } else {
+            openblas_nolapack.cblas_saxpy(n, (float) alpha, (FloatPointer) x, 1, (FloatPointer) y, 1);
+        }
+    }
+
+    /** The dot product of n unit-stride elements (accumulated in the array precision by BLAS). */
+    static double dot(boolean dbl, int n, Pointer x, Pointer y) {
+        if (dbl) {
+            return openblas_nolapack.cblas_ddot(n, (DoublePointer) x, 1, (DoublePointer) y, 1);
+        }
+        return openblas_nolapack.cblas_sdot(n, (FloatPointer) x, 1, (FloatPointer) y, 1);
+    }
+
+    // ------------------------------------------------------------------------------------------ element access
+
+    /** Element access to a strided vector in a float or double buffer, with values as doubles. */
+    abstract static class Vec {
+        abstract double get(int i);
+
+        abstract void set(int i, double v);
+    }
+
+    /** Floats at {@code base + i * stride}. */
+    static final class FloatVec extends Vec {
+        private final FloatBuffer buffer;
+        private final int base;
+        private final int stride;
+
+        FloatVec(FloatBuffer buffer, int base, int stride) {
+            this.buffer = buffer;
+            this.base = base;
+            this.stride = stride;
+        }
+
+        @Override
+        double get(int i) {
+            return buffer.get(base + i * stride);
+        }
+
+        @Override
+        void set(int i, double v) {
+            buffer.put(base + i * stride, (float) v);
+        }
+    }
+
+    /** Doubles at {@code base + i * stride}. */
+    static final class DoubleVec extends Vec {
+        private final DoubleBuffer buffer;
+        private final int base;
+        private final int stride;
+
+        DoubleVec(DoubleBuffer buffer, int base, int stride) {
+            this.buffer = buffer;
+            this.base = base;
+            this.stride = stride;
+        }
+
+        @Override
+        double get(int i) {
+            return buffer.get(base + i * stride);
+        }
+
+        @Override
+        void set(int i, double v) {
+            buffer.put(base + i * stride, v);
+        }
+    }
+
+    /** Element access to a contiguous vector (any shape), starting at element {@code start}. */
+    static Vec vector(INDArray a, long start) {
+        return access(a, (int) (a.offset() + start), 1);
+    }
+
+    /** Element access to a label column [m, 1] (whatever its row stride). */
+    static Vec column(INDArray labels) {
+        int stride = labels.size(0) > 1 ? (int) labels.stride(0) : 1;
+        return access(labels, (int) labels.offset(), stride);
+    }
+
+    private static Vec access(INDArray a, int base, int stride) {
+        if (a.dataType() == DataType.DOUBLE) {
+            return new DoubleVec(a.data().asNioDouble(), base, stride);
+        }
+        return new FloatVec(a.data().asNioFloat(), base, stride);
+    }
+
+    /** Fills a contiguous vector with zeros (a loop over the buffer; no ND4J op). */
+    static void fillZero(INDArray a) {
+        Vec v = vector(a, 0);
+        int n = (int) a.length();
+        for (int i = 0; i < n; i++) {
+            v.set(i, 0.0);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------- scratch
+
+    /**
+     * One thread's scratch space: a native buffer per precision, grown to the largest size requested so far (never
+     * shrunk), and two {@code double[]} work rows. Models keep one per thread in a {@link ThreadLocal}; smaller
+     * batches use a prefix of it.
+     */
+    static final class Scratch {
+        private FloatPointer floats;
+        private FloatVec floatVec;
+        private DoublePointer doubles;
+        private DoubleVec doubleVec;
+        private double[] rowA = new double[0];
+        private double[] rowB = new double[0];
+
+        /** A buffer of at least {@code n} elements of the given precision (contents unspecified). */
+        Pointer values(boolean dbl, long n) {
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("scratch size must fit an int, was " + n);
+            }
+            long size = Math.max(n, 1);
+            if (dbl) {
+                if (doubles == null || doubles.capacity() < size) {
+                    doubles = new DoublePointer(size);
+                    doubleVec = new DoubleVec(doubles.asBuffer(), 0, 1);
+                }
+                return doubles;
+            }
+            if (floats == null || floats.capacity() < size) {
+                floats = new FloatPointer(size);
+                floatVec = new FloatVec(floats.asBuffer(), 0, 1);
+            }
+            return floats;
+        }
+
+        /** Element access to the buffer last returned by {@link #values} for this precision. */
+        Vec valuesVec(boolean dbl) {
+            return dbl ? doubleVec : floatVec;
+        }
+
+        /** A work row of at least {@code n} doubles (contents unspecified). */
+        double[] rowA(int n) {
+            if (rowA.length < n) {
+                rowA = new double[n];
+            }
+            return rowA;
+        }
+
+        /** A second work row of at least {@code n} doubles (contents unspecified). */
+        double[] rowB(int n) {
+            if (rowB.length < n) {
+                rowB = new double[n];
+            }
+            return rowB;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- maths
+
+    /** {@code log(1 + exp(t))} without overflow or loss of precision. */
+    static double softplus(double t) {
+        return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
+    }
+
+    /** {@code 1 / (1 + exp(-t))} without overflow. */
+    static double sigmoid(double t) {
+        if (t >= 0) {
+            return 1.0 / (1.0 + Math.exp(-t));
+        }
+        double e = Math.exp(t);
+        return e / (1.0 + e);
+    }
+}

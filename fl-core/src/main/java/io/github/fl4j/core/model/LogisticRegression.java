@@ -1,0 +1,336 @@
+package io.github.fl4j.core.model;
+
+import io.github.fl4j.core.api.Evaluation;
+import io.github.fl4j.core.api.Model;
+import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.random.RandomStream;
+import java.lang.ref.Reference;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Binary logistic regression without intercept, with an optional regulariser r: for a batch B with feature rows
+ * {@code a_i} (the rows of A) and labels {@code y_i in {-1, +1}},
+ *
+ * <pre>
+ *   f(x; B)      = (1/|B|) sum_{i in B} log(1 + exp(-y_i a_i . x)) + r(x)
+ *   grad f(x; B) = (1/|B|) A^T c + grad r(x),   c_i = -y_i sigma(-y_i a_i . x),   sigma(t) = 1 / (1 + exp(-t))
+ * </pre>
+ *
+ * with one of three regularisers ({@link Regularizer}), {@code lambda >= 0}:
+ *
+ * <pre>
+ *   NONE       r(x) = 0
+ *   L2         r(x) = (lambda/2) ||x||^2                       grad r(x)_k = lambda x_k
+ *   NONCONVEX  r(x) = lambda sum_k x_k^2 / (1 + x_k^2)          grad r(x)_k = 2 lambda x_k / (1 + x_k^2)^2
+ * </pre>
+ *
+ * L2 gives the strongly convex (lambda > 0) objective of the error-feedback and compressed-communication papers.
+ * NONCONVEX is the non-convex regulariser of the EF21 experiments (P. Richtarik, I. Sokolov, I. Fatkhullin, "EF21: A
+ * New, Simpler, Theoretically Better, and Practically Faster Error Feedback", NeurIPS 2021; lambda = 0.1 on the LibSVM
+ * data sets mushrooms, phishing, a9a and w8a): it is bounded ({@code 0 <= r < lambda p}), its second derivative
+ * {@code lambda (2 - 6 x_k^2) / (1 + x_k^2)^3} lies in {@code [-lambda/2, 2 lambda]}, so it adds {@code 2 lambda} to
+ * the smoothness constant (see {@link SmoothnessConstants}) and can make f non-convex. Build it
+ * with {@link #nonConvex(int, double)}. The per-sample loss is evaluated as the softplus {@code log1p(exp(t))} in the
+ * form {@code max(t, 0) + log1p(exp(-|t|))}, so large margins neither overflow nor lose precision.
+ *
+ * <p>Map to the code: {@code x} = {@code params} (length p), A = {@code batch.features()} [|B|, p], y =
+ * {@code batch.labels()} [|B|, 1] holding exactly -1 or +1 (any other value is rejected with an
+ * {@link IllegalArgumentException} naming the row and the value), lambda = {@link #lambda()}, the regulariser
+ * {@link #regularizer()}.
+ *
+ * <p>Cost per call: two BLAS matrix-vector products (A x, then A^T c straight into {@code gradientOut}), one pass over
+ * the |B| margins, and for the regulariser one BLAS axpy and dot (L2) or one pass over the p coordinates (NONCONVEX);
+ * no ND4J array is allocated. Scratch: one vector of |B| elements per thread, sized for the largest batch that thread
+ * has seen.
+ *
+ * <p>Thread safety: immutable; concurrent calls are safe as long as each thread passes its own {@code gradientOut}.
+ * Both float32 and float64 batches are supported; {@code params} and {@code gradientOut} must have the batch's type.
+ */
+public final class LogisticRegression implements Model {
+    /** The regulariser r(x) added to the mean logistic loss. */
+    public enum Regularizer {
+        /** {@code r(x) = 0}. */
+        NONE,
+        /** {@code r(x) = (lambda/2) ||x||^2}, gradient {@code lambda x}. */
+        L2,
+        /**
+         * {@code r(x) = lambda sum_k x_k^2 / (1 + x_k^2)}, gradient {@code 2 lambda x_k / (1 + x_k^2)^2} (the EF21
+         * experiments' non-convex regulariser).
+         */
+        NONCONVEX
+    }
+
+    private final int features;
+    private final Regularizer regularizer;
+    private final double lambda;
+    private final ThreadLocal<Kernels.Scratch> scratch = ThreadLocal.withInitial(Kernels.Scratch::new);
+
+    /**
+     * Logistic regression without regulariser ({@link Regularizer#NONE}).
+     *
+     * @param features the feature count p (= the dimension)
+     * @throws IllegalArgumentException if {@code features < 1}
+     */
+    public LogisticRegression(int features) {
+        this(features, Regularizer.NONE, 0.0);
+    }
+
+    /**
+     * Logistic regression with the L2 regulariser {@code (lambda/2) ||x||^2}.
+     *
+     * @param features the feature count p (= the dimension)
+     * @param lambda   the L2 regularisation strength, {@code >= 0} (0 = none)
+     * @throws IllegalArgumentException if {@code features < 1} or lambda is negative or not finite
+     */
+    public LogisticRegression(int features, double lambda) {
+        this(features, Regularizer.L2, lambda);
+    }
+
+    /**
+     * Logistic regression with the given regulariser.
+     *
+     * @param features    the feature count p (= the dimension)
+     * @param regularizer the regulariser kind
+     * @param lambda      its strength, {@code >= 0}; must be 0 for {@link Regularizer#NONE}
+     * @throws IllegalArgumentException if {@code features < 1}, the regulariser is null, or lambda is negative, not
+     *                                  finite, or non-zero with {@code NONE}
+     */
+    public LogisticRegression(int features, Regularizer regularizer, double lambda) {
+        if (features < 1) {
+            throw new IllegalArgumentException("features must be >= 1, was " + features);
+        }
+        if (regularizer == null) {
+            throw new IllegalArgumentException("regularizer must not be null");
+        }
+        if (!(lambda >= 0.0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("lambda must be finite and >= 0, was " + lambda);
+        }
+        if (regularizer == Regularizer.NONE && lambda != 0.0) {
+            throw new IllegalArgumentException("lambda must be 0 with Regularizer.NONE, was " + lambda);
+        }
+        this.features = features;
+        this.regularizer = regularizer;
+        this.lambda = lambda;
+    }
+
+    /**
+     * Logistic regression with the non-convex regulariser {@code lambda sum_k x_k^2 / (1 + x_k^2)} of the EF21
+     * experiments (Richtarik, Sokolov, Fatkhullin, NeurIPS 2021, with lambda = 0.1).
+     *
+     * @param features the feature count p (= the dimension)
+     * @param lambda   the strength, {@code >= 0}
+     * @throws IllegalArgumentException if {@code features < 1} or lambda is negative or not finite
+     */
+    public static LogisticRegression nonConvex(int features, double lambda) {
+        return new LogisticRegression(features, Regularizer.NONCONVEX, lambda);
+    }
+
+    /**
+     * The same model with strength {@code lambda} ({@code >= 0}): the same regulariser kind, except that a model
+     * without regulariser becomes an L2 model.
+     */
+    public LogisticRegression withLambda(double lambda) {
+        return new LogisticRegression(features, regularizer == Regularizer.NONE ? Regularizer.L2 : regularizer,
+                lambda);
+    }
+
+    /** The feature count p. */
+    public int features() {
+        return features;
+    }
+
+    /** The regularisation strength lambda (0 = none). */
+    public double lambda() {
+        return lambda;
+    }
+
+    /** The regulariser kind. */
+    public Regularizer regularizer() {
+        return regularizer;
+    }
+
+    /** {@inheritDoc} Equal to the feature count p. */
+    @Override
+    public long dimension() {
+        return features;
+    }
+
+    /**
+     * Writes zeros into {@code out} (the usual start of the convex experiments, where {@code f(0) = log 2}). No random
+     * number is drawn ({@code rng} is unused and may be null).
+     *
+     * @throws IllegalArgumentException if {@code out} is not a contiguous float32/float64 vector of length p
+     */
+    @Override
+    public void initialParameters(RandomStream rng, INDArray out) {
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
+        Kernels.checkVector(out, "out", features, Kernels.isDouble(out.dataType(), "out"), "dimension");
+        Kernels.fillZero(out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns the mean logistic loss plus {@code r(x)} and writes {@code (1/|B|) A^T c + grad r(x)} into
+     * {@code gradientOut}. On an invalid label, {@code gradientOut} is left untouched.
+     *
+     * @throws IllegalArgumentException if a label is not -1 or +1 (the message names the row and the value), the batch
+     *                                  is empty or has a feature count other than p, or {@code params} /
+     *                                  {@code gradientOut} are not contiguous vectors of length p of the batch's type,
+     *                                  or {@code gradientOut} overlaps {@code params}
+     */
+    @Override
+    public double lossAndGradient(INDArray params, Dataset batch, INDArray gradientOut) {
+        boolean dbl = Kernels.checkBatch(batch, features, "batch");
+        Kernels.checkVector(params, "params", features, dbl, "dimension");
+        Kernels.checkOutput(gradientOut, "gradientOut", features, dbl, params);
+        Kernels.Matrix a = Kernels.features(batch);
+        int m = a.rows();
+        Pointer x = Kernels.pointer(params);
+        Kernels.Scratch s = scratch.get();
+        Pointer c = s.values(dbl, m);
+        Kernels.gemv(dbl, false, m, features, 1.0, a.pointer(), a.ld(), x, 0.0, c);
+        Kernels.Vec cv = s.valuesVec(dbl);
+        Kernels.Vec y = Kernels.column(batch.labels());
+        double sum = 0.0;
+        double invM = 1.0 / m;
+        for (int i = 0; i < m; i++) {
+            double yi = label(y, i);
+            double t = -yi * cv.get(i);
+            sum += Kernels.softplus(t);
+            cv.set(i, -yi * Kernels.sigmoid(t) * invM);
+        }
+        Pointer g = Kernels.pointer(gradientOut);
+        Kernels.gemv(dbl, true, m, features, 1.0, a.pointer(), a.ld(), c, 0.0, g);
+        double loss = sum / m; // as in loss(), so both return the same bits
+        if (lambda > 0.0) {
+            if (regularizer == Regularizer.L2) {
+                Kernels.axpy(dbl, features, lambda, x, g);
+                loss += 0.5 * lambda * Kernels.dot(dbl, features, x, x);
+            } else if (regularizer == Regularizer.NONCONVEX) {
+                loss += lambda * nonConvexPenalty(Kernels.vector(params, 0), Kernels.vector(gradientOut, 0));
+            }
+        }
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(params);
+        Reference.reachabilityFence(gradientOut);
+        return loss;
+    }
+
+    /**
+     * {@inheritDoc} The mean logistic loss plus {@code r(x)}.
+     *
+     * @throws IllegalArgumentException as {@link #lossAndGradient}
+     */
+    @Override
+    public double loss(INDArray params, Dataset batch) {
+        boolean dbl = Kernels.checkBatch(batch, features, "batch");
+        Kernels.checkVector(params, "params", features, dbl, "dimension");
+        Kernels.Matrix a = Kernels.features(batch);
+        int m = a.rows();
+        Pointer x = Kernels.pointer(params);
+        double[] sums = new double[2];
+        margins(a, 0, m, Kernels.column(batch.labels()), x, dbl, scratch.get(), sums);
+        double loss = sums[0] / m;
+        if (lambda > 0.0) {
+            if (regularizer == Regularizer.L2) {
+                loss += 0.5 * lambda * Kernels.dot(dbl, features, x, x);
+            } else if (regularizer == Regularizer.NONCONVEX) {
+                loss += lambda * nonConvexPenalty(Kernels.vector(params, 0), null);
+            }
+        }
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(params);
+        return loss;
+    }
+
+    /**
+     * The mean logistic loss {@code (1/n) sum_i log(1 + exp(-y_i a_i . x))} over all n samples of {@code data},
+     * WITHOUT the regulariser (so it is comparable across lambdas), and the accuracy: the fraction of samples with
+     * {@code sign(a_i . x) == y_i}, where {@code a_i . x == 0} counts as +1. Rows are processed in chunks of 1024.
+     *
+     * @throws IllegalArgumentException as {@link #loss}
+     */
+    @Override
+    public Evaluation evaluate(INDArray params, Dataset data) {
+        return evaluate(params, data, Kernels.EVAL_CHUNK_ROWS);
+    }
+
+    /** {@link #evaluate(INDArray, Dataset)} with a given chunk size (package-private for tests). */
+    Evaluation evaluate(INDArray params, Dataset data, int chunkRows) {
+        boolean dbl = Kernels.checkBatch(data, features, "data");
+        Kernels.checkVector(params, "params", features, dbl, "dimension");
+        Kernels.Matrix a = Kernels.features(data);
+        int n = a.rows();
+        int chunk = Math.max(1, Math.min(chunkRows, n));
+        Pointer x = Kernels.pointer(params);
+        Kernels.Vec y = Kernels.column(data.labels());
+        Kernels.Scratch s = scratch.get();
+        double[] sums = new double[2];
+        for (int start = 0; start < n; start += chunk) {
+            margins(a, start, Math.min(chunk, n - start), y, x, dbl, s, sums);
+        }
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(params);
+        return new Evaluation(sums[0] / n, sums[1] / n, n);
+    }
+
+    /**
+     * For rows {@code start .. start+rows-1}: adds {@code sum softplus(-y_i a_i . x)} to {@code sums[0]} and the number
+     * of correct signs to {@code sums[1]}.
+     */
+    private void margins(Kernels.Matrix a, int start, int rows, Kernels.Vec y, Pointer x, boolean dbl,
+            Kernels.Scratch s, double[] sums) {
+        Pointer z = s.values(dbl, rows);
+        Kernels.gemv(dbl, false, rows, features, 1.0, a.row(start, dbl), a.ld(), x, 0.0, z);
+        Kernels.Vec zv = s.valuesVec(dbl);
+        double loss = 0.0;
+        long correct = 0;
+        for (int i = 0; i < rows; i++) {
+            double yi = label(y, start + i);
+            double zi = zv.get(i);
+            loss += Kernels.softplus(-yi * zi);
+            double predicted = zi >= 0.0 ? 1.0 : -1.0;
+            if (predicted == yi) {
+                correct++;
+            }
+        }
+        sums[0] += loss;
+        sums[1] += correct;
+    }
+
+    /**
+     * Returns {@code sum_k x_k^2 / (1 + x_k^2)} (accumulated in double, in index order) and, when {@code g} is not
+     * null, adds {@code 2 lambda x_k / (1 + x_k^2)^2} to each {@code g_k}.
+     */
+    private double nonConvexPenalty(Kernels.Vec x, Kernels.Vec g) {
+        double sum = 0.0;
+        double twoLambda = 2.0 * lambda;
+        for (int k = 0; k < features; k++) {
+            double xk = x.get(k);
+            double x2 = xk * xk;
+            double t = 1.0 + x2;
+            sum += x2 / t;
+            if (g != null) {
+                g.set(k, g.get(k) + twoLambda * xk / (t * t));
+            }
+        }
+        return sum;
+    }
+
+    private static double label(Kernels.Vec y, int row) {
+        double v = y.get(row);
+        if (v != 1.0 && v != -1.0) {
+            throw new IllegalArgumentException("label at row " + row + " must be -1 or +1, was " + v);
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return "LogisticRegression[p=" + features + ", " + regularizer + ", lambda=" + lambda + "]";
+    }
+}

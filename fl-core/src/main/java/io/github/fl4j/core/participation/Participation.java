@@ -1,0 +1,96 @@
+package io.github.fl4j.core.participation;
+
+import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.random.SeedTree;
+
+/**
+ * Who takes part in a round. Hidden from algorithms, which see only the resulting participant list.
+ *
+ * <p>Implementations draw only from the stream they are given (the engine passes the PARTICIPATION stream of the
+ * round), so the participants of round t are a function of (seed, t) alone, whatever the algorithm or compressor:
+ * strategies compared under the same seed see the same clients.
+ *
+ * <p><b>Memory across rounds.</b> Patterns with memory ({@link MarkovParticipation}, {@link CyclicParticipation})
+ * keep it in an explicit {@link Process} object, created by {@link #start} once per run and owned by the engine, which
+ * calls {@link Process#select} for rounds 1, 2, 3, ... in order. The participation object itself stays immutable and
+ * may be shared by any number of simulations. Stateless patterns need not override {@link #start}: the default
+ * process forwards to {@link #select(int, int, RandomStream)}.
+ *
+ * <p><b>Empty rounds.</b> By default a round has at least one participant. A process may return an empty array only
+ * when its {@link Process#allowsEmptyRounds()} is true (e.g. {@link BernoulliParticipation#allowingEmptyRounds()});
+ * the engine then runs no client and calls {@code server.apply} with no uploads, which only algorithms that accept an
+ * empty round (FedAU, and its baselines) support.
+ */
+public interface Participation {
+
+    /**
+     * The participants of round {@code round}, as client ids in strictly increasing order, at least one.
+     *
+     * @param round      the round (1-based)
+     * @param population the number of clients N
+     * @param rng        the round's PARTICIPATION stream
+     */
+    int[] select(int round, int population, RandomStream rng);
+
+    /** A short description for reports. */
+    String describe();
+
+    /**
+     * Starts one run: the returned process holds whatever the pattern remembers between rounds (Markov states, cyclic
+     * phases). The default forwards every round to the stateless {@link #select(int, int, RandomStream)}.
+     *
+     * @param population the number of clients N
+     * @param seeds      the run's seed tree; patterns with a random initial state draw it from
+     *                   {@code seeds.stream(PARTICIPATION, 0, GLOBAL)} (round 0, which no round uses)
+     */
+    default Process start(int population, SeedTree seeds) {
+        if (population < 1) {
+            throw new IllegalArgumentException("population must be >= 1, was " + population);
+        }
+        Participation self = this;
+        return (round, rng) -> self.select(round, population, rng);
+    }
+
+    /**
+     * The per-run state of a participation pattern, owned by the engine. Not thread-safe: one run, rounds in order.
+     */
+    interface Process {
+        /**
+         * The participants of {@code round}, in strictly increasing order.
+         *
+         * @param round the round (1-based; rounds are asked for in order 1, 2, ...)
+         * @param rng   the round's PARTICIPATION stream
+         */
+        int[] select(int round, RandomStream rng);
+
+        /** Whether {@link #select} may return an empty array (a round in which nobody participates). */
+        default boolean allowsEmptyRounds() {
+            return false;
+        }
+    }
+
+    /** Every client in every round. */
+    static Participation all() {
+        return new FullParticipation();
+    }
+
+    /** m of N clients uniformly at random without replacement, independently each round (McMahan et al. 2017). */
+    static Participation uniform(int clientsPerRound) {
+        return new UniformParticipation(clientsPerRound);
+    }
+
+    /** Client n independently with probability p[n] each round (FedAU's Bernoulli pattern). */
+    static Participation bernoulli(double... p) {
+        return new BernoulliParticipation(p);
+    }
+
+    /** A two-state Markov chain per client with stationary rate p[n] and P(off -&gt; on) = q (FedAU's markov-q). */
+    static Participation markov(double[] p, double q) {
+        return new MarkovParticipation(p, q);
+    }
+
+    /** Periodic availability with long-run rate p[n] and period {@code cycle} (FedAU's cyclic-C). */
+    static Participation cyclic(double[] p, int cycle) {
+        return new CyclicParticipation(p, cycle);
+    }
+}

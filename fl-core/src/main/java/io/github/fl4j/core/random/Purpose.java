@@ -1,0 +1,44 @@
+package io.github.fl4j.core.random;
+
+/**
+ * What a random stream is used for. The purpose is part of the key of every stream of the {@link SeedTree}, so two
+ * purposes never share draws: changing the compressor (which draws from {@link #UPLINK_COMPRESSION}) cannot change
+ * which clients are sampled ({@link #PARTICIPATION}) or which minibatches they draw ({@link #LOCAL_DATA_ORDER}).
+ * This is what makes paired comparisons between strategies use common random numbers.
+ *
+ * <p>The numeric {@link #code()} of each purpose is part of the reproducibility contract: it never changes between
+ * releases, and new purposes get new codes.
+ */
+public enum Purpose {
+    /** Initial model parameters. */
+    INIT(1),
+    /** Splitting a dataset among clients. */
+    PARTITION(2),
+    /** Generating synthetic data. */
+    DATA_GENERATION(3),
+    /** Choosing the participants of a round. */
+    PARTICIPATION(4),
+    /** The order in which a client visits its samples (minibatches). */
+    LOCAL_DATA_ORDER(5),
+    /** Any other randomness of a client's local computation (e.g. dropout, perturbations). */
+    LOCAL(6),
+    /** Randomness of an uplink compressor (a client's message to the server). */
+    UPLINK_COMPRESSION(7),
+    /** Randomness of a downlink compressor (the server's broadcast). */
+    DOWNLINK_COMPRESSION(8),
+    /** Randomness of the server's own computation. */
+    SERVER(9),
+    /** Randomness of evaluation (e.g. subsampling the test set). */
+    EVALUATION(10);
+
+    private final int code;
+
+    Purpose(int code) {
+        this.code = code;
+    }
+
+    /** The stable numeric code mixed into the stream key. */
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,16 @@
+package io.github.fl4j.core.sim;
+
+import io.github.fl4j.core.api.Message;
+
+/**
+ * One client's work in one round, self-contained: everything the client half needs besides its data and the model,
+ * which the executing side looks up by client id. A distributed engine ships these (states via their codecs).
+ *
+ * @param clientId the client
+ * @param round    the round (1-based)
+ * @param downlink the decoded downlink message
+ * @param state    the client's persistent state before the round
+ * @param <C>      the client state type
+ */
+public record ClientTask<C>(int clientId, int round, Message downlink, C state) {
+}

@@ -1,0 +1,75 @@
+package io.github.fl4j.core.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Writes one CSV line per round (header first) and flushes after each, so a long run's progress is on disk as it
+ * goes. Columns: {@value #HEADER}. Numbers use '.' as decimal separator and full double precision; NaN marks "not
+ * evaluated".
+ */
+public final class CsvReportWriter implements RoundListener, AutoCloseable {
+    /** The header line. */
+    public static final String HEADER = "round,participants,train_loss,test_loss,test_accuracy,uplink_bits,"
+            + "downlink_bits,cumulative_uplink_bits,cumulative_downlink_bits,wall_ms";
+
+    private final Writer out;
+    private final Path path;
+
+    /** Writes to {@code path} (created or truncated; parent folders created). */
+    public CsvReportWriter(Path path) {
+        this.path = path;
+        try {
+            if (path.getParent() != null) {
+                Files.createDirectories(path.getParent());
+            }
+            this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            out.write(HEADER);
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report file " + path, e);
+        }
+    }
+
+    /** The CSV line of one report (no newline). */
+    public static String line(RoundReport r) {
+        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%d,%d,%.3f", r.round(), r.participants(),
+                num(r.trainLoss()), num(r.testLoss()), num(r.testAccuracy()), r.uplinkBits(), r.downlinkBits(),
+                r.cumulativeUplink(), r.cumulativeDownlink(), r.wallNanos() / 1e6);
+    }
+
+    static String num(double v) {
+        return Double.isNaN(v) ? "NaN" : Double.toString(v);
+    }
+
+    @Override
+    public void onRound(RoundReport report) {
+        try {
+            out.write(line(report));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report file " + path, e);
+        }
+    }
+
+    @Override
+    public void onFinish(SimulationResult<?> result) {
+        close();
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close report file " + path, e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.fl4j.core.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Writes one JSON object per round per line (JSON Lines), flushed after each. Keys match the CSV columns of
+ * {@link CsvReportWriter}; values not evaluated are written as {@code null} (JSON has no NaN).
+ */
+public final class JsonLinesReportWriter implements RoundListener, AutoCloseable {
+    private final Writer out;
+    private final Path path;
+
+    /** Writes to {@code path} (created or truncated; parent folders created). */
+    public JsonLinesReportWriter(Path path) {
+        this.path = path;
+        try {
+            if (path.getParent() != null) {
+                Files.createDirectories(path.getParent());
+            }
+            this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report file " + path, e);
+        }
+    }
+
+    /** The JSON object of one report (one line, no newline). */
+    public static String line(RoundReport r) {
+        return String.format(Locale.ROOT, "{\"round\":%d,\"participants\":%d,\"train_loss\":%s,\"test_loss\":%s,"
+                        + "\"test_accuracy\":%s,\"uplink_bits\":%d,\"downlink_bits\":%d,\"cumulative_uplink_bits\":%d,"
+                        + "\"cumulative_downlink_bits\":%d,\"wall_ms\":%.3f}", r.round(), r.participants(),
+                num(r.trainLoss()), num(r.testLoss()), num(r.testAccuracy()), r.uplinkBits(), r.downlinkBits(),
+                r.cumulativeUplink(), r.cumulativeDownlink(), r.wallNanos() / 1e6);
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
+
+    @Override
+    public void onRound(RoundReport report) {
+        try {
+            out.write(line(report));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report file " + path, e);
+        }
+    }
+
+    @Override
+    public void onFinish(SimulationResult<?> result) {
+        close();
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close report file " + path, e);
+        }
+    }
+}

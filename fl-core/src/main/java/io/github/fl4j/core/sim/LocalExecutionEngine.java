@@ -1,0 +1,94 @@
+package io.github.fl4j.core.sim;
+
+import io.github.fl4j.core.tensor.NativeThreads;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The embedded engine: a fixed pool of daemon worker threads in this JVM. With one thread the tasks run on the
+ * caller's thread, in order. ND4J is set to one native thread per op, so that clients, not ops, are the unit of
+ * parallelism.
+ */
+public final class LocalExecutionEngine implements ExecutionEngine {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private final int threads;
+    private final ExecutorService pool;
+
+    /**
+     * @param threads worker threads, at least 1
+     */
+    public LocalExecutionEngine(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        NativeThreads.useOneThreadPerOp();
+        this.threads = threads;
+        if (threads == 1) {
+            pool = null;
+        } else {
+            int id = POOLS.incrementAndGet();
+            AtomicInteger n = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "fl4j-worker-" + id + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    @Override
+    public <C> List<ClientOutcome<C>> execute(List<ClientTask<C>> tasks,
+                                              Function<ClientTask<C>, ClientOutcome<C>> work) {
+        List<ClientOutcome<C>> out = new ArrayList<>(tasks.size());
+        if (pool == null || tasks.size() <= 1) {
+            for (ClientTask<C> t : tasks) {
+                out.add(work.apply(t));
+            }
+            return out;
+        }
+        List<Future<ClientOutcome<C>>> futures = new ArrayList<>(tasks.size());
+        for (ClientTask<C> t : tasks) {
+            futures.add(pool.submit(() -> work.apply(t)));
+        }
+        RuntimeException first = null;
+        for (Future<ClientOutcome<C>> f : futures) {
+            try {
+                out.add(f.get());
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    Throwable c = e.getCause();
+                    first = c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
+                }
+                out.add(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                for (Future<ClientOutcome<C>> g : futures) {
+                    g.cancel(true);
+                }
+                throw new IllegalStateException("interrupted while waiting for client tasks", e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return out;
+    }
+
+    @Override
+    public int parallelism() {
+        return threads;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

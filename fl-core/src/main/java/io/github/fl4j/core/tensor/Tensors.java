@@ -1,0 +1,292 @@
+package io.github.fl4j.core.tensor;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.IdentityHashMap;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The flat-vector kernels that algorithms share, written as single BLAS level-1 calls on caller-owned buffers (about
+ * 0.2 microseconds of overhead each, against about 7 for a generic ND4J op), plus direct reads of an array's backing
+ * buffer for element-wise checks.
+ *
+ * <p>All vectors here are contiguous, of one {@link Precision}; none of these methods allocates an ND4J array except
+ * {@link #zeros} and {@link #read}.
+ */
+public final class Tensors {
+    private Tensors() {
+    }
+
+    /** A new zero vector of length {@code n}. */
+    public static INDArray zeros(Precision precision, long n) {
+        return Nd4j.zeros(precision.dataType(), n);
+    }
+
+    /** {@code y <- y + alpha * x} (BLAS axpy). */
+    public static void axpy(double alpha, INDArray x, INDArray y) {
+        requireSameLength(x, y);
+        if (direct(x) && direct(y)) {
+            int n = (int) x.length();
+            if (x.dataType() == DataType.DOUBLE) {
+                openblas_nolapack.cblas_daxpy(n, alpha, (DoublePointer) pointer(x), 1, (DoublePointer) pointer(y), 1);
+            } else {
+                openblas_nolapack.cblas_saxpy(n, (float) alpha, (FloatPointer) pointer(x), 1, (FloatPointer) pointer(y),
+                        1);
+            }
+            return;
+        }
+        Nd4j.getBlasWrapper().level1().axpy(x.length(), alpha, x, y);
+    }
+
+    /** {@code x <- alpha * x} (BLAS scal). */
+    public static void scale(double alpha, INDArray x) {
+        if (direct(x)) {
+            int n = (int) x.length();
+            if (x.dataType() == DataType.DOUBLE) {
+                openblas_nolapack.cblas_dscal(n, alpha, (DoublePointer) pointer(x), 1);
+            } else {
+                openblas_nolapack.cblas_sscal(n, (float) alpha, (FloatPointer) pointer(x), 1);
+            }
+            return;
+        }
+        Nd4j.getBlasWrapper().level1().scal(x.length(), alpha, x);
+    }
+
+    /** {@code dst <- src} (BLAS copy). */
+    public static void copy(INDArray src, INDArray dst) {
+        requireSameLength(src, dst);
+        if (direct(src) && direct(dst)) {
+            int n = (int) src.length();
+            if (src.dataType() == DataType.DOUBLE) {
+                openblas_nolapack.cblas_dcopy(n, (DoublePointer) pointer(src), 1, (DoublePointer) pointer(dst), 1);
+            } else {
+                openblas_nolapack.cblas_scopy(n, (FloatPointer) pointer(src), 1, (FloatPointer) pointer(dst), 1);
+            }
+            return;
+        }
+        Nd4j.getBlasWrapper().level1().copy(src, dst);
+    }
+
+    /** {@code dst <- a - b}, element-wise, without allocation. */
+    public static void subtract(INDArray a, INDArray b, INDArray dst) {
+        copy(a, dst);
+        axpy(-1.0, b, dst);
+    }
+
+    /** The dot product (BLAS dot). */
+    public static double dot(INDArray x, INDArray y) {
+        requireSameLength(x, y);
+        if (direct(x) && direct(y)) {
+            int n = (int) x.length();
+            if (x.dataType() == DataType.DOUBLE) {
+                return openblas_nolapack.cblas_ddot(n, (DoublePointer) pointer(x), 1, (DoublePointer) pointer(y), 1);
+            }
+            return openblas_nolapack.cblas_sdot(n, (FloatPointer) pointer(x), 1, (FloatPointer) pointer(y), 1);
+        }
+        return Nd4j.getBlasWrapper().level1().dot(x.length(), 1.0, x, y);
+    }
+
+    /** The Euclidean norm (BLAS nrm2). */
+    public static double norm2(INDArray x) {
+        if (direct(x)) {
+            int n = (int) x.length();
+            if (x.dataType() == DataType.DOUBLE) {
+                return openblas_nolapack.cblas_dnrm2(n, (DoublePointer) pointer(x), 1);
+            }
+            return openblas_nolapack.cblas_snrm2(n, (FloatPointer) pointer(x), 1);
+        }
+        return Nd4j.getBlasWrapper().level1().nrm2(x);
+    }
+
+    /** Sets every element to zero (a BLAS copy of one zero with stride 0, so NaNs are overwritten too). */
+    public static void fillZero(INDArray x) {
+        if (direct(x)) {
+            int n = (int) x.length();
+            ZeroSource z = ZEROS.get();
+            if (x.dataType() == DataType.DOUBLE) {
+                openblas_nolapack.cblas_dcopy(n, z.doubles, 0, (DoublePointer) pointer(x), 1);
+            } else {
+                openblas_nolapack.cblas_scopy(n, z.floats, 0, (FloatPointer) pointer(x), 1);
+            }
+            return;
+        }
+        x.assign(0);
+    }
+
+    /** The sum of absolute values (BLAS asum). */
+    static double asum(INDArray x) {
+        if (direct(x)) {
+            int n = (int) x.length();
+            if (x.dataType() == DataType.DOUBLE) {
+                return openblas_nolapack.cblas_dasum(n, (DoublePointer) pointer(x), 1);
+            }
+            return openblas_nolapack.cblas_sasum(n, (FloatPointer) pointer(x), 1);
+        }
+        return Nd4j.getBlasWrapper().level1().asum(x);
+    }
+
+    /*
+     * Direct BLAS calls. ND4J's BLAS wrapper allocates about 200-400 bytes of Java objects per call (measured with JMH
+     * -prof gc), and DataBuffer.addressPointer() alone allocates a new 208-byte Pointer each time. The kernels above
+     * call OpenBLAS directly (the library ND4J itself loads, so NativeThreads governs it) with pointers cached per
+     * data buffer and thread: a steady-state call allocates nothing. The cache holds at most POINTER_CACHE buffers per
+     * thread (it is cleared when full), so it keeps no more than that many arrays alive.
+     */
+    private static final int POINTER_CACHE = 256;
+    private static final ThreadLocal<IdentityHashMap<DataBuffer, Pointer>> POINTERS =
+            ThreadLocal.withInitial(() -> new IdentityHashMap<>(2 * POINTER_CACHE));
+    private static final ThreadLocal<ZeroSource> ZEROS = ThreadLocal.withInitial(ZeroSource::new);
+
+    /** One float and one double zero, the source of fillZero's stride-0 copy. */
+    private static final class ZeroSource {
+        final FloatPointer floats = new FloatPointer(1).put(0f);
+        final DoublePointer doubles = new DoublePointer(1).put(0.0);
+    }
+
+    /** True when the direct path applies: a float32/float64 vector (any rank) of consecutive elements. */
+    private static boolean direct(INDArray a) {
+        DataType t = a.dataType();
+        if (t != DataType.FLOAT && t != DataType.DOUBLE) {
+            return false;
+        }
+        if (a.length() == 0 || a.length() > Integer.MAX_VALUE) {
+            return false;
+        }
+        if (a.rank() <= 1) {
+            return a.length() == 1 || a.stride(0) == 1;
+        }
+        return a.ordering() == 'c' && a.elementWiseStride() == 1;
+    }
+
+    /** The native address of the array's first element (cached per data buffer and thread). */
+    private static Pointer pointer(INDArray a) {
+        DataBuffer b = a.data();
+        IdentityHashMap<DataBuffer, Pointer> cache = POINTERS.get();
+        Pointer p = cache.get(b);
+        if (p == null) {
+            if (cache.size() >= POINTER_CACHE) {
+                cache.clear();
+            }
+            p = b.addressPointer();
+            cache.put(b, p);
+        }
+        return p;
+    }
+
+    /**
+     * The index of the first NaN or infinite element of a contiguous vector, or -1 when every element is finite.
+     *
+     * <p>Fast path: one BLAS asum (sum of absolute values), which is finite whenever every element is finite and the
+     * sum does not overflow; NaN and infinities propagate into it. Measured here on d = 199,210 float32: 0.05 ms
+     * against 0.47 ms for a loop over the NIO buffer. Only when the sum is not finite does the exact loop run, so the
+     * answer is always exact (a sum that overflows on finite elements gives -1 after the loop).
+     */
+    public static long firstNonFinite(INDArray x) {
+        if (x.length() > 0 && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE)
+                && Double.isFinite(asum(x))) {
+            return -1;
+        }
+        return firstNonFiniteByLoop(x);
+    }
+
+    /** {@link #firstNonFinite} by a plain loop over the backing buffer. */
+    static long firstNonFiniteByLoop(INDArray x) {
+        long n = x.length();
+        int off = (int) x.offset();
+        if (x.dataType() == DataType.DOUBLE) {
+            DoubleBuffer b = x.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                if (!Double.isFinite(b.get(off + i))) {
+                    return i;
+                }
+            }
+        } else if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer b = x.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(b.get(off + i))) {
+                    return i;
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("array must be FLOAT or DOUBLE, was " + x.dataType());
+        }
+        return -1;
+    }
+
+    /** True when every element of a contiguous vector is finite. */
+    public static boolean isFinite(INDArray x) {
+        return firstNonFinite(x) < 0;
+    }
+
+    /** The elements of a vector as doubles (a copy; for tests, reports and serialisation, not hot paths). */
+    public static double[] toDoubleArray(INDArray x) {
+        return x.dup().data().asDouble();
+    }
+
+    /**
+     * Writes a vector in fl4j's tensor wire form: one byte for the precision (32 or 64), the length as a long, then the
+     * raw values in index order (big-endian, as {@link DataOutput} writes them). Bit-exact.
+     */
+    public static void write(INDArray x, DataOutput out) throws IOException {
+        Precision p = Precision.of(x.dataType());
+        out.writeByte(p.bits());
+        long n = x.length();
+        out.writeLong(n);
+        int off = (int) x.offset();
+        if (p == Precision.FLOAT64) {
+            DoubleBuffer b = x.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                out.writeDouble(b.get(off + i));
+            }
+        } else {
+            FloatBuffer b = x.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                out.writeFloat(b.get(off + i));
+            }
+        }
+    }
+
+    /** Reads a vector written by {@link #write}. */
+    public static INDArray read(DataInput in) throws IOException {
+        int bits = in.readUnsignedByte();
+        long n = in.readLong();
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new IOException("tensor length must be in [0, " + Integer.MAX_VALUE + "], was " + n);
+        }
+        if (bits == 64) {
+            INDArray x = Nd4j.createUninitialized(DataType.DOUBLE, n);
+            DoubleBuffer b = x.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                b.put(i, in.readDouble());
+            }
+            return x;
+        } else if (bits == 32) {
+            INDArray x = Nd4j.createUninitialized(DataType.FLOAT, n);
+            FloatBuffer b = x.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                b.put(i, in.readFloat());
+            }
+            return x;
+        }
+        throw new IOException("tensor precision byte must be 32 or 64, was " + bits);
+    }
+
+    private static void requireSameLength(INDArray a, INDArray b) {
+        if (a.length() != b.length()) {
+            throw new IllegalArgumentException("vector lengths differ: " + a.length() + " vs " + b.length());
+        }
+        if (a.dataType() != b.dataType()) {
+            throw new IllegalArgumentException("vector types differ: " + a.dataType() + " vs " + b.dataType());
+        }
+    }
+}
