@@ -1,0 +1,464 @@
+package io.github.fl4j.algorithms.fedau;
+
+import io.github.fl4j.algorithms.local.LocalSgd;
+import io.github.fl4j.algorithms.local.LocalTraining;
+import io.github.fl4j.core.api.AlgorithmSetup;
+import io.github.fl4j.core.api.Client;
+import io.github.fl4j.core.api.ClientResult;
+import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.NoState;
+import io.github.fl4j.core.api.Server;
+import io.github.fl4j.core.api.ServerContext;
+import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.Upload;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * FedAU: federated averaging with online aggregation weights for unknown participation statistics (Wang and Ji, "A
+ * Lightweight Method for Tackling Unknown Participation Statistics in Federated Averaging", ICLR 2024, arXiv
+ * 2306.03401; official code IBM/fedau @6e9cce9), with the baselines of the same code.
+ *
+ * <p>Objective f(x) = (1/N) sum_n f_n(x). Client n participates in round t when I_n^t = 1, with unknown, heterogeneous
+ * rates p_n (Bernoulli, Markov or cyclic). Any rule that ignores p_n converges to argmin sum_n p_n f_n; FedAU weighs
+ * client n by omega_n, the running mean of the intervals between its participations, an online estimate of 1/p_n
+ * ({@link IntervalEstimator}). Round t (ALGORITHMS.md section 3.2):
+ * <pre>
+ *   client n in S_t:  y = x^t;  I times: y = y - gamma grad f_n(y; minibatch of size B);  upload Delta_n = y - x^t
+ *   server:           omega_n = Omega_n if M_n &gt; 0 else 1     (intervals completed before round t only)
+ *                     x^{t+1} = x^t + eta (1/N) sum_{n in S_t} omega_n Delta_n          (1/N, not 1/|S_t|)
+ *                     then record the intervals: participants S_n + 1, absent clients reaching S_n = K record K
+ * </pre>
+ * Baselines ({@link Aggregation}, ALGORITHMS.md section 3.3): average participating, x += eta (1/|S|) sum_S Delta_n;
+ * average all, x += eta (1/N) sum_S Delta_n; known probabilities, x += eta (1/N) sum_S Delta_n / p_n; MIFA, with
+ * u_n the last update of every client (0 before its first), x += eta (1/N) sum_{all n} u_n after overwriting
+ * u_n = Delta_n for n in S; FedVarp, x += eta [(1/|S|) sum_S (Delta_n - u_n^old) + ubar^old] with ubar = (1/N) sum u_n.
+ *
+ * <p>Map from paper symbols to code: I = {@link LocalTraining#steps()}, B = {@link LocalTraining#batchSize()}, gamma =
+ * {@code localLearningRate}, eta = {@code serverLearningRate}, K = {@code cutoff} ({@link IntervalEstimator#NO_CUTOFF}
+ * for K = infinity), omega_n = {@link IntervalEstimator#weight}, (M_n, Omega_n, S_n) = the estimator's
+ * (intervals, meanInterval, roundsSinceLast).
+ *
+ * <p>Empty rounds (a participation process that allows them): no upload; FedAU, average all, known probabilities and
+ * average participating leave x unchanged (the estimator still counts the round); MIFA and FedVarp apply eta ubar.
+ *
+ * <p>State: clients none ({@link NoState}). The server keeps x (d) and a d-vector buffer; FedAU adds 3 scalars per
+ * client (M_n, Omega_n, S_n); MIFA and FedVarp keep the N x d table of last updates (copied from the lent uploads) and
+ * ubar (d), updated incrementally (ubar += (Delta_n - u_n^old) / N), so a round costs O(|S| d). A client task's
+ * iterate and gradient (2d values) are scratch arrays of the worker thread's workspace. Communication per participant
+ * and round: 1 d-vector down (x), 1 up (Delta). This object is immutable and thread-safe.
+ */
+public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoState> {
+
+    /** How the server combines the uploads. */
+    public enum Aggregation {
+        /** FedAU: omega_n / N with omega_n the online mean participation interval. */
+        ADAPTIVE,
+        /** 1/|S_t| (the reference code's {@code average_participating}). */
+        AVERAGE_PARTICIPATING,
+        /** 1/N (the reference code's {@code average_all}). */
+        AVERAGE_ALL,
+        /** 1/(N p_n) with the true p_n given ({@code known_prob}). */
+        KNOWN_PROBABILITIES,
+        /** MIFA: the mean over all clients of each one's last update (N x d memory). */
+        MIFA,
+        /** FedVarp: variance-reduced update with the last updates as control variates (N x d memory). */
+        FEDVARP
+    }
+
+    private final LocalTraining training;
+    private final double localLearningRate;
+    private final double serverLearningRate;
+    private final int cutoff;
+    private final Aggregation aggregation;
+    private final double[] probabilities;
+
+    private FedAu(Builder b) {
+        if (b.training == null) {
+            throw new IllegalArgumentException("local training must be set: localSteps(I, B) or localTraining(...)");
+        }
+        if (!(b.localLearningRate > 0) || !Double.isFinite(b.localLearningRate)) {
+            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + b.localLearningRate);
+        }
+        if (!(b.serverLearningRate > 0) || !Double.isFinite(b.serverLearningRate)) {
+            throw new IllegalArgumentException("serverLearningRate must be > 0 and finite, was "
+                    + b.serverLearningRate);
+        }
+        if (b.cutoff < 1) {
+            throw new IllegalArgumentException("cutoff must be >= 1 (or IntervalEstimator.NO_CUTOFF), was "
+                    + b.cutoff);
+        }
+        if (b.aggregation == null) {
+            throw new IllegalArgumentException("aggregation must not be null");
+        }
+        if (b.aggregation == Aggregation.KNOWN_PROBABILITIES) {
+            if (b.probabilities == null || b.probabilities.length == 0) {
+                throw new IllegalArgumentException("probabilities must be set for KNOWN_PROBABILITIES, was "
+                        + (b.probabilities == null ? "null" : "empty"));
+            }
+            for (int n = 0; n < b.probabilities.length; n++) {
+                double p = b.probabilities[n];
+                if (!(p > 0 && p <= 1)) {
+                    throw new IllegalArgumentException("probabilities[" + n + "] must be in (0, 1], was " + p);
+                }
+            }
+        } else if (b.probabilities != null) {
+            throw new IllegalArgumentException("probabilities are only used by KNOWN_PROBABILITIES, aggregation was "
+                    + b.aggregation);
+        }
+        this.training = b.training;
+        this.localLearningRate = b.localLearningRate;
+        this.serverLearningRate = b.serverLearningRate;
+        this.cutoff = b.cutoff;
+        this.aggregation = b.aggregation;
+        this.probabilities = b.probabilities == null ? null : b.probabilities.clone();
+    }
+
+    /** A builder; defaults: FedAU's adaptive weights, no cutoff, server learning rate 1. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The server state: the model x, a reused aggregation buffer, FedAU's interval estimator (ADAPTIVE only) and the
+     * table of last updates with its mean (MIFA and FedVarp only).
+     */
+    public static final class ServerState {
+        private final Aggregation aggregation;
+        private final INDArray x;
+        private final INDArray aggregate;
+        private final IntervalEstimator estimator;
+        private final INDArray[] last;
+        private final INDArray lastMean;
+
+        ServerState(Aggregation aggregation, INDArray x, IntervalEstimator estimator, INDArray[] last,
+                    INDArray lastMean) {
+            this.aggregation = aggregation;
+            this.x = x;
+            this.aggregate = Tensors.zeros(Precision.of(x.dataType()), x.length());
+            this.estimator = estimator;
+            this.last = last;
+            this.lastMean = lastMean;
+        }
+
+        /** The global model x^t. */
+        public INDArray model() {
+            return x;
+        }
+
+        /** The aggregation rule. */
+        public Aggregation aggregation() {
+            return aggregation;
+        }
+
+        /** FedAU's estimator, or null for the baselines. */
+        public IntervalEstimator estimator() {
+            return estimator;
+        }
+
+        /** u_n, client n's last update (MIFA and FedVarp; a view, do not modify), or null for other rules. */
+        public INDArray lastUpdate(int client) {
+            return last == null ? null : last[client];
+        }
+
+        /** ubar = (1/N) sum_n u_n (MIFA and FedVarp), or null. */
+        public INDArray lastUpdateMean() {
+            return lastMean;
+        }
+    }
+
+    @Override
+    public String name() {
+        String rule = switch (aggregation) {
+            case ADAPTIVE -> "FedAU";
+            case AVERAGE_PARTICIPATING -> "FedAU-baseline[average participating]";
+            case AVERAGE_ALL -> "FedAU-baseline[average all]";
+            case KNOWN_PROBABILITIES -> "FedAU-baseline[known p]";
+            case MIFA -> "MIFA";
+            case FEDVARP -> "FedVarp";
+        };
+        String s = String.format(Locale.ROOT, "%s(%s, lr=%s", rule, training, localLearningRate);
+        if (serverLearningRate != 1) {
+            s += ", server lr=" + serverLearningRate;
+        }
+        if (aggregation == Aggregation.ADAPTIVE) {
+            s += ", cutoff=" + (cutoff == IntervalEstimator.NO_CUTOFF ? "inf" : Integer.toString(cutoff));
+        }
+        return s + ")";
+    }
+
+    @Override
+    public ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
+        int n = setup.population();
+        if (probabilities != null && probabilities.length != n) {
+            throw new IllegalArgumentException("probabilities must have one entry per client (" + n + "), had "
+                    + probabilities.length);
+        }
+        INDArray x = initialParameters.dup();
+        IntervalEstimator est = aggregation == Aggregation.ADAPTIVE ? new IntervalEstimator(n, cutoff) : null;
+        INDArray[] last = null;
+        INDArray mean = null;
+        if (aggregation == Aggregation.MIFA || aggregation == Aggregation.FEDVARP) {
+            last = new INDArray[n];
+            for (int i = 0; i < n; i++) {
+                last[i] = Tensors.zeros(setup.precision(), x.length());
+            }
+            mean = Tensors.zeros(setup.precision(), x.length());
+        }
+        return new ServerState(aggregation, x, est, last, mean);
+    }
+
+    @Override
+    public NoState initClientState(int clientId, AlgorithmSetup setup) {
+        return NoState.INSTANCE;
+    }
+
+    @Override
+    public Server<ServerState> server() {
+        return new Server<>() {
+            @Override
+            public Message broadcast(ServerState s, ServerContext ctx) {
+                return Message.of(s.x);
+            }
+
+            @Override
+            public ServerState apply(ServerState s, List<Upload> uploads, ServerContext ctx) {
+                int n = ctx.population();
+                Tensors.fillZero(s.aggregate);
+                switch (aggregation) {
+                    case ADAPTIVE -> {
+                        int[] ids = new int[uploads.size()];
+                        for (int k = 0; k < ids.length; k++) {
+                            Upload u = uploads.get(k);
+                            ids[k] = u.clientId();
+                            // weight of round t read before the interval ending at t is recorded
+                            Tensors.axpy(s.estimator.weight(u.clientId()) / n, u.vector(0), s.aggregate);
+                        }
+                        s.estimator.endRound(ids);
+                    }
+                    case AVERAGE_PARTICIPATING -> {
+                        for (Upload u : uploads) {
+                            Tensors.axpy(1.0 / uploads.size(), u.vector(0), s.aggregate);
+                        }
+                    }
+                    case AVERAGE_ALL -> {
+                        for (Upload u : uploads) {
+                            Tensors.axpy(1.0 / n, u.vector(0), s.aggregate);
+                        }
+                    }
+                    case KNOWN_PROBABILITIES -> {
+                        for (Upload u : uploads) {
+                            Tensors.axpy(1.0 / (n * probabilities[u.clientId()]), u.vector(0), s.aggregate);
+                        }
+                    }
+                    case MIFA -> {
+                        overwriteLast(s, uploads, n);
+                        Tensors.copy(s.lastMean, s.aggregate);
+                    }
+                    case FEDVARP -> {
+                        // (1/|S|) sum_S (Delta_n - u_n^old) + ubar^old, before the table is overwritten
+                        Tensors.copy(s.lastMean, s.aggregate);
+                        for (Upload u : uploads) {
+                            Tensors.axpy(1.0 / uploads.size(), u.vector(0), s.aggregate);
+                            Tensors.axpy(-1.0 / uploads.size(), s.last[u.clientId()], s.aggregate);
+                        }
+                        overwriteLast(s, uploads, n);
+                    }
+                    default -> throw new IllegalStateException("unknown aggregation " + aggregation);
+                }
+                Tensors.axpy(serverLearningRate, s.aggregate, s.x);
+                return s;
+            }
+
+            @Override
+            public INDArray model(ServerState s) {
+                return s.x;
+            }
+        };
+    }
+
+    /** ubar += (Delta_n - u_n) / N, then u_n = Delta_n (a copy: the upload is lent for the round). */
+    private static void overwriteLast(ServerState s, List<Upload> uploads, int n) {
+        for (Upload u : uploads) {
+            INDArray old = s.last[u.clientId()];
+            Tensors.axpy(-1.0 / n, old, s.lastMean);
+            Tensors.axpy(1.0 / n, u.vector(0), s.lastMean);
+            Tensors.copy(u.vector(0), old);
+        }
+    }
+
+    @Override
+    public Client<NoState> client() {
+        return (down, state, ctx) -> {
+            INDArray x = down.vector(0);
+            INDArray y = ctx.workspace().vector("fedau.iterate", ctx.precision(), x.length());
+            INDArray grad = ctx.workspace().vector("fedau.gradient", ctx.precision(), x.length());
+            Tensors.copy(x, y);
+            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, null,
+                    ctx.random(Purpose.LOCAL_DATA_ORDER), ctx.workspace());
+            Tensors.subtract(y, x, grad);
+            ctx.uplink().send(grad);
+            return new ClientResult<>(state, loss);
+        };
+    }
+
+    @Override
+    public StateCodec<ServerState> serverStateCodec() {
+        return new StateCodec<>() {
+            @Override
+            public void write(ServerState s, DataOutput out) throws IOException {
+                out.writeByte(1);
+                out.writeByte(s.aggregation.ordinal());
+                Tensors.write(s.x, out);
+                out.writeBoolean(s.estimator != null);
+                if (s.estimator != null) {
+                    s.estimator.write(out);
+                }
+                out.writeBoolean(s.last != null);
+                if (s.last != null) {
+                    out.writeInt(s.last.length);
+                    for (INDArray u : s.last) {
+                        Tensors.write(u, out);
+                    }
+                    Tensors.write(s.lastMean, out);
+                }
+            }
+
+            @Override
+            public ServerState read(DataInput in) throws IOException {
+                StateCodec.checkVersion("FedAU server state", 1, in.readUnsignedByte());
+                int rule = in.readUnsignedByte();
+                if (rule >= Aggregation.values().length) {
+                    throw new IOException("FedAU server state: aggregation code must be < "
+                            + Aggregation.values().length + ", was " + rule);
+                }
+                INDArray x = Tensors.read(in);
+                IntervalEstimator est = in.readBoolean() ? IntervalEstimator.read(in) : null;
+                INDArray[] last = null;
+                INDArray mean = null;
+                if (in.readBoolean()) {
+                    int n = in.readInt();
+                    if (n < 1) {
+                        throw new IOException("FedAU server state: table size must be >= 1, was " + n);
+                    }
+                    last = new INDArray[n];
+                    for (int i = 0; i < n; i++) {
+                        last[i] = Tensors.read(in);
+                    }
+                    mean = Tensors.read(in);
+                }
+                return new ServerState(Aggregation.values()[rule], x, est, last, mean);
+            }
+        };
+    }
+
+    @Override
+    public StateCodec<NoState> clientStateCodec() {
+        return NoState.CODEC;
+    }
+
+    @Override
+    public int downlinkVectors() {
+        return 1;
+    }
+
+    @Override
+    public int uplinkVectors() {
+        return 1;
+    }
+
+    /** The local work (I steps of minibatch B). */
+    public LocalTraining training() {
+        return training;
+    }
+
+    /** gamma. */
+    public double localLearningRate() {
+        return localLearningRate;
+    }
+
+    /** eta. */
+    public double serverLearningRate() {
+        return serverLearningRate;
+    }
+
+    /** K, or {@link IntervalEstimator#NO_CUTOFF}. */
+    public int cutoff() {
+        return cutoff;
+    }
+
+    /** The aggregation rule. */
+    public Aggregation aggregation() {
+        return aggregation;
+    }
+
+    /** The known p_n (a copy), or null unless KNOWN_PROBABILITIES. */
+    public double[] probabilities() {
+        return probabilities == null ? null : probabilities.clone();
+    }
+
+    /** Builder of {@link FedAu}; {@link #build()} validates and names any bad field. */
+    public static final class Builder {
+        private LocalTraining training;
+        private double localLearningRate = Double.NaN;
+        private double serverLearningRate = 1.0;
+        private int cutoff = IntervalEstimator.NO_CUTOFF;
+        private Aggregation aggregation = Aggregation.ADAPTIVE;
+        private double[] probabilities;
+
+        /** I local SGD steps of minibatch size B per round (FedAU's defaults: I = 5, B = 16). */
+        public Builder localSteps(int steps, int batchSize) {
+            training = LocalTraining.steps(steps, batchSize);
+            return this;
+        }
+
+        /** The local work, directly. */
+        public Builder localTraining(LocalTraining v) {
+            training = v;
+            return this;
+        }
+
+        /** gamma (required). */
+        public Builder localLearningRate(double v) {
+            localLearningRate = v;
+            return this;
+        }
+
+        /** eta (default 1). */
+        public Builder serverLearningRate(double v) {
+            serverLearningRate = v;
+            return this;
+        }
+
+        /** K &gt;= 1 (default {@link IntervalEstimator#NO_CUTOFF}); used by ADAPTIVE only. */
+        public Builder cutoff(int v) {
+            cutoff = v;
+            return this;
+        }
+
+        /** The aggregation rule (default ADAPTIVE). */
+        public Builder aggregation(Aggregation v) {
+            aggregation = v;
+            return this;
+        }
+
+        /** The true p_n (copied), required by and only by KNOWN_PROBABILITIES. */
+        public Builder probabilities(double... v) {
+            probabilities = v == null ? null : v.clone();
+            return this;
+        }
+
+        /** Validates and builds. */
+        public FedAu build() {
+            return new FedAu(this);
+        }
+    }
+}

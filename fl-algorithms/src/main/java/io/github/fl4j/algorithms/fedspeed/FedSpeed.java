@@ -1,0 +1,526 @@
+package io.github.fl4j.algorithms.fedspeed;
+
+import io.github.fl4j.algorithms.local.LocalTraining;
+import io.github.fl4j.core.api.AlgorithmSetup;
+import io.github.fl4j.core.api.Client;
+import io.github.fl4j.core.api.ClientResult;
+import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.Model;
+import io.github.fl4j.core.api.Server;
+import io.github.fl4j.core.api.ServerContext;
+import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.Upload;
+import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.data.MinibatchSampler;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
+import io.github.fl4j.core.tensor.Workspace;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * FedSpeed (Sun, Shen, Huang, Ding, Tao, "FedSpeed: Larger Local Interval, Less Communication Round, and Higher
+ * Generalization Accuracy", ICLR 2023, arXiv 2302.10429; official code woodenchild95/FL-Simulator): local steps with a
+ * proximal term to x^t, a prox-correction ĝ_n that cancels the prox term's bias (a FedDyn/FedPD-like dual
+ * variable), and a merged gradient that mixes the plain gradient with the gradient at an ascent-perturbed point.
+ *
+ * <p>Round t, with participants S_t (ALGORITHMS.md section 4.2; line numbers of the paper's algorithm):
+ * <pre>
+ *   client n in S_t (state g_hat_n, initially 0):
+ *     y_0 = x^t
+ *     for k = 0..K-1, with ONE minibatch xi_k per step:
+ *       g1      = grad f_n(y_k; xi_k)                                         (line 7)
+ *       y_breve = y_k + rho g1 / (||g1|| + 1e-7)                              (line 8)
+ *       g2      = grad f_n(y_breve; xi_k)                 same minibatch       (line 9)
+ *       g_tilde = (1 - alpha) g1 + alpha g2                                   (line 10)
+ *       y_{k+1} = y_k - eta_l (g_tilde - g_hat_n + (1/lambda)(y_k - x^t))     (line 11)
+ *     g_hat_n &lt;- g_hat_n - (1/lambda)(y_K - x^t)                                (line 13)
+ *     upload x_hat_n = y_K - lambda g_hat_n        (the UPDATED g_hat_n)       (line 14, 1 d-vector)
+ *   server, {@link ServerRule#ALL_CLIENT_DUAL_AVERAGING} (default; FL-Simulator's and FedDyn's rule):
+ *     x^{t+1} = (1/|S_t|) sum_{n in S_t} y_{n,K} + (1/N) sum_{all n} h_n,    h_n = sum of client n's deltas so far
+ *   server, {@link ServerRule#PARTICIPANTS_ONLY} (the paper's formula):
+ *     x^{t+1} = (1/|S_t|) sum_{n in S_t} x_hat_n   (computed as x^t + mean (x_hat_n - x^t))
+ * </pre>
+ *
+ * <p><b>The ascent step.</b> Line 8 is normalised as in the official code ({@code optimizer/ESAM.py}): the step is
+ * rho g1 / (||g1||_2 + epsilon) with epsilon = {@value #ASCENT_EPSILON}, the constant of that code, so a zero gradient
+ * gives no perturbation instead of a division by zero. The official code uses only g2 (alpha = 1); the paper and the
+ * FLGo port mix with alpha. When rho = 0 or alpha = 0, g_tilde = g1 exactly, and the second gradient is not computed
+ * (1 gradient evaluation per step instead of 2).
+ *
+ * <p><b>lambda versus lamb.</b> lambda is the paper's: the prox term is (1/lambda)(y - x^t). The official code's
+ * {@code --lamb} (default 0.1) is 1/lambda; {@link Builder#lamb(double)} accepts it (lamb = 0.1 is lambda = 10).
+ * {@link Builder#withoutProx()} drops the prox term and the correction (g_hat_n stays 0, x_hat_n = y_K): this is not
+ * the literal limit lambda to infinity, in which lambda g_hat_n = -(sum of the client's deltas) stays finite and
+ * keeps entering the upload.
+ *
+ * <p><b>The all-client server rule from the uploads.</b> Let h_n = -lambda g_hat_n; by line 13, h_n is the sum of
+ * client n's deltas Delta_n = y_{n,K} - x over all its rounds so far, and x_hat_n = y_K + h_n^{new} with h_n^{new} =
+ * h_n^{old} + y_K - x^t, so x_hat_n = 2 y_K - x^t + h_n^{old}. The server knows x^t; it does not know y_K, and the
+ * sum over S of h_n^{old} is not determined by the mean over all clients, so from x_hat_n alone it needs h_n^{old}
+ * per client: it keeps h_n for every client that has participated (up to N x d values, as FL-Simulator does) and
+ * recovers
+ * <pre>
+ *   h_n^{new} = (x_hat_n - x^t + h_n^{old}) / 2,    y_K = x_hat_n - h_n^{new},
+ *   h_bar    += (h_n^{new} - h_n^{old}) / N      (the incrementally maintained mean (1/N) sum_n h_n)
+ * </pre>
+ * With a lossless uplink this h_n is exactly the client's -lambda g_hat_n (up to rounding); a lossy uplink compressor
+ * makes the two drift apart. Under {@link Builder#withoutProx()} h_n is 0 for every client, the server keeps no dual,
+ * and both rules are x^{t+1} = mean_S y_K: FedAvg with uniform weights, bit for bit.
+ *
+ * <p>Map from paper symbols to code: K = {@link LocalTraining#steps()} (or E epochs, K_n = E ceil(m_n/B)), B =
+ * {@link LocalTraining#batchSize()}, eta_l = {@code localLearningRate}, rho = {@code rho}, alpha = {@code alpha},
+ * lambda = {@code lambda} (= 1/{@code lamb}), g_hat_n = {@link ClientState#correction()}, h_n and h_bar =
+ * {@link ServerState#dual(int)} and {@link ServerState#dualMean()}.
+ *
+ * <p>Not implemented (FL-Simulator training details, not part of the method): weight decay 1e-3 (use the model's L2
+ * term), gradient clipping at norm 10, learning-rate decay 0.998 per round, relaxed initialisation.
+ *
+ * <p>State: each client keeps g_hat_n (d values, zero-initialised). The server keeps x and an aggregation buffer and
+ * a scratch vector (3d), and under the all-client rule with the prox term h_bar (d) and h_n for every client that has
+ * participated (up to N d). A client task's iterate, two gradients and a scratch vector (4d) are arrays of the worker
+ * thread's workspace. Communication per participant and round: 1 d-vector down (x^t), 1 up (x_hat_n). Gradient
+ * evaluations per local step: 2 (1 when rho = 0 or alpha = 0). This object is immutable and thread-safe.
+ */
+public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, FedSpeed.ClientState> {
+
+    /** The epsilon in the normalised ascent step rho g / (||g|| + epsilon), from the official code's ESAM.py. */
+    public static final double ASCENT_EPSILON = 1e-7;
+
+    /** How the server forms x^{t+1}. */
+    public enum ServerRule {
+        /**
+         * x^{t+1} = mean over participants of y_K + mean over ALL N clients of h_n (FL-Simulator's and FedDyn's rule;
+         * converges under partial participation). Default.
+         */
+        ALL_CLIENT_DUAL_AVERAGING,
+        /**
+         * x^{t+1} = mean over participants of x_hat_n, the paper's formula. Under partial participation the stale
+         * h_n of a random subset make it oscillate or diverge (ALGORITHMS.md section 4.3).
+         */
+        PARTICIPANTS_ONLY
+    }
+
+    private final LocalTraining training;
+    private final double localLearningRate;
+    private final double rho;
+    private final double alpha;
+    private final boolean prox;
+    private final double lambda;
+    private final ServerRule serverRule;
+
+    private FedSpeed(Builder b) {
+        if (b.training == null) {
+            throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
+        }
+        if (!(b.localLearningRate > 0) || !Double.isFinite(b.localLearningRate)) {
+            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + b.localLearningRate);
+        }
+        if (!(b.rho >= 0) || !Double.isFinite(b.rho)) {
+            throw new IllegalArgumentException("rho must be >= 0 and finite, was " + b.rho);
+        }
+        if (!(b.alpha >= 0 && b.alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], was " + b.alpha);
+        }
+        if (b.prox && (!(b.lambda > 0) || !Double.isFinite(b.lambda))) {
+            throw new IllegalArgumentException("lambda must be > 0 and finite, was " + b.lambda
+                    + " (use withoutProx() to drop the prox term and the correction)");
+        }
+        if (b.serverRule == null) {
+            throw new IllegalArgumentException("serverRule must not be null");
+        }
+        this.training = b.training;
+        this.localLearningRate = b.localLearningRate;
+        this.rho = b.rho;
+        this.alpha = b.alpha;
+        this.prox = b.prox;
+        this.lambda = b.prox ? b.lambda : Double.POSITIVE_INFINITY;
+        this.serverRule = b.serverRule;
+    }
+
+    /**
+     * A builder; defaults are the official code's: rho = 0.1, alpha = 1 (only the perturbed gradient), lamb = 0.1
+     * (lambda = 10), and the all-client server rule. The local work and eta_l are required.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A client's persistent state: the prox-correction g_hat_n (d values, zero-initialised). */
+    public static final class ClientState {
+        private final INDArray correction;
+
+        ClientState(INDArray correction) {
+            this.correction = correction;
+        }
+
+        /** g_hat_n (the client owns it; updated in place once per participation). */
+        public INDArray correction() {
+            return correction;
+        }
+    }
+
+    /**
+     * The server state: the model x, reused aggregation and scratch buffers, and (all-client rule with the prox term
+     * only) the mean dual h_bar and every participated client's h_n.
+     */
+    public static final class ServerState {
+        private final INDArray x;
+        private final INDArray aggregate;
+        private final INDArray scratch;
+        private final INDArray dualMean;
+        private final INDArray[] duals;
+
+        ServerState(INDArray x, INDArray dualMean, INDArray[] duals) {
+            this.x = x;
+            Precision p = Precision.of(x.dataType());
+            this.aggregate = Tensors.zeros(p, x.length());
+            this.scratch = Tensors.zeros(p, x.length());
+            this.dualMean = dualMean;
+            this.duals = duals;
+        }
+
+        /** The global model x^t. */
+        public INDArray model() {
+            return x;
+        }
+
+        /** h_bar = (1/N) sum_n h_n, or null when the server keeps no dual. */
+        public INDArray dualMean() {
+            return dualMean;
+        }
+
+        /** h_n (the sum of client n's deltas so far), or null before its first participation or without duals. */
+        public INDArray dual(int clientId) {
+            return duals == null ? null : duals[clientId];
+        }
+    }
+
+    private boolean keepsDuals() {
+        return prox && serverRule == ServerRule.ALL_CLIENT_DUAL_AVERAGING;
+    }
+
+    @Override
+    public String name() {
+        String s = String.format(Locale.ROOT, "FedSpeed(%s, lr=%s, rho=%s, alpha=%s, ", training, localLearningRate,
+                rho, alpha);
+        s += prox ? "lambda=" + lambda : "no prox";
+        if (serverRule == ServerRule.PARTICIPANTS_ONLY) {
+            s += ", participants-only";
+        }
+        return s + ")";
+    }
+
+    @Override
+    public ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
+        INDArray x = initialParameters.dup();
+        if (keepsDuals()) {
+            return new ServerState(x, Tensors.zeros(Precision.of(x.dataType()), x.length()),
+                    new INDArray[setup.population()]);
+        }
+        return new ServerState(x, null, null);
+    }
+
+    @Override
+    public ClientState initClientState(int clientId, AlgorithmSetup setup) {
+        return new ClientState(Tensors.zeros(setup.precision(), setup.dimension()));
+    }
+
+    @Override
+    public Server<ServerState> server() {
+        return new Server<>() {
+            @Override
+            public Message broadcast(ServerState s, ServerContext ctx) {
+                return Message.of(s.x);
+            }
+
+            @Override
+            public ServerState apply(ServerState s, List<Upload> uploads, ServerContext ctx) {
+                if (uploads.isEmpty()) {
+                    return s;
+                }
+                double perParticipant = 1.0 / uploads.size();
+                Tensors.fillZero(s.aggregate);
+                if (s.duals == null) {
+                    // x^{t+1} = x^t + mean (x_hat_n - x^t), the same operations as FedAvg with uniform weights.
+                    for (Upload u : uploads) {
+                        Tensors.subtract(u.vector(0), s.x, s.scratch);
+                        Tensors.axpy(perParticipant, s.scratch, s.aggregate);
+                    }
+                    Tensors.axpy(1.0, s.aggregate, s.x);
+                    return s;
+                }
+                double perClient = 1.0 / ctx.population();
+                for (Upload u : uploads) {
+                    INDArray xHat = u.vector(0);
+                    INDArray hOld = s.duals[u.clientId()];
+                    // h_new = (x_hat - x^t + h_old) / 2, into scratch.
+                    Tensors.subtract(xHat, s.x, s.scratch);
+                    if (hOld != null) {
+                        Tensors.axpy(1.0, hOld, s.scratch);
+                    }
+                    Tensors.scale(0.5, s.scratch);
+                    // aggregate += (y_K = x_hat - h_new) / |S|.
+                    Tensors.axpy(perParticipant, xHat, s.aggregate);
+                    Tensors.axpy(-perParticipant, s.scratch, s.aggregate);
+                    // h_bar += (h_new - h_old) / N; then h_old <- h_new (copied: the upload is lent for the round).
+                    Tensors.axpy(perClient, s.scratch, s.dualMean);
+                    if (hOld != null) {
+                        Tensors.axpy(-perClient, hOld, s.dualMean);
+                        Tensors.copy(s.scratch, hOld);
+                    } else {
+                        s.duals[u.clientId()] = s.scratch.dup();
+                    }
+                }
+                Tensors.copy(s.aggregate, s.x);
+                Tensors.axpy(1.0, s.dualMean, s.x);
+                return s;
+            }
+
+            @Override
+            public INDArray model(ServerState s) {
+                return s.x;
+            }
+        };
+    }
+
+    @Override
+    public Client<ClientState> client() {
+        return (down, state, ctx) -> {
+            INDArray x = down.vector(0);
+            long d = x.length();
+            Precision p = ctx.precision();
+            Workspace ws = ctx.workspace();
+            INDArray y = ws.vector("fedspeed.iterate", p, d);
+            INDArray g = ws.vector("fedspeed.gradient", p, d);
+            INDArray g2 = ws.vector("fedspeed.ascentGradient", p, d);
+            INDArray tmp = ws.vector("fedspeed.scratch", p, d);
+            INDArray gHat = state.correction;
+            Model model = ctx.model();
+            Tensors.copy(x, y);
+            MinibatchSampler sampler = new MinibatchSampler(ctx.data(), training.batchSize(),
+                    ctx.random(Purpose.LOCAL_DATA_ORDER), ws);
+            int steps = training.stepsFor(ctx.data().size());
+            boolean ascent = rho > 0 && alpha > 0;
+            double invLambda = 1.0 / lambda;
+            double lossSum = 0;
+            for (int k = 0; k < steps; k++) {
+                Dataset batch = sampler.next(); // one draw, used for both gradients
+                lossSum += model.lossAndGradient(y, batch, g);
+                if (ascent) {
+                    double scale = rho / (Tensors.norm2(g) + ASCENT_EPSILON);
+                    Tensors.copy(y, tmp);
+                    Tensors.axpy(scale, g, tmp);
+                    model.lossAndGradient(tmp, batch, g2);
+                    if (alpha == 1) {
+                        Tensors.copy(g2, g);
+                    } else {
+                        Tensors.scale(1 - alpha, g);
+                        Tensors.axpy(alpha, g2, g);
+                    }
+                }
+                if (prox) {
+                    Tensors.axpy(-1.0, gHat, g);
+                    Tensors.subtract(y, x, tmp);
+                    Tensors.axpy(invLambda, tmp, g);
+                }
+                Tensors.axpy(-localLearningRate, g, y);
+            }
+            if (prox) {
+                Tensors.subtract(y, x, tmp);
+                Tensors.axpy(-invLambda, tmp, gHat);
+                Tensors.copy(y, tmp);
+                Tensors.axpy(-lambda, gHat, tmp);
+                ctx.uplink().send(tmp);
+            } else {
+                ctx.uplink().send(y);
+            }
+            return new ClientResult<>(state, lossSum / steps);
+        };
+    }
+
+    @Override
+    public StateCodec<ServerState> serverStateCodec() {
+        return new StateCodec<>() {
+            @Override
+            public void write(ServerState s, DataOutput out) throws IOException {
+                out.writeByte(1);
+                Tensors.write(s.x, out);
+                out.writeBoolean(s.duals != null);
+                if (s.duals != null) {
+                    Tensors.write(s.dualMean, out);
+                    out.writeInt(s.duals.length);
+                    for (INDArray h : s.duals) {
+                        out.writeBoolean(h != null);
+                        if (h != null) {
+                            Tensors.write(h, out);
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public ServerState read(DataInput in) throws IOException {
+                StateCodec.checkVersion("FedSpeed server state", 1, in.readUnsignedByte());
+                INDArray x = Tensors.read(in);
+                if (!in.readBoolean()) {
+                    return new ServerState(x, null, null);
+                }
+                INDArray mean = Tensors.read(in);
+                int n = in.readInt();
+                if (n < 0) {
+                    throw new IOException("FedSpeed server state client count must be >= 0, was " + n);
+                }
+                INDArray[] duals = new INDArray[n];
+                for (int i = 0; i < n; i++) {
+                    duals[i] = in.readBoolean() ? Tensors.read(in) : null;
+                }
+                return new ServerState(x, mean, duals);
+            }
+        };
+    }
+
+    @Override
+    public StateCodec<ClientState> clientStateCodec() {
+        return StateCodec.ofVector("FedSpeed client state", s -> s.correction, ClientState::new);
+    }
+
+    @Override
+    public int downlinkVectors() {
+        return 1;
+    }
+
+    @Override
+    public int uplinkVectors() {
+        return 1;
+    }
+
+    /** The local work. */
+    public LocalTraining training() {
+        return training;
+    }
+
+    /** eta_l. */
+    public double localLearningRate() {
+        return localLearningRate;
+    }
+
+    /** rho, the radius of the ascent step. */
+    public double rho() {
+        return rho;
+    }
+
+    /** alpha, the weight of the perturbed gradient in the merged gradient. */
+    public double alpha() {
+        return alpha;
+    }
+
+    /** The paper's lambda (infinity when built {@link Builder#withoutProx()}). */
+    public double lambda() {
+        return lambda;
+    }
+
+    /** The official code's lamb = 1/lambda (0 when built {@link Builder#withoutProx()}). */
+    public double lamb() {
+        return 1.0 / lambda;
+    }
+
+    /** Whether the prox term and the prox-correction are used. */
+    public boolean hasProx() {
+        return prox;
+    }
+
+    /** The server rule. */
+    public ServerRule serverRule() {
+        return serverRule;
+    }
+
+    /** Builder of {@link FedSpeed}; {@link #build()} validates and names any bad field. */
+    public static final class Builder {
+        private LocalTraining training;
+        private double localLearningRate = Double.NaN;
+        private double rho = 0.1;
+        private double alpha = 1.0;
+        private boolean prox = true;
+        private double lambda = 10.0;
+        private ServerRule serverRule = ServerRule.ALL_CLIENT_DUAL_AVERAGING;
+
+        /** K local steps of minibatch size B per round. */
+        public Builder localSteps(int steps, int batchSize) {
+            training = LocalTraining.steps(steps, batchSize);
+            return this;
+        }
+
+        /** E local epochs of minibatch size B per round. */
+        public Builder localEpochs(int epochs, int batchSize) {
+            training = LocalTraining.epochs(epochs, batchSize);
+            return this;
+        }
+
+        /** The local work, directly. */
+        public Builder localTraining(LocalTraining v) {
+            training = v;
+            return this;
+        }
+
+        /** eta_l (required). */
+        public Builder localLearningRate(double v) {
+            localLearningRate = v;
+            return this;
+        }
+
+        /** rho >= 0, the ascent radius (default 0.1, the official code's). */
+        public Builder rho(double v) {
+            rho = v;
+            return this;
+        }
+
+        /** alpha in [0, 1], the weight of the perturbed gradient (default 1, as the official code). */
+        public Builder alpha(double v) {
+            alpha = v;
+            return this;
+        }
+
+        /** The paper's lambda > 0: the prox term is (1/lambda)(y - x^t) (default 10). Re-enables the prox term. */
+        public Builder lambda(double v) {
+            lambda = v;
+            prox = true;
+            return this;
+        }
+
+        /**
+         * The official code's {@code --lamb} = 1/lambda > 0 (default 0.1); sets lambda = 1/lamb. Re-enables the prox
+         * term.
+         */
+        public Builder lamb(double v) {
+            if (!(v > 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("lamb must be > 0 and finite, was " + v
+                        + " (use withoutProx() to drop the prox term and the correction)");
+            }
+            return lambda(1.0 / v);
+        }
+
+        /** Drops the prox term and the prox-correction (g_hat_n stays 0 and x_hat_n = y_K); see the class comment. */
+        public Builder withoutProx() {
+            prox = false;
+            return this;
+        }
+
+        /** The server rule (default {@link ServerRule#ALL_CLIENT_DUAL_AVERAGING}). */
+        public Builder serverRule(ServerRule v) {
+            serverRule = v;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public FedSpeed build() {
+            return new FedSpeed(this);
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package io.github.fl4j.algorithms.scaffold;
+
+import io.github.fl4j.algorithms.local.LocalSgd;
+import io.github.fl4j.algorithms.local.LocalTraining;
+import io.github.fl4j.core.aggregation.WeightedMean;
+import io.github.fl4j.core.api.AlgorithmSetup;
+import io.github.fl4j.core.api.Client;
+import io.github.fl4j.core.api.ClientResult;
+import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.Server;
+import io.github.fl4j.core.api.ServerContext;
+import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.Upload;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
+import io.github.fl4j.core.tensor.Workspace;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * SCAFFOLD, stochastic controlled averaging (Karimireddy, Kale, Mohri, Reddi, Stich, Suresh, "SCAFFOLD: Stochastic
+ * Controlled Averaging for Federated Learning", ICML 2020, Algorithm 1), with control-variate options I and II and
+ * the one-vector uplink form of option II (ALGORITHMS.md sections 2 and 8.1).
+ *
+ * <p>Round t, with participants S (|S| = s) of N clients (ALGORITHMS.md section 2.3):
+ * <pre>
+ *   server:    send (x, c)                                                            (2 d-vectors down)
+ *   client n:  y = x;  K_n times: y = y - eta_l (grad f_n(y; minibatch) - c_n + c)
+ *              option I : c_n+ = grad f_n(x)            (one extra full-batch gradient at the server point x)
+ *              option II: c_n+ = c_n - c + (x - y) / (K_n eta_l)   (K_n: the steps this client ran this round)
+ *              upload Delta y_n = y - x and Delta c_n = c_n+ - c_n;  c_n = c_n + Delta c_n       (2 d-vectors up)
+ *   server:    x = x + eta_g (1/s) sum_S Delta y_n
+ *              c = c + (1/N) sum_S Delta c_n                        (keeps the invariant c = (1/N) sum_n c_n)
+ * </pre>
+ * One-vector uplink (option II with fixed K only, {@link Builder#oneVectorUplink(boolean)}): by the identity
+ * Delta y_n = -K eta_l (Delta c_n + c) the client uploads only delta_n = Delta c_n and the server applies
+ * <pre>
+ *   x = x - eta_g K eta_l (c + (1/s) sum_S delta_n),    c = c + (1/N) sum_S delta_n
+ * </pre>
+ * (c on the right is the round's old c), which is SCAFFOLD-II with half the uplink (ALGORITHMS.md section 8.1).
+ *
+ * <p>The client adds its own c_n with the <em>decoded</em> Delta c_n (what its uplink channel returns), so c = mean
+ * c_n holds exactly even under a lossy uplink compressor; with the default identity encoding this is the paper's
+ * update. The correction enters plain SGD at every step ({@link LocalSgd} with correction c - c_n).
+ *
+ * <p>Map from paper symbols to code: K = {@link LocalTraining#steps()} (or K_n = E ceil(m_n/B) with
+ * {@link LocalTraining#epochs()}), eta_l = {@code localLearningRate}, eta_g = {@code serverLearningRate}, option
+ * I/II = {@link Option}, c = {@link ServerState#control()}, c_n = {@link ClientState#control()}.
+ *
+ * <p>State: every client that has participated keeps c_n (d values; N x d in a simulation of N clients), zero at
+ * start; the server keeps x, c and one aggregation buffer (3d values). A client task uses three scratch vectors of
+ * its worker thread's workspace (iterate, gradient, correction). Communication per participant and round: 2 d-vectors
+ * down (x, c); 2 up (Delta y, Delta c), or 1 (Delta c) in the one-vector form. Gradient evaluations: K_n per round, plus
+ * one full pass over the client's data for option I. This object is immutable and thread-safe.
+ */
+public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, Scaffold.ClientState> {
+
+    /** How the client's control variate c_n is refreshed (paper Algorithm 1, line 12). */
+    public enum Option {
+        /** c_n+ = grad f_n(x), one extra full-batch gradient at the server point. */
+        I,
+        /** c_n+ = c_n - c + (x - y) / (K_n eta_l), free (reuses the local steps). */
+        II
+    }
+
+    private final LocalTraining training;
+    private final double localLearningRate;
+    private final double serverLearningRate;
+    private final Option option;
+    private final boolean oneVectorUplink;
+
+    private Scaffold(Builder b) {
+        if (b.training == null) {
+            throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
+        }
+        if (!(b.localLearningRate > 0) || !Double.isFinite(b.localLearningRate)) {
+            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + b.localLearningRate);
+        }
+        if (!(b.serverLearningRate > 0) || !Double.isFinite(b.serverLearningRate)) {
+            throw new IllegalArgumentException("serverLearningRate must be > 0 and finite, was "
+                    + b.serverLearningRate);
+        }
+        if (b.option == null) {
+            throw new IllegalArgumentException("option must not be null");
+        }
+        if (b.oneVectorUplink && b.option != Option.II) {
+            throw new IllegalArgumentException("oneVectorUplink requires option II, was " + b.option);
+        }
+        if (b.oneVectorUplink && b.training.steps() == 0) {
+            throw new IllegalArgumentException("oneVectorUplink requires fixed local steps (localSteps(K, B)) so that"
+                    + " every client runs the same K known to the server, was " + b.training);
+        }
+        this.training = b.training;
+        this.localLearningRate = b.localLearningRate;
+        this.serverLearningRate = b.serverLearningRate;
+        this.option = b.option;
+        this.oneVectorUplink = b.oneVectorUplink;
+    }
+
+    /** A builder; defaults: option II, two-vector uplink, server learning rate 1. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The server state: the model x, the server control variate c and a reused aggregation buffer. */
+    public static final class ServerState {
+        private final INDArray x;
+        private final INDArray c;
+        private final INDArray aggregate;
+
+        ServerState(INDArray x, INDArray c) {
+            this.x = x;
+            this.c = c;
+            this.aggregate = Tensors.zeros(Precision.of(x.dataType()), x.length());
+        }
+
+        /** The global model x^t. */
+        public INDArray model() {
+            return x;
+        }
+
+        /** The server control variate c = (1/N) sum_n c_n. */
+        public INDArray control() {
+            return c;
+        }
+    }
+
+    /** A client's state: its control variate c_n (zero before its first participation). */
+    public static final class ClientState {
+        private final INDArray c;
+
+        ClientState(INDArray c) {
+            this.c = c;
+        }
+
+        /** The client control variate c_n. */
+        public INDArray control() {
+            return c;
+        }
+    }
+
+    @Override
+    public String name() {
+        String s = String.format(Locale.ROOT, "SCAFFOLD-%s(%s, lr=%s", option, training, localLearningRate);
+        if (serverLearningRate != 1) {
+            s += ", server lr=" + serverLearningRate;
+        }
+        if (oneVectorUplink) {
+            s += ", one-vector uplink";
+        }
+        return s + ")";
+    }
+
+    @Override
+    public ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
+        return new ServerState(initialParameters.dup(), Tensors.zeros(setup.precision(), initialParameters.length()));
+    }
+
+    @Override
+    public ClientState initClientState(int clientId, AlgorithmSetup setup) {
+        return new ClientState(Tensors.zeros(setup.precision(), setup.dimension()));
+    }
+
+    @Override
+    public Server<ServerState> server() {
+        return new Server<>() {
+            @Override
+            public Message broadcast(ServerState s, ServerContext ctx) {
+                return Message.of(s.x, s.c);
+            }
+
+            @Override
+            public ServerState apply(ServerState s, List<Upload> uploads, ServerContext ctx) {
+                if (oneVectorUplink) {
+                    // x = x - eta_g K eta_l (c + mean_S delta_n), with the old c; then c = c + (1/N) sum_S delta_n.
+                    double step = serverLearningRate * training.steps() * localLearningRate;
+                    WeightedMean.uniform().aggregate(uploads, 0, s.aggregate, ctx);
+                    Tensors.axpy(-step, s.c, s.x);
+                    Tensors.axpy(-step, s.aggregate, s.x);
+                    WeightedMean.population().aggregate(uploads, 0, s.aggregate, ctx);
+                    Tensors.axpy(1.0, s.aggregate, s.c);
+                } else {
+                    WeightedMean.uniform().aggregate(uploads, 0, s.aggregate, ctx);
+                    Tensors.axpy(serverLearningRate, s.aggregate, s.x);
+                    WeightedMean.population().aggregate(uploads, 1, s.aggregate, ctx);
+                    Tensors.axpy(1.0, s.aggregate, s.c);
+                }
+                return s;
+            }
+
+            @Override
+            public INDArray model(ServerState s) {
+                return s.x;
+            }
+        };
+    }
+
+    @Override
+    public Client<ClientState> client() {
+        return (down, state, ctx) -> {
+            INDArray x = down.vector(0);
+            INDArray c = down.vector(1);
+            Precision p = ctx.precision();
+            Workspace ws = ctx.workspace();
+            INDArray y = ws.vector("scaffold.iterate", p, x.length());
+            INDArray grad = ws.vector("scaffold.gradient", p, x.length());
+            INDArray work = ws.vector("scaffold.correction", p, x.length());
+            Tensors.subtract(c, state.c, work);                            // c - c_n
+            Tensors.copy(x, y);
+            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, work,
+                    ctx.random(Purpose.LOCAL_DATA_ORDER), ws);
+            Tensors.subtract(y, x, grad);                                  // grad = Delta y = y - x
+            if (option == Option.II) {
+                // Delta c_n = c_n+ - c_n = -c - Delta y / (K_n eta_l), with K_n the steps actually run.
+                int k = training.stepsFor(ctx.data().size());
+                Tensors.copy(c, work);
+                Tensors.scale(-1.0, work);
+                Tensors.axpy(-1.0 / (k * localLearningRate), grad, work);
+            } else {
+                // Delta c_n = grad f_n(x) - c_n (full batch at the server point).
+                ctx.model().lossAndGradient(x, ctx.data(), work);
+                Tensors.axpy(-1.0, state.c, work);
+            }
+            if (!oneVectorUplink) {
+                ctx.uplink().send(grad);
+            }
+            INDArray deltaC = ctx.uplink().send(work);
+            Tensors.axpy(1.0, deltaC, state.c);
+            return new ClientResult<>(state, loss);
+        };
+    }
+
+    @Override
+    public StateCodec<ServerState> serverStateCodec() {
+        return new StateCodec<>() {
+            @Override
+            public void write(ServerState s, DataOutput out) throws IOException {
+                out.writeByte(1);
+                Tensors.write(s.x, out);
+                Tensors.write(s.c, out);
+            }
+
+            @Override
+            public ServerState read(DataInput in) throws IOException {
+                StateCodec.checkVersion("SCAFFOLD server state", 1, in.readUnsignedByte());
+                INDArray x = Tensors.read(in);
+                INDArray c = Tensors.read(in);
+                return new ServerState(x, c);
+            }
+        };
+    }
+
+    @Override
+    public StateCodec<ClientState> clientStateCodec() {
+        return StateCodec.ofVector("SCAFFOLD client state", s -> s.c, ClientState::new);
+    }
+
+    @Override
+    public int downlinkVectors() {
+        return 2;
+    }
+
+    @Override
+    public int uplinkVectors() {
+        return oneVectorUplink ? 1 : 2;
+    }
+
+    /** The local work. */
+    public LocalTraining training() {
+        return training;
+    }
+
+    /** eta_l. */
+    public double localLearningRate() {
+        return localLearningRate;
+    }
+
+    /** eta_g. */
+    public double serverLearningRate() {
+        return serverLearningRate;
+    }
+
+    /** The control-variate option. */
+    public Option option() {
+        return option;
+    }
+
+    /** True when the client uploads only Delta c_n (ALGORITHMS.md section 8.1). */
+    public boolean oneVectorUplink() {
+        return oneVectorUplink;
+    }
+
+    /** Builder of {@link Scaffold}; {@link #build()} validates and names any bad field. */
+    public static final class Builder {
+        private LocalTraining training;
+        private double localLearningRate = Double.NaN;
+        private double serverLearningRate = 1.0;
+        private Option option = Option.II;
+        private boolean oneVectorUplink;
+
+        /** K local SGD steps of minibatch size B per round. */
+        public Builder localSteps(int steps, int batchSize) {
+            training = LocalTraining.steps(steps, batchSize);
+            return this;
+        }
+
+        /** E local epochs of minibatch size B per round (K_n = E ceil(m_n/B); not with the one-vector uplink). */
+        public Builder localEpochs(int epochs, int batchSize) {
+            training = LocalTraining.epochs(epochs, batchSize);
+            return this;
+        }
+
+        /** The local work, directly. */
+        public Builder localTraining(LocalTraining v) {
+            training = v;
+            return this;
+        }
+
+        /** eta_l (required). */
+        public Builder localLearningRate(double v) {
+            localLearningRate = v;
+            return this;
+        }
+
+        /** eta_g (default 1, as in the paper's experiments). */
+        public Builder serverLearningRate(double v) {
+            serverLearningRate = v;
+            return this;
+        }
+
+        /** The control-variate option (default II). */
+        public Builder option(Option v) {
+            option = v;
+            return this;
+        }
+
+        /**
+         * Upload only Delta c_n and let the server rebuild the mean Delta y (default false). Requires option II and
+         * fixed local steps.
+         */
+        public Builder oneVectorUplink(boolean v) {
+            oneVectorUplink = v;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public Scaffold build() {
+            return new Scaffold(this);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.github.fl4j.algorithms.ef;
+
+import static io.github.fl4j.algorithms.ef.EfTestProblems.bits;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.fl4j.core.api.AlgorithmContractTest;
+import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.comm.IdentityCompressor;
+import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.model.LeastSquares;
+import io.github.fl4j.core.sim.Simulation;
+import io.github.fl4j.core.sim.SimulationConfig;
+import io.github.fl4j.core.sim.SimulationException;
+import io.github.fl4j.core.sim.SimulationResult;
+import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** EF21 (ALGORITHMS.md 5.2-5.5): the contract under full participation, reductions, warm-up, step sizes. */
+class Ef21Test extends AlgorithmContractTest {
+    private static final int D = 5;
+
+    @Override
+    protected FederatedAlgorithm<?, ?> algorithm() {
+        return Ef21.builder().learningRate(0.1).build();
+    }
+
+    /** EF21 proper needs every client in every round: the contract problem's 10 clients, all per round. */
+    @Override
+    protected SimulationConfig config(int threads) {
+        return SimulationConfig.builder().rounds(6).clientsPerRound(10).threads(threads).seed(2024).evalEvery(2)
+                .build();
+    }
+
+    private static INDArray x0() {
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, D);
+        for (int j = 0; j < D; j++) {
+            x.putScalar(j, 1.0 - 0.25 * j);
+        }
+        return x;
+    }
+
+    /** DESIGN.md 9 reduction: EF21 with the identity compressor is gradient descent bit for bit (40 rounds). */
+    @Test
+    void identityCompressorIsGradientDescentBitForBit() {
+        FederatedDataset data = EfTestProblems.randomLeastSquares(4, D, 7, 1);
+        LeastSquares model = new LeastSquares(D);
+        double gamma = 0.05;
+        for (int rounds : new int[] {1, 40}) {
+            INDArray ef = EfTestProblems.run(Ef21.builder().learningRate(gamma).build(), model, data,
+                    IdentityCompressor.INSTANCE, x0(), rounds);
+            INDArray gd = EfTestProblems.gradientDescent(model, data, x0(), gamma, rounds);
+            assertArrayEquals(bits(gd), bits(ef), "after " + rounds + " rounds");
+        }
+    }
+
+    /**
+     * ALGORITHMS.md 9.7: with g_i^0 = grad f_i(x^0) the first iterate equals GD's first step. Over Top-1 in d = 5 the
+     * EXACT first message takes R = ceil(1/alpha) = 5 warm-up rounds at x^0 (x unchanged in rounds 1..4); the sums
+     * of the sparse pieces may be added in another order than GD's, hence 1e-15 relative instead of bits.
+     */
+    @Test
+    void exactFirstMessageOverTopKGivesGdFirstStepAfterTheWarmUp() {
+        FederatedDataset data = EfTestProblems.randomLeastSquares(3, D, 6, 2);
+        LeastSquares model = new LeastSquares(D);
+        double gamma = 0.05;
+        INDArray gd = EfTestProblems.gradientDescent(model, data, x0(), gamma, 1);
+        for (int rounds = 1; rounds < D; rounds++) {
+            INDArray ef = EfTestProblems.run(Ef21.builder().learningRate(gamma).build(), model, data,
+                    new TestTopK(1), x0(), rounds);
+            assertArrayEquals(bits(x0()), bits(ef), "x must stay at x^0 during warm-up round " + rounds);
+        }
+        INDArray ef = EfTestProblems.run(Ef21.builder().learningRate(gamma).build(), model, data, new TestTopK(1),
+                x0(), D);
+        double[] a = Tensors.toDoubleArray(gd);
+        double[] b = Tensors.toDoubleArray(ef);
+        for (int j = 0; j < D; j++) {
+            assertEquals(a[j], b[j], 1e-15 * Math.max(1, Math.abs(a[j])), "coordinate " + j);
+        }
+    }
+
+    /** Warm-up rounds: R = ceil(d/K) for Top-K (alpha = K/d), 1 for identity and for COMPRESSED. */
+    @Test
+    void warmupRounds() {
+        assertEquals(5, EfCommon.warmupRounds(FirstMessage.EXACT, new TestTopK(1), 5));
+        assertEquals(4, EfCommon.warmupRounds(FirstMessage.EXACT, new TestTopK(3), 10));
+        assertEquals(34, EfCommon.warmupRounds(FirstMessage.EXACT, new TestTopK(3), 100));
+        assertEquals(1, EfCommon.warmupRounds(FirstMessage.EXACT, IdentityCompressor.INSTANCE, 100));
+        assertEquals(1, EfCommon.warmupRounds(FirstMessage.COMPRESSED, new TestTopK(1), 100));
+    }
+
+    /** First round with a COMPRESSED first message: g_i^0 = C(grad f_i(x^0)); x^1 = x^0 - gamma mean_i C(...). */
+    @Test
+    void compressedFirstMessageSendsTopKOfTheGradient() {
+        FederatedDataset data = EfTestProblems.randomLeastSquares(3, D, 6, 3);
+        LeastSquares model = new LeastSquares(D);
+        double gamma = 0.1;
+        INDArray expected = x0();
+        INDArray gi = Nd4j.zeros(DataType.DOUBLE, D);
+        INDArray ci = Nd4j.zeros(DataType.DOUBLE, D);
+        INDArray g = Nd4j.zeros(DataType.DOUBLE, D);
+        for (int i = 0; i < 3; i++) {
+            model.lossAndGradient(x0(), data.client(i), gi);
+            new TestTopK(2).compress(gi, ci, null);
+            Tensors.axpy(1.0 / 3, ci, g);
+        }
+        Tensors.axpy(-gamma, g, expected);
+        INDArray ef = EfTestProblems.run(Ef21.builder().learningRate(gamma).firstMessage(FirstMessage.COMPRESSED)
+                .build(), model, data, new TestTopK(2), x0(), 1);
+        assertArrayEquals(bits(expected), bits(ef));
+    }
+
+    /** EF21 with Top-1 converges on a least-squares problem at a multiple of the theoretical step size. */
+    @Test
+    void topOneConvergesAtTheoryStepSize() {
+        FederatedDataset data = EfTestProblems.randomLeastSquares(4, D, 8, 4);
+        LeastSquares model = new LeastSquares(D);
+        var constants = io.github.fl4j.core.model.SmoothnessConstants.leastSquares(data.clients());
+        double gamma = Ef21.theoryStepSize(constants, 1.0 / D, Ef21.MeanRule.QUADRATIC, 4);
+        INDArray xStar = EfTestProblems.gradientDescent(model, data, x0(), 1.0 / constants.whole(), 5000);
+        INDArray ef = EfTestProblems.run(Ef21.builder().learningRate(gamma).build(), model, data, new TestTopK(1),
+                x0(), 1500);
+        Tensors.axpy(-1, xStar, ef);
+        assertTrue(Tensors.norm2(ef) < 1e-6, "||x - x*|| = " + Tensors.norm2(ef));
+    }
+
+    /** ALGORITHMS.md 5.2: gamma = 1/(L + Ltilde sqrt(beta/theta)); alpha = 1 gives 1/L. Numbers computed by hand. */
+    @Test
+    void theoryStepSize() {
+        assertEquals(0.5, Ef21.theoryStepSize(2, 7, 1.0), 0);
+        // alpha = 0.75: sqrt(1 - alpha) = 0.5, theta = 0.5, beta = 0.25/0.5 = 0.5, sqrt(beta/theta) = 1
+        assertEquals(1.0 / (2 + 3), Ef21.theoryStepSize(2, 3, 0.75), 1e-15);
+        // alpha = 0.36: sqrt(0.64) = 0.8, theta = 0.2, beta = 0.64/0.2 = 3.2, sqrt(16) = 4
+        assertEquals(1.0 / (1 + 2 * 4), Ef21.theoryStepSize(1, 2, 0.36), 1e-15);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Ef21.theoryStepSize(1, 1, 0));
+        assertTrue(e.getMessage().contains("alpha must be in (0, 1], was 0.0"), e.getMessage());
+    }
+
+    /** DESIGN.md 3/8: an unscaled unbiased uplink is rejected when the simulation is built, naming both. */
+    @Test
+    void unbiasedCompressorIsRejectedAtBuildTime() {
+        FederatedDataset data = EfTestProblems.randomLeastSquares(2, D, 3, 5);
+        SimulationConfig cfg = SimulationConfig.builder().rounds(1).clientsPerRound(2).precision(Precision.FLOAT64)
+                .build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Simulation.builder(Ef21.builder().learningRate(0.1).build()).config(cfg)
+                        .model(new LeastSquares(D)).data(data).uplinkCompressor(EfTestProblems.unbiased(3)).build());
+        assertTrue(e.getMessage().contains("EF21") && e.getMessage().contains("test-randk-unscaled"), e.getMessage());
+    }
+
+    @Test
+    void builderNamesBadFields() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Ef21.builder().build()).getMessage()
+                .contains("learningRate must be > 0 and finite, was NaN"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Ef21.builder().learningRate(0.1).minibatch(-2).build()).getMessage().contains("was -2"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Ef21.builder().learningRate(0.1).smoothnessWeights(new double[] {1, -1}).build())
+                .getMessage().contains("smoothnessWeights[1] must be > 0 and finite, was -1.0"));
+    }
+
+    /** Without partialParticipation(true), a round with absent clients is an error naming the round. */
+    @Test
+    void partialParticipationNeedsTheOption() {
+        FederatedDataset data = EfTestProblems.randomLeastSquares(4, D, 3, 6);
+        SimulationConfig cfg = SimulationConfig.builder().rounds(2).clientsPerRound(2).precision(Precision.FLOAT64)
+                .build();
+        SimulationException e = assertThrows(SimulationException.class,
+                () -> Simulation.builder(Ef21.builder().learningRate(0.1).build()).config(cfg)
+                        .model(new LeastSquares(D)).data(data).build().run());
+        assertTrue(e.getMessage().contains("round 1 had 2 of 4"), e.getMessage());
+        SimulationResult<?> ok = Simulation.builder(Ef21.builder().learningRate(0.1).partialParticipation(true)
+                .build()).config(cfg).model(new LeastSquares(D)).data(data).build().run();
+        assertEquals(2, ok.reports().size());
+    }
+
+    /**
+     * EF21-W with equal L_i is EF21 (w_i = 1/n, 1/(n w_i) = 1; ALGORITHMS.md 5.5 "identical behaviour when all L_i are
+     * equal"), bit for bit; with unequal L_i and identity it is still GD (to rounding: g = sum w_i grad/(n w_i)).
+     */
+    @Test
+    void weightedVariant() {
+        FederatedDataset data = EfTestProblems.randomLeastSquares(4, D, 6, 7);
+        LeastSquares model = new LeastSquares(D);
+        INDArray plain = EfTestProblems.run(Ef21.builder().learningRate(0.05).build(), model, data, new TestTopK(2),
+                x0(), 30);
+        INDArray w = EfTestProblems.run(Ef21.builder().learningRate(0.05).smoothnessWeights(new double[] {2, 2, 2, 2})
+                .build(), model, data, new TestTopK(2), x0(), 30);
+        assertArrayEquals(bits(plain), bits(w));
+        INDArray wId = EfTestProblems.run(Ef21.builder().learningRate(0.05).smoothnessWeights(new double[] {1, 2, 3, 9})
+                .build(), model, data, IdentityCompressor.INSTANCE, x0(), 30);
+        INDArray gd = EfTestProblems.gradientDescent(model, data, x0(), 0.05, 30);
+        assertArrayEquals(Tensors.toDoubleArray(gd), Tensors.toDoubleArray(wId), 1e-12);
+    }
+}

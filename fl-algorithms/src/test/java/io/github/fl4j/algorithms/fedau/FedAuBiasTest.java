@@ -1,0 +1,102 @@
+package io.github.fl4j.algorithms.fedau;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.fl4j.algorithms.local.LocalTraining;
+import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.model.LeastSquares;
+import io.github.fl4j.core.participation.BernoulliParticipation;
+import io.github.fl4j.core.participation.ParticipationProbabilities;
+import io.github.fl4j.core.sim.RoundListener;
+import io.github.fl4j.core.sim.RoundReport;
+import io.github.fl4j.core.sim.Simulation;
+import io.github.fl4j.core.sim.SimulationConfig;
+import io.github.fl4j.core.tensor.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The bias of the aggregation rules under heterogeneous, unknown participation (ALGORITHMS.md section 9.3, own-sim):
+ * 20 clients, f_n(x) = (x - n)^2 / 2 for n = 1..20 (least squares with one sample a = 1, y = n), so x* = 10.5;
+ * Bernoulli participation with p_n linear from 0.02 (n = 1) to 0.5 (n = 20); I = 5 full-gradient local steps with
+ * lr 0.01, eta = 1; x^1 = 0. The spec runs 20000 rounds and averages x over the last 5000; here 6000 rounds, x averaged
+ * over the last 4000 (the transient is over after ~1000 rounds: the per-round contraction is about 5%, and the
+ * rarest client's interval estimate has ~20 samples by round 1000). Spec values (Bernoulli row): average participating
+ * 13.83 (the p-weighted optimum sum p_n n / sum p_n = 13.73), known p 10.46, FedAU K = inf 10.45, K = 50 10.70.
+ * Tolerances: 0.35 around the spec's value, a margin over the run-to-run spread of the 4000-round average (the
+ * fluctuation of x around its mean has sd ~0.5 and correlation time ~20 rounds, so the average's sd is ~0.05; the
+ * estimator's residual error adds ~0.1). The two targets 10.5 and 13.7 are 3.2 apart, so the checks separate them.
+ *
+ * <p>x is read each round from the test loss: the test set is the single sample (a = 1, y = 0), whose loss is x^2/2.
+ */
+class FedAuBiasTest {
+    private static final int CLIENTS = 20;
+    private static final int ROUNDS = 6000;
+    private static final int AVERAGE_OVER = 4000;
+
+    private static double meanX(FedAu alg) {
+        List<Dataset> parts = new ArrayList<>();
+        for (int n = 1; n <= CLIENTS; n++) {
+            parts.add(new Dataset(Nd4j.createFromArray(new double[][] {{1}}),
+                    Nd4j.createFromArray(new double[][] {{n}})));
+        }
+        FederatedDataset data = new FederatedDataset(parts, new Dataset(Nd4j.createFromArray(new double[][] {{1}}),
+                Nd4j.createFromArray(new double[][] {{0}})));
+        SimulationConfig cfg = SimulationConfig.builder().rounds(ROUNDS).clientsPerRound(1).evalEvery(1).seed(93)
+                .precision(Precision.FLOAT64).build();
+        double[] sum = new double[1];
+        RoundListener tail = new RoundListener() {
+            @Override
+            public void onRound(RoundReport r) {
+                if (r.round() > ROUNDS - AVERAGE_OVER) {
+                    sum[0] += Math.sqrt(2 * r.testLoss());
+                }
+            }
+        };
+        Simulation.builder(alg).config(cfg).model(new LeastSquares(1)).data(data)
+                .participation(new BernoulliParticipation(probabilities()).allowingEmptyRounds())
+                .initialParameters(Nd4j.zeros(DataType.DOUBLE, 1)).listener(tail).build().run();
+        return sum[0] / AVERAGE_OVER;
+    }
+
+    private static double[] probabilities() {
+        return ParticipationProbabilities.linear(CLIENTS, 0.02, 0.5);
+    }
+
+    private static FedAu.Builder base() {
+        return FedAu.builder().localTraining(LocalTraining.fullBatchSteps(5)).localLearningRate(0.01);
+    }
+
+    @Test
+    void participationWeightedOptimumIsTheSpecsValue() {
+        double[] p = probabilities();
+        double num = 0;
+        double den = 0;
+        for (int n = 1; n <= CLIENTS; n++) {
+            num += p[n - 1] * n;
+            den += p[n - 1];
+        }
+        assertEquals(13.73, num / den, 0.005);
+    }
+
+    @Test
+    void averagingParticipantsIsBiasedTowardFrequentClients() {
+        double x = meanX(base().aggregation(FedAu.Aggregation.AVERAGE_PARTICIPATING).build());
+        assertEquals(13.83, x, 0.35);
+    }
+
+    @Test
+    void fedAuAndKnownProbabilitiesFindTheTrueOptimum() {
+        double known = meanX(base().aggregation(FedAu.Aggregation.KNOWN_PROBABILITIES).probabilities(probabilities())
+                .build());
+        double adaptive = meanX(base().build());
+        double cutoff = meanX(base().cutoff(50).build());
+        assertEquals(10.46, known, 0.35);
+        assertEquals(10.45, adaptive, 0.35);
+        assertEquals(10.70, cutoff, 0.35);
+    }
+}
