@@ -1,0 +1,78 @@
+package io.github.fl4j.benchmarks.grid;
+
+import io.github.fl4j.core.sim.RoundReport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every run of a grid, in grid order, and the per-cell summaries.
+ *
+ * @param runs           the runs (heterogeneity, participation, strategy, compressor, seed order)
+ * @param targetAccuracy the target accuracy of the grid
+ */
+public record GridResult(List<RunResult> runs, double targetAccuracy) {
+
+    public GridResult {
+        runs = List.copyOf(runs);
+    }
+
+    /** The runs of each cell, in grid order. */
+    public Map<RunKey.Cell, List<RunResult>> byCell() {
+        Map<RunKey.Cell, List<RunResult>> m = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            m.computeIfAbsent(r.key().cell(), c -> new ArrayList<>()).add(r);
+        }
+        return m;
+    }
+
+    /** The summary of every cell, in grid order. */
+    public List<CellSummary> summaries() {
+        List<CellSummary> out = new ArrayList<>();
+        for (Map.Entry<RunKey.Cell, List<RunResult>> e : byCell().entrySet()) {
+            out.add(CellSummary.of(e.getKey(), e.getValue(), targetAccuracy));
+        }
+        return out;
+    }
+
+    /** Number of runs executed in this invocation (the others were loaded from run files). */
+    public long executedRuns() {
+        return runs.stream().filter(r -> !r.loaded()).count();
+    }
+
+    /**
+     * The summary of one cell over its seeds.
+     *
+     * @param cell           the cell
+     * @param seeds          number of seeds
+     * @param finalAccuracy  final test accuracy
+     * @param roundsToTarget first round reaching the target, over the seeds that reached it
+     * @param bitsToTarget   cumulative uplink bits at that round, over the seeds that reached it
+     * @param reached        number of seeds that reached the target
+     * @param wallSeconds    wall time of a run in seconds
+     */
+    public record CellSummary(RunKey.Cell cell, int seeds, Stats finalAccuracy, Stats roundsToTarget,
+                              Stats bitsToTarget, int reached, Stats wallSeconds) {
+
+        static CellSummary of(RunKey.Cell cell, List<RunResult> runs, double target) {
+            int n = runs.size();
+            double[] acc = new double[n];
+            double[] rounds = new double[n];
+            double[] bits = new double[n];
+            double[] wall = new double[n];
+            int reached = 0;
+            for (int i = 0; i < n; i++) {
+                RunResult r = runs.get(i);
+                acc[i] = r.finalAccuracy();
+                RoundReport hit = r.firstReaching(target);
+                rounds[i] = hit == null ? Double.NaN : hit.round();
+                bits[i] = hit == null ? Double.NaN : hit.cumulativeUplink();
+                reached += hit == null ? 0 : 1;
+                wall[i] = r.wallSeconds();
+            }
+            return new CellSummary(cell, n, Stats.of(acc), Stats.of(rounds), Stats.of(bits), reached,
+                    Stats.of(wall));
+        }
+    }
+}

@@ -1,0 +1,520 @@
+package io.github.fl4j.benchmarks.grid;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.fl4j.algorithms.fedau.FedAu;
+import io.github.fl4j.algorithms.fedavg.FedAvg;
+import io.github.fl4j.algorithms.fedprox.FedProx;
+import io.github.fl4j.algorithms.fedspeed.FedSpeed;
+import io.github.fl4j.algorithms.scaffold.Scaffold;
+import io.github.fl4j.compression.Compressors;
+import io.github.fl4j.core.api.Compressor;
+import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.SyntheticFedProx;
+import io.github.fl4j.core.model.SoftmaxRegression;
+import io.github.fl4j.core.participation.Participation;
+import io.github.fl4j.core.participation.ParticipationProbabilities;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.random.SeedTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * Parses a JSON grid file into a {@link Grid.Builder}. Every error names the field (as a path, e.g.
+ * {@code strategies.FedAvg.lr}) and the offending value.
+ *
+ * <pre>{@code
+ * {
+ *   "strategies": {
+ *     "FedAvg":   {"algorithm": "fedavg", "localSteps": 10, "batch": 10, "lr": 0.05},
+ *     "SCAFFOLD": "scaffold",
+ *     "FedProx":  {"algorithm": "fedprox", "mu": 0.01}
+ *   },
+ *   "compressors": ["identity", "topk:0.05"],
+ *   "participation": ["uniform:10"],
+ *   "heterogeneity": ["synthetic:1:1"],
+ *   "model": "softmax",
+ *   "seeds": [1, 2, 3],
+ *   "rounds": 50,
+ *   "targetAccuracy": 0.7,
+ *   "output": "grid-out/quick",
+ *   "parallelism": 2
+ * }
+ * }</pre>
+ *
+ * <p>Strategies (defaults localSteps 10, batch 10, lr 0.05, serverLr 1): {@code fedavg} (serverMomentum),
+ * {@code scaffold} (option "I"/"II"), {@code fedprox} (mu, default 0.01), {@code fedspeed} (rho, alpha, lambda),
+ * {@code fedau}. Compressors: {@code identity}, {@code topk:F}, {@code randk:F} (F a fraction of the dimension),
+ * {@code qsgd:S}. Participation: {@code all}, {@code uniform:M}, {@code bernoulli:P},
+ * {@code bernoulli-linear:LO:HI} (p_n linear from LO to HI), {@code markov:Q[:LO:HI]} and {@code cyclic:C[:LO:HI]}
+ * (p_n linear, default 0.02 to 0.5). Heterogeneity: {@code synthetic:ALPHA:BETA[:CLIENTS]} (FedProx's Synthetic,
+ * 100 clients by default). Model: {@code softmax[:CLASSES]} (10 classes by default). Optional: maxUplinkBits,
+ * evalEvery (1), parallelism (the number of processors), seeds as a count n (seeds 1..n).
+ */
+public final class GridSpec {
+    private static final Set<String> TOP = Set.of("strategies", "compressors", "participation", "heterogeneity",
+            "model", "seeds", "rounds", "targetAccuracy", "output", "parallelism", "maxUplinkBits", "evalEvery");
+
+    private GridSpec() {
+    }
+
+    /** Parses a grid file; {@code output} is resolved against {@code baseDir} when relative. */
+    public static Grid.Builder parse(Path file, Path baseDir) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read grid file " + file, e);
+        }
+        try {
+            return parse(text, baseDir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses grid JSON text. */
+    public static Grid.Builder parse(String json, Path baseDir) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("the grid must be a JSON object, was " + root);
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!TOP.contains(f)) {
+                throw new IllegalArgumentException("unknown field '" + f + "'; known fields: " + TOP);
+            }
+        }
+        Grid.Builder b = Grid.builder();
+        JsonNode strategies = required(root, "strategies");
+        if (strategies.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = strategies.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                b.strategy(e.getKey(), strategy("strategies." + e.getKey(), e.getValue()));
+            }
+        } else if (strategies.isArray()) {
+            for (int i = 0; i < strategies.size(); i++) {
+                JsonNode s = strategies.get(i);
+                String name = s.isTextual() ? s.asText() : s.path("name").asText(s.path("algorithm").asText());
+                b.strategy(name, strategy("strategies[" + i + "]", s));
+            }
+        } else {
+            throw new IllegalArgumentException("strategies must be an object of name: spec, was " + strategies);
+        }
+        if (strategies.isEmpty()) {
+            throw new IllegalArgumentException("strategies must not be empty, was " + strategies);
+        }
+        if (root.has("compressors")) {
+            List<String> cs = strings(root, "compressors");
+            for (int i = 0; i < cs.size(); i++) {
+                b.compressor(cs.get(i), compressor("compressors[" + i + "]", cs.get(i)));
+            }
+        }
+        List<String> ps = strings(root, "participation");
+        for (int i = 0; i < ps.size(); i++) {
+            b.participation(ps.get(i), participation("participation[" + i + "]", ps.get(i)));
+        }
+        List<String> hs = strings(root, "heterogeneity");
+        for (int i = 0; i < hs.size(); i++) {
+            SyntheticFedProx gen = heterogeneity("heterogeneity[" + i + "]", hs.get(i));
+            b.heterogeneity(hs.get(i), seed -> gen.generate(new SeedTree(seed).stream(Purpose.DATA_GENERATION)));
+        }
+        String model = required(root, "model").asText();
+        String[] m = model.split(":");
+        if (!m[0].equals("softmax") || m.length > 2) {
+            throw new IllegalArgumentException("model must be \"softmax\" or \"softmax:CLASSES\", was \"" + model
+                    + "\"");
+        }
+        int classes = m.length == 2 ? intArg("model", model, m[1], 2) : SyntheticFedProx.DEFAULT_CLASSES;
+        b.model((FederatedDataset d) -> new SoftmaxRegression(d.featureCount(), classes));
+        JsonNode seeds = required(root, "seeds");
+        long[] sv;
+        if (seeds.isInt()) {
+            int n = seeds.asInt();
+            if (n < 1) {
+                throw new IllegalArgumentException("seeds must be a positive count or an array of integers, was "
+                        + seeds);
+            }
+            sv = new long[n];
+            for (int i = 0; i < n; i++) {
+                sv[i] = i + 1;
+            }
+        } else if (seeds.isArray() && !seeds.isEmpty()) {
+            sv = new long[seeds.size()];
+            for (int i = 0; i < sv.length; i++) {
+                if (!seeds.get(i).isIntegralNumber()) {
+                    throw new IllegalArgumentException("seeds[" + i + "] must be an integer, was " + seeds.get(i));
+                }
+                sv[i] = seeds.get(i).asLong();
+            }
+        } else {
+            throw new IllegalArgumentException("seeds must be a positive count or an array of integers, was "
+                    + seeds);
+        }
+        b.seeds(sv);
+        b.rounds(positiveInt(root, "rounds"));
+        JsonNode target = required(root, "targetAccuracy");
+        if (!target.isNumber() || target.asDouble() < 0 || target.asDouble() > 1) {
+            throw new IllegalArgumentException("targetAccuracy must be a number in [0, 1], was " + target);
+        }
+        b.targetAccuracy(target.asDouble());
+        JsonNode out = required(root, "output");
+        if (!out.isTextual() || out.asText().isBlank()) {
+            throw new IllegalArgumentException("output must be a directory path, was " + out);
+        }
+        b.output(baseDir.resolve(out.asText()));
+        b.parallelism(root.has("parallelism") ? positiveInt(root, "parallelism")
+                : Runtime.getRuntime().availableProcessors());
+        if (root.has("maxUplinkBits")) {
+            JsonNode v = root.get("maxUplinkBits");
+            if (!v.isNumber() || v.asDouble() < 1) {
+                throw new IllegalArgumentException("maxUplinkBits must be a positive number, was " + v);
+            }
+            b.maxUplinkBits((long) v.asDouble());
+        }
+        if (root.has("evalEvery")) {
+            JsonNode v = root.get("evalEvery");
+            if (!v.isInt() || v.asInt() < 0) {
+                throw new IllegalArgumentException("evalEvery must be an integer >= 0, was " + v);
+            }
+            b.evalEvery(v.asInt());
+        }
+        return b;
+    }
+
+    private static JsonNode required(JsonNode root, String field) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        return v;
+    }
+
+    private static int positiveInt(JsonNode root, String field) {
+        JsonNode v = required(root, field);
+        if (!v.isInt() || v.asInt() < 1) {
+            throw new IllegalArgumentException(field + " must be a positive integer, was " + v);
+        }
+        return v.asInt();
+    }
+
+    private static List<String> strings(JsonNode root, String field) {
+        JsonNode v = required(root, field);
+        List<String> out = new ArrayList<>();
+        if (v.isTextual()) {
+            out.add(v.asText());
+            return out;
+        }
+        if (!v.isArray() || v.isEmpty()) {
+            throw new IllegalArgumentException(field + " must be a non-empty array of strings, was " + v);
+        }
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual()) {
+                throw new IllegalArgumentException(field + "[" + i + "] must be a string, was " + v.get(i));
+            }
+            out.add(v.get(i).asText());
+        }
+        return out;
+    }
+
+    /** A strategy from its spec: a registry name, or an object with "algorithm" and hyper-parameters. */
+    static Supplier<FederatedAlgorithm<?, ?>> strategy(String path, JsonNode spec) {
+        Params p;
+        if (spec.isTextual()) {
+            p = new Params(path, null);
+            p.algorithm = spec.asText();
+        } else if (spec.isObject()) {
+            p = new Params(path, spec);
+            JsonNode a = spec.get("algorithm");
+            if (a == null || !a.isTextual()) {
+                throw new IllegalArgumentException(path + ".algorithm must be one of " + ALGORITHMS + ", was "
+                        + a);
+            }
+            p.algorithm = a.asText();
+        } else {
+            throw new IllegalArgumentException(path + " must be an algorithm name or an object, was " + spec);
+        }
+        int steps = p.positiveInt("localSteps", 10);
+        int batch = p.positiveInt("batch", 10);
+        double lr = p.positive("lr", 0.05);
+        double serverLr = p.positive("serverLr", 1.0);
+        Supplier<FederatedAlgorithm<?, ?>> s;
+        switch (p.algorithm) {
+            case "fedavg" -> {
+                double momentum = p.number("serverMomentum", 0.0);
+                s = () -> FedAvg.builder().localSteps(steps, batch).localLearningRate(lr)
+                        .serverLearningRate(serverLr).serverMomentum(momentum).build();
+            }
+            case "scaffold" -> {
+                String o = p.text("option", "II");
+                if (!o.equals("I") && !o.equals("II")) {
+                    throw new IllegalArgumentException(path + ".option must be \"I\" or \"II\", was \"" + o + "\"");
+                }
+                Scaffold.Option option = Scaffold.Option.valueOf(o);
+                s = () -> Scaffold.builder().localSteps(steps, batch).localLearningRate(lr)
+                        .serverLearningRate(serverLr).option(option).build();
+            }
+            case "fedprox" -> {
+                double mu = p.positive("mu", 0.01);
+                s = () -> FedProx.builder().localSteps(steps, batch).localLearningRate(lr).proximalWeight(mu)
+                        .serverLearningRate(serverLr).build();
+            }
+            case "fedspeed" -> {
+                double rho = p.positive("rho", 0.1);
+                double alpha = p.positive("alpha", 1.0);
+                double lambda = p.positive("lambda", 10.0);
+                s = () -> FedSpeed.builder().localSteps(steps, batch).localLearningRate(lr).rho(rho).alpha(alpha)
+                        .lambda(lambda).build();
+            }
+            case "fedau" -> s = () -> FedAu.builder().localSteps(steps, batch).localLearningRate(lr)
+                    .serverLearningRate(serverLr).build();
+            default -> throw new IllegalArgumentException(path + (spec.isTextual() ? "" : ".algorithm")
+                    + " must be one of " + ALGORITHMS + ", was \"" + p.algorithm + "\"");
+        }
+        p.checkAllUsed();
+        s.get(); // validates the hyper-parameters now, not in a pool thread
+        return s;
+    }
+
+    private static final List<String> ALGORITHMS = List.of("fedavg", "scaffold", "fedprox", "fedspeed", "fedau");
+
+    /** The hyper-parameters of one strategy object, tracking which were read. */
+    private static final class Params {
+        private final String path;
+        private final JsonNode node;
+        private final Set<String> used = new java.util.HashSet<>(Set.of("algorithm", "name"));
+        private String algorithm;
+
+        Params(String path, JsonNode node) {
+            this.path = path;
+            this.node = node;
+        }
+
+        private JsonNode get(String f) {
+            used.add(f);
+            return node == null ? null : node.get(f);
+        }
+
+        double number(String f, double def) {
+            JsonNode v = get(f);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                throw new IllegalArgumentException(path + "." + f + " must be a number, was " + v);
+            }
+            return v.asDouble();
+        }
+
+        double positive(String f, double def) {
+            JsonNode v = get(f);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isNumber() || !(v.asDouble() > 0) || !Double.isFinite(v.asDouble())) {
+                throw new IllegalArgumentException(path + "." + f + " must be a positive number, was " + v);
+            }
+            return v.asDouble();
+        }
+
+        int positiveInt(String f, int def) {
+            JsonNode v = get(f);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isInt() || v.asInt() < 1) {
+                throw new IllegalArgumentException(path + "." + f + " must be a positive integer, was " + v);
+            }
+            return v.asInt();
+        }
+
+        String text(String f, String def) {
+            JsonNode v = get(f);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isTextual()) {
+                throw new IllegalArgumentException(path + "." + f + " must be a string, was " + v);
+            }
+            return v.asText();
+        }
+
+        void checkAllUsed() {
+            if (node == null) {
+                return;
+            }
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!used.contains(f)) {
+                    throw new IllegalArgumentException(path + "." + f + " is not a parameter of " + algorithm
+                            + ", was " + node.get(f));
+                }
+            }
+        }
+    }
+
+    /** A compressor from {@code identity}, {@code topk:F}, {@code randk:F}, {@code qsgd:S}. */
+    static Compressor compressor(String path, String spec) {
+        String[] a = spec.split(":");
+        switch (a[0]) {
+            case "identity":
+                if (a.length == 1) {
+                    return Compressors.identity();
+                }
+                break;
+            case "topk":
+                if (a.length == 2) {
+                    return Compressors.topK(fraction(path, spec, a[1]));
+                }
+                break;
+            case "randk":
+                if (a.length == 2) {
+                    return Compressors.randK(fraction(path, spec, a[1]));
+                }
+                break;
+            case "qsgd":
+                if (a.length == 2) {
+                    return Compressors.qsgd(intArg(path, spec, a[1], 1));
+                }
+                break;
+            default:
+                break;
+        }
+        throw new IllegalArgumentException(path + " must be one of identity, topk:FRACTION, randk:FRACTION, "
+                + "qsgd:LEVELS, was \"" + spec + "\"");
+    }
+
+    /** A participation pattern for a population. */
+    static IntFunction<Participation> participation(String path, String spec) {
+        String[] a = spec.split(":");
+        String usage = path + " must be one of all, uniform:M, bernoulli:P, bernoulli-linear:LO:HI, markov:Q[:LO:HI],"
+                + " cyclic:C[:LO:HI], was \"" + spec + "\"";
+        switch (a[0]) {
+            case "all":
+                if (a.length == 1) {
+                    return n -> Participation.all();
+                }
+                break;
+            case "uniform":
+                if (a.length == 2) {
+                    int m = intArg(path, spec, a[1], 1);
+                    return n -> {
+                        if (m > n) {
+                            throw new IllegalArgumentException(path + " \"" + spec + "\" asks for " + m
+                                    + " clients per round of " + n);
+                        }
+                        return Participation.uniform(m);
+                    };
+                }
+                break;
+            case "bernoulli":
+                if (a.length == 2) {
+                    double p = probability(path, spec, a[1]);
+                    return n -> Participation.bernoulli(ParticipationProbabilities.linear(n, p, p));
+                }
+                break;
+            case "bernoulli-linear":
+                if (a.length == 3) {
+                    double lo = probability(path, spec, a[1]);
+                    double hi = probability(path, spec, a[2]);
+                    return n -> Participation.bernoulli(ParticipationProbabilities.linear(n, lo, hi));
+                }
+                break;
+            case "markov":
+                if (a.length == 2 || a.length == 4) {
+                    double q = probability(path, spec, a[1]);
+                    double lo = a.length == 4 ? probability(path, spec, a[2]) : 0.02;
+                    double hi = a.length == 4 ? probability(path, spec, a[3]) : 0.5;
+                    return n -> Participation.markov(ParticipationProbabilities.linear(n, lo, hi), q);
+                }
+                break;
+            case "cyclic":
+                if (a.length == 2 || a.length == 4) {
+                    int c = intArg(path, spec, a[1], 1);
+                    double lo = a.length == 4 ? probability(path, spec, a[2]) : 0.02;
+                    double hi = a.length == 4 ? probability(path, spec, a[3]) : 0.5;
+                    return n -> Participation.cyclic(ParticipationProbabilities.linear(n, lo, hi), c);
+                }
+                break;
+            default:
+                break;
+        }
+        throw new IllegalArgumentException(usage);
+    }
+
+    /** FedProx's Synthetic(alpha, beta) generator from {@code synthetic:ALPHA:BETA[:CLIENTS]}. */
+    static SyntheticFedProx heterogeneity(String path, String spec) {
+        String[] a = spec.split(":");
+        if (!a[0].equals("synthetic") || (a.length != 3 && a.length != 4)) {
+            throw new IllegalArgumentException(path + " must be synthetic:ALPHA:BETA[:CLIENTS], was \"" + spec
+                    + "\"");
+        }
+        double alpha = nonNegative(path, spec, a[1]);
+        double beta = nonNegative(path, spec, a[2]);
+        int clients = a.length == 4 ? intArg(path, spec, a[3], 1) : 100;
+        return SyntheticFedProx.builder().alpha(alpha).beta(beta).clients(clients).build();
+    }
+
+    private static double number(String path, String spec, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": '" + v + "' is not a number");
+        }
+    }
+
+    private static double fraction(String path, String spec, String v) {
+        double f = number(path, spec, v);
+        if (!(f > 0 && f <= 1)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": the fraction must be in (0, 1], was " + v);
+        }
+        return f;
+    }
+
+    private static double probability(String path, String spec, String v) {
+        double f = number(path, spec, v);
+        if (!(f > 0 && f <= 1)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": the probability must be in (0, 1], was "
+                    + v);
+        }
+        return f;
+    }
+
+    private static double nonNegative(String path, String spec, String v) {
+        double f = number(path, spec, v);
+        if (!(f >= 0) || !Double.isFinite(f)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": must be a number >= 0, was " + v);
+        }
+        return f;
+    }
+
+    private static int intArg(String path, String spec, String v, int min) {
+        int k;
+        try {
+            k = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": '" + v + "' is not an integer");
+        }
+        if (k < min) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": must be >= " + min + ", was " + v);
+        }
+        return k;
+    }
+}
