@@ -32,7 +32,7 @@ import java.util.Map;
  * code's defaults (rho 0.1, alpha 1, lamb 0.1) and the all-client dual averaging server rule. The expected shape
  * (ALGORITHMS.md 2.7, 9.5): under strong skew FedAvg &lt; SCAFFOLD and FedSpeed.
  *
- * <p>Run: {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.fl4j.examples.ClientDrift}.
+ * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.ClientDrift}.
  * Arguments ({@code key=value}): {@code mnist} (folder; default {@code ../shared/data/mnist}), {@code model}
  * (logistic or mlp; logistic), {@code rounds} (100), {@code steps} (20), {@code lr} (0.05), {@code alpha} (0.1,
  * the Dirichlet concentration), {@code seeds} (3), {@code threads} (2).

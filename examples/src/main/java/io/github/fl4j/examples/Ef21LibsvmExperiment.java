@@ -16,7 +16,7 @@ import java.util.Locale;
  * <p>EF21 and EControl start with g_i^0 = grad f_i(x^0), delivered exactly through counted Top-k warm-up rounds at
  * x^0 (ceil(d/k) rounds: the flat start of their curves).
  *
- * <p>Run: {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.fl4j.examples.Ef21LibsvmExperiment}.
+ * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.Ef21LibsvmExperiment}.
  * Arguments: {@code file} (default {@code ../shared/data/libsvm/mushrooms.txt.gz}), {@code k} (1), {@code rounds}
  * (3000), {@code multipliers} (1,4,16), {@code eta} (EControl feedback strength, 0.01), {@code seed} (1).
  *

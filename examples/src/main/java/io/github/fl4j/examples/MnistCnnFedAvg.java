@@ -18,7 +18,7 @@ import java.util.Locale;
  * participation, bits, determinism) is fl4j's. DL4J's convolutions are slow on this CPU backend (about 0.5 s per
  * minibatch step of 32 on one core here), so the default is 3 rounds.
  *
- * <p>Run: {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistCnnFedAvg}.
+ * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistCnnFedAvg}.
  * Arguments ({@code key=value}): {@code mnist} (folder; default {@code ../shared/data/mnist}), {@code rounds} (3),
  * {@code threads} (2), {@code seed} (1).
  */

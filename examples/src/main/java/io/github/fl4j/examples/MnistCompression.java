@@ -52,7 +52,7 @@ import java.util.Locale;
  * model, schedule and implementation from FedLab's, which we have not checked), so this example neither reproduces
  * nor explains that number.
  *
- * <p>Run: {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistCompression}.
+ * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistCompression}.
  * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; default {@code ../shared/data/mnist}),
  * {@code model} (logistic or mlp; logistic), {@code split} (iid or dirichlet; iid), {@code alpha} (the Dirichlet
  * concentration; 0.5), {@code rounds} (1000), {@code fractions} (comma-separated K/d; 0.01,0.05,0.1), {@code threads}

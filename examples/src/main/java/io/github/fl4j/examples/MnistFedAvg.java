@@ -15,7 +15,7 @@ import java.util.Locale;
  * regression or the 784-200-200-10 MLP. Prints each round's training time (evaluation excluded) and test accuracy,
  * then the summary.
  *
- * <p>Run: {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistFedAvg
+ * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistFedAvg
  * -Dexec.args="model=mlp"}. Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files, gzipped or
  * not; default {@code ../shared/data/mnist} when present), {@code model} (logistic or mlp), {@code rounds} (20),
  * {@code threads} (2), {@code seed} (1).

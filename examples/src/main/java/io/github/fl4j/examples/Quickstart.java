@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * 10 with learning rate 0.05, and the server averages their updates weighted by sample count (McMahan et al. 2017).
  * The run logs one line per round and prints a summary with the final test accuracy and the exact bits sent.
  *
- * <p>Run from the repository root: {@code mvn -q -pl examples -am compile exec:java}, or from the IDE (main class
+ * <p>Run from the repository root: {@code mvn -q -pl examples -am test-compile exec:java}, or from the IDE (main class
  * {@code io.github.fl4j.examples.Quickstart}). Optional arguments, as {@code key=value}: {@code rounds} (100),
  * {@code threads} (2), {@code seed} (1), {@code csv} (a path for the per-round CSV report). With Maven:
  * {@code -Dexec.args="rounds=200 csv=runs/quickstart.csv"}.

@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * participation rate for the first pattern. Empty rounds are kept (FedAU's semantics), so "average participating"
  * and MIFA run on the rounds where somebody took part.
  *
- * <p>Run: {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.fl4j.examples.UnknownParticipation}.
+ * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.UnknownParticipation}.
  * Arguments: {@code rounds} (6000), {@code seed} (93).
  */
 public final class UnknownParticipation {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Runs a JSON grid file (format: {@link GridSpec}) and writes its output directory. From the repository root:
- * {@code mvn -B -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.fl4j.benchmarks.grid.GridMain
+ * {@code mvn -B -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.benchmarks.grid.GridMain
  * -Dexec.args="examples/grids/quick.json"}. A relative grid path is resolved against the working directory, then
  * against its parent (Maven may run from the module folder); the output path is resolved against the same folder.
  * Finished runs in {@code <output>/runs} are loaded, not re-run.

@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Run (from the repository root):
  * <pre>
- * mvn -B -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.fl4j.benchmarks.mnist.MnistFedAvgBenchmark \
+ * mvn -B -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.benchmarks.mnist.MnistFedAvgBenchmark \
  *     -Dexec.args="reps=5 threads=2"
  * </pre>
  * (the examples module has this module on its class path and runs main classes; in an IDE, run it directly).
