@@ -117,7 +117,7 @@ class FedSpeedQuadraticsTest {
      * ALGORITHMS.md 9.5 [own-sim]: full participation, rho = 0, lamb = 0.1 (lambda = 10), all-client rule: FedSpeed
      * reaches x* (the spec's error 8e-15, on its own random quadratics, where FedAvg stays 1.03 away; on this problem
      * FedAvg's closed-form fixed point is 0.22 away). The error here shrinks by about 1.4% per round (6.2e-8 after
-     * 1000 rounds, 4.7e-11 after 1500, 3.8e-14 after 2000, measured); we run 2000 rounds (about 5 s) and assert 1e-13.
+     * 1000 rounds, 4.7e-11 after 1500, 3.8e-14 after 2000, measured); we run 2000 rounds and assert 1e-13.
      */
     @Test
     void fullParticipationReachesTheOptimumWhereFedAvgDoesNot() {
@@ -144,18 +144,39 @@ class FedSpeedQuadraticsTest {
     /**
      * ALGORITHMS.md 4.3 / 9.5 [own-sim]: 3 of 10 clients per round, rho = 0, all-client dual averaging. The spec:
      * lamb = 0.1 gives 4e-8 after 4000 rounds, and lamb in {0.5, 1, 2} machine precision. Here (measured) lamb = 0.1
-     * gives 5.8e-3 after 1000 rounds and 3.4e-4 after 1500 (a factor 17 per 500 rounds, so about 2e-10 at 4000);
-     * to keep the test short we run 1500 rounds and assert 1e-3 (FedAvg's bias is 0.22). lamb = 1 gives 1.3e-15
-     * after 1000 rounds; we assert 1e-13.
+     * gives 3.4e-4 after 1500 rounds, 5.4e-6 after 2500 and 7.6e-9 after 4000; we run the spec's 4000 rounds and
+     * assert 1e-7 (FedAvg's bias is 0.22). lamb = 1 gives 1.3e-15 after 1000 rounds; we assert 1e-13.
      */
     @Test
     void partialParticipationWithAllClientDualAveragingGetsClose() {
-        double err = distanceToOptimum(run(rhoZero().lamb(0.1).build(), 1500, 3, 5));
+        double err = distanceToOptimum(run(rhoZero().lamb(0.1).build(), 4000, 3, 5));
         System.out.printf("FedSpeed 3 of 10, all-client rule, lamb 0.1: |x - x*| = %.3g%n", err);
-        assertTrue(err < 1e-3, "lamb 0.1: error " + err);
+        assertTrue(err < 1e-7, "lamb 0.1: error " + err);
         double err1 = distanceToOptimum(run(rhoZero().lamb(1).build(), 1000, 3, 5));
         System.out.printf("FedSpeed 3 of 10, all-client rule, lamb 1: |x - x*| = %.3g%n", err1);
         assertTrue(err1 < 1e-13, "lamb 1: error " + err1);
+    }
+
+    /**
+     * ALGORITHMS.md 9.5 [own-sim]: adding the SAM perturbation (rho = 0.05, alpha = 0.5; full participation, lamb 0.1)
+     * "moves the limit slightly, to 5.7e-3 from x*" on the spec's quadratics, because SAM changes the objective (the
+     * merged gradient is g + alpha rho A_n g / ||g|| on a quadratic, which vanishes only where g does not). Measured on
+     * this problem: the iterate is a fixed point (rounds 2000 and 3000 agree to 1e-13) at 6.47e-3 from x*. We assert
+     * a fixed point (1e-10) between 1e-3 and 2e-2 from x*: rho ignored would give 1e-13, a broken ascent step
+     * anything.
+     */
+    @Test
+    void samPerturbationMovesTheLimitSlightly() {
+        FedSpeed sam = FedSpeed.builder().localTraining(LocalTraining.fullBatchSteps(K)).localLearningRate(ETA)
+                .rho(0.05).alpha(0.5).lamb(0.1).build();
+        SimulationResult<?> r2000 = run(sam, 2000, CLIENTS, 1);
+        SimulationResult<?> r3000 = run(sam, 3000, CLIENTS, 1);
+        double drift = new ArrayRealVector(Tensors.toDoubleArray(r2000.finalParameters()))
+                .getDistance(new ArrayRealVector(Tensors.toDoubleArray(r3000.finalParameters())));
+        double err = distanceToOptimum(r3000);
+        System.out.printf("FedSpeed rho 0.05, alpha 0.5: |x - x*| = %.3g, |x_3000 - x_2000| = %.3g%n", err, drift);
+        assertTrue(drift < 1e-10, "not a fixed point: moved " + drift);
+        assertTrue(err > 1e-3 && err < 2e-2, "distance to x* " + err);
     }
 
     /**
