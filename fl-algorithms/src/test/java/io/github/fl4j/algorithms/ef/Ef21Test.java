@@ -130,6 +130,121 @@ class Ef21Test extends AlgorithmContractTest {
         assertTrue(Tensors.norm2(ef) < 1e-6, "||x - x*|| = " + Tensors.norm2(ef));
     }
 
+    /**
+     * ALGORITHMS.md 9.7 / EF21 paper, Theorem 1 (proof): at gamma <= 1/(L + Ltilde sqrt(beta/theta)) the Lyapunov
+     * function Phi^t = f(x^t) - f* + gamma/(2 theta) G^t, G^t = (1/n) sum_i ||g_i^t - grad f_i(x^t)||^2, obeys
+     * Phi^{t+1} <= Phi^t - (gamma/2) ||grad f(x^t)||^2 (descent lemma for f, Young for the compressed shift, and the
+     * step-size condition that cancels the ||x^{t+1} - x^t||^2 terms). Checked along the library's own trajectory: the
+     * test records x^t from {@link io.github.fl4j.core.sim.RoundListener#onServerModel}, replays the client shifts
+     * g_i^{t+1} = g_i^t + Top1(grad f_i(x^{t+1}) - g_i^t) from g_i^0 = grad f_i(x^0) (FirstMessage.EXACT), and
+     * asserts (a) every recorded step is x^{t+1} = x^t - gamma (1/n) sum_i g_i^t to 1e-12 (the algorithm as stated in
+     * 5.2), (b) the inequality above at every t with slack 1e-12 Phi^0, (c) x stays at x^0 through the first d - 1
+     * warm-up rounds of Top-1 (the d-th completes g_i^0 and takes the first step). 4 clients, d = 5, 8 rows each,
+     * float64, multiplier 1, 301 steps. The check has teeth: at multiplier 8 the inequality fails at t = 0
+     * (Phi 4.98 -> 8.49, measured).
+     */
+    @Test
+    void lyapunovFunctionDecreasesAtTheTheoryStepSize() {
+        FederatedDataset data = EfTestProblems.randomLeastSquares(4, D, 8, 4);
+        LeastSquares model = new LeastSquares(D);
+        int n = data.clientCount();
+        var constants = io.github.fl4j.core.model.SmoothnessConstants.leastSquares(data.clients());
+        double alpha = 1.0 / D;
+        double theta = 1 - Math.sqrt(1 - alpha);
+        double gamma = Ef21.theoryStepSize(constants, alpha, Ef21.MeanRule.QUADRATIC, 1);
+        int warm = D;
+        int rounds = warm + 300;
+        java.util.List<double[]> xs = new java.util.ArrayList<>();
+        io.github.fl4j.core.sim.RoundListener record = new io.github.fl4j.core.sim.RoundListener() {
+            @Override
+            public void onServerModel(int round, INDArray x) {
+                xs.add(Tensors.toDoubleArray(x));
+            }
+
+            @Override
+            public void onRound(io.github.fl4j.core.sim.RoundReport report) {
+            }
+        };
+        SimulationConfig cfg = SimulationConfig.builder().rounds(rounds).clientsPerRound(n).threads(1).seed(11)
+                .evalEvery(rounds).precision(Precision.FLOAT64).build();
+        Simulation.builder(Ef21.builder().learningRate(gamma).build()).config(cfg).model(model).data(data)
+                .uplinkCompressor(new TestTopK(1)).initialParameters(x0()).listener(record).build().run();
+        assertEquals(rounds, xs.size());
+
+        double[] x0 = Tensors.toDoubleArray(x0());
+        for (int r = 0; r < warm - 1; r++) {
+            assertArrayEquals(x0, xs.get(r), 0.0, "warm-up round " + (r + 1) + " moved x");
+        }
+        double fStar = meanLoss(model, data,
+                EfTestProblems.gradientDescent(model, data, x0(), 1.0 / constants.whole(), 20000));
+        double[][] g = new double[n][];
+        for (int i = 0; i < n; i++) {
+            g[i] = gradient(model, data, i, x0);
+        }
+        double[] x = x0;
+        double phi = meanLoss(model, data, Nd4j.createFromArray(x)) - fStar; // G^0 = 0: g_i^0 = grad f_i(x^0)
+        double phi0 = phi;
+        for (int t = 0; t <= rounds - warm; t++) {
+            double[] gradF = new double[D];
+            double[] gMean = new double[D];
+            for (int i = 0; i < n; i++) {
+                double[] gi = gradient(model, data, i, x);
+                for (int j = 0; j < D; j++) {
+                    gradF[j] += gi[j] / n;
+                    gMean[j] += g[i][j] / n;
+                }
+            }
+            double[] next = xs.get(warm - 1 + t);
+            for (int j = 0; j < D; j++) {
+                assertEquals(x[j] - gamma * gMean[j], next[j], 1e-12 * (1 + Math.abs(next[j])),
+                        "step " + t + ", coordinate " + j);
+            }
+            double shift = 0; // G^{t+1} after the clients' Top-1 updates at x^{t+1}
+            for (int i = 0; i < n; i++) {
+                double[] gi = gradient(model, data, i, next);
+                int best = 0;
+                for (int j = 1; j < D; j++) {
+                    if (Math.abs(gi[j] - g[i][j]) > Math.abs(gi[best] - g[i][best])) {
+                        best = j;
+                    }
+                }
+                g[i][best] = gi[best];
+                for (int j = 0; j < D; j++) {
+                    shift += (g[i][j] - gi[j]) * (g[i][j] - gi[j]) / n;
+                }
+            }
+            double phiNext = meanLoss(model, data, Nd4j.createFromArray(next)) - fStar + gamma / (2 * theta) * shift;
+            double descent = gamma / 2 * dot(gradF, gradF);
+            assertTrue(phiNext <= phi - descent + 1e-12 * phi0,
+                    "t = " + t + ": Phi " + phi + " -> " + phiNext + ", required decrease " + descent);
+            phi = phiNext;
+            x = next;
+        }
+        assertTrue(phi < 1e-3 * phi0, "Phi " + phi0 + " -> " + phi);
+    }
+
+    private static double meanLoss(LeastSquares model, FederatedDataset data, INDArray x) {
+        double f = 0;
+        for (int i = 0; i < data.clientCount(); i++) {
+            f += model.loss(x, data.client(i)) / data.clientCount();
+        }
+        return f;
+    }
+
+    private static double[] gradient(LeastSquares model, FederatedDataset data, int client, double[] x) {
+        INDArray out = Nd4j.zeros(DataType.DOUBLE, D);
+        model.lossAndGradient(Nd4j.createFromArray(x), data.client(client), out);
+        return Tensors.toDoubleArray(out);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int j = 0; j < a.length; j++) {
+            s += a[j] * b[j];
+        }
+        return s;
+    }
+
     /** ALGORITHMS.md 5.2: gamma = 1/(L + Ltilde sqrt(beta/theta)); alpha = 1 gives 1/L. Numbers computed by hand. */
     @Test
     void theoryStepSize() {
