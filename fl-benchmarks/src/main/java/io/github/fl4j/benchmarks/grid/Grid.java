@@ -52,7 +52,7 @@ import java.util.function.Supplier;
 public final class Grid {
     private final Map<String, Supplier<? extends FederatedAlgorithm<?, ?>>> strategies;
     private final Map<String, Compressor> compressors;
-    private final Map<String, IntFunction<Participation>> participations;
+    private final Map<String, ParticipationFactory> participations;
     private final Map<String, Function<Long, FederatedDataset>> heterogeneities;
     private final Function<FederatedDataset, Model> model;
     private final long[] seeds;
@@ -246,7 +246,7 @@ public final class Grid {
 
     private RunResult execute(RunKey k, FederatedDataset d, Path runsDir) {
         FederatedAlgorithm<?, ?> algorithm = strategies.get(k.strategy()).get();
-        Participation participation = participations.get(k.participation()).apply(d.clientCount());
+        Participation participation = participations.get(k.participation()).create(d, k.seed());
         List<RoundReport> reports = new ArrayList<>(rounds);
         try {
             simulate(algorithm, k, d, participation, reports);
@@ -287,6 +287,16 @@ public final class Grid {
         }
     }
 
+    /** Builds the participation pattern of one run from its data and seed. */
+    @FunctionalInterface
+    public interface ParticipationFactory {
+        /**
+         * The pattern for a run on {@code data} with root seed {@code seed}; draws, if any, must come from
+         * {@code new SeedTree(seed)} so that the grid stays reproducible.
+         */
+        Participation create(FederatedDataset data, long seed);
+    }
+
     /** A failed grid run. */
     public static final class GridException extends RuntimeException {
         GridException(String message, Throwable cause) {
@@ -298,7 +308,7 @@ public final class Grid {
     public static final class Builder {
         private final Map<String, Supplier<? extends FederatedAlgorithm<?, ?>>> strategies = new LinkedHashMap<>();
         private final Map<String, Compressor> compressors = new LinkedHashMap<>();
-        private final Map<String, IntFunction<Participation>> participations = new LinkedHashMap<>();
+        private final Map<String, ParticipationFactory> participations = new LinkedHashMap<>();
         private final Map<String, Function<Long, FederatedDataset>> heterogeneities = new LinkedHashMap<>();
         private Function<FederatedDataset, Model> model;
         private long[] seeds;
@@ -346,7 +356,19 @@ public final class Grid {
 
         /** A participation pattern built for the number of clients of the data (e.g. per-client rates). */
         public Builder participation(String name, IntFunction<Participation> forPopulation) {
-            put(participations, "participation", name, forPopulation);
+            if (forPopulation == null) {
+                throw new IllegalArgumentException("participation '" + name + "' must not be null");
+            }
+            return participationFor(name, (data, seed) -> forPopulation.apply(data.clientCount()));
+        }
+
+        /**
+         * A participation pattern built from each run's data and seed, e.g. rates correlated with the clients' labels
+         * ({@link io.github.fl4j.core.participation.ParticipationProbabilities#correlatedWithLabels}). Runs that
+         * share data and seed get the same pattern (common random numbers).
+         */
+        public Builder participationFor(String name, ParticipationFactory factory) {
+            put(participations, "participation", name, factory);
             return this;
         }
 

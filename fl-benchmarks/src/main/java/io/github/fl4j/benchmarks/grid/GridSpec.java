@@ -11,13 +11,20 @@ import io.github.fl4j.algorithms.scaffold.Scaffold;
 import io.github.fl4j.compression.Compressors;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.Labels;
+import io.github.fl4j.core.data.PartitionReport;
+import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.SyntheticFedProx;
+import io.github.fl4j.core.data.io.IdxReader;
+import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.ParticipationProbabilities;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.tensor.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +34,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -55,16 +62,30 @@ import java.util.function.Supplier;
  *
  * <p>Strategies (defaults localSteps 10, batch 10, lr 0.05, serverLr 1): {@code fedavg} (serverMomentum),
  * {@code scaffold} (option "I"/"II"), {@code fedprox} (mu, default 0.01), {@code fedspeed} (rho, alpha, lambda),
- * {@code fedau}. Compressors: {@code identity}, {@code topk:F}, {@code randk:F} (F a fraction of the dimension),
- * {@code qsgd:S}. Participation: {@code all}, {@code uniform:M}, {@code bernoulli:P},
- * {@code bernoulli-linear:LO:HI} (p_n linear from LO to HI), {@code markov:Q[:LO:HI]} and {@code cyclic:C[:LO:HI]}
- * (p_n linear, default 0.02 to 0.5). Heterogeneity: {@code synthetic:ALPHA:BETA[:CLIENTS]} (FedProx's Synthetic,
- * 100 clients by default). Model: {@code softmax[:CLASSES]} (10 classes by default). Optional: maxUplinkBits,
- * evalEvery (1), parallelism (the number of processors), seeds as a count n (seeds 1..n).
+ * {@code fedau} (aggregation: "adaptive" (default), "participating", "all", "mifa" or "fedvarp"; cutoff K, default
+ * none). Compressors: {@code identity}, {@code topk:F}, {@code randk:F} (F a fraction of the dimension),
+ * {@code qsgd:S}.
+ *
+ * <p>Participation: {@code all}, {@code uniform:M}, {@code bernoulli:P}, {@code bernoulli-linear:LO:HI} (p_n linear
+ * from LO to HI), {@code markov:Q[:LO:HI]} and {@code cyclic:C[:LO:HI]} (p_n linear, default 0.02 to 0.5); and with
+ * rates correlated with each client's labels as in FedAU's experiments (ALGORITHMS.md 3.4: p_n = max(PMIN, PBAR C
+ * &lt;q_n, u&gt;), u ~ Dirichlet(ALPHAP), drawn from the run seed's PARTICIPATION stream, so every strategy of a seed
+ * sees the same rates): {@code bernoulli-labels[:PBAR:PMIN:ALPHAP]}, {@code markov-labels:Q[:PBAR:PMIN:ALPHAP]},
+ * {@code cyclic-labels:C[:PBAR:PMIN:ALPHAP]} (defaults 0.1, 0.02, 0.1).
+ *
+ * <p>Heterogeneity: {@code synthetic:ALPHA:BETA[:CLIENTS]} (FedProx's Synthetic, 100 clients by default); MNIST
+ * (normalised, float32; loaded once from the folder {@code data}/mnist, split per seed with its PARTITION stream):
+ * {@code mnist:iid[:CLIENTS]}, {@code mnist:dirichlet:ALPHA[:CLIENTS]} (label skew, per-client proportions),
+ * {@code mnist:fedau:ALPHA[:CLIENTS]} (FedAU's per-class Dirichlet split), {@code mnist:shards[:CLIENTS]}
+ * (McMahan's 2 shards per client); 100 clients by default. {@code data} (top level) is the folder holding
+ * {@code mnist/}, relative to the grid file's base directory; without it {@code shared/data} is looked for beside
+ * the project. Model: {@code softmax[:CLASSES]} or {@code mlp:H1,H2,...[:CLASSES]} (ReLU hidden layers), 10
+ * classes by default. Optional: maxUplinkBits, evalEvery (1), parallelism (the number of processors), seeds as a
+ * count n (seeds 1..n).
  */
 public final class GridSpec {
     private static final Set<String> TOP = Set.of("strategies", "compressors", "participation", "heterogeneity",
-            "model", "seeds", "rounds", "targetAccuracy", "output", "parallelism", "maxUplinkBits", "evalEvery");
+            "model", "seeds", "rounds", "targetAccuracy", "output", "parallelism", "maxUplinkBits", "evalEvery", "data");
 
     private GridSpec() {
     }
@@ -129,21 +150,14 @@ public final class GridSpec {
         }
         List<String> ps = strings(root, "participation");
         for (int i = 0; i < ps.size(); i++) {
-            b.participation(ps.get(i), participation("participation[" + i + "]", ps.get(i)));
+            b.participationFor(ps.get(i), participation("participation[" + i + "]", ps.get(i)));
         }
+        MnistSource mnist = new MnistSource(dataDir(root, baseDir));
         List<String> hs = strings(root, "heterogeneity");
         for (int i = 0; i < hs.size(); i++) {
-            SyntheticFedProx gen = heterogeneity("heterogeneity[" + i + "]", hs.get(i));
-            b.heterogeneity(hs.get(i), seed -> gen.generate(new SeedTree(seed).stream(Purpose.DATA_GENERATION)));
+            b.heterogeneity(hs.get(i), heterogeneity("heterogeneity[" + i + "]", hs.get(i), mnist));
         }
-        String model = required(root, "model").asText();
-        String[] m = model.split(":");
-        if (!m[0].equals("softmax") || m.length > 2) {
-            throw new IllegalArgumentException("model must be \"softmax\" or \"softmax:CLASSES\", was \"" + model
-                    + "\"");
-        }
-        int classes = m.length == 2 ? intArg("model", model, m[1], 2) : SyntheticFedProx.DEFAULT_CLASSES;
-        b.model((FederatedDataset d) -> new SoftmaxRegression(d.featureCount(), classes));
+        b.model(model(required(root, "model")));
         JsonNode seeds = required(root, "seeds");
         long[] sv;
         if (seeds.isInt()) {
@@ -283,8 +297,25 @@ public final class GridSpec {
                 s = () -> FedSpeed.builder().localSteps(steps, batch).localLearningRate(lr).rho(rho).alpha(alpha)
                         .lambda(lambda).build();
             }
-            case "fedau" -> s = () -> FedAu.builder().localSteps(steps, batch).localLearningRate(lr)
-                    .serverLearningRate(serverLr).build();
+            case "fedau" -> {
+                String agg = p.text("aggregation", "adaptive");
+                FedAu.Aggregation aggregation = switch (agg) {
+                    case "adaptive" -> FedAu.Aggregation.ADAPTIVE;
+                    case "participating" -> FedAu.Aggregation.AVERAGE_PARTICIPATING;
+                    case "all" -> FedAu.Aggregation.AVERAGE_ALL;
+                    case "mifa" -> FedAu.Aggregation.MIFA;
+                    case "fedvarp" -> FedAu.Aggregation.FEDVARP;
+                    default -> throw new IllegalArgumentException(path + ".aggregation must be one of adaptive, "
+                            + "participating, all, mifa, fedvarp (known probabilities need the rates: use the Java "
+                            + "builder), was \"" + agg + "\"");
+                };
+                int cutoff = p.positiveInt("cutoff", Integer.MAX_VALUE);
+                s = () -> {
+                    FedAu.Builder fb = FedAu.builder().localSteps(steps, batch).localLearningRate(lr)
+                            .serverLearningRate(serverLr).aggregation(aggregation);
+                    return (cutoff == Integer.MAX_VALUE ? fb : fb.cutoff(cutoff)).build();
+                };
+            }
             default -> throw new IllegalArgumentException(path + (spec.isTextual() ? "" : ".algorithm")
                     + " must be one of " + ALGORITHMS + ", was \"" + p.algorithm + "\"");
         }
@@ -401,11 +432,58 @@ public final class GridSpec {
                 + "qsgd:LEVELS, was \"" + spec + "\"");
     }
 
-    /** A participation pattern for a population. */
-    static IntFunction<Participation> participation(String path, String spec) {
+    /** A participation pattern for a run's data and seed. */
+    static Grid.ParticipationFactory participation(String path, String spec) {
         String[] a = spec.split(":");
         String usage = path + " must be one of all, uniform:M, bernoulli:P, bernoulli-linear:LO:HI, markov:Q[:LO:HI],"
-                + " cyclic:C[:LO:HI], was \"" + spec + "\"";
+                + " cyclic:C[:LO:HI], bernoulli-labels[:PBAR:PMIN:ALPHAP], markov-labels:Q[:PBAR:PMIN:ALPHAP],"
+                + " cyclic-labels:C[:PBAR:PMIN:ALPHAP], was \"" + spec + "\"";
+        if (a[0].endsWith("-labels")) {
+            return labelCorrelated(path, spec, a, usage);
+        }
+        Function<Integer, Participation> forPopulation = byPopulation(path, spec, a);
+        if (forPopulation == null) {
+            throw new IllegalArgumentException(usage);
+        }
+        return (data, seed) -> forPopulation.apply(data.clientCount());
+    }
+
+    /** FedAU's label-correlated rates (ALGORITHMS.md 3.4) under a Bernoulli, Markov or cyclic pattern. */
+    private static Grid.ParticipationFactory labelCorrelated(String path, String spec, String[] a, String usage) {
+        String kind = a[0].substring(0, a[0].length() - "-labels".length());
+        int first = kind.equals("bernoulli") ? 1 : 2; // index of PBAR
+        if (!(kind.equals("bernoulli") || kind.equals("markov") || kind.equals("cyclic"))
+                || (a.length != first && a.length != first + 3)) {
+            throw new IllegalArgumentException(usage);
+        }
+        double q = kind.equals("markov") ? probability(path, spec, a[1]) : 0;
+        int cycle = kind.equals("cyclic") ? intArg(path, spec, a[1], 1) : 0;
+        boolean given = a.length == first + 3;
+        double pBar = given ? probability(path, spec, a[first]) : 0.1;
+        double pMin = given ? probability(path, spec, a[first + 1]) : 0.02;
+        double alphaP = given ? number(path, spec, a[first + 2]) : 0.1;
+        if (!(alphaP > 0) || !Double.isFinite(alphaP)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": ALPHAP must be a positive number, was "
+                    + alphaP);
+        }
+        return (data, seed) -> {
+            int classes = Labels.classCount(Labels.classIndices(data.test()));
+            for (Dataset c : data.clients()) {
+                classes = Math.max(classes, Labels.classCount(Labels.classIndices(c)));
+            }
+            double[] p = ParticipationProbabilities.correlatedWithLabels(
+                    PartitionReport.of(data, classes).histograms(), alphaP, pBar, pMin,
+                    new SeedTree(seed).stream(Purpose.PARTICIPATION));
+            return switch (kind) {
+                case "bernoulli" -> Participation.bernoulli(p);
+                case "markov" -> Participation.markov(p, q);
+                default -> Participation.cyclic(p, cycle);
+            };
+        };
+    }
+
+    /** The patterns that need only the number of clients, or null when {@code a} is none of them. */
+    private static Function<Integer, Participation> byPopulation(String path, String spec, String[] a) {
         switch (a[0]) {
             case "all":
                 if (a.length == 1) {
@@ -456,20 +534,140 @@ public final class GridSpec {
             default:
                 break;
         }
+        return null;
+    }
+
+    /**
+     * The federated data of a seed: FedProx's Synthetic(alpha, beta) from {@code synthetic:ALPHA:BETA[:CLIENTS]}
+     * (DATA_GENERATION stream), or an MNIST split from {@code mnist:iid|dirichlet:ALPHA|fedau:ALPHA|shards[:CLIENTS]}
+     * (PARTITION stream).
+     */
+    static Function<Long, FederatedDataset> heterogeneity(String path, String spec, MnistSource mnist) {
+        String[] a = spec.split(":");
+        String usage = path + " must be one of synthetic:ALPHA:BETA[:CLIENTS], mnist:iid[:CLIENTS], "
+                + "mnist:dirichlet:ALPHA[:CLIENTS], mnist:fedau:ALPHA[:CLIENTS], mnist:shards[:CLIENTS], was \""
+                + spec + "\"";
+        if (a[0].equals("synthetic") && (a.length == 3 || a.length == 4)) {
+            double alpha = nonNegative(path, spec, a[1]);
+            double beta = nonNegative(path, spec, a[2]);
+            int clients = a.length == 4 ? intArg(path, spec, a[3], 1) : 100;
+            SyntheticFedProx gen = SyntheticFedProx.builder().alpha(alpha).beta(beta).clients(clients).build();
+            return seed -> gen.generate(new SeedTree(seed).stream(Purpose.DATA_GENERATION));
+        }
+        if (!a[0].equals("mnist") || a.length < 2) {
+            throw new IllegalArgumentException(usage);
+        }
+        boolean withAlpha = a[1].equals("dirichlet") || a[1].equals("fedau");
+        int base = withAlpha ? 3 : 2;
+        if (!(a[1].equals("iid") || a[1].equals("shards") || withAlpha) || (a.length != base && a.length != base + 1)) {
+            throw new IllegalArgumentException(usage);
+        }
+        double alpha = withAlpha ? number(path, spec, a[2]) : 0;
+        if (withAlpha && (!(alpha > 0) || !Double.isFinite(alpha))) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": ALPHA must be a positive number, was "
+                    + a[2]);
+        }
+        int clients = a.length == base + 1 ? intArg(path, spec, a[base], 1) : 100;
+        mnist.require(path, spec);
+        String kind = a[1];
+        return seed -> {
+            Dataset train = mnist.train();
+            Dataset test = mnist.test();
+            var rng = new SeedTree(seed).stream(Purpose.PARTITION);
+            return switch (kind) {
+                case "iid" -> Partitioners.iid(train, test, clients, rng);
+                case "dirichlet" -> Partitioners.dirichlet(train, test, MnistSource.CLASSES, clients, alpha, rng);
+                case "fedau" -> Partitioners.toFederated(train, test, Partitioners.fedAuDirichletIndices(
+                        mnist.trainLabels(), MnistSource.CLASSES, clients, alpha, rng));
+                default -> Partitioners.shards(train, test, clients, 2, rng);
+            };
+        };
+    }
+
+    /** The model from {@code softmax[:CLASSES]} or {@code mlp:H1,H2,...[:CLASSES]}. */
+    static Function<FederatedDataset, io.github.fl4j.core.api.Model> model(JsonNode node) {
+        String spec = node.asText();
+        String[] m = spec.split(":");
+        String usage = "model must be softmax[:CLASSES] or mlp:H1,H2,...[:CLASSES], was \"" + spec + "\"";
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException(usage);
+        }
+        if (m[0].equals("softmax") && m.length <= 2) {
+            int classes = m.length == 2 ? intArg("model", spec, m[1], 2) : SyntheticFedProx.DEFAULT_CLASSES;
+            return d -> new SoftmaxRegression(d.featureCount(), classes);
+        }
+        if (m[0].equals("mlp") && (m.length == 2 || m.length == 3)) {
+            String[] hs = m[1].split(",");
+            int[] hidden = new int[hs.length];
+            for (int i = 0; i < hs.length; i++) {
+                hidden[i] = intArg("model", spec, hs[i].trim(), 1);
+            }
+            int classes = m.length == 3 ? intArg("model", spec, m[2], 2) : SyntheticFedProx.DEFAULT_CLASSES;
+            return d -> new Mlp(d.featureCount(), hidden, classes);
+        }
         throw new IllegalArgumentException(usage);
     }
 
-    /** FedProx's Synthetic(alpha, beta) generator from {@code synthetic:ALPHA:BETA[:CLIENTS]}. */
-    static SyntheticFedProx heterogeneity(String path, String spec) {
-        String[] a = spec.split(":");
-        if (!a[0].equals("synthetic") || (a.length != 3 && a.length != 4)) {
-            throw new IllegalArgumentException(path + " must be synthetic:ALPHA:BETA[:CLIENTS], was \"" + spec
-                    + "\"");
+    /** The folder that holds {@code mnist/}: the {@code data} field (relative to baseDir), or a default. */
+    private static Path dataDir(JsonNode root, Path baseDir) {
+        JsonNode v = root.get("data");
+        if (v == null) {
+            return io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup.defaultDataDir().map(Path::getParent)
+                    .orElse(baseDir.resolve("../shared/data").normalize());
         }
-        double alpha = nonNegative(path, spec, a[1]);
-        double beta = nonNegative(path, spec, a[2]);
-        int clients = a.length == 4 ? intArg(path, spec, a[3], 1) : 100;
-        return SyntheticFedProx.builder().alpha(alpha).beta(beta).clients(clients).build();
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalArgumentException("data must be a folder path, was " + v);
+        }
+        return baseDir.resolve(v.asText()).normalize();
+    }
+
+    /** MNIST read once, on first use, from {@code dir/mnist}, normalised, float32. */
+    static final class MnistSource {
+        static final int CLASSES = 10;
+        private final Path dir;
+        private Dataset train;
+        private Dataset test;
+        private int[] trainLabels;
+
+        MnistSource(Path dataDir) {
+            this.dir = dataDir.resolve("mnist");
+        }
+
+        /** Fails now, naming the grid field, when the folder is missing (instead of in the middle of a grid). */
+        void require(String path, String spec) {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(path + " \"" + spec + "\" needs MNIST, but there is no folder "
+                        + dir + " (set \"data\" to the folder that holds mnist/)");
+            }
+        }
+
+        synchronized Dataset train() {
+            load();
+            return train;
+        }
+
+        synchronized Dataset test() {
+            load();
+            return test;
+        }
+
+        synchronized int[] trainLabels() {
+            load();
+            return trainLabels;
+        }
+
+        private void load() {
+            if (train != null) {
+                return;
+            }
+            try {
+                train = IdxReader.mnist(dir, true, Precision.FLOAT32);
+                test = IdxReader.mnist(dir, false, Precision.FLOAT32);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read MNIST from " + dir + ": " + e.getMessage(), e);
+            }
+            trainLabels = Labels.classIndices(train);
+        }
     }
 
     private static double number(String path, String spec, String v) {
