@@ -47,17 +47,19 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
      * @param cell           the cell
      * @param seeds          number of seeds
      * @param finalAccuracy  final test accuracy
+     * @param tailAccuracy   mean test accuracy over the last 10% of the rounds ({@link RunResult#tailAccuracy})
      * @param roundsToTarget first round reaching the target, over the seeds that reached it
      * @param bitsToTarget   cumulative uplink bits at that round, over the seeds that reached it
      * @param reached        number of seeds that reached the target
      * @param wallSeconds    wall time of a run in seconds
      */
-    public record CellSummary(RunKey.Cell cell, int seeds, Stats finalAccuracy, Stats roundsToTarget,
-                              Stats bitsToTarget, int reached, Stats wallSeconds) {
+    public record CellSummary(RunKey.Cell cell, int seeds, Stats finalAccuracy, Stats tailAccuracy,
+                              Stats roundsToTarget, Stats bitsToTarget, int reached, Stats wallSeconds) {
 
         static CellSummary of(RunKey.Cell cell, List<RunResult> runs, double target) {
             int n = runs.size();
             double[] acc = new double[n];
+            double[] tail = new double[n];
             double[] rounds = new double[n];
             double[] bits = new double[n];
             double[] wall = new double[n];
@@ -65,13 +67,14 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
             for (int i = 0; i < n; i++) {
                 RunResult r = runs.get(i);
                 acc[i] = r.finalAccuracy();
+                tail[i] = r.tailAccuracy();
                 RoundReport hit = r.firstReaching(target);
                 rounds[i] = hit == null ? Double.NaN : hit.round();
                 bits[i] = hit == null ? Double.NaN : hit.cumulativeUplink();
                 reached += hit == null ? 0 : 1;
                 wall[i] = r.wallSeconds();
             }
-            return new CellSummary(cell, n, Stats.of(acc), Stats.of(rounds), Stats.of(bits), reached,
+            return new CellSummary(cell, n, Stats.of(acc), Stats.of(tail), Stats.of(rounds), Stats.of(bits), reached,
                     Stats.of(wall));
         }
     }
