@@ -1,6 +1,7 @@
 package io.github.fl4j.algorithms.fedau;
 
 import io.github.fl4j.algorithms.local.LocalSgd;
+import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
@@ -82,12 +83,6 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
     private final double[] probabilities;
 
     private FedAu(Builder b) {
-        if (b.training == null) {
-            throw new IllegalArgumentException("local training must be set: localSteps(I, B) or localTraining(...)");
-        }
-        if (!(b.localLearningRate > 0) || !Double.isFinite(b.localLearningRate)) {
-            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + b.localLearningRate);
-        }
         if (!(b.serverLearningRate > 0) || !Double.isFinite(b.serverLearningRate)) {
             throw new IllegalArgumentException("serverLearningRate must be > 0 and finite, was "
                     + b.serverLearningRate);
@@ -114,8 +109,8 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
             throw new IllegalArgumentException("probabilities are only used by KNOWN_PROBABILITIES, aggregation was "
                     + b.aggregation);
         }
-        this.training = b.training;
-        this.localLearningRate = b.localLearningRate;
+        this.training = b.requireTraining();
+        this.localLearningRate = b.requireLocalLearningRate();
         this.serverLearningRate = b.serverLearningRate;
         this.cutoff = b.cutoff;
         this.aggregation = b.aggregation;
@@ -406,31 +401,11 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
     }
 
     /** Builder of {@link FedAu}; {@link #build()} validates and names any bad field. */
-    public static final class Builder {
-        private LocalTraining training;
-        private double localLearningRate = Double.NaN;
+    public static final class Builder extends LocalSgdBuilder<Builder> {
         private double serverLearningRate = 1.0;
         private int cutoff = IntervalEstimator.NO_CUTOFF;
         private Aggregation aggregation = Aggregation.ADAPTIVE;
         private double[] probabilities;
-
-        /** I local SGD steps of minibatch size B per round (FedAU's defaults: I = 5, B = 16). */
-        public Builder localSteps(int steps, int batchSize) {
-            training = LocalTraining.steps(steps, batchSize);
-            return this;
-        }
-
-        /** The local work, directly. */
-        public Builder localTraining(LocalTraining v) {
-            training = v;
-            return this;
-        }
-
-        /** gamma (required). */
-        public Builder localLearningRate(double v) {
-            localLearningRate = v;
-            return this;
-        }
 
         /** eta (default 1). */
         public Builder serverLearningRate(double v) {

@@ -1,6 +1,7 @@
 package io.github.fl4j.algorithms.fedavg;
 
 import io.github.fl4j.algorithms.local.LocalSgd;
+import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.api.AlgorithmSetup;
@@ -70,12 +71,6 @@ public final class FedAvgErrorFeedback
     private final double serverLearningRate;
 
     private FedAvgErrorFeedback(Builder b) {
-        if (b.training == null) {
-            throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
-        }
-        if (!(b.localLearningRate > 0) || !Double.isFinite(b.localLearningRate)) {
-            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + b.localLearningRate);
-        }
         if (!(b.serverLearningRate > 0) || !Double.isFinite(b.serverLearningRate)) {
             throw new IllegalArgumentException("serverLearningRate must be > 0 and finite, was "
                     + b.serverLearningRate);
@@ -83,8 +78,8 @@ public final class FedAvgErrorFeedback
         if (b.weighting == null) {
             throw new IllegalArgumentException("weighting must not be null");
         }
-        this.training = b.training;
-        this.localLearningRate = b.localLearningRate;
+        this.training = b.requireTraining();
+        this.localLearningRate = b.requireLocalLearningRate();
         this.weighting = b.weighting;
         this.serverLearningRate = b.serverLearningRate;
     }
@@ -227,35 +222,9 @@ public final class FedAvgErrorFeedback
     }
 
     /** Builder of {@link FedAvgErrorFeedback}; {@link #build()} validates and names any bad field. */
-    public static final class Builder {
-        private LocalTraining training;
-        private double localLearningRate = Double.NaN;
+    public static final class Builder extends LocalSgdBuilder<Builder> {
         private WeightedMean.Weighting weighting = WeightedMean.Weighting.SAMPLE_COUNT;
         private double serverLearningRate = 1.0;
-
-        /** K local SGD steps of minibatch size B per round. */
-        public Builder localSteps(int steps, int batchSize) {
-            training = LocalTraining.steps(steps, batchSize);
-            return this;
-        }
-
-        /** E local epochs of minibatch size B per round. */
-        public Builder localEpochs(int epochs, int batchSize) {
-            training = LocalTraining.epochs(epochs, batchSize);
-            return this;
-        }
-
-        /** The local work, directly. */
-        public Builder localTraining(LocalTraining v) {
-            training = v;
-            return this;
-        }
-
-        /** eta_l (required). */
-        public Builder localLearningRate(double v) {
-            localLearningRate = v;
-            return this;
-        }
 
         /** Aggregation weights (default sample count). */
         public Builder weighting(WeightedMean.Weighting v) {

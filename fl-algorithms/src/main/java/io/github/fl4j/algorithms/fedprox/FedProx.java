@@ -2,6 +2,7 @@ package io.github.fl4j.algorithms.fedprox;
 
 import io.github.fl4j.algorithms.fedavg.FedAvg;
 import io.github.fl4j.algorithms.local.LocalSgd;
+import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.api.AlgorithmSetup;
@@ -48,12 +49,6 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
     private final double serverLearningRate;
 
     private FedProx(Builder b) {
-        if (b.training == null) {
-            throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
-        }
-        if (!(b.localLearningRate > 0) || !Double.isFinite(b.localLearningRate)) {
-            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + b.localLearningRate);
-        }
         if (!(b.proximalWeight >= 0) || !Double.isFinite(b.proximalWeight)) {
             throw new IllegalArgumentException("proximalWeight (mu) must be >= 0 and finite, was "
                     + b.proximalWeight);
@@ -65,8 +60,8 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
         if (b.weighting == null) {
             throw new IllegalArgumentException("weighting must not be null");
         }
-        this.training = b.training;
-        this.localLearningRate = b.localLearningRate;
+        this.training = b.requireTraining();
+        this.localLearningRate = b.requireLocalLearningRate();
         this.proximalWeight = b.proximalWeight;
         this.weighting = b.weighting;
         this.serverLearningRate = b.serverLearningRate;
@@ -167,36 +162,10 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
     }
 
     /** Builder of {@link FedProx}; {@link #build()} validates and names any bad field. */
-    public static final class Builder {
-        private LocalTraining training;
-        private double localLearningRate = Double.NaN;
+    public static final class Builder extends LocalSgdBuilder<Builder> {
         private double proximalWeight = Double.NaN;
         private WeightedMean.Weighting weighting = WeightedMean.Weighting.SAMPLE_COUNT;
         private double serverLearningRate = 1.0;
-
-        /** K local SGD steps of minibatch size B per round. */
-        public Builder localSteps(int steps, int batchSize) {
-            training = LocalTraining.steps(steps, batchSize);
-            return this;
-        }
-
-        /** E local epochs of minibatch size B per round. */
-        public Builder localEpochs(int epochs, int batchSize) {
-            training = LocalTraining.epochs(epochs, batchSize);
-            return this;
-        }
-
-        /** The local work, directly. */
-        public Builder localTraining(LocalTraining v) {
-            training = v;
-            return this;
-        }
-
-        /** eta_l (required). */
-        public Builder localLearningRate(double v) {
-            localLearningRate = v;
-            return this;
-        }
 
         /** mu &gt;= 0, the weight of the proximal term (required; the paper tunes it in {0.001, 0.01, 0.1, 1}). */
         public Builder proximalWeight(double v) {

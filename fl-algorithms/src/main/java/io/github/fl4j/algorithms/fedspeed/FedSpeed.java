@@ -1,5 +1,6 @@
 package io.github.fl4j.algorithms.fedspeed;
 
+import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
@@ -116,12 +117,6 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
     private final ServerRule serverRule;
 
     private FedSpeed(Builder b) {
-        if (b.training == null) {
-            throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
-        }
-        if (!(b.localLearningRate > 0) || !Double.isFinite(b.localLearningRate)) {
-            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + b.localLearningRate);
-        }
         if (!(b.rho >= 0) || !Double.isFinite(b.rho)) {
             throw new IllegalArgumentException("rho must be >= 0 and finite, was " + b.rho);
         }
@@ -135,8 +130,8 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
         if (b.serverRule == null) {
             throw new IllegalArgumentException("serverRule must not be null");
         }
-        this.training = b.training;
-        this.localLearningRate = b.localLearningRate;
+        this.training = b.requireTraining();
+        this.localLearningRate = b.requireLocalLearningRate();
         this.rho = b.rho;
         this.alpha = b.alpha;
         this.prox = b.prox;
@@ -442,38 +437,12 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
     }
 
     /** Builder of {@link FedSpeed}; {@link #build()} validates and names any bad field. */
-    public static final class Builder {
-        private LocalTraining training;
-        private double localLearningRate = Double.NaN;
+    public static final class Builder extends LocalSgdBuilder<Builder> {
         private double rho = 0.1;
         private double alpha = 1.0;
         private boolean prox = true;
         private double lambda = 10.0;
         private ServerRule serverRule = ServerRule.ALL_CLIENT_DUAL_AVERAGING;
-
-        /** K local steps of minibatch size B per round. */
-        public Builder localSteps(int steps, int batchSize) {
-            training = LocalTraining.steps(steps, batchSize);
-            return this;
-        }
-
-        /** E local epochs of minibatch size B per round. */
-        public Builder localEpochs(int epochs, int batchSize) {
-            training = LocalTraining.epochs(epochs, batchSize);
-            return this;
-        }
-
-        /** The local work, directly. */
-        public Builder localTraining(LocalTraining v) {
-            training = v;
-            return this;
-        }
-
-        /** eta_l (required). */
-        public Builder localLearningRate(double v) {
-            localLearningRate = v;
-            return this;
-        }
 
         /** rho >= 0, the ascent radius (default 0.1, the official code's). */
         public Builder rho(double v) {

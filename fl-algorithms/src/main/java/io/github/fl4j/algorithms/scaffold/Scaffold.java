@@ -1,6 +1,7 @@
 package io.github.fl4j.algorithms.scaffold;
 
 import io.github.fl4j.algorithms.local.LocalSgd;
+import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.api.AlgorithmSetup;
@@ -76,12 +77,6 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
     private final boolean oneVectorUplink;
 
     private Scaffold(Builder b) {
-        if (b.training == null) {
-            throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
-        }
-        if (!(b.localLearningRate > 0) || !Double.isFinite(b.localLearningRate)) {
-            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + b.localLearningRate);
-        }
         if (!(b.serverLearningRate > 0) || !Double.isFinite(b.serverLearningRate)) {
             throw new IllegalArgumentException("serverLearningRate must be > 0 and finite, was "
                     + b.serverLearningRate);
@@ -92,12 +87,12 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         if (b.oneVectorUplink && b.option != Option.II) {
             throw new IllegalArgumentException("oneVectorUplink requires option II, was " + b.option);
         }
-        if (b.oneVectorUplink && b.training.steps() == 0) {
+        if (b.oneVectorUplink && b.requireTraining().steps() == 0) {
             throw new IllegalArgumentException("oneVectorUplink requires fixed local steps (localSteps(K, B)) so that"
-                    + " every client runs the same K known to the server, was " + b.training);
+                    + " every client runs the same K known to the server, was " + b.requireTraining());
         }
-        this.training = b.training;
-        this.localLearningRate = b.localLearningRate;
+        this.training = b.requireTraining();
+        this.localLearningRate = b.requireLocalLearningRate();
         this.serverLearningRate = b.serverLearningRate;
         this.option = b.option;
         this.oneVectorUplink = b.oneVectorUplink;
@@ -297,36 +292,10 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
     }
 
     /** Builder of {@link Scaffold}; {@link #build()} validates and names any bad field. */
-    public static final class Builder {
-        private LocalTraining training;
-        private double localLearningRate = Double.NaN;
+    public static final class Builder extends LocalSgdBuilder<Builder> {
         private double serverLearningRate = 1.0;
         private Option option = Option.II;
         private boolean oneVectorUplink;
-
-        /** K local SGD steps of minibatch size B per round. */
-        public Builder localSteps(int steps, int batchSize) {
-            training = LocalTraining.steps(steps, batchSize);
-            return this;
-        }
-
-        /** E local epochs of minibatch size B per round (K_n = E ceil(m_n/B); not with the one-vector uplink). */
-        public Builder localEpochs(int epochs, int batchSize) {
-            training = LocalTraining.epochs(epochs, batchSize);
-            return this;
-        }
-
-        /** The local work, directly. */
-        public Builder localTraining(LocalTraining v) {
-            training = v;
-            return this;
-        }
-
-        /** eta_l (required). */
-        public Builder localLearningRate(double v) {
-            localLearningRate = v;
-            return this;
-        }
 
         /** eta_g (default 1, as in the paper's experiments). */
         public Builder serverLearningRate(double v) {

@@ -1,0 +1,71 @@
+package io.github.fl4j.algorithms.local;
+
+/**
+ * The part every builder of a local-SGD algorithm shares (FedAvg, FedProx, FedAvg with error feedback, SCAFFOLD,
+ * FedAU, FedSpeed): the local work (K steps or E epochs of minibatch size B) and the local learning rate eta_l. The
+ * self type {@code B} keeps the chained calls typed as the concrete builder.
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class LocalSgdBuilder<B extends LocalSgdBuilder<B>> {
+    private LocalTraining training;
+    private double localLearningRate = Double.NaN;
+
+    /** For subclasses. */
+    protected LocalSgdBuilder() {
+    }
+
+    /** This builder as its concrete type. */
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** K local SGD steps of minibatch size B per round. */
+    public B localSteps(int steps, int batchSize) {
+        training = LocalTraining.steps(steps, batchSize);
+        return self();
+    }
+
+    /** E local epochs of minibatch size B per round. */
+    public B localEpochs(int epochs, int batchSize) {
+        training = LocalTraining.epochs(epochs, batchSize);
+        return self();
+    }
+
+    /** The local work, directly. */
+    public B localTraining(LocalTraining v) {
+        training = v;
+        return self();
+    }
+
+    /** eta_l (required). */
+    public B localLearningRate(double v) {
+        localLearningRate = v;
+        return self();
+    }
+
+    /**
+     * The local work, for {@code build()}.
+     *
+     * @throws IllegalArgumentException if none was set
+     */
+    public LocalTraining requireTraining() {
+        if (training == null) {
+            throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
+        }
+        return training;
+    }
+
+    /**
+     * eta_l, for {@code build()}.
+     *
+     * @throws IllegalArgumentException naming the value unless it is finite and {@code > 0}
+     */
+    public double requireLocalLearningRate() {
+        if (!(localLearningRate > 0) || !Double.isFinite(localLearningRate)) {
+            throw new IllegalArgumentException("localLearningRate must be > 0 and finite, was " + localLearningRate);
+        }
+        return localLearningRate;
+    }
+}
