@@ -16,10 +16,13 @@ import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
+import io.github.fl4j.core.sim.SimulationException;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -67,6 +70,7 @@ public final class ClientDrift {
         System.out.printf(Locale.ROOT, "MNIST, Dirichlet(%s) over 100 clients, 10 per round, %d rounds, K = %d, lr %s, "
                 + "%s%n%n", alpha, rounds, steps, lr, mlp ? "MLP 784-200-200-10" : "logistic regression");
         double[][] acc = new double[algorithms.size()][seeds];
+        List<String> failures = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
             long seed = s + 1;
             FederatedDataset data = Partitioners.dirichlet(train, test, 10, 100, alpha,
@@ -74,10 +78,17 @@ public final class ClientDrift {
             int i = 0;
             for (Map.Entry<String, FederatedAlgorithm<?, ?>> e : algorithms.entrySet()) {
                 Model model = mlp ? new Mlp(784, new int[] {200, 200}, 10) : new SoftmaxRegression(784, 10);
-                acc[i++][s] = Simulation.builder(e.getValue())
-                        .config(SimulationConfig.builder().rounds(rounds).clientsPerRound(10).threads(threads)
-                                .seed(seed).evalEvery(0).build())
-                        .model(model).data(data).build().run().finalAccuracy();
+                try {
+                    acc[i][s] = Simulation.builder(e.getValue())
+                            .config(SimulationConfig.builder().rounds(rounds).clientsPerRound(10).threads(threads)
+                                    .seed(seed).evalEvery(0).build())
+                            .model(model).data(data).build().run().finalAccuracy();
+                } catch (SimulationException diverged) {
+                    // keep the other runs: this cell prints as "diverged", the reason goes under the table
+                    acc[i][s] = Double.NaN;
+                    failures.add(e.getKey() + ": " + diverged.getMessage());
+                }
+                i++;
             }
         }
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-10s", "algorithm"));
@@ -90,11 +101,15 @@ public final class ClientDrift {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-10s", name));
             double sum = 0;
             for (int s = 0; s < seeds; s++) {
-                row.append(String.format(Locale.ROOT, "  %.4f", acc[i][s]));
+                row.append(Double.isNaN(acc[i][s]) ? "  diverged" : String.format(Locale.ROOT, "  %.4f", acc[i][s]));
                 sum += acc[i][s];
             }
-            System.out.println(row.append(String.format(Locale.ROOT, "  %.4f", sum / seeds)));
+            System.out.println(row.append(Double.isNaN(sum) ? "         -" : String.format(Locale.ROOT, "  %.4f",
+                    sum / seeds)));
             i++;
+        }
+        for (String f : failures) {
+            System.out.println("  " + f);
         }
     }
 }
