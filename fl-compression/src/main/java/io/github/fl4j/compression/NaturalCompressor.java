@@ -58,11 +58,13 @@ public final class NaturalCompressor implements Compressor {
             DoubleBuffer xb = x.data().asNioDouble();
             DoubleBuffer ob = out.data().asNioDouble();
             double[] buf = Scratch.chunks().d;
+            double[] uniforms = Scratch.chunks().d2;
             for (int base = 0; base < d; base += Scratch.CHUNK) {
                 int len = Math.min(Scratch.CHUNK, d - base);
                 xb.get(xo + base, buf, 0, len);
+                rng.nextDoubles(uniforms, 0, len); // the same draws as one nextDouble() per element
                 for (int j = 0; j < len; j++) {
-                    buf[j] = round(buf[j], rng.nextDouble());
+                    buf[j] = round(buf[j], uniforms[j]);
                 }
                 ob.put(oo + base, buf, 0, len);
             }
@@ -70,11 +72,13 @@ public final class NaturalCompressor implements Compressor {
             FloatBuffer xb = x.data().asNioFloat();
             FloatBuffer ob = out.data().asNioFloat();
             float[] buf = Scratch.chunks().f;
+            double[] uniforms = Scratch.chunks().d2;
             for (int base = 0; base < d; base += Scratch.CHUNK) {
                 int len = Math.min(Scratch.CHUNK, d - base);
                 xb.get(xo + base, buf, 0, len);
+                rng.nextDoubles(uniforms, 0, len); // the same draws as one nextDouble() per element
                 for (int j = 0; j < len; j++) {
-                    buf[j] = round(buf[j], rng.nextDouble());
+                    buf[j] = round(buf[j], uniforms[j]);
                 }
                 ob.put(oo + base, buf, 0, len);
             }

@@ -66,6 +66,7 @@ public final class QsgdCompressor implements Compressor {
             DoubleBuffer xb = x.data().asNioDouble();
             DoubleBuffer ob = out.data().asNioDouble();
             double[] buf = Scratch.chunks().d;
+            double[] uniforms = Scratch.chunks().d2;
             double sq = 0;
             for (int base = 0; base < d; base += Scratch.CHUNK) {
                 int len = Math.min(Scratch.CHUNK, d - base);
@@ -81,9 +82,10 @@ public final class QsgdCompressor implements Compressor {
             for (int base = 0; base < d; base += Scratch.CHUNK) {
                 int len = Math.min(Scratch.CHUNK, d - base);
                 xb.get(xo + base, buf, 0, len);
+                rng.nextDoubles(uniforms, 0, len); // the same draws as one nextDouble() per element
                 for (int j = 0; j < len; j++) {
                     double v = buf[j];
-                    double u = rng.nextDouble();
+                    double u = uniforms[j];
                     buf[j] = norm > 0 ? Math.copySign(level(Math.abs(v) * scale, u) * step, v) : 0.0;
                 }
                 ob.put(oo + base, buf, 0, len);
@@ -92,6 +94,7 @@ public final class QsgdCompressor implements Compressor {
             FloatBuffer xb = x.data().asNioFloat();
             FloatBuffer ob = out.data().asNioFloat();
             float[] buf = Scratch.chunks().f;
+            double[] uniforms = Scratch.chunks().d2;
             double sq = 0;
             for (int base = 0; base < d; base += Scratch.CHUNK) {
                 int len = Math.min(Scratch.CHUNK, d - base);
@@ -107,9 +110,10 @@ public final class QsgdCompressor implements Compressor {
             for (int base = 0; base < d; base += Scratch.CHUNK) {
                 int len = Math.min(Scratch.CHUNK, d - base);
                 xb.get(xo + base, buf, 0, len);
+                rng.nextDoubles(uniforms, 0, len); // the same draws as one nextDouble() per element
                 for (int j = 0; j < len; j++) {
                     float v = buf[j];
-                    double u = rng.nextDouble();
+                    double u = uniforms[j];
                     buf[j] = norm > 0 ? (float) Math.copySign(level(Math.abs(v) * scale, u) * step, v) : 0f;
                 }
                 ob.put(oo + base, buf, 0, len);

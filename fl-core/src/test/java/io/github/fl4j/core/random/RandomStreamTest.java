@@ -119,4 +119,23 @@ class RandomStreamTest {
         assertArrayEquals(new int[] {0, 1, 2}, r.sampleWithoutReplacement(3, 3));
         assertThrows(IllegalArgumentException.class, () -> r.sampleWithoutReplacement(3, 4));
     }
+
+    /** nextDoubles gives exactly the values of nextDouble() calls, and leaves the stream in the same state. */
+    @Test
+    void nextDoublesEqualsOneCallPerValue() {
+        RandomStream a = new RandomStream(2024);
+        RandomStream b = new RandomStream(2024);
+        double[] batch = new double[1003];
+        a.nextDoubles(batch, 3, 1000);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0.0, batch[i], 0.0); // outside the range: untouched
+        }
+        for (int i = 3; i < 1003; i++) {
+            assertEquals(Double.doubleToRawLongBits(b.nextDouble()), Double.doubleToRawLongBits(batch[i]), "at " + i);
+        }
+        assertEquals(b.nextLong(), a.nextLong());
+        a.nextDoubles(batch, 0, 0); // an empty range draws nothing
+        assertEquals(b.nextLong(), a.nextLong());
+        assertThrows(IndexOutOfBoundsException.class, () -> a.nextDoubles(batch, 1000, 4));
+    }
 }
