@@ -38,7 +38,9 @@ import java.util.Map;
  * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.ClientDrift}.
  * Arguments ({@code key=value}): {@code mnist} (folder; default {@code ../shared/data/mnist}), {@code model}
  * (logistic or mlp; logistic), {@code rounds} (100), {@code steps} (20), {@code lr} (0.05), {@code alpha} (0.1,
- * the Dirichlet concentration), {@code seeds} (3), {@code threads} (2).
+ * the Dirichlet concentration), {@code seeds} (3), {@code threads} (2), {@code clip} (none: the largest norm of a local
+ * step's direction, FL-Simulator uses 10). A run that diverges prints as "diverged", with the round, client and
+ * seed under the table, and the other runs go on.
  */
 public final class ClientDrift {
     private ClientDrift() {
@@ -58,17 +60,21 @@ public final class ClientDrift {
         double alpha = Double.parseDouble(a.value("alpha", "0.1"));
         int seeds = a.intValue("seeds", 3);
         int threads = a.intValue("threads", 2);
+        double clip = Double.parseDouble(a.value("clip", "Infinity"));
 
         Dataset train = IdxReader.mnist(dir, true, Precision.FLOAT32);
         Dataset test = IdxReader.mnist(dir, false, Precision.FLOAT32);
         Map<String, FederatedAlgorithm<?, ?>> algorithms = new LinkedHashMap<>();
-        algorithms.put("FedAvg", FedAvg.builder().localSteps(steps, 32).localLearningRate(lr)
+        algorithms.put("FedAvg", FedAvg.builder().localSteps(steps, 32).localLearningRate(lr).gradientClipping(clip)
                 .weighting(WeightedMean.Weighting.UNIFORM).build());
-        algorithms.put("SCAFFOLD", Scaffold.builder().localSteps(steps, 32).localLearningRate(lr).build());
-        algorithms.put("FedSpeed", FedSpeed.builder().localSteps(steps, 32).localLearningRate(lr).build());
+        algorithms.put("SCAFFOLD", Scaffold.builder().localSteps(steps, 32).localLearningRate(lr)
+                .gradientClipping(clip).build());
+        algorithms.put("FedSpeed", FedSpeed.builder().localSteps(steps, 32).localLearningRate(lr)
+                .gradientClipping(clip).build());
 
         System.out.printf(Locale.ROOT, "MNIST, Dirichlet(%s) over 100 clients, 10 per round, %d rounds, K = %d, lr %s, "
-                + "%s%n%n", alpha, rounds, steps, lr, mlp ? "MLP 784-200-200-10" : "logistic regression");
+                + "%s%s%n%n", alpha, rounds, steps, lr, mlp ? "MLP 784-200-200-10" : "logistic regression",
+                Double.isInfinite(clip) ? "" : ", gradients clipped to norm " + clip);
         double[][] acc = new double[algorithms.size()][seeds];
         List<String> failures = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {

@@ -325,6 +325,7 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
                     Tensors.subtract(y, x, tmp);
                     Tensors.axpy(invLambda, tmp, g);
                 }
+                training.clip(g); // the whole local direction (no-op without clipping)
                 Tensors.axpy(-localLearningRate, g, y);
             }
             if (prox) {

@@ -17,7 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * where c is an optional fixed correction vector (SCAFFOLD's c - c_n, for example), mu &gt;= 0 the weight of an
  * optional proximal term around the centre x (FedProx), and xi_k are the minibatches of a {@link MinibatchSampler}
- * driven by the client's LOCAL_DATA_ORDER stream. Without correction and proximal term each step is
+ * driven by the client's LOCAL_DATA_ORDER stream. With {@link LocalTraining#clips() clipping} the whole direction
+ * (gradient + mu (y - x) + c) is clipped before the step. Without correction, proximal term and clipping each step is
  * {@link Model#sgdStep}, which a model may fuse into its kernels; otherwise it is one gradient call into a reused
  * buffer and two to four BLAS axpy calls. Nothing is allocated per step.
  */
@@ -61,8 +62,9 @@ public final class LocalSgd {
         MinibatchSampler sampler = new MinibatchSampler(data, training.batchSize(), order, workspace);
         int steps = training.stepsFor(data.size());
         double lossSum = 0;
+        boolean clip = training.clips();
         for (int k = 0; k < steps; k++) {
-            if (correction == null && proximalWeight == 0) {
+            if (correction == null && proximalWeight == 0 && !clip) {
                 lossSum += model.sgdStep(y, sampler.next(), lr, grad);
                 continue;
             }
@@ -70,6 +72,15 @@ public final class LocalSgd {
             if (proximalWeight != 0) {
                 Tensors.axpy(proximalWeight, y, grad);
                 Tensors.axpy(-proximalWeight, center, grad);
+            }
+            if (clip) {
+                // the whole direction is clipped, correction included (FL-Simulator puts it in the loss)
+                if (correction != null) {
+                    Tensors.axpy(1.0, correction, grad);
+                }
+                training.clip(grad);
+                Tensors.axpy(-lr, grad, y);
+                continue;
             }
             Tensors.axpy(-lr, grad, y);
             if (correction != null) {

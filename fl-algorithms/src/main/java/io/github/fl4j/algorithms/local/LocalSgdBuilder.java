@@ -10,6 +10,7 @@ package io.github.fl4j.algorithms.local;
 public abstract class LocalSgdBuilder<B extends LocalSgdBuilder<B>> {
     private LocalTraining training;
     private double localLearningRate = Double.NaN;
+    private double maxGradientNorm = LocalTraining.NO_CLIPPING;
 
     /** For subclasses. */
     protected LocalSgdBuilder() {
@@ -46,15 +47,26 @@ public abstract class LocalSgdBuilder<B extends LocalSgdBuilder<B>> {
     }
 
     /**
-     * The local work, for {@code build()}.
+     * Clips each local step's direction to Euclidean norm {@code maxNorm} ({@link LocalTraining#withGradientClipping};
+     * default: no clipping). For SCAFFOLD option II the control-variate formula (x - y_K)/(K eta_l) then measures the
+     * clipped steps, as in FL-Simulator.
+     */
+    public B gradientClipping(double maxNorm) {
+        maxGradientNorm = maxNorm;
+        return self();
+    }
+
+    /**
+     * The local work, with the clipping of {@link #gradientClipping} if set, for {@code build()}.
      *
-     * @throws IllegalArgumentException if none was set
+     * @throws IllegalArgumentException if none was set, or the clipping norm is not > 0
      */
     public LocalTraining requireTraining() {
         if (training == null) {
             throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
         }
-        return training;
+        return maxGradientNorm == LocalTraining.NO_CLIPPING ? training
+                : training.withGradientClipping(maxGradientNorm);
     }
 
     /**

@@ -8,15 +8,34 @@ package io.github.fl4j.algorithms.local;
  * FedAvg's fixed point depend on the data sizes (the objective inconsistency analysed by FedNova, Wang et al.
  * NeurIPS 2020). {@link #FULL_BATCH} as batch size means full-gradient steps (B = infinity in McMahan's notation).
  *
- * @param steps     K, the number of local steps per round (0 when epochs are used)
- * @param epochs    E, the number of local epochs per round (0 when fixed steps are used)
- * @param batchSize B, or {@link #FULL_BATCH}
+ * <p><b>Gradient clipping</b> ({@link #withGradientClipping}): each local step's whole direction d (the minibatch
+ * gradient plus whatever the algorithm adds: SCAFFOLD's correction, FedProx's proximal gradient, FedSpeed's
+ * prox-correction) is rescaled to d min(1, C/||d||) before the step, as {@code torch.nn.utils.clip_grad_norm_} after
+ * the backward pass of the whole local loss does in FL-Simulator (C = 10 there). Without clipping
+ * ({@link #NO_CLIPPING}) the steps are exactly the unclipped ones, fused kernels included.
+ *
+ * @param steps           K, the number of local steps per round (0 when epochs are used)
+ * @param epochs          E, the number of local epochs per round (0 when fixed steps are used)
+ * @param batchSize       B, or {@link #FULL_BATCH}
+ * @param maxGradientNorm C, the largest Euclidean norm of a step's direction, or {@link #NO_CLIPPING}
  */
-public record LocalTraining(int steps, int epochs, int batchSize) {
+public record LocalTraining(int steps, int epochs, int batchSize, double maxGradientNorm) {
     /** Batch size meaning "the client's whole dataset" (full-gradient steps). */
     public static final int FULL_BATCH = Integer.MAX_VALUE;
 
+    /** {@link #maxGradientNorm} of unclipped training. */
+    public static final double NO_CLIPPING = Double.POSITIVE_INFINITY;
+
+    /** Unclipped training. */
+    public LocalTraining(int steps, int epochs, int batchSize) {
+        this(steps, epochs, batchSize, NO_CLIPPING);
+    }
+
     public LocalTraining {
+        if (!(maxGradientNorm > 0) || Double.isNaN(maxGradientNorm)) {
+            throw new IllegalArgumentException("maxGradientNorm must be > 0 (or NO_CLIPPING), was "
+                    + maxGradientNorm);
+        }
         if (steps < 0) {
             throw new IllegalArgumentException("localSteps must be >= 1, was " + steps);
         }
@@ -53,6 +72,32 @@ public record LocalTraining(int steps, int epochs, int batchSize) {
         return new LocalTraining(0, epochs, batchSize);
     }
 
+    /** This training with each step's direction clipped to norm {@code maxNorm} (> 0; NO_CLIPPING to turn off). */
+    public LocalTraining withGradientClipping(double maxNorm) {
+        return new LocalTraining(steps, epochs, batchSize, maxNorm);
+    }
+
+    /** True when steps are clipped. */
+    public boolean clips() {
+        return maxGradientNorm != NO_CLIPPING;
+    }
+
+    /**
+     * Clips {@code direction} in place to norm {@link #maxGradientNorm} (a no-op without clipping or below the norm).
+     *
+     * @return the norm before clipping (NaN when clipping is off: not computed)
+     */
+    public double clip(org.nd4j.linalg.api.ndarray.INDArray direction) {
+        if (!clips()) {
+            return Double.NaN;
+        }
+        double norm = io.github.fl4j.core.tensor.Tensors.norm2(direction);
+        if (norm > maxGradientNorm) {
+            io.github.fl4j.core.tensor.Tensors.scale(maxGradientNorm / norm, direction);
+        }
+        return norm;
+    }
+
     /** The number of local steps of a client with {@code samples} training samples. */
     public int stepsFor(int samples) {
         if (steps > 0) {
@@ -65,6 +110,7 @@ public record LocalTraining(int steps, int epochs, int batchSize) {
     @Override
     public String toString() {
         String b = batchSize == FULL_BATCH ? "full" : Integer.toString(batchSize);
-        return steps > 0 ? "K=" + steps + ",B=" + b : "E=" + epochs + ",B=" + b;
+        String c = clips() ? ",clip=" + maxGradientNorm : "";
+        return (steps > 0 ? "K=" + steps + ",B=" + b : "E=" + epochs + ",B=" + b) + c;
     }
 }

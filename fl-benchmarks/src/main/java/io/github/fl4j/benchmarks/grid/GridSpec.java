@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fl4j.algorithms.fedau.FedAu;
+import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.algorithms.fedavg.FedAvg;
 import io.github.fl4j.algorithms.fedprox.FedProx;
 import io.github.fl4j.algorithms.fedspeed.FedSpeed;
@@ -60,7 +61,8 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>Strategies (defaults localSteps 10, batch 10, lr 0.05, serverLr 1): {@code fedavg} (serverMomentum),
+ * <p>Strategies (defaults localSteps 10, batch 10, lr 0.05, serverLr 1, clip none: the largest norm of a local
+ * step's direction, {@link LocalTraining#withGradientClipping}): {@code fedavg} (serverMomentum),
  * {@code scaffold} (option "I"/"II"), {@code fedprox} (mu, default 0.01), {@code fedspeed} (rho, alpha, lambda),
  * {@code fedau} (aggregation: "adaptive" (default), "participating", "all", "mifa" or "fedvarp"; cutoff K, default
  * none). Compressors: {@code identity}, {@code topk:F}, {@code randk:F} (F a fraction of the dimension),
@@ -85,7 +87,8 @@ import java.util.function.Supplier;
  */
 public final class GridSpec {
     private static final Set<String> TOP = Set.of("strategies", "compressors", "participation", "heterogeneity",
-            "model", "seeds", "rounds", "targetAccuracy", "output", "parallelism", "maxUplinkBits", "evalEvery", "data");
+            "model", "seeds", "rounds", "targetAccuracy", "output", "parallelism", "maxUplinkBits", "evalEvery",
+            "data");
 
     private GridSpec() {
     }
@@ -269,11 +272,12 @@ public final class GridSpec {
         int batch = p.positiveInt("batch", 10);
         double lr = p.positive("lr", 0.05);
         double serverLr = p.positive("serverLr", 1.0);
+        double clip = p.positive("clip", LocalTraining.NO_CLIPPING);
         Supplier<FederatedAlgorithm<?, ?>> s;
         switch (p.algorithm) {
             case "fedavg" -> {
                 double momentum = p.number("serverMomentum", 0.0);
-                s = () -> FedAvg.builder().localSteps(steps, batch).localLearningRate(lr)
+                s = () -> FedAvg.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
                         .serverLearningRate(serverLr).serverMomentum(momentum).build();
             }
             case "scaffold" -> {
@@ -282,20 +286,20 @@ public final class GridSpec {
                     throw new IllegalArgumentException(path + ".option must be \"I\" or \"II\", was \"" + o + "\"");
                 }
                 Scaffold.Option option = Scaffold.Option.valueOf(o);
-                s = () -> Scaffold.builder().localSteps(steps, batch).localLearningRate(lr)
+                s = () -> Scaffold.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
                         .serverLearningRate(serverLr).option(option).build();
             }
             case "fedprox" -> {
                 double mu = p.positive("mu", 0.01);
-                s = () -> FedProx.builder().localSteps(steps, batch).localLearningRate(lr).proximalWeight(mu)
-                        .serverLearningRate(serverLr).build();
+                s = () -> FedProx.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
+                        .proximalWeight(mu).serverLearningRate(serverLr).build();
             }
             case "fedspeed" -> {
                 double rho = p.positive("rho", 0.1);
                 double alpha = p.positive("alpha", 1.0);
                 double lambda = p.positive("lambda", 10.0);
-                s = () -> FedSpeed.builder().localSteps(steps, batch).localLearningRate(lr).rho(rho).alpha(alpha)
-                        .lambda(lambda).build();
+                s = () -> FedSpeed.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
+                        .rho(rho).alpha(alpha).lambda(lambda).build();
             }
             case "fedau" -> {
                 String agg = p.text("aggregation", "adaptive");
@@ -312,7 +316,7 @@ public final class GridSpec {
                 int cutoff = p.positiveInt("cutoff", Integer.MAX_VALUE);
                 s = () -> {
                     FedAu.Builder fb = FedAu.builder().localSteps(steps, batch).localLearningRate(lr)
-                            .serverLearningRate(serverLr).aggregation(aggregation);
+                            .gradientClipping(clip).serverLearningRate(serverLr).aggregation(aggregation);
                     return (cutoff == Integer.MAX_VALUE ? fb : fb.cutoff(cutoff)).build();
                 };
             }

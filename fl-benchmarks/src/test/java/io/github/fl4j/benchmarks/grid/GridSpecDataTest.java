@@ -92,6 +92,12 @@ class GridSpecDataTest {
                 mapper.readTree("{\"algorithm\": \"fedau\", \"cutoff\": 50}")).get();
         assertEquals(FedAu.Aggregation.ADAPTIVE, k50.aggregation());
         assertEquals(50, k50.cutoff());
+        FedAu clipped = (FedAu) GridSpec.strategy("strategies.Clipped",
+                mapper.readTree("{\"algorithm\": \"fedau\", \"clip\": 10}")).get();
+        assertEquals(10.0, clipped.training().maxGradientNorm());
+        String c = assertThrows(IllegalArgumentException.class, () -> GridSpec.strategy("strategies.C",
+                mapper.readTree("{\"algorithm\": \"fedavg\", \"clip\": 0}"))).getMessage();
+        assertTrue(c.contains("strategies.C.clip") && c.contains("0"), c);
         String m = assertThrows(IllegalArgumentException.class, () -> GridSpec.strategy("strategies.Known",
                 mapper.readTree("{\"algorithm\": \"fedau\", \"aggregation\": \"known\"}"))).getMessage();
         assertTrue(m.contains("strategies.Known.aggregation") && m.contains("known"), m);
