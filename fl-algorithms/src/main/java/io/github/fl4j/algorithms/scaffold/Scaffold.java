@@ -7,6 +7,8 @@ import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.ClientResult;
+import io.github.fl4j.core.api.CompressionClass;
+import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Server;
@@ -74,6 +76,8 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
     private final double localLearningRate;
     private final double serverLearningRate;
     private final Option option;
+    private static final long PROBE_DIMENSION = 1L << 20;
+
     private final boolean oneVectorUplink;
 
     private Scaffold(Builder b) {
@@ -152,8 +156,41 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         return s + ")";
     }
 
+    /**
+     * The one-vector form (SCALLION-type: the server rebuilds Delta y_n from the compressed Delta c_n) needs a
+     * lossless or unbiased uplink operator: a biased one (Top-K, sign) biases both the model step and c with nothing
+     * to undo it (SCALLION's analysis assumes unbiased compression; SCAFCOM's momentum for biased operators is not
+     * implemented). Fails naming both. The two-vector form accepts any operator. A compressor whose class cannot be
+     * computed for a probe dimension is checked again with the model dimension when the server state is created.
+     */
+    @Override
+    public void checkCompressors(Compressor uplink, Compressor downlink) {
+        if (!oneVectorUplink || uplink == null) {
+            return;
+        }
+        CompressionClass c;
+        try {
+            c = uplink.compressionClass(PROBE_DIMENSION);
+        } catch (RuntimeException e) {
+            return;
+        }
+        requireUnbiased(uplink, c);
+    }
+
+    private void requireUnbiased(Compressor uplink, CompressionClass c) {
+        if (c.kind() == CompressionClass.Kind.LOSSLESS || c.kind() == CompressionClass.Kind.UNBIASED) {
+            return;
+        }
+        throw new IllegalArgumentException(name() + " (SCALLION-type: the server rebuilds the model step from the "
+                + "compressed control-variate update) needs a lossless or unbiased uplink compressor, but "
+                + uplink.name() + " has class " + c.kind() + "; use the two-vector form for biased operators");
+    }
+
     @Override
     public ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
+        if (oneVectorUplink) {
+            requireUnbiased(setup.uplink(), setup.uplink().compressionClass(setup.dimension()));
+        }
         return new ServerState(initialParameters.dup(), Tensors.zeros(setup.precision(), initialParameters.length()));
     }
 
