@@ -3,6 +3,7 @@ package io.github.fl4j.compression;
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.Tensors;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,8 +59,8 @@ public final class BernoulliCompressor implements Compressor {
         int xo = (int) x.offset();
         int oo = (int) out.offset();
         if (x.dataType() == DataType.DOUBLE) {
-            DoubleBuffer xb = x.data().asNioDouble();
-            DoubleBuffer ob = out.data().asNioDouble();
+            DoubleBuffer xb = Tensors.doubleView(x);
+            DoubleBuffer ob = Tensors.doubleView(out);
             if (!sent) {
                 Vectors.fillZero(ob, oo, d);
             } else {
@@ -74,8 +75,8 @@ public final class BernoulliCompressor implements Compressor {
                 }
             }
         } else {
-            FloatBuffer xb = x.data().asNioFloat();
-            FloatBuffer ob = out.data().asNioFloat();
+            FloatBuffer xb = Tensors.floatView(x);
+            FloatBuffer ob = Tensors.floatView(out);
             float cf = (float) c;
             if (!sent) {
                 Vectors.fillZero(ob, oo, d);

@@ -3,6 +3,7 @@ package io.github.fl4j.compression;
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.Tensors;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -68,12 +69,12 @@ public final class EfScaledCompressor implements Compressor {
         if (c != 1.0) {
             int oo = (int) out.offset();
             if (out.dataType() == DataType.DOUBLE) {
-                DoubleBuffer ob = out.data().asNioDouble();
+                DoubleBuffer ob = Tensors.doubleView(out);
                 for (int j = 0; j < d; j++) {
                     ob.put(oo + j, c * ob.get(oo + j));
                 }
             } else {
-                FloatBuffer ob = out.data().asNioFloat();
+                FloatBuffer ob = Tensors.floatView(out);
                 float cf = (float) c;
                 for (int j = 0; j < d; j++) {
                     ob.put(oo + j, cf * ob.get(oo + j));

@@ -3,6 +3,7 @@ package io.github.fl4j.compression;
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.Tensors;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -99,8 +100,8 @@ public final class RandKCompressor implements Compressor {
         int xo = (int) x.offset();
         int oo = (int) out.offset();
         if (x.dataType() == DataType.DOUBLE) {
-            DoubleBuffer xb = x.data().asNioDouble();
-            DoubleBuffer ob = out.data().asNioDouble();
+            DoubleBuffer xb = Tensors.doubleView(x);
+            DoubleBuffer ob = Tensors.doubleView(out);
             // Read the kept values before zeroing out (x and out may share memory), then write them.
             double[] v = Scratch.doubles(kk);
             for (int i = 0; i < kk; i++) {
@@ -111,8 +112,8 @@ public final class RandKCompressor implements Compressor {
                 ob.put(oo + chosen[i], v[i]);
             }
         } else {
-            FloatBuffer xb = x.data().asNioFloat();
-            FloatBuffer ob = out.data().asNioFloat();
+            FloatBuffer xb = Tensors.floatView(x);
+            FloatBuffer ob = Tensors.floatView(out);
             float cf = (float) c;
             // Read the kept values before zeroing out (x and out may share memory), then write them.
             float[] v = Scratch.floats(kk);

@@ -3,6 +3,7 @@ package io.github.fl4j.compression;
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.Tensors;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,8 +44,8 @@ public final class SignCompressor implements Compressor {
         int xo = (int) x.offset();
         int oo = (int) out.offset();
         if (x.dataType() == DataType.DOUBLE) {
-            DoubleBuffer xb = x.data().asNioDouble();
-            DoubleBuffer ob = out.data().asNioDouble();
+            DoubleBuffer xb = Tensors.doubleView(x);
+            DoubleBuffer ob = Tensors.doubleView(out);
             double[] buf = Scratch.chunks().d;
             for (int base = 0; base < d; base += Scratch.CHUNK) {
                 int len = Math.min(Scratch.CHUNK, d - base);
@@ -55,8 +56,8 @@ public final class SignCompressor implements Compressor {
                 ob.put(oo + base, buf, 0, len);
             }
         } else {
-            FloatBuffer xb = x.data().asNioFloat();
-            FloatBuffer ob = out.data().asNioFloat();
+            FloatBuffer xb = Tensors.floatView(x);
+            FloatBuffer ob = Tensors.floatView(out);
             float[] buf = Scratch.chunks().f;
             for (int base = 0; base < d; base += Scratch.CHUNK) {
                 int len = Math.min(Scratch.CHUNK, d - base);

@@ -3,6 +3,7 @@ package io.github.fl4j.compression;
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.Tensors;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -107,14 +108,14 @@ public final class TopKCompressor implements Compressor {
         int xo = (int) x.offset();
         int oo = (int) out.offset();
         if (x.dataType() == DataType.DOUBLE) {
-            DoubleBuffer xb = x.data().asNioDouble();
-            DoubleBuffer ob = out.data().asNioDouble();
+            DoubleBuffer xb = Tensors.doubleView(x);
+            DoubleBuffer ob = Tensors.doubleView(out);
             if (!sampledDouble(xb, xo, ob, oo, d, kk)) {
                 exactDouble(xb, xo, ob, oo, d, kk);
             }
         } else {
-            FloatBuffer xb = x.data().asNioFloat();
-            FloatBuffer ob = out.data().asNioFloat();
+            FloatBuffer xb = Tensors.floatView(x);
+            FloatBuffer ob = Tensors.floatView(out);
             if (!sampledFloat(xb, xo, ob, oo, d, kk)) {
                 exactFloat(xb, xo, ob, oo, d, kk);
             }

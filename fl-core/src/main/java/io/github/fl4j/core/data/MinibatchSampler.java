@@ -2,6 +2,7 @@ package io.github.fl4j.core.data;
 
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.tensor.Workspace;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -141,19 +142,19 @@ public final class MinibatchSampler {
         dstXOffset = batchX.offset();
         dstYOffset = batchY.offset();
         if (isDouble) {
-            srcXd = x.data().asNioDouble();
-            srcYd = y.data().asNioDouble();
-            dstXd = batchX.data().asNioDouble();
-            dstYd = batchY.data().asNioDouble();
+            srcXd = Tensors.doubleView(x);
+            srcYd = Tensors.doubleView(y);
+            dstXd = Tensors.doubleView(batchX);
+            dstYd = Tensors.doubleView(batchY);
             srcXf = null;
             srcYf = null;
             dstXf = null;
             dstYf = null;
         } else {
-            srcXf = x.data().asNioFloat();
-            srcYf = y.data().asNioFloat();
-            dstXf = batchX.data().asNioFloat();
-            dstYf = batchY.data().asNioFloat();
+            srcXf = Tensors.floatView(x);
+            srcYf = Tensors.floatView(y);
+            dstXf = Tensors.floatView(batchX);
+            dstYf = Tensors.floatView(batchY);
             srcXd = null;
             srcYd = null;
             dstXd = null;

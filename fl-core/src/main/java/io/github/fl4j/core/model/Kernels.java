@@ -1,6 +1,7 @@
 package io.github.fl4j.core.model;
 
 import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.tensor.Tensors;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -93,8 +94,8 @@ final class Kernels {
     static void checkOutput(INDArray out, String name, long length, boolean dbl, INDArray params) {
         checkVector(out, name, length, dbl, "dimension");
         long bytes = length * (dbl ? 8L : 4L);
-        long a = out.data().addressPointer().address();
-        long b = params.data().addressPointer().address();
+        long a = Tensors.nativePointer(out).address();
+        long b = Tensors.nativePointer(params).address();
         if (a < b + bytes && b < a + bytes) {
             throw new IllegalArgumentException(name + " must not share memory with params");
         }
@@ -122,25 +123,57 @@ final class Kernels {
         if (ld > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("feature matrix row stride must fit an int, was " + ld);
         }
-        return new Matrix(f.data().addressPointer(), rows, cols, (int) ld, f);
+        return new Matrix(Tensors.nativePointer(f), rows, cols, (int) ld, f);
     }
 
-    /** The native pointer to the first element of {@code a} (the view offset is already applied by ND4J). */
+    /**
+     * The native pointer to the first element of {@code a} (the view offset is already applied by ND4J), cached per
+     * data buffer and thread ({@link Tensors#nativePointer}): shared, so derive new pointers with {@link #at}.
+     */
     static Pointer pointer(INDArray a) {
-        return a.data().addressPointer();
+        return Tensors.nativePointer(a);
     }
 
-    /** A new pointer {@code elements} elements after {@code base}. */
+    /**
+     * A pointer {@code elements} elements after {@code base} (base itself when 0). Cached per thread by (base identity,
+     * element type, offset), so the per-layer offsets a model asks for on every call allocate nothing after the first
+     * (a JavaCPP pointer is about 100 bytes). Shared: never change the result's position.
+     */
     static Pointer at(Pointer base, boolean dbl, long elements) {
         if (elements == 0) {
             return base;
         }
-        if (dbl) {
-            DoublePointer p = new DoublePointer(base);
-            return p.position(base.position() + elements);
+        return OFFSETS.get().at(base, dbl, elements);
+    }
+
+    private static final ThreadLocal<OffsetCache> OFFSETS = ThreadLocal.withInitial(OffsetCache::new);
+
+    /** Direct-mapped cache of offset pointers; weak base keys, so no base pointer is kept alive by it. */
+    private static final class OffsetCache {
+        private static final int SLOTS = 256;
+        @SuppressWarnings("unchecked")
+        private final java.lang.ref.WeakReference<Pointer>[] bases = new java.lang.ref.WeakReference[SLOTS];
+        private final long[] offsets = new long[SLOTS];
+        private final boolean[] doubles = new boolean[SLOTS];
+        private final Pointer[] results = new Pointer[SLOTS];
+
+        Pointer at(Pointer base, boolean dbl, long elements) {
+            int h = System.identityHashCode(base) * 31 + Long.hashCode(elements) * 7 + (dbl ? 1 : 0);
+            int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+            java.lang.ref.WeakReference<Pointer> k = bases[slot];
+            if (k != null && k.get() == base && offsets[slot] == elements && doubles[slot] == dbl
+                    && results[slot].address() == base.address()
+                    && results[slot].position() == base.position() + elements) {
+                return results[slot];
+            }
+            Pointer p = dbl ? new DoublePointer(base).position(base.position() + elements)
+                    : new FloatPointer(base).position(base.position() + elements);
+            bases[slot] = new java.lang.ref.WeakReference<>(base);
+            offsets[slot] = elements;
+            doubles[slot] = dbl;
+            results[slot] = p;
+            return p;
         }
-        FloatPointer p = new FloatPointer(base);
-        return p.position(base.position() + elements);
     }
 
     // --------------------------------------------------------------------------------------------------- BLAS
@@ -264,9 +297,9 @@ final class Kernels {
 
     private static Vec access(INDArray a, int base, int stride) {
         if (a.dataType() == DataType.DOUBLE) {
-            return new DoubleVec(a.data().asNioDouble(), base, stride);
+            return new DoubleVec(Tensors.doubleView(a), base, stride);
         }
-        return new FloatVec(a.data().asNioFloat(), base, stride);
+        return new FloatVec(Tensors.floatView(a), base, stride);
     }
 
     /** Fills a contiguous vector with zeros (a loop over the buffer; no ND4J op). */

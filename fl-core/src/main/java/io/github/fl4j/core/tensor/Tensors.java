@@ -5,7 +5,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.IdentityHashMap;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -139,12 +138,15 @@ public final class Tensors {
      * Direct BLAS calls. ND4J's BLAS wrapper allocates about 200-400 bytes of Java objects per call (measured with JMH
      * -prof gc), and DataBuffer.addressPointer() alone allocates a new 208-byte Pointer each time. The kernels above
      * call OpenBLAS directly (the library ND4J itself loads, so NativeThreads governs it) with pointers cached per
-     * data buffer and thread: a steady-state call allocates nothing. The cache holds at most POINTER_CACHE buffers per
-     * thread (it is cleared when full), so it keeps no more than that many arrays alive.
+     * data buffer and thread ({@link BufferCache}: weak keys, so no array is kept alive): a steady-state call
+     * allocates nothing.
      */
-    private static final int POINTER_CACHE = 256;
-    private static final ThreadLocal<IdentityHashMap<DataBuffer, Pointer>> POINTERS =
-            ThreadLocal.withInitial(() -> new IdentityHashMap<>(2 * POINTER_CACHE));
+    private static final ThreadLocal<BufferCache<Pointer>> POINTERS =
+            ThreadLocal.withInitial(() -> new BufferCache<>(DataBuffer::addressPointer));
+    private static final ThreadLocal<BufferCache<FloatBuffer>> FLOAT_VIEWS =
+            ThreadLocal.withInitial(() -> new BufferCache<>(DataBuffer::asNioFloat));
+    private static final ThreadLocal<BufferCache<DoubleBuffer>> DOUBLE_VIEWS =
+            ThreadLocal.withInitial(() -> new BufferCache<>(DataBuffer::asNioDouble));
     private static final ThreadLocal<ZeroSource> ZEROS = ThreadLocal.withInitial(ZeroSource::new);
 
     /** One float and one double zero, the source of fillZero's stride-0 copy. */
@@ -168,19 +170,39 @@ public final class Tensors {
         return a.ordering() == 'c' && a.elementWiseStride() == 1;
     }
 
+    /**
+     * The NIO view of a float32 array's whole data buffer ({@code a.data().asNioFloat()}: element i of {@code a} is at
+     * {@code a.offset() + i} for a contiguous vector), cached per data buffer and thread like the BLAS pointers, so a
+     * steady-state kernel allocates nothing (a fresh view costs about 170 bytes of Java objects). Use only absolute
+     * get/put: the view is shared by every caller on the thread, so its position must stay untouched.
+     */
+    public static FloatBuffer floatView(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("array must be FLOAT, was " + a.dataType());
+        }
+        return FLOAT_VIEWS.get().get(a.data());
+    }
+
+    /** {@link #floatView} for float64 arrays ({@code a.data().asNioDouble()}, cached). */
+    public static DoubleBuffer doubleView(INDArray a) {
+        if (a.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("array must be DOUBLE, was " + a.dataType());
+        }
+        return DOUBLE_VIEWS.get().get(a.data());
+    }
+
+    /**
+     * The native pointer to the array's first element ({@code a.data().addressPointer()}, which already applies a
+     * view's offset), cached per data buffer and thread: {@code addressPointer()} allocates a 208-byte Pointer per
+     * call. Shared by every caller on the thread: never change its position or limit (derive a new pointer instead).
+     */
+    public static Pointer nativePointer(INDArray a) {
+        return pointer(a);
+    }
+
     /** The native address of the array's first element (cached per data buffer and thread). */
     private static Pointer pointer(INDArray a) {
-        DataBuffer b = a.data();
-        IdentityHashMap<DataBuffer, Pointer> cache = POINTERS.get();
-        Pointer p = cache.get(b);
-        if (p == null) {
-            if (cache.size() >= POINTER_CACHE) {
-                cache.clear();
-            }
-            p = b.addressPointer();
-            cache.put(b, p);
-        }
-        return p;
+        return POINTERS.get().get(a.data());
     }
 
     /**
@@ -204,14 +226,14 @@ public final class Tensors {
         long n = x.length();
         int off = (int) x.offset();
         if (x.dataType() == DataType.DOUBLE) {
-            DoubleBuffer b = x.data().asNioDouble();
+            DoubleBuffer b = doubleView(x);
             for (int i = 0; i < n; i++) {
                 if (!Double.isFinite(b.get(off + i))) {
                     return i;
                 }
             }
         } else if (x.dataType() == DataType.FLOAT) {
-            FloatBuffer b = x.data().asNioFloat();
+            FloatBuffer b = floatView(x);
             for (int i = 0; i < n; i++) {
                 if (!Float.isFinite(b.get(off + i))) {
                     return i;
