@@ -14,9 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Mechanics shared by the error-feedback algorithms of this package (package-private; stateless). */
 final class EfCommon {
-    /** The dimension used to ask a compressor for its class at build time, before the model dimension is known. */
-    static final long PROBE_DIMENSION = 1L << 20;
-
     private EfCommon() {
     }
 
@@ -29,13 +26,10 @@ final class EfCommon {
         if (uplink == null) {
             throw new IllegalArgumentException(algorithm + " needs an uplink compressor, was null");
         }
-        CompressionClass c;
-        try {
-            c = uplink.compressionClass(PROBE_DIMENSION);
-        } catch (RuntimeException e) {
-            return;
+        CompressionClass c = CompressionClass.probe(uplink);
+        if (c != null) {
+            requireContractive(algorithm, uplink, c);
         }
-        requireContractive(algorithm, uplink, c);
     }
 
     static void requireContractive(String algorithm, Compressor uplink, CompressionClass c) {

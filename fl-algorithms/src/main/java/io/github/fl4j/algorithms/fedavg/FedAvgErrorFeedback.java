@@ -63,8 +63,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class FedAvgErrorFeedback
         implements FederatedAlgorithm<FedAvg.ServerState, FedAvgErrorFeedback.ClientState> {
     /** The dimension used to ask a compressor for its class before the model dimension is known. */
-    private static final long PROBE_DIMENSION = 1L << 20;
-
     private final LocalTraining training;
     private final double localLearningRate;
     private final WeightedMean.Weighting weighting;
@@ -125,13 +123,10 @@ public final class FedAvgErrorFeedback
         if (uplink == null) {
             throw new IllegalArgumentException(name() + " needs an uplink compressor, was null");
         }
-        CompressionClass c;
-        try {
-            c = uplink.compressionClass(PROBE_DIMENSION);
-        } catch (RuntimeException e) {
-            return;
+        CompressionClass c = CompressionClass.probe(uplink);
+        if (c != null) {
+            requireContractive(uplink, c);
         }
-        requireContractive(uplink, c);
     }
 
     private void requireContractive(Compressor uplink, CompressionClass c) {

@@ -76,8 +76,6 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
     private final double localLearningRate;
     private final double serverLearningRate;
     private final Option option;
-    private static final long PROBE_DIMENSION = 1L << 20;
-
     private final boolean oneVectorUplink;
 
     private Scaffold(Builder b) {
@@ -168,13 +166,10 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         if (!oneVectorUplink || uplink == null) {
             return;
         }
-        CompressionClass c;
-        try {
-            c = uplink.compressionClass(PROBE_DIMENSION);
-        } catch (RuntimeException e) {
-            return;
+        CompressionClass c = CompressionClass.probe(uplink);
+        if (c != null) {
+            requireUnbiased(uplink, c);
         }
-        requireUnbiased(uplink, c);
     }
 
     private void requireUnbiased(Compressor uplink, CompressionClass c) {

@@ -2,6 +2,7 @@ package io.github.fl4j.algorithms.ef;
 
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
+import io.github.fl4j.core.api.DeclaredCompressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.data.Dataset;
@@ -72,22 +73,7 @@ final class EfTestProblems {
 
     /** An unbiased (unscaled) compressor stand-in: declares unbiased(omega); never used to compress. */
     static Compressor unbiased(double omega) {
-        return new Compressor() {
-            @Override
-            public String name() {
-                return "test-randk-unscaled";
-            }
-
-            @Override
-            public CompressionClass compressionClass(long dimension) {
-                return CompressionClass.unbiased(omega);
-            }
-
-            @Override
-            public long compress(INDArray x, INDArray out, RandomStream rng) {
-                throw new UnsupportedOperationException("not used");
-            }
-        };
+        return new DeclaredCompressor("test-randk-unscaled", CompressionClass.unbiased(omega));
     }
 
     /** The raw bits of a vector, for exact comparisons. */

@@ -14,6 +14,7 @@ import io.github.fl4j.core.api.ClientContext;
 import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
+import io.github.fl4j.core.api.DeclaredCompressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Model;
@@ -78,26 +79,6 @@ class FedAvgErrorFeedbackTest extends AlgorithmContractTest {
             }
             return Precision.of(x.dataType()).bits() + (64 - Long.numberOfLeadingZeros(Math.max(1, d - 1)));
         }
-    }
-
-    /** A compressor that only declares a class (for the rejection tests); never used to compress. */
-    private static Compressor declaring(String name, CompressionClass c) {
-        return new Compressor() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CompressionClass compressionClass(long dimension) {
-                return c;
-            }
-
-            @Override
-            public long compress(INDArray x, INDArray out, RandomStream rng) {
-                throw new UnsupportedOperationException();
-            }
-        };
     }
 
     private static Dataset ds(double[][] features, double[] labels) {
@@ -262,12 +243,12 @@ class FedAvgErrorFeedbackTest extends AlgorithmContractTest {
         assertTrue(sign.getMessage().contains("FedAvg-EF(") && sign.getMessage().contains(Compressors.sign().name())
                 && sign.getMessage().contains("BIASED"), sign.getMessage());
         IllegalArgumentException biased = assertThrows(IllegalArgumentException.class,
-                () -> alg.checkCompressors(declaring("no-guarantee", CompressionClass.biased()), null));
+                () -> alg.checkCompressors(new DeclaredCompressor("no-guarantee", CompressionClass.biased()), null));
         assertTrue(biased.getMessage().contains("no-guarantee"), biased.getMessage());
         // accepted: lossless, contractive, and an unbiased operator scaled for EF.
         alg.checkCompressors(IdentityCompressor.INSTANCE, IdentityCompressor.INSTANCE);
         alg.checkCompressors(Compressors.topK(0.01), IdentityCompressor.INSTANCE);
-        alg.checkCompressors(declaring("lossless", CompressionClass.lossless()), IdentityCompressor.INSTANCE);
+        alg.checkCompressors(new DeclaredCompressor("lossless", CompressionClass.lossless()), IdentityCompressor.INSTANCE);
         alg.checkCompressors(Compressors.scaledForEf(Compressors.randK(0.1)), IdentityCompressor.INSTANCE);
         // and through the simulation builder
         IllegalArgumentException viaBuilder = assertThrows(IllegalArgumentException.class,

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.fl4j.core.api.AlgorithmContractTest;
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
+import io.github.fl4j.core.api.DeclaredCompressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.model.LeastSquares;
-import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
 import io.github.fl4j.core.sim.SimulationResult;
@@ -18,7 +18,6 @@ import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** SCAFFOLD-II with the one-vector uplink (ALGORITHMS.md section 8.1): contract, equivalence, half the uplink. */
@@ -64,26 +63,6 @@ class ScaffoldOneVectorTest extends AlgorithmContractTest {
         assertEquals("SCAFFOLD-II(K=10,B=4, lr=" + eta + ", server lr=0.8, one-vector uplink)", one.name());
     }
 
-    /** A compressor stand-in that only declares its class (never asked to compress here). */
-    private static Compressor declaring(String name, CompressionClass c) {
-        return new Compressor() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CompressionClass compressionClass(long dimension) {
-                return c;
-            }
-
-            @Override
-            public long compress(INDArray x, INDArray out, RandomStream rng) {
-                throw new UnsupportedOperationException("not used");
-            }
-        };
-    }
-
     /**
      * Issue 5 / ALGORITHMS.md 8.1: the one-vector (SCALLION-type) form with a biased uplink operator fails when the
      * simulation is built, naming the algorithm and the compressor; an unbiased operator is accepted, and so is any
@@ -95,8 +74,8 @@ class ScaffoldOneVectorTest extends AlgorithmContractTest {
         SimulationConfig cfg = SimulationConfig.builder().rounds(1).clientsPerRound(2).precision(Precision.FLOAT64)
                 .build();
         Scaffold oneVector = Scaffold.builder().localSteps(3, 2).localLearningRate(0.1).oneVectorUplink(true).build();
-        for (Compressor biased : new Compressor[] {declaring("test-topk", CompressionClass.contractive(0.01)),
-            declaring("test-sign", CompressionClass.biased())}) {
+        for (Compressor biased : new Compressor[] {new DeclaredCompressor("test-topk", CompressionClass.contractive(0.01)),
+            new DeclaredCompressor("test-sign", CompressionClass.biased())}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Simulation.builder(oneVector).config(cfg).model(new LeastSquares(q.dimension)).data(q.data)
                             .uplinkCompressor(biased).build());
@@ -107,7 +86,7 @@ class ScaffoldOneVectorTest extends AlgorithmContractTest {
                     .uplinkCompressor(biased).build(); // accepted
         }
         Simulation.builder(oneVector).config(cfg).model(new LeastSquares(q.dimension)).data(q.data)
-                .uplinkCompressor(declaring("test-randk", CompressionClass.unbiased(9)))
+                .uplinkCompressor(new DeclaredCompressor("test-randk", CompressionClass.unbiased(9)))
                 .build(); // accepted
     }
 }

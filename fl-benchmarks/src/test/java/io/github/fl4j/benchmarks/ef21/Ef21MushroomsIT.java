@@ -22,12 +22,17 @@ import org.junit.jupiter.api.Test;
  */
 class Ef21MushroomsIT {
 
-    @Test
-    void ef21AtTheTheoryStepDecreasesTheGradientNormByAFactorOfFive() throws Exception {
+    /** mushrooms in the EF21 split, or the test is skipped when ../shared/data is absent. */
+    private static FederatedDataset mushrooms() throws Exception {
         Optional<Path> dir = Ef21LibsvmSetup.defaultDataDir();
         Assumptions.assumeTrue(dir.isPresent() && Files.exists(dir.get().resolve("mushrooms.txt.gz")),
                 "shared/data/libsvm/mushrooms.txt.gz not found beside the project; skipping");
-        FederatedDataset data = Ef21LibsvmSetup.load(dir.get().resolve("mushrooms.txt.gz"));
+        return Ef21LibsvmSetup.load(dir.get().resolve("mushrooms.txt.gz"));
+    }
+
+    @Test
+    void ef21AtTheTheoryStepDecreasesTheGradientNormByAFactorOfFive() throws Exception {
+        FederatedDataset data = mushrooms();
         double step = Ef21LibsvmSetup.theoryStep(data, 1, 1);
         Ef21LibsvmSetup.Trajectory t = Ef21LibsvmSetup.run(Ef21.builder().learningRate(step).build(), data, 1, 3000,
                 1);
@@ -50,10 +55,7 @@ class Ef21MushroomsIT {
      */
     @Test
     void atLargeMultipliersEf21StillConvergesWhereEf14Stalls() throws Exception {
-        Optional<Path> dir = Ef21LibsvmSetup.defaultDataDir();
-        Assumptions.assumeTrue(dir.isPresent() && Files.exists(dir.get().resolve("mushrooms.txt.gz")),
-                "shared/data/libsvm/mushrooms.txt.gz not found beside the project; skipping");
-        FederatedDataset data = Ef21LibsvmSetup.load(dir.get().resolve("mushrooms.txt.gz"));
+        FederatedDataset data = mushrooms();
         double step = Ef21LibsvmSetup.theoryStep(data, 1, 128);
         double ef21 = Ef21LibsvmSetup.run(Ef21.builder().learningRate(step).build(), data, 1, 3000, 1).last();
         double ef14 = Ef21LibsvmSetup.run(Ef14.builder().learningRate(step).build(), data, 1, 3000, 1).last();

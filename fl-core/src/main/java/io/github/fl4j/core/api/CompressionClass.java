@@ -62,6 +62,22 @@ public record CompressionClass(Kind kind, double parameter) {
         return new CompressionClass(Kind.BIASED, 0);
     }
 
+    /** The dimension at which algorithms ask a compressor for its class when built, before the model is known. */
+    public static final long PROBE_DIMENSION = 1L << 20;
+
+    /**
+     * The class of {@code c} at {@link #PROBE_DIMENSION}, for build-time checks, or null when {@code c} cannot say for
+     * that dimension (its class depends on d in a way it rejects); such a compressor is checked again with the model's
+     * dimension when the states are created.
+     */
+    public static CompressionClass probe(Compressor c) {
+        try {
+            return c.compressionClass(PROBE_DIMENSION);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** True when the operator is contractive with some alpha (lossless included). */
     public boolean isContractive() {
         return kind == Kind.LOSSLESS || kind == Kind.CONTRACTIVE;
