@@ -361,8 +361,8 @@ public final class Dl4jModel implements Model {
             throw new IllegalArgumentException("rng must not be null (the parameters are drawn from it)");
         }
         int base = (int) v.offset();
-        DoubleBuffer d = dbl ? v.data().asNioDouble() : null;
-        FloatBuffer f = dbl ? null : v.data().asNioFloat();
+        DoubleBuffer d = dbl ? Tensors.doubleView(v) : null;
+        FloatBuffer f = dbl ? null : Tensors.floatView(v);
         for (int j = 0; j < blocks.size(); j++) {
             Block b = blocks.get(j);
             double bound = 1.0 / Math.sqrt(fanIn[j]);
@@ -499,8 +499,8 @@ public final class Dl4jModel implements Model {
                     p = p.dup('c');
                 }
                 int off = (int) p.offset();
-                DoubleBuffer pd = dbl ? p.data().asNioDouble() : null;
-                FloatBuffer pf = dbl ? null : p.data().asNioFloat();
+                DoubleBuffer pd = dbl ? Tensors.doubleView(p) : null;
+                FloatBuffer pf = dbl ? null : Tensors.floatView(p);
                 for (int i = 0; i < rows; i++) {
                     int base = off + i * classes;
                     int label = y[start + i];
@@ -771,8 +771,8 @@ public final class Dl4jModel implements Model {
 
     private void checkNoOverlap(INDArray out, INDArray params, boolean dbl) {
         long bytes = (long) dimension * (dbl ? 8L : 4L);
-        long a = out.data().addressPointer().address();
-        long b = params.data().addressPointer().address();
+        long a = Tensors.nativePointer(out).address();
+        long b = Tensors.nativePointer(params).address();
         if (a < b + bytes && b < a + bytes) {
             throw new IllegalArgumentException("gradientOut must not share memory with params");
         }
@@ -798,8 +798,8 @@ public final class Dl4jModel implements Model {
         int off = (int) labels.offset();
         int stride = m > 1 ? labels.stride(0) : 1;
         boolean dbl = labels.dataType() == DataType.DOUBLE;
-        DoubleBuffer d = dbl ? labels.data().asNioDouble() : null;
-        FloatBuffer f = dbl ? null : labels.data().asNioFloat();
+        DoubleBuffer d = dbl ? Tensors.doubleView(labels) : null;
+        FloatBuffer f = dbl ? null : Tensors.floatView(labels);
         for (int i = 0; i < m; i++) {
             int at = off + i * stride;
             double v = dbl ? d.get(at) : f.get(at);
@@ -850,8 +850,8 @@ public final class Dl4jModel implements Model {
             this.params = model.flat(net.params());
             INDArray g = net.getFlattenedGradients();
             this.gradient = model.flat(g);
-            if (params.data().addressPointer().address() != net.params().data().addressPointer().address()
-                    || gradient.data().addressPointer().address() != g.data().addressPointer().address()) {
+            if (Tensors.nativePointer(params).address() != Tensors.nativePointer(net.params()).address()
+                    || Tensors.nativePointer(gradient).address() != Tensors.nativePointer(g).address()) {
                 throw new IllegalStateException("flattened parameter or gradient view is not contiguous");
             }
             int nb = model.blocks.size();
@@ -878,14 +878,14 @@ public final class Dl4jModel implements Model {
             INDArray view = oneHot.get(NDArrayIndex.interval(0, m), NDArrayIndex.all());
             int off = (int) oneHot.offset();
             if (type == DataType.DOUBLE) {
-                DoubleBuffer b = oneHot.data().asNioDouble();
+                DoubleBuffer b = Tensors.doubleView(oneHot);
                 for (int i = 0; i < m; i++) {
                     for (int c = 0; c < k; c++) {
                         b.put(off + i * k + c, c == labelRows[i] ? 1.0 : 0.0);
                     }
                 }
             } else {
-                FloatBuffer b = oneHot.data().asNioFloat();
+                FloatBuffer b = Tensors.floatView(oneHot);
                 for (int i = 0; i < m; i++) {
                     for (int c = 0; c < k; c++) {
                         b.put(off + i * k + c, c == labelRows[i] ? 1.0f : 0.0f);
