@@ -103,18 +103,38 @@ final class Kernels {
 
     // ------------------------------------------------------------------------------------------------ matrices
 
-    /** A row-major matrix in native memory: element (i, j) at {@code pointer + i * ld + j}. */
-    record Matrix(Pointer pointer, int rows, int cols, int ld, INDArray owner) {
+    /**
+     * A row-major matrix in native memory: element (i, j) at {@code pointer + i * ld + j}. It holds its array strongly
+     * only when it is a private copy ({@code copy}); otherwise weakly ({@code source}: descriptors are cached per
+     * thread), so callers keep the dataset reachable (a reachability fence on it) while they use the pointer.
+     */
+    record Matrix(Pointer pointer, int rows, int cols, int ld, INDArray copy,
+                  java.lang.ref.WeakReference<INDArray> source) {
+        /** The array behind the pointer (the copy, or the batch's own features). */
+        INDArray owner() {
+            return copy != null ? copy : source.get();
+        }
+
         /** The pointer to row {@code row}. */
         Pointer row(int row, boolean dbl) {
             return at(pointer, dbl, (long) row * ld);
         }
     }
 
-    /** The features of a batch as a row-major matrix (a copy only when the columns are not unit-strided). */
+    /**
+     * The features of a batch as a row-major matrix (a copy only when the columns are not unit-strided). Without a
+     * copy the descriptor is cached per thread, weakly keyed by the features array, so a steady-state call allocates
+     * nothing; the caller must keep {@code batch} reachable until its last use of the pointer.
+     */
     static Matrix features(Dataset batch) {
         INDArray f = batch.features();
-        if (f.size(1) > 1 && f.stride(1) != 1) {
+        boolean copy = f.size(1) > 1 && f.stride(1) != 1;
+        if (!copy) {
+            Matrix cached = MATRICES.get().get(f, 0, 0);
+            if (cached != null) {
+                return cached;
+            }
+        } else {
             f = f.dup('c');
         }
         int rows = (int) f.size(0);
@@ -123,7 +143,11 @@ final class Kernels {
         if (ld > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("feature matrix row stride must fit an int, was " + ld);
         }
-        return new Matrix(Tensors.nativePointer(f), rows, cols, (int) ld, f);
+        if (copy) {
+            return new Matrix(Tensors.nativePointer(f), rows, cols, (int) ld, f, null);
+        }
+        return MATRICES.get().put(f, 0, 0, new Matrix(Tensors.nativePointer(f), rows, cols, (int) ld, null,
+                new java.lang.ref.WeakReference<>(f)));
     }
 
     /**
@@ -143,36 +167,57 @@ final class Kernels {
         if (elements == 0) {
             return base;
         }
-        return OFFSETS.get().at(base, dbl, elements);
+        // tagged by the base's position too, so a (never expected) repositioned base cannot hit a stale entry
+        long tag = dbl ? -1 - base.position() : base.position();
+        WeakSlots<Pointer> cache = OFFSETS.get();
+        Pointer p = cache.get(base, elements, tag);
+        return p != null ? p : cache.put(base, elements, tag, offsetPointer(base, dbl, elements));
     }
 
-    private static final ThreadLocal<OffsetCache> OFFSETS = ThreadLocal.withInitial(OffsetCache::new);
+    private static final ThreadLocal<WeakSlots<Pointer>> OFFSETS = ThreadLocal.withInitial(WeakSlots::new);
+    private static final ThreadLocal<WeakSlots<Vec>> VECS = ThreadLocal.withInitial(WeakSlots::new);
+    private static final ThreadLocal<WeakSlots<Matrix>> MATRICES = ThreadLocal.withInitial(WeakSlots::new);
 
-    /** Direct-mapped cache of offset pointers; weak base keys, so no base pointer is kept alive by it. */
-    private static final class OffsetCache {
+    /** A new pointer {@code elements} elements after {@code base}, for the offset cache. */
+    private static Pointer offsetPointer(Pointer base, boolean dbl, long elements) {
+        return dbl ? new DoublePointer(base).position(base.position() + elements)
+                : new FloatPointer(base).position(base.position() + elements);
+    }
+
+    /**
+     * A direct-mapped per-thread cache from (an object, by identity, and two long tags) to a value derived from them:
+     * the small wrappers (offset pointers, element accessors, matrix descriptors) that the models would otherwise
+     * allocate on every call. Keys are weak, so the cache keeps nothing alive; values must not refer back to their key.
+     * A hit allocates nothing; a miss allocates the value and one WeakReference.
+     */
+    private static final class WeakSlots<V> {
         private static final int SLOTS = 256;
         @SuppressWarnings("unchecked")
-        private final java.lang.ref.WeakReference<Pointer>[] bases = new java.lang.ref.WeakReference[SLOTS];
-        private final long[] offsets = new long[SLOTS];
-        private final boolean[] doubles = new boolean[SLOTS];
-        private final Pointer[] results = new Pointer[SLOTS];
+        private final java.lang.ref.WeakReference<Object>[] keys = new java.lang.ref.WeakReference[SLOTS];
+        private final long[] tagA = new long[SLOTS];
+        private final long[] tagB = new long[SLOTS];
+        private final Object[] values = new Object[SLOTS];
 
-        Pointer at(Pointer base, boolean dbl, long elements) {
-            int h = System.identityHashCode(base) * 31 + Long.hashCode(elements) * 7 + (dbl ? 1 : 0);
-            int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
-            java.lang.ref.WeakReference<Pointer> k = bases[slot];
-            if (k != null && k.get() == base && offsets[slot] == elements && doubles[slot] == dbl
-                    && results[slot].address() == base.address()
-                    && results[slot].position() == base.position() + elements) {
-                return results[slot];
-            }
-            Pointer p = dbl ? new DoublePointer(base).position(base.position() + elements)
-                    : new FloatPointer(base).position(base.position() + elements);
-            bases[slot] = new java.lang.ref.WeakReference<>(base);
-            offsets[slot] = elements;
-            doubles[slot] = dbl;
-            results[slot] = p;
-            return p;
+        private static int slot(Object key, long a, long b) {
+            int h = System.identityHashCode(key) * 31 + Long.hashCode(a) * 7 + Long.hashCode(b);
+            return (h ^ (h >>> 16)) & (SLOTS - 1);
+        }
+
+        /** The cached value for (key, a, b), or null. */
+        @SuppressWarnings("unchecked")
+        V get(Object key, long a, long b) {
+            int s = slot(key, a, b);
+            java.lang.ref.WeakReference<Object> k = keys[s];
+            return k != null && k.get() == key && tagA[s] == a && tagB[s] == b ? (V) values[s] : null;
+        }
+
+        V put(Object key, long a, long b, V v) {
+            int s = slot(key, a, b);
+            keys[s] = new java.lang.ref.WeakReference<>(key);
+            tagA[s] = a;
+            tagB[s] = b;
+            values[s] = v;
+            return v;
         }
     }
 
@@ -295,11 +340,16 @@ final class Kernels {
         return access(labels, (int) labels.offset(), stride);
     }
 
+    /** The accessor of (a, base, stride), cached per thread (weakly keyed by the array). */
     private static Vec access(INDArray a, int base, int stride) {
-        if (a.dataType() == DataType.DOUBLE) {
-            return new DoubleVec(Tensors.doubleView(a), base, stride);
+        WeakSlots<Vec> cache = VECS.get();
+        Vec v = cache.get(a, base, stride);
+        if (v != null) {
+            return v;
         }
-        return new FloatVec(Tensors.floatView(a), base, stride);
+        v = a.dataType() == DataType.DOUBLE ? new DoubleVec(Tensors.doubleView(a), base, stride)
+                : new FloatVec(Tensors.floatView(a), base, stride);
+        return cache.put(a, base, stride, v);
     }
 
     /** Fills a contiguous vector with zeros (a loop over the buffer; no ND4J op). */

@@ -93,6 +93,7 @@ public final class LeastSquares implements Model {
         // gradientOut = (1/m) A^T r
         Kernels.gemv(dbl, true, m, features, 1.0 / m, a.pointer(), a.ld(), r, 0.0, Kernels.pointer(gradientOut));
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         Reference.reachabilityFence(gradientOut);
         return sum / (2.0 * m);
@@ -113,6 +114,7 @@ public final class LeastSquares implements Model {
         Pointer r = s.values(dbl, m);
         double sum = residuals(a, 0, m, Kernels.column(batch.labels()), Kernels.pointer(params), dbl, s, r);
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return sum / (2.0 * m);
     }
@@ -146,6 +148,7 @@ public final class LeastSquares implements Model {
             sum += residuals(a, start, rows, y, x, dbl, s, r);
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(data); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return new Evaluation(sum / (2.0 * n), Double.NaN, n);
     }

@@ -215,6 +215,7 @@ public final class LogisticRegression implements Model {
             }
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         Reference.reachabilityFence(gradientOut);
         return loss;
@@ -243,6 +244,7 @@ public final class LogisticRegression implements Model {
             }
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return loss;
     }
@@ -274,6 +276,7 @@ public final class LogisticRegression implements Model {
             margins(a, start, Math.min(chunk, n - start), y, x, dbl, s, sums);
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(data); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return new Evaluation(sums[0] / n, sums[1] / n, n);
     }

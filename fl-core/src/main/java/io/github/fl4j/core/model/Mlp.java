@@ -340,6 +340,7 @@ public final class Mlp implements Model {
             loss += 0.5 * lambda * squares;
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         Reference.reachabilityFence(gradientOut);
         return loss;
@@ -404,6 +405,7 @@ public final class Mlp implements Model {
             }
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return loss;
     }
@@ -437,6 +439,7 @@ public final class Mlp implements Model {
             loss += 0.5 * lambda * squares;
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return loss;
     }
@@ -475,6 +478,7 @@ public final class Mlp implements Model {
             sum += forward(a, start, Math.min(chunk, n - start), y, w, blk, s, false, 0.0, correct);
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(data); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return new Evaluation(sum / n, (double) correct[0] / n, n);
     }

@@ -330,6 +330,7 @@ public final class SmoothnessConstants {
             return new PowerIteration(rho, maxIterations, false);
         } finally {
             Reference.reachabilityFence(matrices);
+            Reference.reachabilityFence(blocks); // the features behind cached descriptors
         }
     }
 

@@ -204,6 +204,7 @@ public final class SoftmaxRegression implements Model {
             loss += 0.5 * lambda * Kernels.dot(dbl, weights, w, w);
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         Reference.reachabilityFence(gradientOut);
         return loss;
@@ -230,6 +231,7 @@ public final class SoftmaxRegression implements Model {
             loss += 0.5 * lambda * Kernels.dot(dbl, weights, w, w);
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(batch); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return loss;
     }
@@ -264,6 +266,7 @@ public final class SoftmaxRegression implements Model {
             sum += rows(a, start, Math.min(chunk, n - start), y, w, dbl, s, z, work, false, 0.0, correct);
         }
         Reference.reachabilityFence(a);
+        Reference.reachabilityFence(data); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return new Evaluation(sum / n, (double) correct[0] / n, n);
     }
