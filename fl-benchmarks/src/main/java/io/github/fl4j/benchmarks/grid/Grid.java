@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * A grid of simulations that compares aggregation strategies fairly: every cell (strategy x compressor x
  * participation x heterogeneity) runs on every seed, and a seed fixes the data, the initial model, the participants
  * and every minibatch whatever the strategy (common random numbers: the seed tree derives each from the seed alone;
- * the data of a (heterogeneity, seed) pair is generated once and shared by all its cells).
+ * the data of a (heterogeneity, seed) pair is generated once, shared by all its cells, and dropped after its last
+ * run, so a large grid holds only the data of the groups in flight).
  *
  * <p>Runs execute on a pool of {@code parallelism} threads, each simulation on one thread, so results do not depend
  * on the parallelism (timings aside). Each finished run is written atomically to {@code runs/<cell>-seed<k>.csv}
@@ -191,11 +192,18 @@ public final class Grid {
                 todo.add(k);
             }
         }
-        // Data once per (heterogeneity, seed) that still has runs to do, generated in a fixed order.
-        Map<String, FederatedDataset> data = new LinkedHashMap<>();
+        // Data once per (heterogeneity, seed) that still has runs to do: made by the first of its runs to start and
+        // dropped when the last one ends, so a large grid holds only the data of the groups in flight. The runs are
+        // submitted group by group, so at most about `parallelism` groups are alive at once.
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        for (RunKey k : keys) {
+            groups.putIfAbsent(k.heterogeneity() + "\u0000" + k.seed(), groups.size());
+        }
+        todo.sort(java.util.Comparator.comparingInt(k -> groups.get(k.heterogeneity() + "\u0000" + k.seed())));
+        Map<String, SharedData> data = new LinkedHashMap<>();
         for (RunKey k : todo) {
             data.computeIfAbsent(k.heterogeneity() + "\u0000" + k.seed(),
-                    x -> heterogeneities.get(k.heterogeneity()).apply(k.seed()));
+                    x -> new SharedData(() -> heterogeneities.get(k.heterogeneity()).apply(k.seed()))).runs++;
         }
         Progress bar = new Progress(keys.size(), done.size(), progress ? System.err : null);
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
@@ -206,11 +214,15 @@ public final class Grid {
         try {
             List<Future<RunResult>> futures = new ArrayList<>();
             for (RunKey k : todo) {
-                FederatedDataset d = data.get(k.heterogeneity() + "\u0000" + k.seed());
+                SharedData d = data.get(k.heterogeneity() + "\u0000" + k.seed());
                 futures.add(pool.submit(() -> {
-                    RunResult r = execute(k, d, runsDir);
-                    bar.finished();
-                    return r;
+                    try {
+                        RunResult r = execute(k, d.acquire(), runsDir);
+                        bar.finished();
+                        return r;
+                    } finally {
+                        d.release();
+                    }
                 }));
             }
             GridException failure = null;
@@ -242,6 +254,33 @@ public final class Grid {
         GridResult result = new GridResult(ordered, targetAccuracy);
         GridReports.writeAll(result, output, plots);
         return result;
+    }
+
+    /**
+     * The federated data of one (heterogeneity, seed) group, made on first use and dropped after the group's last
+     * run. Generation draws only from the seed's own streams, so which thread makes it does not change it.
+     */
+    private static final class SharedData {
+        private final java.util.function.Supplier<FederatedDataset> make;
+        private FederatedDataset data;
+        private int runs;
+
+        SharedData(java.util.function.Supplier<FederatedDataset> make) {
+            this.make = make;
+        }
+
+        synchronized FederatedDataset acquire() {
+            if (data == null) {
+                data = make.get();
+            }
+            return data;
+        }
+
+        synchronized void release() {
+            if (--runs == 0) {
+                data = null;
+            }
+        }
     }
 
     private RunResult execute(RunKey k, FederatedDataset d, Path runsDir) {

@@ -188,4 +188,41 @@ class GridTest {
         }
         return i;
     }
+
+    /**
+     * A (heterogeneity, seed) group's data is dropped after its last run: with one thread the runs go group by group
+     * (seed 1's two runs, then seed 2's), and while seed 2's last run reports, seed 1's data can be collected.
+     */
+    @Test
+    void dataOfAFinishedGroupIsReleased(@TempDir Path dir) throws Exception {
+        Map<Long, java.lang.ref.WeakReference<FederatedDataset>> made = new ConcurrentHashMap<>();
+        List<RunKey> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        boolean[] seedOneCollected = {false};
+        Grid.Builder b = tiny(dir, 1, null).heterogeneity("synthetic-tracked", seed -> {
+            FederatedDataset d = SyntheticFedProx.builder().alpha(1).beta(1).clients(6).dimension(8).classes(3)
+                    .maxSamples(40).build().generate(new SeedTree(seed).stream(Purpose.DATA_GENERATION));
+            made.put(seed, new java.lang.ref.WeakReference<>(d));
+            return d;
+        });
+        b.onExecuted(k -> {
+            order.add(k);
+            if (k.heterogeneity().equals("synthetic-tracked") && order.stream()
+                    .filter(o -> o.heterogeneity().equals("synthetic-tracked")).count() == 4) {
+                for (int i = 0; i < 50 && made.get(1L).get() != null; i++) {
+                    System.gc();
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                seedOneCollected[0] = made.get(1L).get() == null;
+            }
+        });
+        b.build().run();
+        List<Long> seeds = order.stream().filter(o -> o.heterogeneity().equals("synthetic-tracked"))
+                .map(RunKey::seed).toList();
+        assertEquals(List.of(1L, 1L, 2L, 2L), seeds, "runs go group by group");
+        assertTrue(seedOneCollected[0], "seed 1's data was still reachable during seed 2's last run");
+    }
 }
