@@ -300,10 +300,7 @@ public final class Mlp implements Model {
         Scratch s = scratch.get();
         Block blk = s.block(dbl, m);
         Pointer x = Kernels.pointer(params);
-        Pointer[] w = new Pointer[layers];
-        for (int l = 0; l < layers; l++) {
-            w[l] = Kernels.at(x, dbl, weightOffsets[l]);
-        }
+        Pointer[] w = s.weights(x, dbl);
         s.loadBiases(Kernels.vector(params, 0));
         double sum = forward(a, 0, m, Kernels.column(batch.labels()), w, blk, s, true, 1.0 / m, null);
 
@@ -367,10 +364,7 @@ public final class Mlp implements Model {
         Scratch s = scratch.get();
         Block blk = s.block(dbl, m);
         Pointer x = Kernels.pointer(params);
-        Pointer[] w = new Pointer[layers];
-        for (int l = 0; l < layers; l++) {
-            w[l] = Kernels.at(x, dbl, weightOffsets[l]);
-        }
+        Pointer[] w = s.weights(x, dbl);
         s.loadBiases(Kernels.vector(params, 0));
         double sum = forward(a, 0, m, Kernels.column(batch.labels()), w, blk, s, true, 1.0 / m, null);
         double loss = sum / m;
@@ -424,10 +418,7 @@ public final class Mlp implements Model {
         Scratch s = scratch.get();
         Block blk = s.block(dbl, m);
         Pointer x = Kernels.pointer(params);
-        Pointer[] w = new Pointer[layers];
-        for (int l = 0; l < layers; l++) {
-            w[l] = Kernels.at(x, dbl, weightOffsets[l]);
-        }
+        Pointer[] w = s.weights(x, dbl);
         s.loadBiases(Kernels.vector(params, 0));
         double sum = forward(a, 0, m, Kernels.column(batch.labels()), w, blk, s, false, 0.0, null);
         double loss = sum / m;
@@ -466,10 +457,7 @@ public final class Mlp implements Model {
         Scratch s = scratch.get();
         Block blk = s.block(dbl, chunk);
         Pointer x = Kernels.pointer(params);
-        Pointer[] w = new Pointer[layers];
-        for (int l = 0; l < layers; l++) {
-            w[l] = Kernels.at(x, dbl, weightOffsets[l]);
-        }
+        Pointer[] w = s.weights(x, dbl);
         s.loadBiases(Kernels.vector(params, 0));
         Kernels.Vec y = Kernels.column(data.labels());
         long[] correct = new long[1];
@@ -644,6 +632,15 @@ public final class Mlp implements Model {
         final double[] bias = new double[biasIndex[layers - 1] + sizes[layers]];
         final double[] colsum = new double[maxWidth];
         final double[] row = new double[sizes[layers]];
+        private final Pointer[] weights = new Pointer[layers];
+
+        /** The pointers to each layer's weight block in the parameters at {@code x} (this thread's array, reused). */
+        Pointer[] weights(Pointer x, boolean dbl) {
+            for (int l = 0; l < layers; l++) {
+                weights[l] = Kernels.at(x, dbl, weightOffsets[l]);
+            }
+            return weights;
+        }
 
         /** The block of the given precision with room for at least {@code rows} rows. */
         Block block(boolean dbl, int rows) {
