@@ -257,50 +257,137 @@ public final class Tensors {
 
     /**
      * Writes a vector in fl4j's tensor wire form: one byte for the precision (32 or 64), the length as a long, then the
-     * raw values in index order (big-endian, as {@link DataOutput} writes them). Bit-exact.
+     * raw values in index order (big-endian IEEE-754, the byte order of {@link DataOutput}). Bit-exact: NaN payloads
+     * are kept (unlike {@link DataOutput#writeFloat}, which would replace every NaN by the canonical one; that is the
+     * only difference from writing the values one by one with it).
+     *
+     * <p>The values go out in chunks of {@value #IO_CHUNK_BYTES} bytes through a per-thread buffer, one
+     * {@code out.write(byte[], int, int)} per chunk, about an order of magnitude faster than one {@code writeFloat}
+     * per value. A vector of consecutive elements (a view with an offset included) is read from its backing buffer
+     * directly; any other layout (a strided view, an 'f'-ordered matrix) is first copied into c order, so "index
+     * order" is always c order.
+     *
+     * @throws IllegalArgumentException if the type is not FLOAT or DOUBLE, or the length exceeds
+     *                                  {@link Integer#MAX_VALUE} (naming the length)
+     * @throws IOException              if {@code out} fails
      */
     public static void write(INDArray x, DataOutput out) throws IOException {
         Precision p = Precision.of(x.dataType());
-        out.writeByte(p.bits());
         long n = x.length();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor length must be <= " + Integer.MAX_VALUE + ", was " + n);
+        }
+        out.writeByte(p.bits());
         out.writeLong(n);
-        int off = (int) x.offset();
-        if (p == Precision.FLOAT64) {
-            DoubleBuffer b = x.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                out.writeDouble(b.get(off + i));
+        if (n == 0) {
+            return;
+        }
+        INDArray src = direct(x) ? x : x.dup('c');
+        int off = (int) src.offset();
+        IoChunk chunk = IoChunk.acquire();
+        try {
+            if (p == Precision.FLOAT64) {
+                DoubleBuffer values = doubleView(src);
+                int per = IO_CHUNK_BYTES / Double.BYTES;
+                for (int i = 0; i < n; i += per) {
+                    int len = (int) Math.min(per, n - i);
+                    chunk.doubles.put(0, values, off + i, len);
+                    out.write(chunk.bytes, 0, len * Double.BYTES);
+                }
+            } else {
+                FloatBuffer values = floatView(src);
+                int per = IO_CHUNK_BYTES / Float.BYTES;
+                for (int i = 0; i < n; i += per) {
+                    int len = (int) Math.min(per, n - i);
+                    chunk.floats.put(0, values, off + i, len);
+                    out.write(chunk.bytes, 0, len * Float.BYTES);
+                }
             }
-        } else {
-            FloatBuffer b = x.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                out.writeFloat(b.get(off + i));
-            }
+        } finally {
+            chunk.release();
         }
     }
 
-    /** Reads a vector written by {@link #write}. */
+    /**
+     * Reads a vector written by {@link #write}: a new contiguous FLOAT or DOUBLE vector, bit for bit the one written.
+     * The values are read in chunks with {@link DataInput#readFully(byte[], int, int)}.
+     *
+     * @throws java.io.EOFException if the input ends before the header or the last value
+     * @throws IOException          if the precision byte is not 32 or 64, or the length is negative or exceeds
+     *                              {@link Integer#MAX_VALUE} (naming the bad value), or {@code in} fails
+     */
     public static INDArray read(DataInput in) throws IOException {
         int bits = in.readUnsignedByte();
         long n = in.readLong();
+        if (bits != 32 && bits != 64) {
+            throw new IOException("tensor precision byte must be 32 or 64, was " + bits);
+        }
         if (n < 0 || n > Integer.MAX_VALUE) {
             throw new IOException("tensor length must be in [0, " + Integer.MAX_VALUE + "], was " + n);
         }
-        if (bits == 64) {
-            INDArray x = Nd4j.createUninitialized(DataType.DOUBLE, n);
-            DoubleBuffer b = x.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                b.put(i, in.readDouble());
-            }
-            return x;
-        } else if (bits == 32) {
-            INDArray x = Nd4j.createUninitialized(DataType.FLOAT, n);
-            FloatBuffer b = x.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                b.put(i, in.readFloat());
-            }
-            return x;
+        DataType type = bits == 64 ? DataType.DOUBLE : DataType.FLOAT;
+        if (n == 0) {
+            return Nd4j.create(type, 0);
         }
-        throw new IOException("tensor precision byte must be 32 or 64, was " + bits);
+        INDArray x = Nd4j.createUninitialized(type, n);
+        IoChunk chunk = IoChunk.acquire();
+        try {
+            if (bits == 64) {
+                DoubleBuffer values = x.data().asNioDouble();
+                int per = IO_CHUNK_BYTES / Double.BYTES;
+                for (int i = 0; i < n; i += per) {
+                    int len = (int) Math.min(per, n - i);
+                    in.readFully(chunk.bytes, 0, len * Double.BYTES);
+                    values.put(i, chunk.doubles, 0, len);
+                }
+            } else {
+                FloatBuffer values = x.data().asNioFloat();
+                int per = IO_CHUNK_BYTES / Float.BYTES;
+                for (int i = 0; i < n; i += per) {
+                    int len = (int) Math.min(per, n - i);
+                    in.readFully(chunk.bytes, 0, len * Float.BYTES);
+                    values.put(i, chunk.floats, 0, len);
+                }
+            }
+        } finally {
+            chunk.release();
+        }
+        return x;
+    }
+
+    /** The size of the per-thread buffer through which {@link #write} and {@link #read} move values. */
+    static final int IO_CHUNK_BYTES = 8192;
+
+    private static final ThreadLocal<IoChunk> IO_CHUNKS = ThreadLocal.withInitial(IoChunk::new);
+
+    /**
+     * A byte array with big-endian float and double views over it. One per thread, reused; if a write or read is
+     * re-entered on the same thread (a DataOutput that itself writes a tensor), the inner call gets a fresh chunk.
+     */
+    private static final class IoChunk {
+        final byte[] bytes = new byte[IO_CHUNK_BYTES];
+        final FloatBuffer floats;
+        final DoubleBuffer doubles;
+        private boolean inUse;
+
+        IoChunk() {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.BIG_ENDIAN);
+            floats = b.asFloatBuffer();
+            doubles = b.asDoubleBuffer();
+        }
+
+        static IoChunk acquire() {
+            IoChunk c = IO_CHUNKS.get();
+            if (c.inUse) {
+                return new IoChunk();
+            }
+            c.inUse = true;
+            return c;
+        }
+
+        void release() {
+            inUse = false;
+        }
     }
 
     private static void requireSameLength(INDArray a, INDArray b) {
