@@ -2,10 +2,18 @@ package io.github.fl4j.core.comm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.fl4j.core.random.RandomStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import io.github.fl4j.core.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -54,5 +62,106 @@ class ChannelAndLedgerTest {
         assertEquals(800, l.clientBits(2, Direction.UPLINK));
         assertEquals(new LedgerEntry(1, Direction.UPLINK, 0, 1, 1), l.entries().get(2));
         assertThrows(IllegalArgumentException.class, () -> l.record(1, Direction.UPLINK, 0, 0, -1));
+    }
+
+    private static byte[] encode(CommunicationLedger l) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        l.write(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
+    private static CommunicationLedger decode(byte[] bytes) throws IOException {
+        return CommunicationLedger.read(new DataInputStream(new ByteArrayInputStream(bytes)));
+    }
+
+    /** A ledger of n entries with random rounds, clients, vectors, directions and bit counts. */
+    private static CommunicationLedger randomLedger(int n) {
+        CommunicationLedger l = new CommunicationLedger();
+        RandomStream r = new RandomStream(n);
+        for (int i = 0; i < n; i++) {
+            long bits = r.nextInt(4) == 0 ? r.nextLong() >>> 1 >>> r.nextInt(63) : r.nextInt(1 << 20);
+            l.record(i / 7 + 1, r.nextInt(2) == 0 ? Direction.UPLINK : Direction.DOWNLINK, r.nextInt(1000),
+                    r.nextInt(Short.MAX_VALUE + 1), bits >>> 20); // < 2^43: the totals cannot overflow
+        }
+        return l;
+    }
+
+    @Test
+    void ledgerRoundTripsBitExactly() throws IOException {
+        for (int n : new int[] {0, 1, 1023, 1024, 1025, 5000}) {
+            CommunicationLedger l = randomLedger(n);
+            byte[] bytes = encode(l);
+            // version + size + (4 + 4 + 2 + 1 + 8) bytes an entry + two totals
+            assertEquals(1 + 4 + 19L * n + 16, bytes.length, "n=" + n);
+            CommunicationLedger back = decode(bytes);
+            assertEquals(l.size(), back.size());
+            assertEquals(l.entries(), back.entries(), "n=" + n);
+            for (Direction d : Direction.values()) {
+                assertEquals(l.totalBits(d), back.totalBits(d));
+                assertEquals(l.roundBits(5, d), back.roundBits(5, d));
+                assertEquals(l.clientBits(17, d), back.clientBits(17, d));
+            }
+            assertArrayEquals(bytes, encode(back));
+            // The read ledger goes on recording like the original.
+            l.record(n + 1, Direction.UPLINK, 3, 0, 12);
+            back.record(n + 1, Direction.UPLINK, 3, 0, 12);
+            assertArrayEquals(encode(l), encode(back));
+        }
+    }
+
+    @Test
+    void corruptLedgerIsNamed() throws IOException {
+        CommunicationLedger l = new CommunicationLedger();
+        l.record(1, Direction.DOWNLINK, 0, 0, 10);
+        l.record(1, Direction.UPLINK, 0, 1, 7);
+        l.record(2, Direction.UPLINK, 1, 0, 5);
+        byte[] good = encode(l);
+        int n = 3;
+        int vectorsAt = 1 + 4 + 8 * n;
+        int directionsAt = vectorsAt + 2 * n;
+        int bitsAt = directionsAt + n;
+        int totalsAt = bitsAt + 8 * n;
+
+        byte[] version = good.clone();
+        version[0] = 2;
+        assertMessage(version, "communication ledger format version must be 1, was 2");
+
+        byte[] size = good.clone();
+        ByteBuffer.wrap(size).putInt(1, -5);
+        assertMessage(size, "communication ledger size must be >= 0, was -5");
+
+        byte[] bits = good.clone();
+        ByteBuffer.wrap(bits).putLong(bitsAt + 8, -7);
+        assertMessage(bits, "communication ledger entry 1: bits must be >= 0, was -7");
+
+        byte[] vector = good.clone();
+        ByteBuffer.wrap(vector).putShort(vectorsAt + 2 * 2, (short) -1);
+        assertMessage(vector, "communication ledger entry 2: vector index must be >= 0, was -1");
+
+        byte[] direction = good.clone();
+        direction[directionsAt] = 9;
+        assertMessage(direction, "communication ledger entry 0: direction byte must be 0 (downlink) or 1 (uplink), "
+                + "was 9");
+
+        byte[] total = good.clone();
+        ByteBuffer.wrap(total).putLong(totalsAt, 13);
+        assertMessage(total, "communication ledger total uplink bits must be the sum of the entries, 12, was 13");
+        ByteBuffer.wrap(total).putLong(totalsAt, 12).putLong(totalsAt + 8, 11);
+        assertMessage(total, "communication ledger total downlink bits must be the sum of the entries, 10, was 11");
+
+        for (int cut = 0; cut < good.length; cut++) {
+            byte[] part = java.util.Arrays.copyOf(good, cut);
+            assertThrows(EOFException.class, () -> decode(part), "cut at " + cut);
+        }
+        // A huge size on a short input runs out of input, not out of memory.
+        byte[] huge = good.clone();
+        ByteBuffer.wrap(huge).putInt(1, Integer.MAX_VALUE);
+        assertThrows(EOFException.class, () -> decode(huge));
+    }
+
+    private static void assertMessage(byte[] bytes, String expected) {
+        IOException e = assertThrows(IOException.class, () -> decode(bytes));
+        assertEquals(expected, e.getMessage());
+        assertFalse(e instanceof EOFException, "not an EOF: " + e);
     }
 }
