@@ -2,6 +2,9 @@ package io.github.fl4j.core.participation;
 
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.random.SeedTree;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -18,6 +21,9 @@ import java.util.Arrays;
  * "at least one participant", so the long-run rate of client n is p_n / (1 - prod_j (1 - p_j)), which is p_n up to a
  * negligible factor for a realistic population but not for a handful of rare clients. {@link #allowingEmptyRounds()}
  * keeps the empty round instead (FedAU's semantics: rates are exactly p_n; the server sees a round with no uploads).
+ *
+ * <p><b>State.</b> None: every round is a fresh draw. The process's {@link Participation.Process#writeState} form is
+ * the common header only (kind {@code bernoulli}, N, the empty-rounds flag).
  *
  * <p>Immutable and thread-safe.
  */
@@ -77,6 +83,16 @@ public final class BernoulliParticipation implements Participation {
             @Override
             public boolean allowsEmptyRounds() {
                 return allowEmpty;
+            }
+
+            @Override
+            public void writeState(DataOutput out) throws IOException {
+                ProcessState.writeHeader(out, "bernoulli", population, allowEmpty);
+            }
+
+            @Override
+            public void readState(DataInput in) throws IOException {
+                ProcessState.readHeader(in, "bernoulli", population, allowEmpty);
             }
         };
     }

@@ -3,6 +3,9 @@ package io.github.fl4j.core.participation;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.random.SeedTree;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Cyclic participation (FedAU's {@code cyclic-C} pattern, Wang and Ji, ICLR 2024, ALGORITHMS.md section 3.4): client
@@ -24,6 +27,11 @@ import io.github.fl4j.core.random.SeedTree;
  * on (at most one period, since every client is active a_n &gt;= 1 rounds per period) to the next round with a
  * participant, and every later round is shifted by the skipped rounds. {@link #allowingEmptyRounds()} keeps the empty
  * round instead (the exact pattern above).
+ *
+ * <p>The process's {@link Participation.Process#writeState} form: the common header (kind {@code cyclic}, N, the
+ * empty-rounds flag), C as an int (checked on reading), the last round selected as an int, the number of skipped
+ * rounds as a long, then the N phases as ints. The phases are written whatever their origin ({@link #start} or
+ * {@link #phases}), and on reading each must lie in {0, ..., b_n - 1} of the receiving process.
  */
 public final class CyclicParticipation implements Participation {
     private final double[] p;
@@ -145,6 +153,43 @@ public final class CyclicParticipation implements Participation {
             @Override
             public boolean allowsEmptyRounds() {
                 return allowEmpty;
+            }
+
+            @Override
+            public void writeState(DataOutput out) throws IOException {
+                ProcessState.writeHeader(out, "cyclic", phase.length, allowEmpty);
+                out.writeInt(cycle);
+                out.writeInt(last);
+                out.writeLong(shift);
+                for (int value : phase) {
+                    out.writeInt(value);
+                }
+            }
+
+            @Override
+            public void readState(DataInput in) throws IOException {
+                ProcessState.readHeader(in, "cyclic", phase.length, allowEmpty);
+                int foundCycle = in.readInt();
+                if (foundCycle != cycle) {
+                    throw new IOException("cyclic participation state cycle must be C=" + cycle
+                            + " (the receiving process), was C=" + foundCycle);
+                }
+                int foundLast = ProcessState.readLastRound(in, "cyclic");
+                long foundShift = in.readLong();
+                if (foundShift < 0) {
+                    throw new IOException("cyclic participation state skipped rounds must be >= 0, was " + foundShift);
+                }
+                int[] foundPhase = new int[phase.length];
+                for (int n = 0; n < phase.length; n++) {
+                    foundPhase[n] = in.readInt();
+                    if (foundPhase[n] < 0 || foundPhase[n] >= inactive[n]) {
+                        throw new IOException("cyclic participation state phase of client " + n + " must be in [0, "
+                                + inactive[n] + "), was " + foundPhase[n]);
+                    }
+                }
+                System.arraycopy(foundPhase, 0, phase, 0, phase.length);
+                last = foundLast;
+                shift = foundShift;
             }
         };
     }

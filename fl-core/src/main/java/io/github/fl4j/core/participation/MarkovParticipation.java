@@ -3,6 +3,9 @@ package io.github.fl4j.core.participation;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.random.SeedTree;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Markovian participation (FedAU's {@code markov-q} pattern, Wang and Ji, ICLR 2024, ALGORITHMS.md section 3.4): every
@@ -21,6 +24,10 @@ import io.github.fl4j.core.random.SeedTree;
  * {@link #select(int, int, RandomStream)} refuses to run. Draws: the initial states come from
  * {@code seeds.stream(PARTICIPATION, 0, GLOBAL)} (one double per client), round 1 is the initial state, and every
  * later round makes one transition per client (one double each, in client order) from the round's stream.
+ *
+ * <p>The process's {@link Participation.Process#writeState} form: the common header (kind {@code markov}, N, the
+ * empty-rounds flag), q as a double (checked on reading), the last round selected as an int, then the N on/off states
+ * as one byte each (1 = on).
  *
  * <p><b>Empty rounds.</b> By default, if every chain is off after a round's transition, the chains make further
  * transitions with the same stream until one is on: rounds in which nobody is available are skipped, as if the server
@@ -126,6 +133,41 @@ public final class MarkovParticipation implements Participation {
             @Override
             public boolean allowsEmptyRounds() {
                 return allowEmpty;
+            }
+
+            @Override
+            public void writeState(DataOutput out) throws IOException {
+                ProcessState.writeHeader(out, "markov", population, allowEmpty);
+                out.writeDouble(q);
+                out.writeInt(last);
+                byte[] states = new byte[population];
+                for (int n = 0; n < population; n++) {
+                    states[n] = on[n] ? (byte) 1 : (byte) 0;
+                }
+                out.write(states);
+            }
+
+            @Override
+            public void readState(DataInput in) throws IOException {
+                ProcessState.readHeader(in, "markov", population, allowEmpty);
+                double foundQ = in.readDouble();
+                if (Double.doubleToLongBits(foundQ) != Double.doubleToLongBits(q)) {
+                    throw new IOException("markov participation state q must be " + q + " (the receiving process), was "
+                            + foundQ);
+                }
+                int foundLast = ProcessState.readLastRound(in, "markov");
+                byte[] states = new byte[population];
+                in.readFully(states);
+                for (int n = 0; n < population; n++) {
+                    if (states[n] != 0 && states[n] != 1) {
+                        throw new IOException("markov participation state of client " + n
+                                + " must be 0 (off) or 1 (on), was " + (states[n] & 0xFF));
+                    }
+                }
+                for (int n = 0; n < population; n++) {
+                    on[n] = states[n] == 1;
+                }
+                last = foundLast;
             }
         };
     }

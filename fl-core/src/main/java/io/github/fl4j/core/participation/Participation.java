@@ -2,6 +2,9 @@ package io.github.fl4j.core.participation;
 
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.random.SeedTree;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Who takes part in a round. Hidden from algorithms, which see only the resulting participant list.
@@ -20,6 +23,10 @@ import io.github.fl4j.core.random.SeedTree;
  * when its {@link Process#allowsEmptyRounds()} is true (e.g. {@link BernoulliParticipation#allowingEmptyRounds()});
  * the engine then runs no client and calls {@code server.apply} with no uploads, which only algorithms that accept an
  * empty round (FedAU, and its baselines) support.
+ *
+ * <p><b>Checkpoints.</b> A process's memory can be saved with {@link Process#writeState} and restored into a freshly
+ * started process of the same pattern and population with {@link Process#readState}; the restored process then
+ * selects exactly what the saved one would have selected in every later round.
  */
 public interface Participation {
 
@@ -47,8 +54,7 @@ public interface Participation {
         if (population < 1) {
             throw new IllegalArgumentException("population must be >= 1, was " + population);
         }
-        Participation self = this;
-        return (round, rng) -> self.select(round, population, rng);
+        return new ProcessState.Stateless(this, population);
     }
 
     /**
@@ -66,6 +72,36 @@ public interface Participation {
         /** Whether {@link #select} may return an empty array (a round in which nobody participates). */
         default boolean allowsEmptyRounds() {
             return false;
+        }
+
+        /**
+         * Writes the process's memory (Markov states, cyclic phases and skipped rounds, the last round selected) in a
+         * versioned binary form that {@link #readState} restores. Every form starts with a version byte, the
+         * pattern's kind, the population and whether empty rounds are kept, so that a state is never restored into
+         * a process it does not belong to.
+         *
+         * <p>The default suits a process without memory: it writes that header only, with kind {@code stateless} and
+         * population -1 (not known). A process with memory must override both this and {@link #readState}.
+         *
+         * @throws IOException if {@code out} fails
+         */
+        default void writeState(DataOutput out) throws IOException {
+            ProcessState.writeHeader(out, ProcessState.STATELESS, -1, allowsEmptyRounds());
+        }
+
+        /**
+         * Restores a state written by {@link #writeState} into this process, overwriting its memory: afterwards this
+         * process selects for every later round exactly what the written one would have (including the check that
+         * rounds come in order, which continues from the written process's last round). Meant for a freshly started
+         * process of the same pattern and population; the memory is replaced only once the whole state has been read
+         * and checked.
+         *
+         * @throws java.io.EOFException if the input ends early
+         * @throws IOException          if the version, the kind, the population or the empty-rounds flag differ from
+         *                              this process's (naming both values), or a remembered value is invalid for it
+         */
+        default void readState(DataInput in) throws IOException {
+            ProcessState.readHeader(in, ProcessState.STATELESS, -1, allowsEmptyRounds());
         }
     }
 

@@ -30,6 +30,10 @@ import java.util.List;
  * naming the file and the round, unless the trace was made cyclic, in which case round t replays trace round
  * ((t - 1) mod T) + 1 for a trace of T rounds.
  *
+ * <p><b>State.</b> None: round t always replays the same trace round. The process of {@link Participation#start}
+ * keeps no round counter, and its {@link Participation.Process#writeState} form is the common header only (kind
+ * {@code trace}, N).
+ *
  * <p>Immutable and thread-safe.
  */
 public final class TraceParticipation implements Participation {
