@@ -16,6 +16,8 @@ import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
+import io.github.fl4j.core.state.ClientStateStore;
+import io.github.fl4j.core.state.ServerTables;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -122,25 +124,30 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
         return new Builder();
     }
 
+    /** The name of the server table of MIFA's and FedVarp's last updates u_n (a d-vector per client seen). */
+    public static final String LAST_UPDATES_TABLE = "fedau.last-updates";
+
+    /** The codec of one u_n in {@link #LAST_UPDATES_TABLE}. */
+    public static final StateCodec<INDArray> LAST_UPDATE_CODEC = StateCodec.ofVector("MIFA last update", v -> v,
+            v -> v);
+
     /**
      * The server state: the model x, a reused aggregation buffer, FedAU's interval estimator (ADAPTIVE only) and the
-     * table of last updates with its mean (MIFA and FedVarp only).
+     * mean of the last updates (MIFA and FedVarp only; the updates themselves live in the server table
+     * {@link #LAST_UPDATES_TABLE}).
      */
     public static final class ServerState {
         private final Aggregation aggregation;
         private final INDArray x;
         private final INDArray aggregate;
         private final IntervalEstimator estimator;
-        private final INDArray[] last;
         private final INDArray lastMean;
 
-        ServerState(Aggregation aggregation, INDArray x, IntervalEstimator estimator, INDArray[] last,
-                    INDArray lastMean) {
+        ServerState(Aggregation aggregation, INDArray x, IntervalEstimator estimator, INDArray lastMean) {
             this.aggregation = aggregation;
             this.x = x;
             this.aggregate = Tensors.zeros(Precision.of(x.dataType()), x.length());
             this.estimator = estimator;
-            this.last = last;
             this.lastMean = lastMean;
         }
 
@@ -159,15 +166,19 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
             return estimator;
         }
 
-        /** u_n, client n's last update (MIFA and FedVarp; a view, do not modify), or null for other rules. */
-        public INDArray lastUpdate(int client) {
-            return last == null ? null : last[client];
-        }
-
         /** ubar = (1/N) sum_n u_n (MIFA and FedVarp), or null. */
         public INDArray lastUpdateMean() {
             return lastMean;
         }
+    }
+
+    /**
+     * u_n, client n's last update (MIFA and FedVarp) as kept in a run's server tables (e.g.
+     * {@code result.runState().serverTables()}), or null before its first participation (u_n = 0 then) or for other
+     * rules.
+     */
+    public static INDArray lastUpdate(ServerTables tables, int clientId) {
+        return tables.table(LAST_UPDATES_TABLE, LAST_UPDATE_CODEC).get(clientId);
     }
 
     @Override
@@ -199,16 +210,11 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
         }
         INDArray x = initialParameters.dup();
         IntervalEstimator est = aggregation == Aggregation.ADAPTIVE ? new IntervalEstimator(n, cutoff) : null;
-        INDArray[] last = null;
         INDArray mean = null;
         if (aggregation == Aggregation.MIFA || aggregation == Aggregation.FEDVARP) {
-            last = new INDArray[n];
-            for (int i = 0; i < n; i++) {
-                last[i] = Tensors.zeros(setup.precision(), x.length());
-            }
             mean = Tensors.zeros(setup.precision(), x.length());
         }
-        return new ServerState(aggregation, x, est, last, mean);
+        return new ServerState(aggregation, x, est, mean);
     }
 
     @Override
@@ -255,17 +261,23 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
                         }
                     }
                     case MIFA -> {
-                        overwriteLast(s, uploads, n);
+                        overwriteLast(s, uploads, n, ctx);
                         Tensors.copy(s.lastMean, s.aggregate);
                     }
                     case FEDVARP -> {
                         // (1/|S|) sum_S (Delta_n - u_n^old) + ubar^old, before the table is overwritten
                         Tensors.copy(s.lastMean, s.aggregate);
-                        for (Upload u : uploads) {
-                            Tensors.axpy(1.0 / uploads.size(), u.vector(0), s.aggregate);
-                            Tensors.axpy(-1.0 / uploads.size(), s.last[u.clientId()], s.aggregate);
+                        // u_n^old = 0 for a client never seen: its term is skipped (adding -0 changes no bit).
+                        ClientStateStore<INDArray> table = ctx.table(LAST_UPDATES_TABLE, LAST_UPDATE_CODEC);
+                        List<INDArray> old = table.getAll(ids(uploads));
+                        for (int k = 0; k < uploads.size(); k++) {
+                            Tensors.axpy(1.0 / uploads.size(), uploads.get(k).vector(0), s.aggregate);
+                            if (old.get(k) != null) {
+                                Tensors.axpy(-1.0 / uploads.size(), old.get(k), s.aggregate);
+                            }
+                            table.release(old.get(k));
                         }
-                        overwriteLast(s, uploads, n);
+                        overwriteLast(s, uploads, n, ctx);
                     }
                     default -> throw new IllegalStateException("unknown aggregation " + aggregation);
                 }
@@ -280,14 +292,35 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
         };
     }
 
-    /** ubar += (Delta_n - u_n) / N, then u_n = Delta_n (a copy: the upload is lent for the round). */
-    private static void overwriteLast(ServerState s, List<Upload> uploads, int n) {
-        for (Upload u : uploads) {
-            INDArray old = s.last[u.clientId()];
-            Tensors.axpy(-1.0 / n, old, s.lastMean);
-            Tensors.axpy(1.0 / n, u.vector(0), s.lastMean);
-            Tensors.copy(u.vector(0), old);
+    /**
+     * ubar += (Delta_n - u_n) / N, then u_n = Delta_n in the table (stored as a copy: the upload is lent for the
+     * round). u_n = 0 for a client never seen, whose subtraction is skipped (it would change no bit).
+     */
+    private static void overwriteLast(ServerState s, List<Upload> uploads, int n, ServerContext ctx) {
+        ClientStateStore<INDArray> table = ctx.table(LAST_UPDATES_TABLE, LAST_UPDATE_CODEC);
+        int[] ids = ids(uploads);
+        List<INDArray> old = table.getAll(ids);
+        List<INDArray> fresh = new java.util.ArrayList<>(ids.length);
+        for (int k = 0; k < ids.length; k++) {
+            INDArray u = uploads.get(k).vector(0);
+            if (old.get(k) != null) {
+                Tensors.axpy(-1.0 / n, old.get(k), s.lastMean);
+            }
+            Tensors.axpy(1.0 / n, u, s.lastMean);
+            fresh.add(u);
         }
+        table.putAll(ids, fresh);
+        for (INDArray u : old) {
+            table.release(u);
+        }
+    }
+
+    private static int[] ids(List<Upload> uploads) {
+        int[] ids = new int[uploads.size()];
+        for (int k = 0; k < ids.length; k++) {
+            ids[k] = uploads.get(k).clientId();
+        }
+        return ids;
     }
 
     @Override
@@ -310,26 +343,22 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
         return new StateCodec<>() {
             @Override
             public void write(ServerState s, DataOutput out) throws IOException {
-                out.writeByte(1);
+                out.writeByte(2);
                 out.writeByte(s.aggregation.ordinal());
                 Tensors.write(s.x, out);
                 out.writeBoolean(s.estimator != null);
                 if (s.estimator != null) {
                     s.estimator.write(out);
                 }
-                out.writeBoolean(s.last != null);
-                if (s.last != null) {
-                    out.writeInt(s.last.length);
-                    for (INDArray u : s.last) {
-                        Tensors.write(u, out);
-                    }
+                out.writeBoolean(s.lastMean != null);
+                if (s.lastMean != null) {
                     Tensors.write(s.lastMean, out);
                 }
             }
 
             @Override
             public ServerState read(DataInput in) throws IOException {
-                StateCodec.checkVersion("FedAU server state", 1, in.readUnsignedByte());
+                StateCodec.checkVersion("FedAU server state", 2, in.readUnsignedByte());
                 int rule = in.readUnsignedByte();
                 if (rule >= Aggregation.values().length) {
                     throw new IOException("FedAU server state: aggregation code must be < "
@@ -337,20 +366,8 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
                 }
                 INDArray x = Tensors.read(in);
                 IntervalEstimator est = in.readBoolean() ? IntervalEstimator.read(in) : null;
-                INDArray[] last = null;
-                INDArray mean = null;
-                if (in.readBoolean()) {
-                    int n = in.readInt();
-                    if (n < 1) {
-                        throw new IOException("FedAU server state: table size must be >= 1, was " + n);
-                    }
-                    last = new INDArray[n];
-                    for (int i = 0; i < n; i++) {
-                        last[i] = Tensors.read(in);
-                    }
-                    mean = Tensors.read(in);
-                }
-                return new ServerState(Aggregation.values()[rule], x, est, last, mean);
+                INDArray mean = in.readBoolean() ? Tensors.read(in) : null;
+                return new ServerState(Aggregation.values()[rule], x, est, mean);
             }
         };
     }

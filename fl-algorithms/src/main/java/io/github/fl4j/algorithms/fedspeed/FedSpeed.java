@@ -18,6 +18,8 @@ import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.tensor.Workspace;
+import io.github.fl4j.core.state.ClientStateStore;
+import io.github.fl4j.core.state.ServerTables;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -77,15 +79,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Map from paper symbols to code: K = {@link LocalTraining#steps()} (or E epochs, K_n = E ceil(m_n/B)), B =
  * {@link LocalTraining#batchSize()}, eta_l = {@code localLearningRate}, rho = {@code rho}, alpha = {@code alpha},
- * lambda = {@code lambda} (= 1/{@code lamb}), g_hat_n = {@link ClientState#correction()}, h_n and h_bar =
- * {@link ServerState#dual(int)} and {@link ServerState#dualMean()}.
+ * lambda = {@code lambda} (= 1/{@code lamb}), g_hat_n = {@link ClientState#correction()}, h_n = the server table
+ * {@link #DUALS_TABLE} (read with {@link #dual}), h_bar = {@link ServerState#dualMean()}.
  *
  * <p>Not implemented (FL-Simulator training details, not part of the method): weight decay 1e-3 (use the model's L2
  * term), gradient clipping at norm 10, learning-rate decay 0.998 per round, relaxed initialisation.
  *
  * <p>State: each client keeps g_hat_n (d values, zero-initialised). The server keeps x and an aggregation buffer and
- * a scratch vector (3d), and under the all-client rule with the prox term h_bar (d) and h_n for every client that has
- * participated (up to N d). A client task's iterate, two gradients and a scratch vector (4d) are arrays of the worker
+ * a scratch vector (3d), and under the all-client rule with the prox term h_bar (d); h_n for every client that has
+ * participated (up to N d) is kept in the server table {@link #DUALS_TABLE}, which the engine stores (in memory, or
+ * on disk for large populations) and checkpoints. A client task's iterate, two gradients and a scratch vector (4d) are arrays of the worker
  * thread's workspace. Communication per participant and round: 1 d-vector down (x^t), 1 up (x_hat_n). Gradient
  * evaluations per local step: 2 (1 when rho = 0 or alpha = 0). This object is immutable and thread-safe.
  */
@@ -161,24 +164,28 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
         }
     }
 
+    /** The name of the server table of the duals h_n (one d-vector per client that has participated). */
+    public static final String DUALS_TABLE = "fedspeed.duals";
+
+    /** The codec of one dual h_n in {@link #DUALS_TABLE}. */
+    public static final StateCodec<INDArray> DUAL_CODEC = StateCodec.ofVector("FedSpeed dual", v -> v, v -> v);
+
     /**
      * The server state: the model x, reused aggregation and scratch buffers, and (all-client rule with the prox term
-     * only) the mean dual h_bar and every participated client's h_n.
+     * only) the mean dual h_bar. The duals h_n themselves live in the server table {@link #DUALS_TABLE}.
      */
     public static final class ServerState {
         private final INDArray x;
         private final INDArray aggregate;
         private final INDArray scratch;
         private final INDArray dualMean;
-        private final INDArray[] duals;
 
-        ServerState(INDArray x, INDArray dualMean, INDArray[] duals) {
+        ServerState(INDArray x, INDArray dualMean) {
             this.x = x;
             Precision p = Precision.of(x.dataType());
             this.aggregate = Tensors.zeros(p, x.length());
             this.scratch = Tensors.zeros(p, x.length());
             this.dualMean = dualMean;
-            this.duals = duals;
         }
 
         /** The global model x^t. */
@@ -190,11 +197,14 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
         public INDArray dualMean() {
             return dualMean;
         }
+    }
 
-        /** h_n (the sum of client n's deltas so far), or null before its first participation or without duals. */
-        public INDArray dual(int clientId) {
-            return duals == null ? null : duals[clientId];
-        }
+    /**
+     * h_n (the sum of client n's deltas so far) as kept in a run's server tables (e.g.
+     * {@code result.runState().serverTables()}), or null before its first participation or without duals.
+     */
+    public static INDArray dual(ServerTables tables, int clientId) {
+        return tables.table(DUALS_TABLE, DUAL_CODEC).get(clientId);
     }
 
     private boolean keepsDuals() {
@@ -216,10 +226,9 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
     public ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
         INDArray x = initialParameters.dup();
         if (keepsDuals()) {
-            return new ServerState(x, Tensors.zeros(Precision.of(x.dataType()), x.length()),
-                    new INDArray[setup.population()]);
+            return new ServerState(x, Tensors.zeros(Precision.of(x.dataType()), x.length()));
         }
-        return new ServerState(x, null, null);
+        return new ServerState(x, null);
     }
 
     @Override
@@ -242,7 +251,7 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
                 }
                 double perParticipant = 1.0 / uploads.size();
                 Tensors.fillZero(s.aggregate);
-                if (s.duals == null) {
+                if (s.dualMean == null) {
                     // x^{t+1} = x^t + mean (x_hat_n - x^t), the same operations as FedAvg with uniform weights.
                     for (Upload u : uploads) {
                         Tensors.subtract(u.vector(0), s.x, s.scratch);
@@ -252,9 +261,15 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
                     return s;
                 }
                 double perClient = 1.0 / ctx.population();
-                for (Upload u : uploads) {
-                    INDArray xHat = u.vector(0);
-                    INDArray hOld = s.duals[u.clientId()];
+                ClientStateStore<INDArray> duals = ctx.table(DUALS_TABLE, DUAL_CODEC);
+                int[] ids = new int[uploads.size()];
+                for (int k = 0; k < ids.length; k++) {
+                    ids[k] = uploads.get(k).clientId();
+                }
+                List<INDArray> h = duals.getAll(ids);
+                for (int k = 0; k < ids.length; k++) {
+                    INDArray xHat = uploads.get(k).vector(0);
+                    INDArray hOld = h.get(k);
                     // h_new = (x_hat - x^t + h_old) / 2, into scratch.
                     Tensors.subtract(xHat, s.x, s.scratch);
                     if (hOld != null) {
@@ -264,14 +279,18 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
                     // aggregate += (y_K = x_hat - h_new) / |S|.
                     Tensors.axpy(perParticipant, xHat, s.aggregate);
                     Tensors.axpy(-perParticipant, s.scratch, s.aggregate);
-                    // h_bar += (h_new - h_old) / N; then h_old <- h_new (copied: the upload is lent for the round).
+                    // h_bar += (h_new - h_old) / N; then h_old <- h_new.
                     Tensors.axpy(perClient, s.scratch, s.dualMean);
                     if (hOld != null) {
                         Tensors.axpy(-perClient, hOld, s.dualMean);
                         Tensors.copy(s.scratch, hOld);
                     } else {
-                        s.duals[u.clientId()] = s.scratch.dup();
+                        h.set(k, s.scratch.dup());
                     }
+                }
+                duals.putAll(ids, h);
+                for (INDArray v : h) {
+                    duals.release(v);
                 }
                 Tensors.copy(s.aggregate, s.x);
                 Tensors.axpy(1.0, s.dualMean, s.x);
@@ -346,38 +365,19 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
         return new StateCodec<>() {
             @Override
             public void write(ServerState s, DataOutput out) throws IOException {
-                out.writeByte(1);
+                out.writeByte(2);
                 Tensors.write(s.x, out);
-                out.writeBoolean(s.duals != null);
-                if (s.duals != null) {
+                out.writeBoolean(s.dualMean != null);
+                if (s.dualMean != null) {
                     Tensors.write(s.dualMean, out);
-                    out.writeInt(s.duals.length);
-                    for (INDArray h : s.duals) {
-                        out.writeBoolean(h != null);
-                        if (h != null) {
-                            Tensors.write(h, out);
-                        }
-                    }
                 }
             }
 
             @Override
             public ServerState read(DataInput in) throws IOException {
-                StateCodec.checkVersion("FedSpeed server state", 1, in.readUnsignedByte());
+                StateCodec.checkVersion("FedSpeed server state", 2, in.readUnsignedByte());
                 INDArray x = Tensors.read(in);
-                if (!in.readBoolean()) {
-                    return new ServerState(x, null, null);
-                }
-                INDArray mean = Tensors.read(in);
-                int n = in.readInt();
-                if (n < 0) {
-                    throw new IOException("FedSpeed server state client count must be >= 0, was " + n);
-                }
-                INDArray[] duals = new INDArray[n];
-                for (int i = 0; i < n; i++) {
-                    duals[i] = in.readBoolean() ? Tensors.read(in) : null;
-                }
-                return new ServerState(x, mean, duals);
+                return new ServerState(x, in.readBoolean() ? Tensors.read(in) : null);
             }
         };
     }

@@ -15,6 +15,7 @@ import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.participation.MarkovParticipation;
 import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
 import io.github.fl4j.core.sim.SimulationException;
@@ -58,8 +59,11 @@ class FedAuTest extends AlgorithmContractTest {
 
     private static final SeedTree SEEDS = new SeedTree(1);
 
-    private static ServerContext ctx(int round, int population, int... participants) {
-        return new ServerContext(round, new int[population], participants, SEEDS, Precision.FLOAT64);
+    /** The server tables of the test's run (one per test: JUnit makes a new instance for every test method). */
+    private ServerTables tables = new ServerTables();
+
+    private ServerContext ctx(int round, int population, int... participants) {
+        return new ServerContext(round, new int[population], participants, SEEDS, Precision.FLOAT64, tables);
     }
 
     private static List<Upload> uploads(int[] ids, double[]... deltas) {
@@ -70,7 +74,7 @@ class FedAuTest extends AlgorithmContractTest {
         return out;
     }
 
-    private static <S> double[] apply(FederatedAlgorithm<S, ?> alg, S s, int round, int population, int[] ids,
+    private <S> double[] apply(FederatedAlgorithm<S, ?> alg, S s, int round, int population, int[] ids,
                                       double[]... deltas) {
         alg.server().apply(s, uploads(ids, deltas), ctx(round, population, ids));
         return Tensors.toDoubleArray(alg.server().model(s));
@@ -125,9 +129,10 @@ class FedAuTest extends AlgorithmContractTest {
         mifa.server().apply(s, up, ctx(1, 2, 0));
         Tensors.fillZero(up.get(0).vector(0)); // the engine recycles lent uploads: the table must hold a copy
         assertArrayEquals(new double[] {1, 0, 2}, Tensors.toDoubleArray(s.model()), 1e-15);
-        assertArrayEquals(a, Tensors.toDoubleArray(s.lastUpdate(0)), 0);
+        assertArrayEquals(a, Tensors.toDoubleArray(FedAu.lastUpdate(tables, 0)), 0);
         assertArrayEquals(new double[] {2, 3, 4}, apply(mifa, s, 2, 2, new int[] {1}, b), 1e-15);
 
+        tables = new ServerTables(); // a new run
         FedAu varp = FedAu.builder().localSteps(1, 1).localLearningRate(0.1).aggregation(FedAu.Aggregation.FEDVARP)
                 .build();
         FedAu.ServerState v = varp.initServerState(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 3),

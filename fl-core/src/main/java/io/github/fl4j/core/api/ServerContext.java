@@ -3,6 +3,8 @@ package io.github.fl4j.core.api;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.state.ClientStateStore;
+import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.tensor.Precision;
 
 /**
@@ -15,6 +17,7 @@ public final class ServerContext {
     private final int[] participants;
     private final SeedTree seeds;
     private final Precision precision;
+    private final ServerTables tables;
 
     /**
      * @param round        the round (1-based)
@@ -24,6 +27,18 @@ public final class ServerContext {
      * @param precision    the precision of the run
      */
     public ServerContext(int round, int[] clientSizes, int[] participants, SeedTree seeds, Precision precision) {
+        this(round, clientSizes, participants, seeds, precision, new ServerTables());
+    }
+
+    /**
+     * @param tables the run's server-side per-client tables (owned by the engine's run state)
+     */
+    public ServerContext(int round, int[] clientSizes, int[] participants, SeedTree seeds, Precision precision,
+                         ServerTables tables) {
+        if (tables == null) {
+            throw new IllegalArgumentException("tables must not be null");
+        }
+        this.tables = tables;
         this.round = round;
         this.clientSizes = clientSizes;
         this.participants = participants;
@@ -59,6 +74,20 @@ public final class ServerContext {
     /** The precision of the run. */
     public Precision precision() {
         return precision;
+    }
+
+    /**
+     * The server's per-client table {@code name} (created empty on first use), e.g. FedSpeed's duals h_n: the place
+     * for anything the server keeps per client, instead of an array of N vectors inside S. Tables are owned by the
+     * run state, checkpointed with it, and may live on disk for large populations; read and write them in batches
+     * ({@link ClientStateStore#getAll}, {@link ClientStateStore#putAll}). States read from a table are the caller's;
+     * writing one back stores a copy.
+     *
+     * @param name  the table's name, unique within the algorithm (prefix it with the algorithm's name)
+     * @param codec the codec of the values; the same object on every call for one table
+     */
+    public <T> ClientStateStore<T> table(String name, StateCodec<T> codec) {
+        return tables.table(name, codec);
     }
 
     /** A new stream keyed (purpose, this round, no client). */

@@ -22,6 +22,15 @@ public interface StateCodec<T> {
     T read(DataInput in) throws IOException;
 
     /**
+     * Reads a state written by {@link #write}, decoding into {@code reuse} (a state of this codec that its owner no
+     * longer needs) when the codec can, to avoid allocating. The result must equal {@code read(in)} bit for bit; it
+     * may be {@code reuse} or a new object. The default ignores {@code reuse}.
+     */
+    default T read(DataInput in, T reuse) throws IOException {
+        return read(in);
+    }
+
+    /**
      * The codec of a state that is one vector (EF21's g_i, SCAFFOLD's c_i, ...): a version byte 1, then the vector in
      * the {@code Tensors.write} form.
      *
@@ -42,6 +51,19 @@ public interface StateCodec<T> {
             public T read(DataInput in) throws IOException {
                 checkVersion(what, 1, in.readUnsignedByte());
                 return wrap.apply(io.github.fl4j.core.tensor.Tensors.read(in));
+            }
+
+            @Override
+            public T read(DataInput in, T reuse) throws IOException {
+                checkVersion(what, 1, in.readUnsignedByte());
+                org.nd4j.linalg.api.ndarray.INDArray old = reuse == null ? null : vector.apply(reuse);
+                org.nd4j.linalg.api.ndarray.INDArray v = io.github.fl4j.core.tensor.Tensors.readInto(in, old);
+                return v == old ? reuse : wrap.apply(v);
+            }
+
+            @Override
+            public String toString() {
+                return what + " codec";
             }
         };
     }

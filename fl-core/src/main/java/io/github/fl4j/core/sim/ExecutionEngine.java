@@ -1,23 +1,24 @@
 package io.github.fl4j.core.sim;
 
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Where client tasks run: the seam between the round loop (which stays in {@link Simulation}) and the machinery that
- * executes clients. The embedded default is {@link LocalExecutionEngine}, a worker pool in this JVM; a cluster engine
- * plugs in here without any algorithm changing, because a {@link ClientTask} is self-contained.
+ * executes clients. An engine receives a round's {@link RoundWork}: the client ids with their states, the round, the
+ * downlink message, the in-process {@link ClientRunner}, and (when the simulation has one) the run's serializable
+ * description from which a remote engine builds its own runner on its own side. The embedded default is
+ * {@link LocalExecutionEngine}, a worker pool in this JVM that uses the in-process runner with zero copies;
+ * {@link SerializingExecutionEngine} is the reference for engines that run clients elsewhere.
  *
- * <p>Contract: {@link #execute} runs every task exactly once, in any order and on any threads, and returns the
- * outcomes in the order of the tasks. The result must not depend on the number of threads.
+ * <p>Contract (checked by the engine contract test that every engine's test extends): {@link #execute} runs every
+ * task exactly once, in any order and on any threads, and returns the outcomes in the order of the tasks; if any task
+ * throws, the first failure in task order is rethrown after all tasks have ended; the outcomes do not depend on the
+ * number of threads.
  */
 public interface ExecutionEngine extends AutoCloseable {
 
-    /**
-     * Runs the tasks and returns their outcomes in task order. If any task throws, the first failure in task order is
-     * rethrown after all tasks have ended.
-     */
-    <C> List<ClientOutcome<C>> execute(List<ClientTask<C>> tasks, Function<ClientTask<C>, ClientOutcome<C>> work);
+    /** Runs the round's tasks and returns their outcomes in task order. */
+    <C> List<ClientOutcome<C>> execute(RoundWork<C> work);
 
     /** Number of tasks that can run at once. */
     int parallelism();

@@ -43,21 +43,28 @@ public final class LocalExecutionEngine implements ExecutionEngine {
     }
 
     @Override
-    public <C> List<ClientOutcome<C>> execute(List<ClientTask<C>> tasks,
-                                              Function<ClientTask<C>, ClientOutcome<C>> work) {
-        List<ClientOutcome<C>> out = new ArrayList<>(tasks.size());
+    public <C> List<ClientOutcome<C>> execute(RoundWork<C> round) {
+        return run(round.tasks(), round.runner()::run);
+    }
+
+    /**
+     * Runs {@code work} on every task with this engine's threads and returns the results in task order; the first
+     * failure in task order is rethrown after all tasks have ended. For engines built on this one.
+     */
+    <T, R> List<R> run(List<T> tasks, Function<T, R> work) {
+        List<R> out = new ArrayList<>(tasks.size());
         if (pool == null || tasks.size() <= 1) {
-            for (ClientTask<C> t : tasks) {
+            for (T t : tasks) {
                 out.add(work.apply(t));
             }
             return out;
         }
-        List<Future<ClientOutcome<C>>> futures = new ArrayList<>(tasks.size());
-        for (ClientTask<C> t : tasks) {
+        List<Future<R>> futures = new ArrayList<>(tasks.size());
+        for (T t : tasks) {
             futures.add(pool.submit(() -> work.apply(t)));
         }
         RuntimeException first = null;
-        for (Future<ClientOutcome<C>> f : futures) {
+        for (Future<R> f : futures) {
             try {
                 out.add(f.get());
             } catch (ExecutionException e) {
@@ -68,7 +75,7 @@ public final class LocalExecutionEngine implements ExecutionEngine {
                 out.add(null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                for (Future<ClientOutcome<C>> g : futures) {
+                for (Future<R> g : futures) {
                     g.cancel(true);
                 }
                 throw new IllegalStateException("interrupted while waiting for client tasks", e);

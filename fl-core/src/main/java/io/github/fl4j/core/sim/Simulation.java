@@ -1,8 +1,6 @@
 package io.github.fl4j.core.sim;
 
 import io.github.fl4j.core.api.AlgorithmSetup;
-import io.github.fl4j.core.api.ClientContext;
-import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.FederatedAlgorithm;
@@ -20,11 +18,15 @@ import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.UniformParticipation;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.state.ServerTables;
+import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.BufferPool;
 import io.github.fl4j.core.tensor.NativeThreads;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
-import io.github.fl4j.core.tensor.Workspace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,30 +35,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A federated simulation: one algorithm, one model, one federated dataset, one configuration; the engine's single
- * round loop (DESIGN.md section 4).
+ * A federated simulation: one algorithm, one model, one federated dataset, one configuration; a loop over a
+ * {@link RunState} that advances it one round at a time.
  *
  * <pre>
- * x^1 = model.initialParameters(seeds.stream(INIT)); S = algorithm.initServerState(x^1)
- *   process = participation.start(N, seeds)          (once; holds the pattern's memory, e.g. Markov states)
- * for t = 1..T:
- *   P_t  = process.select(t, seeds.stream(PARTICIPATION, t))   (empty only if the process allows empty rounds:
- *          then no client runs and server.apply gets no uploads; the train loss of the round is NaN)
- *   down = server.broadcast(S)  -&gt; downlink channel, counted once per participant
- *   for i in P_t, concurrently:  C_i, upload_i = client.train(down, C_i, ctx(i, t))   (uplink counted)
- *   S    = server.apply(S, uploads sorted by client id)
- *   evaluate every evalEvery rounds and after round T; report; listeners
+ * start:  x^1 = model.initialParameters(seeds.stream(INIT));  S = algorithm.initServerState(x^1)
+ *         store = empty client-state store;  tables = empty server tables;  process = participation.start(N, seeds)
+ * round t = state.round + 1, while t &lt;= T:
+ *   P_t   = process.select(t, seeds.stream(PARTICIPATION, t))   (empty only if the process allows empty rounds:
+ *           then no client runs and server.apply gets no uploads; the train loss of the round is NaN)
+ *   down  = server.broadcast(S)  -&gt; downlink channel, counted once per participant
+ *   C_P   = store.getAll(P_t)  (initClientState for a client never seen)
+ *   engine.execute(round t, P_t, down, C_P, runner):  for i in P_t, concurrently,
+ *           C_i', upload_i = client.train(down, C_i, ctx(i, t))          (uplink counted)
+ *   store.putAll(P_t, C_P')
+ *   S     = server.apply(S, uploads in client-id order, ctx with the server tables)
+ *   evaluate every evalEvery rounds and after round T; report; listeners; checkpoint every n rounds
  * </pre>
  *
  * <p>Reproducibility: every draw comes from the seed tree, client results are reduced in client-id order, and each
  * native op runs on one thread, so the same seed gives bit-identical reports (timings aside), ledgers and parameters
- * for any number of worker threads.
+ * for any number of worker threads; and a run resumed from a checkpoint ({@link #resume}) gives the same bits as an
+ * uninterrupted one.
  *
  * <p>Divergence: a non-finite training loss or uploaded value stops the run with a {@link SimulationException} naming
  * the round, the client and the seed; a non-finite server model names the server. Reports of the rounds before stay
- * available through the listeners, which have already received them.
+ * available through the listeners, which have already received them, and in the last checkpoint.
  *
- * <p>A simulation object runs once ({@link #run()}); it is not thread-safe.
+ * <p>A simulation object runs once ({@link #run()} or {@link #resume}); it is not thread-safe.
  *
  * @param <S> the algorithm's server state
  * @param <C> the algorithm's client state
@@ -79,7 +85,10 @@ public final class Simulation<S, C> {
     private final int[] clientSizes;
     private final AlgorithmSetup setup;
     private final BufferPool messages = new BufferPool();
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    private final StateStoreFactory stores;
+    private final CheckpointPolicy checkpoints;
+    private final LocalClientRunner<C> runner;
+    private final RemoteRun<C> remote;
     private boolean ran;
 
     private Simulation(Builder<S, C> b) {
@@ -125,6 +134,11 @@ public final class Simulation<S, C> {
         this.listeners = List.copyOf(b.listeners);
         this.ownsEngine = b.engine == null;
         this.engine = b.engine;
+        this.stores = b.stores != null ? b.stores : StateStoreFactory.inMemory();
+        this.checkpoints = b.checkpoints;
+        this.runner = new LocalClientRunner<>(algorithm, model, data, uplinkCompressor, seeds, config.precision(),
+                messages);
+        this.remote = null;
     }
 
     /** A builder for a simulation of {@code algorithm}. */
@@ -136,131 +150,227 @@ public final class Simulation<S, C> {
     }
 
     /**
-     * Runs all rounds and returns the result.
+     * Runs all rounds from round 1 and returns the result. With a {@link CheckpointPolicy} the run state is
+     * checkpointed as it goes.
      *
      * @throws SimulationException   on divergence or a failing client/server, naming round, client and seed
-     * @throws IllegalStateException if called twice
+     * @throws IllegalStateException if this simulation has already run
      */
     public SimulationResult<S> run() {
+        claim();
+        return execute(null);
+    }
+
+    /**
+     * Continues the run from the newest complete checkpoint in {@code directory} (see {@link CheckpointPolicy}) up to
+     * the configured number of rounds; the result is bit-identical to an uninterrupted run's (parameters, client
+     * states, ledger, reports except their wall times). This simulation must be built like the one that wrote the
+     * checkpoint: the same algorithm, model, data, participation, compressors, seed and precision (the number of
+     * rounds may be larger, the threads and the engine may differ).
+     *
+     * @throws IOException              if there is no complete checkpoint, or it is truncated or corrupted (naming the
+     *                                  file and the byte offset)
+     * @throws IllegalArgumentException if the checkpoint was written by another algorithm or configuration (naming
+     *                                  both), or is past the configured number of rounds
+     * @throws IllegalStateException    if this simulation has already run
+     */
+    public SimulationResult<S> resume(Path directory) throws IOException {
+        Path latest = Checkpoints.latest(directory).orElseThrow(() -> new IOException(
+                "no complete checkpoint (checkpoint-NNNNNN.fl4j) in " + directory));
+        return resumeFrom(latest);
+    }
+
+    /** Continues the run from one checkpoint file; see {@link #resume(Path)}. */
+    public SimulationResult<S> resumeFrom(Path checkpoint) throws IOException {
+        claim();
+        NativeThreads.useOneThreadPerOp();
+        RunState<S, C> state = Checkpoints.read(checkpoint, this);
+        return execute(state);
+    }
+
+    private void claim() {
         if (ran) {
             throw new IllegalStateException("a Simulation runs once; build a new one");
         }
         ran = true;
+    }
+
+    private SimulationResult<S> execute(RunState<S, C> resumed) {
         NativeThreads.useOneThreadPerOp();
         ExecutionEngine exec = ownsEngine ? new LocalExecutionEngine(config.threads()) : engine;
+        RunState<S, C> state = resumed;
         try {
-            return loop(exec);
+            if (state == null) {
+                state = newRunState();
+            }
+            return loop(state, exec);
         } finally {
             if (ownsEngine) {
                 exec.close();
             }
+            if (state != null) {
+                state.clientStates().close();
+                state.serverTables().close();
+            }
         }
     }
 
-    private SimulationResult<S> loop(ExecutionEngine exec) {
-        Precision precision = config.precision();
-        long seed = config.seed();
-        INDArray x0 = Tensors.zeros(precision, model.dimension());
+    /** The state of a run before round 1: x^1, S, empty stores and ledger, a started participation process. */
+    private RunState<S, C> newRunState() {
+        INDArray x0 = Tensors.zeros(config.precision(), model.dimension());
         if (initialParameters != null) {
             Tensors.copy(initialParameters, x0);
         } else {
             model.initialParameters(seeds.stream(Purpose.INIT), x0);
         }
-        S state = algorithm.initServerState(x0, setup);
-        Server<S> server = algorithm.server();
-        @SuppressWarnings("unchecked")
-        C[] clientStates = (C[]) new Object[data.clientCount()];
-        int[] participationCounts = new int[data.clientCount()];
-        CommunicationLedger ledger = new CommunicationLedger();
-        List<RoundReport> reports = new ArrayList<>(config.rounds());
+        S server = algorithm.initServerState(x0, setup);
+        return new RunState<>(0, server, stores.create("clients", algorithm.clientStateCodec()),
+                new ServerTables(stores), participation.start(data.clientCount(), seeds), new CommunicationLedger(),
+                List.of(), new int[data.clientCount()]);
+    }
+
+    /** A run state read from a checkpoint: empty stores of this simulation's kind, a started process. */
+    RunState<S, C> emptyRunState() {
+        return new RunState<>(0, null, stores.create("clients", algorithm.clientStateCodec()),
+                new ServerTables(stores), participation.start(data.clientCount(), seeds), new CommunicationLedger(),
+                List.of(), new int[data.clientCount()]);
+    }
+
+    private SimulationResult<S> loop(RunState<S, C> state, ExecutionEngine exec) {
         for (RoundListener l : listeners) {
             l.onStart(this);
         }
-        LOG.info("{}: {} on {}, {} rounds, {}, {} threads, seed {}, {}", algorithm.name(), model, data,
-                config.rounds(), participation.describe(), exec.parallelism(), seed, precision);
-
-        Participation.Process process = participation.start(data.clientCount(), seeds);
-        for (int t = 1; t <= config.rounds(); t++) {
-            long start = System.nanoTime();
-            int[] participants = process.select(t, seeds.stream(Purpose.PARTICIPATION, t, SeedTree.GLOBAL));
-            checkParticipants(t, participants, process.allowsEmptyRounds());
-            ServerContext sctx = new ServerContext(t, clientSizes, participants, seeds, precision);
-            final S current = state;
-            Message broadcast = callServer(t, () -> server.broadcast(current, sctx));
-            Channel down = new Channel(Direction.DOWNLINK, t, (int) SeedTree.GLOBAL, downlinkCompressor,
-                    seeds.stream(Purpose.DOWNLINK_COMPRESSION, t, SeedTree.GLOBAL), messages);
-            for (INDArray v : broadcast.vectors()) {
-                down.send(v);
-            }
-            Message decodedDown = down.message();
-            long[] downBits = down.bitsPerVector();
-
-            List<ClientTask<C>> tasks = new ArrayList<>(participants.length);
-            for (int id : participants) {
-                if (clientStates[id] == null) {
-                    clientStates[id] = algorithm.initClientState(id, setup);
+        LOG.info("{}: {} on {}, {} rounds{}, {}, {} threads, seed {}, {}", algorithm.name(), model, data,
+                config.rounds(), state.round() > 0 ? " (resumed after round " + state.round() + ")" : "",
+                participation.describe(), exec.parallelism(), config.seed(), config.precision());
+        if (state.round() > config.rounds()) {
+            throw new IllegalArgumentException("the checkpoint is at round " + state.round()
+                    + ", after the configured rounds " + config.rounds());
+        }
+        while (state.round() < config.rounds()) {
+            step(state, exec);
+            int t = state.round();
+            if (checkpoints != null && checkpoints.checkpoints(t, config.rounds())) {
+                try {
+                    Checkpoints.write(state, this, checkpoints);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("checkpoint of round " + t + " in " + checkpoints.directory()
+                            + " failed (the previous checkpoints are intact): " + e.getMessage(), e);
                 }
-                tasks.add(new ClientTask<>(id, t, decodedDown, clientStates[id]));
-            }
-            List<ClientOutcome<C>> outcomes = exec.execute(tasks, this::runClient);
-
-            List<Upload> uploads = new ArrayList<>(outcomes.size());
-            double lossSum = 0;
-            for (int id : participants) {
-                for (int j = 0; j < downBits.length; j++) {
-                    ledger.record(t, Direction.DOWNLINK, id, j, downBits[j]);
-                }
-            }
-            for (ClientOutcome<C> o : outcomes) {
-                int id = o.clientId();
-                long[] upBits = o.uplinkBits();
-                for (int j = 0; j < upBits.length; j++) {
-                    ledger.record(t, Direction.UPLINK, id, j, upBits[j]);
-                }
-                clientStates[id] = o.state();
-                participationCounts[id]++;
-                lossSum += o.trainLoss();
-                uploads.add(new Upload(id, clientSizes[id], o.upload()));
-            }
-            state = callServer(t, () -> server.apply(current, uploads, sctx));
-            messages.recycle();
-            INDArray x = server.model(state);
-            long bad = Tensors.firstNonFinite(x);
-            if (bad >= 0) {
-                throw new SimulationException(t, SimulationException.SERVER, seed,
-                        "the server model is not finite after aggregation (coordinate " + bad + " is "
-                                + x.getDouble(bad) + "); lower the learning rates", null);
-            }
-
-            double testLoss = Double.NaN;
-            double testAcc = Double.NaN;
-            long evalNanos = 0;
-            if (config.evaluates(t) && data.test().size() > 0) {
-                long e0 = System.nanoTime();
-                Evaluation ev = model.evaluate(x, data.test());
-                evalNanos = System.nanoTime() - e0;
-                testLoss = ev.loss();
-                testAcc = ev.accuracy();
-            }
-            RoundReport report = new RoundReport(t, participants.length, lossSum / participants.length, testLoss,
-                    testAcc, ledger.roundBits(t, Direction.UPLINK), ledger.roundBits(t, Direction.DOWNLINK),
-                    ledger.totalBits(Direction.UPLINK), ledger.totalBits(Direction.DOWNLINK),
-                    System.nanoTime() - start, evalNanos);
-            reports.add(report);
-            if (LOG.isInfoEnabled()) {
-                LOG.info(ReportFormat.line(report, config.rounds()));
-            }
-            for (RoundListener l : listeners) {
-                l.onServerModel(t, x);
-                l.onRound(report);
             }
         }
-        SimulationResult<S> result = new SimulationResult<>(algorithm.name(), config, reports,
-                server.model(state).dup(), state, ledger, participationCounts);
+        S last = state.serverState();
+        SimulationResult<S> result = new SimulationResult<>(algorithm.name(), config, state.reports(),
+                algorithm.server().model(last).dup(), last, state.ledger(), state.participationCounts(), state);
         for (RoundListener l : listeners) {
             l.onFinish(result);
         }
         return result;
+    }
+
+    /** One round: select, broadcast, run the clients, store their states, apply the uploads, evaluate, report. */
+    private void step(RunState<S, C> state, ExecutionEngine exec) {
+        Precision precision = config.precision();
+        long seed = config.seed();
+        Server<S> server = algorithm.server();
+        CommunicationLedger ledger = state.ledger();
+        int t = state.round() + 1;
+        long start = System.nanoTime();
+        int[] participants = state.participation().select(t, seeds.stream(Purpose.PARTICIPATION, t,
+                SeedTree.GLOBAL));
+        checkParticipants(t, participants, state.participation().allowsEmptyRounds());
+        ServerContext sctx = new ServerContext(t, clientSizes, participants, seeds, precision,
+                state.serverTables());
+        final S current = state.serverState();
+        Message broadcast = callServer(t, () -> server.broadcast(current, sctx));
+        Channel down = new Channel(Direction.DOWNLINK, t, (int) SeedTree.GLOBAL, downlinkCompressor,
+                seeds.stream(Purpose.DOWNLINK_COMPRESSION, t, SeedTree.GLOBAL), messages);
+        for (INDArray v : broadcast.vectors()) {
+            down.send(v);
+        }
+        Message decodedDown = down.message();
+        long[] downBits = down.bitsPerVector();
+
+        List<C> before = state.clientStates().getAll(participants);
+        List<ClientTask<C>> tasks = new ArrayList<>(participants.length);
+        for (int k = 0; k < participants.length; k++) {
+            C c = before.get(k);
+            if (c == null) {
+                c = algorithm.initClientState(participants[k], setup);
+                before.set(k, c);
+            }
+            tasks.add(new ClientTask<>(participants[k], t, decodedDown, c));
+        }
+        List<ClientOutcome<C>> outcomes = exec.execute(new RoundWork<>(t, decodedDown, tasks, runner, remote));
+        if (outcomes.size() != tasks.size()) {
+            throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine returned "
+                    + outcomes.size() + " outcomes for " + tasks.size() + " tasks", null);
+        }
+
+        List<Upload> uploads = new ArrayList<>(outcomes.size());
+        List<C> after = new ArrayList<>(outcomes.size());
+        double lossSum = 0;
+        for (int id : participants) {
+            for (int j = 0; j < downBits.length; j++) {
+                ledger.record(t, Direction.DOWNLINK, id, j, downBits[j]);
+            }
+        }
+        int[] counts = state.counts();
+        for (int k = 0; k < outcomes.size(); k++) {
+            ClientOutcome<C> o = outcomes.get(k);
+            int id = o.clientId();
+            if (id != participants[k]) {
+                throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine returned "
+                        + "the outcome of client " + id + " in place of client " + participants[k], null);
+            }
+            long[] upBits = o.uplinkBits();
+            for (int j = 0; j < upBits.length; j++) {
+                ledger.record(t, Direction.UPLINK, id, j, upBits[j]);
+            }
+            after.add(o.state());
+            counts[id]++;
+            lossSum += o.trainLoss();
+            uploads.add(new Upload(id, clientSizes[id], o.upload()));
+        }
+        state.clientStates().putAll(participants, after);
+        for (int k = 0; k < after.size(); k++) {
+            state.clientStates().release(after.get(k));
+            if (before.get(k) != after.get(k)) {
+                state.clientStates().release(before.get(k));
+            }
+        }
+        S next = callServer(t, () -> server.apply(current, uploads, sctx));
+        messages.recycle();
+        INDArray x = server.model(next);
+        long bad = Tensors.firstNonFinite(x);
+        if (bad >= 0) {
+            throw new SimulationException(t, SimulationException.SERVER, seed,
+                    "the server model is not finite after aggregation (coordinate " + bad + " is "
+                            + x.getDouble(bad) + "); lower the learning rates", null);
+        }
+
+        double testLoss = Double.NaN;
+        double testAcc = Double.NaN;
+        long evalNanos = 0;
+        if (config.evaluates(t) && data.test().size() > 0) {
+            long e0 = System.nanoTime();
+            Evaluation ev = model.evaluate(x, data.test());
+            evalNanos = System.nanoTime() - e0;
+            testLoss = ev.loss();
+            testAcc = ev.accuracy();
+        }
+        RoundReport report = new RoundReport(t, participants.length, lossSum / participants.length, testLoss,
+                testAcc, ledger.roundBits(t, Direction.UPLINK), ledger.roundBits(t, Direction.DOWNLINK),
+                ledger.totalBits(Direction.UPLINK), ledger.totalBits(Direction.DOWNLINK),
+                System.nanoTime() - start, evalNanos);
+        state.completeRound(next, report);
+        if (LOG.isInfoEnabled()) {
+            LOG.info(ReportFormat.line(report, config.rounds()));
+        }
+        for (RoundListener l : listeners) {
+            l.onServerModel(t, x);
+            l.onRound(report);
+        }
     }
 
     private interface ServerCall<T> {
@@ -293,42 +403,23 @@ public final class Simulation<S, C> {
         }
     }
 
-    private ClientOutcome<C> runClient(ClientTask<C> task) {
-        int id = task.clientId();
-        int t = task.round();
-        Channel up = new Channel(Direction.UPLINK, t, id, uplinkCompressor,
-                seeds.stream(Purpose.UPLINK_COMPRESSION, t, id), messages);
-        ClientContext ctx = new ClientContext(id, t, data.client(id), model, seeds, up, config.precision(),
-                workspaces.get());
-        ClientResult<C> r;
-        try {
-            r = algorithm.client().train(task.downlink(), task.state(), ctx);
-        } catch (SimulationException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new SimulationException(t, id, config.seed(), "the client failed: " + e, e);
-        }
-        if (r == null) {
-            throw new SimulationException(t, id, config.seed(), algorithm.name() + " client returned null", null);
-        }
-        if (!Double.isFinite(r.trainLoss())) {
-            throw new SimulationException(t, id, config.seed(), "the training loss diverged to " + r.trainLoss()
-                    + "; lower the learning rate", null);
-        }
-        Message upload = up.message();
-        if (upload.size() != algorithm.uplinkVectors()) {
-            throw new SimulationException(t, id, config.seed(), algorithm.name() + " declares "
-                    + algorithm.uplinkVectors() + " uplink vectors but the client sent " + upload.size(), null);
-        }
-        for (int j = 0; j < upload.size(); j++) {
-            long bad = Tensors.firstNonFinite(upload.vector(j));
-            if (bad >= 0) {
-                throw new SimulationException(t, id, config.seed(), "uploaded vector " + j
-                        + " is not finite (coordinate " + bad + " is " + upload.vector(j).getDouble(bad)
-                        + "); lower the learning rate", null);
-            }
-        }
-        return new ClientOutcome<>(id, upload, up.bitsPerVector(), r.state(), r.trainLoss());
+    /**
+     * What identifies this run for checkpoints: each entry must be equal for a checkpoint to be resumed (the number
+     * of rounds, the threads, the evaluation period and the engine may differ).
+     */
+    public java.util.SortedMap<String, String> identity() {
+        java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
+        m.put("algorithm", algorithm.name());
+        m.put("model", model.toString());
+        m.put("data", data.clientCount() + " clients, " + data.featureCount() + " features, sizes "
+                + Integer.toHexString(Arrays.hashCode(clientSizes)) + ", " + data.test().size() + " test samples");
+        m.put("participation", participation.describe());
+        m.put("uplink", uplinkCompressor.toString());
+        m.put("downlink", downlinkCompressor.toString());
+        m.put("seed", Long.toString(config.seed()));
+        m.put("precision", config.precision().toString());
+        m.put("initialParameters", initialParameters == null ? "model initialiser" : "explicit");
+        return m;
     }
 
     /** The configuration. */
@@ -382,6 +473,8 @@ public final class Simulation<S, C> {
         private INDArray initialParameters;
         private final List<RoundListener> listeners = new ArrayList<>();
         private ExecutionEngine engine;
+        private StateStoreFactory stores;
+        private CheckpointPolicy checkpoints;
 
         private Builder(FederatedAlgorithm<S, C> algorithm) {
             this.algorithm = algorithm;
@@ -436,6 +529,23 @@ public final class Simulation<S, C> {
             }
             listeners.add(v);
             return this;
+        }
+
+        /** Where client states and server tables are kept (default: in memory). */
+        public Builder<S, C> stateStores(StateStoreFactory v) {
+            stores = v;
+            return this;
+        }
+
+        /** Checkpoint the run as it goes (see {@link CheckpointPolicy}); resume with {@link Simulation#resume}. */
+        public Builder<S, C> checkpoints(CheckpointPolicy v) {
+            checkpoints = v;
+            return this;
+        }
+
+        /** Checkpoint every {@code rounds} rounds (and after the last) into {@code directory}, keeping two. */
+        public Builder<S, C> checkpointEvery(int rounds, Path directory) {
+            return checkpoints(CheckpointPolicy.every(rounds, directory));
         }
 
         /** A caller-owned engine (not closed by the simulation). */

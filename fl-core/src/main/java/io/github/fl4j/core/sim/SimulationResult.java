@@ -15,11 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param serverState         the algorithm's final server state
  * @param ledger              every bit sent
  * @param participationCounts how many rounds each client took part in, by id
+ * @param runState            the run's final state: its client-state store and server tables (closed when the run
+ *                            ended: the in-memory ones stay readable)
  * @param <S>                 the server state type
  */
 public record SimulationResult<S>(String algorithm, SimulationConfig config, List<RoundReport> reports,
                                   INDArray finalParameters, S serverState, CommunicationLedger ledger,
-                                  int[] participationCounts) {
+                                  int[] participationCounts, RunState<S, ?> runState) {
 
     public SimulationResult {
         reports = List.copyOf(reports);

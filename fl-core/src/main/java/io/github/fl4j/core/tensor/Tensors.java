@@ -206,6 +206,31 @@ public final class Tensors {
     }
 
     /**
+     * Reads a vector written by {@link #write} into {@code dst} when it has the same precision and length, and returns
+     * {@code dst}; otherwise returns a new array as {@link #read} does. Lets a store decode a state into an array it
+     * already has instead of allocating one.
+     */
+    public static INDArray readInto(DataInput in, INDArray dst) throws IOException {
+        int bits = in.readUnsignedByte();
+        long n = in.readLong();
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new IOException("tensor length must be in [0, " + Integer.MAX_VALUE + "], was " + n);
+        }
+        if (bits != 32 && bits != 64) {
+            throw new IOException("tensor precision byte must be 32 or 64, was " + bits);
+        }
+        Precision p = bits == 64 ? Precision.FLOAT64 : Precision.FLOAT32;
+        if (n == 0) {
+            return dst != null && dst.length() == 0 && Precision.of(dst.dataType()) == p ? dst
+                    : Nd4j.create(p.dataType(), 0);
+        }
+        INDArray x = dst != null && dst.length() == n && Precision.of(dst.dataType()) == p && direct(dst) ? dst
+                : Nd4j.createUninitialized(p.dataType(), n);
+        readValues(in, x, p, (int) n);
+        return x;
+    }
+
+    /**
      * The index of the first NaN or infinite element of a contiguous vector, or -1 when every element is finite.
      *
      * <p>Fast path: one BLAS asum (sum of absolute values), which is finite whenever every element is finite and the
@@ -330,28 +355,7 @@ public final class Tensors {
             return Nd4j.create(type, 0);
         }
         INDArray x = Nd4j.createUninitialized(type, n);
-        IoChunk chunk = IoChunk.acquire();
-        try {
-            if (bits == 64) {
-                DoubleBuffer values = x.data().asNioDouble();
-                int per = IO_CHUNK_BYTES / Double.BYTES;
-                for (int i = 0; i < n; i += per) {
-                    int len = (int) Math.min(per, n - i);
-                    in.readFully(chunk.bytes, 0, len * Double.BYTES);
-                    values.put(i, chunk.doubles, 0, len);
-                }
-            } else {
-                FloatBuffer values = x.data().asNioFloat();
-                int per = IO_CHUNK_BYTES / Float.BYTES;
-                for (int i = 0; i < n; i += per) {
-                    int len = (int) Math.min(per, n - i);
-                    in.readFully(chunk.bytes, 0, len * Float.BYTES);
-                    values.put(i, chunk.floats, 0, len);
-                }
-            }
-        } finally {
-            chunk.release();
-        }
+        readValues(in, x, Precision.of(type), (int) n);
         return x;
     }
 
@@ -396,6 +400,33 @@ public final class Tensors {
         }
         if (a.dataType() != b.dataType()) {
             throw new IllegalArgumentException("vector types differ: " + a.dataType() + " vs " + b.dataType());
+        }
+    }
+
+    /** Reads n big-endian values of precision p into x (contiguous, offset respected), a chunk at a time. */
+    private static void readValues(DataInput in, INDArray x, Precision p, int n) throws IOException {
+        int off = (int) x.offset();
+        IoChunk chunk = IoChunk.acquire();
+        try {
+            if (p == Precision.FLOAT64) {
+                DoubleBuffer values = x.data().asNioDouble();
+                int per = IO_CHUNK_BYTES / Double.BYTES;
+                for (int i = 0; i < n; i += per) {
+                    int len = Math.min(per, n - i);
+                    in.readFully(chunk.bytes, 0, len * Double.BYTES);
+                    values.put(off + i, chunk.doubles, 0, len);
+                }
+            } else {
+                FloatBuffer values = x.data().asNioFloat();
+                int per = IO_CHUNK_BYTES / Float.BYTES;
+                for (int i = 0; i < n; i += per) {
+                    int len = Math.min(per, n - i);
+                    in.readFully(chunk.bytes, 0, len * Float.BYTES);
+                    values.put(off + i, chunk.floats, 0, len);
+                }
+            }
+        } finally {
+            chunk.release();
         }
     }
 }

@@ -3,6 +3,8 @@ package io.github.fl4j.core.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.fl4j.core.comm.Channel;
 import io.github.fl4j.core.comm.Direction;
@@ -27,11 +29,18 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import io.github.fl4j.core.sim.CheckpointPolicy;
+import io.github.fl4j.core.sim.RoundListener;
+import io.github.fl4j.core.state.ClientStateStore;
+import io.github.fl4j.core.state.ObjectStateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The contract every {@link FederatedAlgorithm} must meet (DESIGN.md sections 3, 6, 7 and 9). An implementation's test
+ * The contract every {@link FederatedAlgorithm} must meet. An implementation's test
  * extends this class and supplies the algorithm; the default problem is a small Synthetic(1, 1) softmax regression
  * (10 clients, 4 per round, 6 rounds), which subclasses may replace.
  *
@@ -40,7 +49,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>a client does not modify the downlink message, its data or its input state arrays it does not own;</li>
  *   <li>the ledger equals the algorithm's declared vectors: with the identity encoding, each participant costs
  *       {@code downlinkVectors * 32 d} bits down and {@code uplinkVectors * 32 d} bits up per round;</li>
- *   <li>the state codecs round-trip bit-exactly.</li>
+ *   <li>the state codecs round-trip bit-exactly, for initial and non-initial states, and keep every field (a run
+ *       through the codecs equals a run with live objects);</li>
+ *   <li>checkpoint and resume: a run resumed in a fresh simulation from a checkpoint equals an uninterrupted run,
+ *       bit for bit;</li>
+ *   <li>over several rounds, no client modifies the downlink message or its data.</li>
  * </ul>
  */
 public abstract class AlgorithmContractTest {
@@ -152,18 +165,240 @@ public abstract class AlgorithmContractTest {
         roundTrip(algorithm());
     }
 
+    /** Round-trips the final (non-initial) server state and every stored client state and table entry. */
     private <S, C> void roundTrip(FederatedAlgorithm<S, C> alg) throws IOException {
         SimulationResult<S> r = run(alg, 1);
         byte[] once = encode(alg.serverStateCodec(), r.serverState());
         S back = alg.serverStateCodec().read(new DataInputStream(new ByteArrayInputStream(once)));
         assertArrayEquals(once, encode(alg.serverStateCodec(), back));
         assertArrayEquals(bits(alg.server().model(r.serverState())), bits(alg.server().model(back)));
-        AlgorithmSetup setup = new AlgorithmSetup(model().dimension(), data().clientSizes(), config(1).precision(),
-                IdentityCompressor.INSTANCE, IdentityCompressor.INSTANCE);
+        @SuppressWarnings("unchecked")
+        ClientStateStore<C> store = (ClientStateStore<C>) r.runState().clientStates();
+        int stored = 0;
+        for (int id = 0; id < data().clientCount(); id++) {
+            if (!store.contains(id)) {
+                continue;
+            }
+            stored++;
+            C c = store.get(id);
+            byte[] cOnce = encode(alg.clientStateCodec(), c);
+            C cBack = alg.clientStateCodec().read(new DataInputStream(new ByteArrayInputStream(cOnce)));
+            assertArrayEquals(cOnce, encode(alg.clientStateCodec(), cBack), "client " + id);
+            C reused = alg.clientStateCodec().read(new DataInputStream(new ByteArrayInputStream(cOnce)),
+                    alg.initClientState(id, setup()));
+            assertArrayEquals(cOnce, encode(alg.clientStateCodec(), reused), "client " + id + " decoded in place");
+        }
+        assertTrue(stored > 0, "some client must have a stored state after " + config(1).rounds() + " rounds");
+        AlgorithmSetup setup = setup();
         C c = alg.initClientState(0, setup);
         byte[] cOnce = encode(alg.clientStateCodec(), c);
         C cBack = alg.clientStateCodec().read(new DataInputStream(new ByteArrayInputStream(cOnce)));
         assertArrayEquals(cOnce, encode(alg.clientStateCodec(), cBack));
+    }
+
+    private AlgorithmSetup setup() {
+        return new AlgorithmSetup(model().dimension(), data().clientSizes(), config(1).precision(),
+                IdentityCompressor.INSTANCE, IdentityCompressor.INSTANCE);
+    }
+
+    /**
+     * Codecs keep every field: a run whose states cross their codecs every round (the default store) equals a run
+     * whose stores keep the live objects. Dropping a field from a client codec, or from a server table's, fails here.
+     */
+    @Test
+    void codecsKeepEveryField() throws IOException {
+        codecsKeepEveryField(algorithm());
+    }
+
+    private <S, C> void codecsKeepEveryField(FederatedAlgorithm<S, C> alg) throws IOException {
+        SimulationResult<S> encoded = run(alg, 1);
+        SimulationResult<S> live = Simulation.builder(alg).config(config(1)).model(model()).data(data())
+                .stateStores(ObjectStateStore.factory()).build().run();
+        assertSameRun(alg, encoded, live, "a run through the codecs and a run with live objects");
+    }
+
+    /**
+     * Checkpoint and resume: a run of T rounds equals a run that checkpoints every 2 rounds, crashes in round 5 and is
+     * resumed in a fresh simulation object (with another thread count) from its newest checkpoint (round 4), and one
+     * resumed from the round-2 checkpoint: parameters, server state, client states, server tables, ledger and reports
+     * (except wall times) are bit-identical. Fails if any state is left out of the checkpoint.
+     */
+    @Test
+    void checkpointAndResumeGiveTheSameBits(@TempDir Path dir) throws IOException {
+        checkpointAndResume(algorithm(), dir);
+    }
+
+    private <S, C> void checkpointAndResume(FederatedAlgorithm<S, C> alg, Path dir) throws IOException {
+        SimulationResult<S> full = run(alg, 1);
+        int rounds = config(1).rounds();
+        int crashRound = Math.min(5, rounds);
+        RoundListener crash = report -> {
+            if (report.round() == crashRound) {
+                throw new IllegalStateException("simulated crash in round " + crashRound);
+            }
+        };
+        Simulation<S, C> first = Simulation.builder(alg).config(config(1)).model(model()).data(data())
+                .checkpoints(CheckpointPolicy.every(2, dir).keeping(10)).listener(crash).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class, first::run);
+        assertTrue(e.getMessage().contains("simulated crash"), e.getMessage());
+        Simulation<S, C> resumed = Simulation.builder(alg).config(config(2)).model(model()).data(data()).build();
+        assertSameRun(alg, full, resumed.resume(dir), "an uninterrupted run and one resumed after round "
+                + (crashRound - 1 - (crashRound - 1) % 2));
+        Path second = dir.resolve("checkpoint-000002.fl4j");
+        assertTrue(Files.exists(second), "checkpoint of round 2");
+        Simulation<S, C> fromTwo = Simulation.builder(alg).config(config(1)).model(model()).data(data()).build();
+        assertSameRun(alg, full, fromTwo.resumeFrom(second), "an uninterrupted run and one resumed after round 2");
+    }
+
+    private <S, C> void assertSameRun(FederatedAlgorithm<S, C> alg, SimulationResult<S> a, SimulationResult<S> b,
+                                      String what) throws IOException {
+        List<RoundReport> ra = new ArrayList<>();
+        List<RoundReport> rb = new ArrayList<>();
+        a.reports().forEach(r -> ra.add(r.withoutTimings()));
+        b.reports().forEach(r -> rb.add(r.withoutTimings()));
+        assertEquals(ra, rb, "reports of " + what);
+        assertArrayEquals(bits(a.finalParameters()), bits(b.finalParameters()), "final parameters of " + what);
+        assertEquals(a.ledger().entries(), b.ledger().entries(), "ledgers of " + what);
+        assertArrayEquals(a.participationCounts(), b.participationCounts(), "participation counts of " + what);
+        assertArrayEquals(encode(alg.serverStateCodec(), a.serverState()),
+                encode(alg.serverStateCodec(), b.serverState()), "server states of " + what);
+        assertArrayEquals(storeBytes(a.runState().clientStates()), storeBytes(b.runState().clientStates()),
+                "client states of " + what);
+        ByteArrayOutputStream ta = new ByteArrayOutputStream();
+        a.runState().serverTables().writeTo(new DataOutputStream(ta));
+        ByteArrayOutputStream tb = new ByteArrayOutputStream();
+        b.runState().serverTables().writeTo(new DataOutputStream(tb));
+        assertArrayEquals(ta.toByteArray(), tb.toByteArray(), "server tables of " + what);
+    }
+
+    private static byte[] storeBytes(ClientStateStore<?> store) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        store.writeTo(new DataOutputStream(out));
+        return out.toByteArray();
+    }
+
+    /**
+     * Over several rounds (so clients run with non-initial states), no client modifies the downlink message or its
+     * data: every call of the client half is watched.
+     */
+    @Test
+    void clientDoesNotModifyItsInputsOverSeveralRounds() {
+        Watched<?, ?> w = watched(algorithm());
+        SimulationResult<?> r = Simulation.builder(w).config(config(1)).model(model()).data(data()).build().run();
+        assertTrue(w.calls > config(1).rounds(), "the client half was called " + w.calls + " times");
+        if (w.changesState(r)) {
+            assertTrue(w.nonInitialCalls > 0, "no client ran with a non-initial state");
+        }
+    }
+
+    private <S, C> Watched<S, C> watched(FederatedAlgorithm<S, C> alg) {
+        return new Watched<>(alg, setup());
+    }
+
+    /** Delegates to an algorithm and checks, around every client call, that the client's inputs are unchanged. */
+    private static final class Watched<S, C> implements FederatedAlgorithm<S, C> {
+        private final FederatedAlgorithm<S, C> inner;
+        private final AlgorithmSetup setup;
+        int calls;
+        int nonInitialCalls;
+
+        Watched(FederatedAlgorithm<S, C> inner, AlgorithmSetup setup) {
+            this.inner = inner;
+            this.setup = setup;
+        }
+
+        /** Whether some stored client state differs from its initial state after the run. */
+        boolean changesState(SimulationResult<?> r) {
+            @SuppressWarnings("unchecked")
+            ClientStateStore<C> store = (ClientStateStore<C>) r.runState().clientStates();
+            try {
+                for (int id = 0; id < setup.population(); id++) {
+                    if (store.contains(id) && !java.util.Arrays.equals(encode(inner.clientStateCodec(),
+                            inner.initClientState(id, setup)), encode(inner.clientStateCodec(), store.get(id)))) {
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return false;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public S initServerState(INDArray initialParameters, AlgorithmSetup s) {
+            return inner.initServerState(initialParameters, s);
+        }
+
+        @Override
+        public C initClientState(int clientId, AlgorithmSetup s) {
+            return inner.initClientState(clientId, s);
+        }
+
+        @Override
+        public Server<S> server() {
+            return inner.server();
+        }
+
+        @Override
+        public Client<C> client() {
+            Client<C> c = inner.client();
+            return (down, state, ctx) -> {
+                String where = "round " + ctx.round() + ", client " + ctx.clientId();
+                List<double[]> downBefore = new ArrayList<>();
+                down.vectors().forEach(v -> downBefore.add(Tensors.toDoubleArray(v)));
+                double[] features = Tensors.toDoubleArray(ctx.data().features().reshape(-1));
+                double[] labels = Tensors.toDoubleArray(ctx.data().labels().reshape(-1));
+                try {
+                    byte[] initial = encode(inner.clientStateCodec(), inner.initClientState(ctx.clientId(), setup));
+                    if (!java.util.Arrays.equals(initial, encode(inner.clientStateCodec(), state))) {
+                        nonInitialCalls++;
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                ClientResult<C> r = c.train(down, state, ctx);
+                for (int i = 0; i < down.size(); i++) {
+                    assertArrayEquals(downBefore.get(i), Tensors.toDoubleArray(down.vector(i)),
+                            where + ": the client modified downlink vector " + i);
+                }
+                assertArrayEquals(features, Tensors.toDoubleArray(ctx.data().features().reshape(-1)),
+                        where + ": the client modified its features");
+                assertArrayEquals(labels, Tensors.toDoubleArray(ctx.data().labels().reshape(-1)),
+                        where + ": the client modified its labels");
+                calls++;
+                return r;
+            };
+        }
+
+        @Override
+        public StateCodec<S> serverStateCodec() {
+            return inner.serverStateCodec();
+        }
+
+        @Override
+        public StateCodec<C> clientStateCodec() {
+            return inner.clientStateCodec();
+        }
+
+        @Override
+        public int downlinkVectors() {
+            return inner.downlinkVectors();
+        }
+
+        @Override
+        public int uplinkVectors() {
+            return inner.uplinkVectors();
+        }
+
+        @Override
+        public void checkCompressors(Compressor uplink, Compressor downlink) {
+            inner.checkCompressors(uplink, downlink);
+        }
     }
 
     private static <T> byte[] encode(StateCodec<T> codec, T state) throws IOException {

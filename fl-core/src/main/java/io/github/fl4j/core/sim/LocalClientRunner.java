@@ -1,0 +1,111 @@
+package io.github.fl4j.core.sim;
+
+import io.github.fl4j.core.api.ClientContext;
+import io.github.fl4j.core.api.ClientResult;
+import io.github.fl4j.core.api.Compressor;
+import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.Model;
+import io.github.fl4j.core.comm.Channel;
+import io.github.fl4j.core.comm.Direction;
+import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.tensor.BufferPool;
+import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
+import io.github.fl4j.core.tensor.Workspace;
+
+/**
+ * The client runner of a run, made from its parts: the algorithm's client half, the model, the federated data (in the
+ * run's precision), the uplink compressor and the seed tree. {@link Simulation} builds one over its own objects, so
+ * the in-process engine runs clients with zero copies (the data, the model and the round's message pool are shared);
+ * a remote worker builds the same class from the run's description.
+ *
+ * <p>Per task: an uplink channel keyed UPLINK_COMPRESSION (round, client), a context with the executing thread's
+ * workspace, then checks that the training loss and every uploaded value are finite and that the client sent the
+ * declared number of vectors; any failure is a {@link SimulationException} naming round, client and seed.
+ *
+ * <p>Thread-safe.
+ *
+ * @param <C> the client state type
+ */
+public final class LocalClientRunner<C> implements ClientRunner<C> {
+    private final FederatedAlgorithm<?, C> algorithm;
+    private final Model model;
+    private final FederatedDataset data;
+    private final Compressor uplink;
+    private final SeedTree seeds;
+    private final Precision precision;
+    private final BufferPool pool;
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+
+    /**
+     * @param algorithm the algorithm (its client half and declared uplink vectors)
+     * @param model     the model
+     * @param data      the federated data, already in {@code precision}
+     * @param uplink    the uplink compressor
+     * @param seeds     the run's seed tree
+     * @param precision the run's precision
+     * @param pool      the round-scoped pool of decoded message vectors, or null to allocate them
+     */
+    public LocalClientRunner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedDataset data,
+                             Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
+        if (algorithm == null || model == null || data == null || uplink == null || seeds == null
+                || precision == null) {
+            throw new IllegalArgumentException("algorithm, model, data, uplink, seeds and precision must not be null");
+        }
+        this.algorithm = algorithm;
+        this.model = model;
+        this.data = data;
+        this.uplink = uplink;
+        this.seeds = seeds;
+        this.precision = precision;
+        this.pool = pool;
+    }
+
+    @Override
+    public ClientOutcome<C> run(ClientTask<C> task) {
+        int id = task.clientId();
+        int t = task.round();
+        long seed = seeds.root();
+        if (id < 0 || id >= data.clientCount()) {
+            throw new SimulationException(t, id, seed, "client id must be in [0, " + data.clientCount() + "), was "
+                    + id, null);
+        }
+        Channel up = new Channel(Direction.UPLINK, t, id, uplink, seeds.stream(Purpose.UPLINK_COMPRESSION, t, id),
+                pool);
+        ClientContext ctx = new ClientContext(id, t, data.client(id), model, seeds, up, precision, workspaces.get());
+        ClientResult<C> r;
+        try {
+            r = algorithm.client().train(task.downlink(), task.state(), ctx);
+        } catch (SimulationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SimulationException(t, id, seed, "the client failed: " + e, e);
+        }
+        if (r == null) {
+            throw new SimulationException(t, id, seed, algorithm.name() + " client returned null", null);
+        }
+        if (r.state() == null) {
+            throw new SimulationException(t, id, seed, algorithm.name() + " client returned a null state", null);
+        }
+        if (!Double.isFinite(r.trainLoss())) {
+            throw new SimulationException(t, id, seed, "the training loss diverged to " + r.trainLoss()
+                    + "; lower the learning rate", null);
+        }
+        Message upload = up.message();
+        if (upload.size() != algorithm.uplinkVectors()) {
+            throw new SimulationException(t, id, seed, algorithm.name() + " declares " + algorithm.uplinkVectors()
+                    + " uplink vectors but the client sent " + upload.size(), null);
+        }
+        for (int j = 0; j < upload.size(); j++) {
+            long bad = Tensors.firstNonFinite(upload.vector(j));
+            if (bad >= 0) {
+                throw new SimulationException(t, id, seed, "uploaded vector " + j + " is not finite (coordinate "
+                        + bad + " is " + upload.vector(j).getDouble(bad) + "); lower the learning rate", null);
+            }
+        }
+        return new ClientOutcome<>(id, upload, up.bitsPerVector(), r.state(), r.trainLoss());
+    }
+}

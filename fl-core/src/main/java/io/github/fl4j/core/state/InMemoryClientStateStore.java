@@ -1,0 +1,199 @@
+package io.github.fl4j.core.state;
+
+import io.github.fl4j.core.api.StateCodec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The default {@link ClientStateStore}: every state is kept on the heap in its encoded form (one byte array per client,
+ * written by the state's {@link StateCodec}). Encoding on {@link #putAll} and decoding on {@link #getAll} is what makes
+ * aliasing impossible, and it means a codec that leaves a field out breaks every run, not only resumed ones.
+ *
+ * <p>Cost per participant and round: one encode and one decode of its state (a bulk copy of its vectors); objects
+ * handed back with {@link #release} are decoded into again, so a steady-state run allocates no state arrays. Memory:
+ * the encoded size of every stored state (4 d bytes and a few header bytes per float32 d-vector), plus one reference
+ * per client id up to the largest id stored.
+ *
+ * <p>Not thread-safe: used from the engine's thread.
+ *
+ * @param <T> the state type
+ */
+public final class InMemoryClientStateStore<T> implements ClientStateStore<T> {
+    private static final int FORMAT = 1;
+    private static final int MAX_FREE = 4096;
+
+    private final String name;
+    private final StateCodec<T> codec;
+    private byte[][] states = new byte[16][];
+    private int size;
+    private long bytes;
+    private final ArrayDeque<T> free = new ArrayDeque<>();
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+    private final DataOutputStream out = new DataOutputStream(buffer);
+
+    /**
+     * @param name  what the store holds (for error messages)
+     * @param codec the states' codec
+     */
+    public InMemoryClientStateStore(String name, StateCodec<T> codec) {
+        if (name == null || codec == null) {
+            throw new IllegalArgumentException("name and codec must not be null, were " + name + ", " + codec);
+        }
+        this.name = name;
+        this.codec = codec;
+    }
+
+    @Override
+    public List<T> getAll(int[] clientIds) {
+        List<T> result = new ArrayList<>(clientIds.length);
+        for (int id : clientIds) {
+            checkId(id);
+            byte[] b = id < states.length ? states[id] : null;
+            if (b == null) {
+                result.add(null);
+                continue;
+            }
+            try {
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
+                T reuse = free.pollFirst();
+                result.add(reuse == null ? codec.read(in) : codec.read(in, reuse));
+            } catch (IOException e) {
+                throw new UncheckedIOException(name + ": the state of client " + id + " cannot be decoded: "
+                        + e.getMessage(), e);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void putAll(int[] clientIds, List<T> values) {
+        if (clientIds.length != values.size()) {
+            throw new IllegalArgumentException(name + ": " + clientIds.length + " client ids but " + values.size()
+                    + " states");
+        }
+        for (int i = 0; i < clientIds.length; i++) {
+            int id = clientIds[i];
+            checkId(id);
+            T state = values.get(i);
+            if (state == null) {
+                throw new IllegalArgumentException(name + ": the state of client " + id + " must not be null");
+            }
+            byte[] encoded = encode(id, state);
+            if (id >= states.length) {
+                states = Arrays.copyOf(states, Math.max(id + 1, states.length * 2));
+            }
+            byte[] old = states[id];
+            if (old == null) {
+                size++;
+            } else {
+                bytes -= old.length;
+            }
+            states[id] = encoded;
+            bytes += encoded.length;
+        }
+    }
+
+    private byte[] encode(int id, T state) {
+        buffer.reset();
+        try {
+            codec.write(state, out);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": the state of client " + id + " cannot be encoded: "
+                    + e.getMessage(), e);
+        }
+        return buffer.toByteArray();
+    }
+
+    @Override
+    public void release(T state) {
+        if (state != null && free.size() < MAX_FREE) {
+            free.addLast(state);
+        }
+    }
+
+    @Override
+    public boolean contains(int clientId) {
+        return clientId >= 0 && clientId < states.length && states[clientId] != null;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public long encodedBytes() {
+        return bytes;
+    }
+
+    /** Format: version byte 1, int count, then for each stored client in increasing id order: int id, int length, bytes. */
+    @Override
+    public void writeTo(DataOutput o) throws IOException {
+        o.writeByte(FORMAT);
+        o.writeInt(size);
+        for (int id = 0; id < states.length; id++) {
+            byte[] b = states[id];
+            if (b != null) {
+                o.writeInt(id);
+                o.writeInt(b.length);
+                o.write(b);
+            }
+        }
+    }
+
+    @Override
+    public void readFrom(DataInput in) throws IOException {
+        StateCodec.checkVersion(name + " store", FORMAT, in.readUnsignedByte());
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException(name + " store: client count must be >= 0, was " + n);
+        }
+        byte[][] read = new byte[Math.max(16, n)][];
+        long total = 0;
+        int last = -1;
+        for (int k = 0; k < n; k++) {
+            int id = in.readInt();
+            if (id <= last) {
+                throw new IOException(name + " store: client ids must increase, read " + id + " after " + last);
+            }
+            int len = in.readInt();
+            if (len < 0) {
+                throw new IOException(name + " store: state length of client " + id + " must be >= 0, was " + len);
+            }
+            byte[] b = new byte[len];
+            in.readFully(b);
+            if (id >= read.length) {
+                read = Arrays.copyOf(read, Math.max(id + 1, read.length * 2));
+            }
+            read[id] = b;
+            total += len;
+            last = id;
+        }
+        states = read;
+        size = n;
+        bytes = total;
+        free.clear();
+    }
+
+    private void checkId(int id) {
+        if (id < 0) {
+            throw new IllegalArgumentException(name + ": client id must be >= 0, was " + id);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryClientStateStore[" + name + ", " + size + " states, " + bytes + " bytes]";
+    }
+}
