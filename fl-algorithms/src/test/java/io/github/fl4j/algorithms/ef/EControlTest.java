@@ -27,6 +27,12 @@ class EControlTest extends AlgorithmContractTest {
         return EControl.builder().learningRate(0.1).feedbackStrength(0.2).build();
     }
 
+    /** A contractive uplink (Top-30%), so that the error-feedback state is not trivially zero. */
+    @Override
+    protected io.github.fl4j.core.api.Compressor uplinkCompressor() {
+        return io.github.fl4j.compression.Compressors.topK(0.3);
+    }
+
     @Override
     protected SimulationConfig config(int threads) {
         return SimulationConfig.builder().rounds(6).clientsPerRound(10).threads(threads).seed(2024).evalEvery(2)

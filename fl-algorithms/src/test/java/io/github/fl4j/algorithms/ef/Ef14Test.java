@@ -28,6 +28,12 @@ class Ef14Test extends AlgorithmContractTest {
         return Ef14.builder().learningRate(0.1).minibatch(8).build();
     }
 
+    /** A contractive uplink (Top-30%), so that the error-feedback state is not trivially zero. */
+    @Override
+    protected io.github.fl4j.core.api.Compressor uplinkCompressor() {
+        return io.github.fl4j.compression.Compressors.topK(0.3);
+    }
+
     private static INDArray x0() {
         INDArray x = Nd4j.zeros(DataType.DOUBLE, D);
         x.assign(1.0);

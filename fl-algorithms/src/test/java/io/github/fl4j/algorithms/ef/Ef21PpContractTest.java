@@ -9,4 +9,10 @@ class Ef21PpContractTest extends AlgorithmContractTest {
     protected FederatedAlgorithm<?, ?> algorithm() {
         return Ef21.builder().learningRate(0.1).partialParticipation(true).minibatch(8).build();
     }
+
+    /** A contractive uplink (Top-30%), so that the error-feedback state is not trivially zero. */
+    @Override
+    protected io.github.fl4j.core.api.Compressor uplinkCompressor() {
+        return io.github.fl4j.compression.Compressors.topK(0.3);
+    }
 }

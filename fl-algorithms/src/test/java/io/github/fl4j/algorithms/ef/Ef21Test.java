@@ -31,6 +31,12 @@ class Ef21Test extends AlgorithmContractTest {
         return Ef21.builder().learningRate(0.1).build();
     }
 
+    /** A contractive uplink (Top-30%), so that the error-feedback state is not trivially zero. */
+    @Override
+    protected io.github.fl4j.core.api.Compressor uplinkCompressor() {
+        return io.github.fl4j.compression.Compressors.topK(0.3);
+    }
+
     /** EF21 proper needs every client in every round: the contract problem's 10 clients, all per round. */
     @Override
     protected SimulationConfig config(int threads) {

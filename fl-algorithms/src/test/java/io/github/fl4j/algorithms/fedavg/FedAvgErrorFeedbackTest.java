@@ -50,6 +50,12 @@ class FedAvgErrorFeedbackTest extends AlgorithmContractTest {
         return FedAvgErrorFeedback.builder().localSteps(3, 8).localLearningRate(0.1).build();
     }
 
+    /** A contractive uplink (Top-30%), so that the error-feedback state is not trivially zero. */
+    @Override
+    protected io.github.fl4j.core.api.Compressor uplinkCompressor() {
+        return io.github.fl4j.compression.Compressors.topK(0.3);
+    }
+
     /**
      * Top-1 for d = 3 in these tests: keeps the entry of largest magnitude (ties towards the lower index), zeroes the
      * rest; contractive with alpha = 1/d; 1 value plus one index of ceil(log2 d) bits. Draws nothing.

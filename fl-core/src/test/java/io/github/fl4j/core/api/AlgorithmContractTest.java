@@ -78,8 +78,23 @@ public abstract class AlgorithmContractTest {
                 .build();
     }
 
+    /**
+     * The uplink compressor of the test problem (default identity). Error-feedback algorithms override it with a
+     * contractive compressor, so that their client states are not trivially zero and every field of their codecs is
+     * exercised by the resume and codec tests.
+     */
+    protected Compressor uplinkCompressor() {
+        return IdentityCompressor.INSTANCE;
+    }
+
+    /** A builder of the test problem's simulation. */
+    protected <S, C> Simulation.Builder<S, C> builder(FederatedAlgorithm<S, C> algorithm, int threads) {
+        return Simulation.builder(algorithm).config(config(threads)).model(model()).data(data())
+                .uplinkCompressor(uplinkCompressor());
+    }
+
     private <S, C> SimulationResult<S> run(FederatedAlgorithm<S, C> algorithm, int threads) {
-        return Simulation.builder(algorithm).config(config(threads)).model(model()).data(data()).build().run();
+        return builder(algorithm, threads).build().run();
     }
 
     @Test
@@ -102,7 +117,7 @@ public abstract class AlgorithmContractTest {
     void ledgerEqualsTheDeclaredVectors() {
         FederatedAlgorithm<?, ?> alg = algorithm();
         SimulationConfig cfg = config(2);
-        SimulationResult<?> r = run(alg, 2);
+        SimulationResult<?> r = Simulation.builder(alg).config(cfg).model(model()).data(data()).build().run();
         long d = model().dimension();
         int bitsPerValue = cfg.precision().bits();
         for (RoundReport rep : r.reports()) {
@@ -212,8 +227,7 @@ public abstract class AlgorithmContractTest {
 
     private <S, C> void codecsKeepEveryField(FederatedAlgorithm<S, C> alg) throws IOException {
         SimulationResult<S> encoded = run(alg, 1);
-        SimulationResult<S> live = Simulation.builder(alg).config(config(1)).model(model()).data(data())
-                .stateStores(ObjectStateStore.factory()).build().run();
+        SimulationResult<S> live = builder(alg, 1).stateStores(ObjectStateStore.factory()).build().run();
         assertSameRun(alg, encoded, live, "a run through the codecs and a run with live objects");
     }
 
@@ -237,16 +251,15 @@ public abstract class AlgorithmContractTest {
                 throw new IllegalStateException("simulated crash in round " + crashRound);
             }
         };
-        Simulation<S, C> first = Simulation.builder(alg).config(config(1)).model(model()).data(data())
-                .checkpoints(CheckpointPolicy.every(2, dir).keeping(10)).listener(crash).build();
+        Simulation<S, C> first = builder(alg, 1).checkpoints(CheckpointPolicy.every(2, dir).keeping(10)).listener(crash).build();
         IllegalStateException e = assertThrows(IllegalStateException.class, first::run);
         assertTrue(e.getMessage().contains("simulated crash"), e.getMessage());
-        Simulation<S, C> resumed = Simulation.builder(alg).config(config(2)).model(model()).data(data()).build();
+        Simulation<S, C> resumed = builder(alg, 2).build();
         assertSameRun(alg, full, resumed.resume(dir), "an uninterrupted run and one resumed after round "
                 + (crashRound - 1 - (crashRound - 1) % 2));
         Path second = dir.resolve("checkpoint-000002.fl4j");
         assertTrue(Files.exists(second), "checkpoint of round 2");
-        Simulation<S, C> fromTwo = Simulation.builder(alg).config(config(1)).model(model()).data(data()).build();
+        Simulation<S, C> fromTwo = builder(alg, 1).build();
         assertSameRun(alg, full, fromTwo.resumeFrom(second), "an uninterrupted run and one resumed after round 2");
     }
 
@@ -284,11 +297,15 @@ public abstract class AlgorithmContractTest {
     @Test
     void clientDoesNotModifyItsInputsOverSeveralRounds() {
         Watched<?, ?> w = watched(algorithm());
-        SimulationResult<?> r = Simulation.builder(w).config(config(1)).model(model()).data(data()).build().run();
+        SimulationResult<?> r = watchedRun(w);
         assertTrue(w.calls > config(1).rounds(), "the client half was called " + w.calls + " times");
         if (w.changesState(r)) {
             assertTrue(w.nonInitialCalls > 0, "no client ran with a non-initial state");
         }
+    }
+
+    private <S, C> SimulationResult<S> watchedRun(Watched<S, C> w) {
+        return builder(w, 1).build().run();
     }
 
     private <S, C> Watched<S, C> watched(FederatedAlgorithm<S, C> alg) {
