@@ -1,0 +1,205 @@
+package io.github.fl4j.algorithms;
+
+import io.github.fl4j.algorithms.ef.CompressedGd;
+import io.github.fl4j.algorithms.ef.EControl;
+import io.github.fl4j.algorithms.ef.Ef14;
+import io.github.fl4j.algorithms.ef.Ef21;
+import io.github.fl4j.algorithms.ef.FirstMessage;
+import io.github.fl4j.algorithms.fedau.FedAu;
+import io.github.fl4j.algorithms.fedau.IntervalEstimator;
+import io.github.fl4j.algorithms.fedavg.FedAvg;
+import io.github.fl4j.algorithms.fedavg.FedAvgErrorFeedback;
+import io.github.fl4j.algorithms.fedprox.FedProx;
+import io.github.fl4j.algorithms.fedspeed.FedSpeed;
+import io.github.fl4j.algorithms.local.LocalSgdBuilder;
+import io.github.fl4j.algorithms.local.LocalTraining;
+import io.github.fl4j.algorithms.scaffold.Scaffold;
+import io.github.fl4j.core.aggregation.WeightedMean;
+import io.github.fl4j.core.registry.ComponentProvider;
+import io.github.fl4j.core.registry.Params;
+import io.github.fl4j.core.registry.Registry;
+import io.github.fl4j.core.registry.SpecException;
+
+/**
+ * The algorithms of this module as named components of a {@link Registry}. A spec sets the options of the
+ * algorithm's builder; whatever it does not set keeps the builder's default, so {@code fedavg(lr=0.05)} builds
+ * {@code FedAvg.builder().localSteps(10, 10).localLearningRate(0.05).build()}.
+ *
+ * <h2>Parameters</h2>
+ * Local SGD (fedavg, fedavg-ef, fedprox, scaffold, fedspeed, fedau; {@link LocalSgdBuilder}): {@code lr} (eta_l,
+ * required), {@code steps=10} (K local steps) or {@code epochs} (E local epochs), {@code batch=10} (minibatch size,
+ * {@code full} for full-batch steps), {@code clip} (largest norm of a local step's direction; default none). Server
+ * steps: {@code server-lr=1} (eta_g) and {@code weighting=sample-count|uniform|population} (aggregation weights), and
+ * for fedavg {@code momentum=0}. Per algorithm:
+ * <ul>
+ *   <li>{@code fedprox}: {@code mu} (proximal weight, required);</li>
+ *   <li>{@code scaffold}: {@code option=ii|i} (control variates), {@code one-vector=false} (upload Delta c only);</li>
+ *   <li>{@code fedspeed}: {@code rho=0.1}, {@code alpha=1}, {@code lambda=10} or {@code prox=false},
+ *       {@code server-rule=all-client-dual-averaging|participants-only};</li>
+ *   <li>{@code fedau}: {@code aggregation=adaptive|average-participating|average-all|known-probabilities|mifa|fedvarp},
+ *       {@code cutoff} (K of the adaptive estimator; default none), {@code p} (the true rates, one per client, for
+ *       known-probabilities);</li>
+ *   <li>error feedback and compressed gradient descent, full local gradients unless {@code minibatch} rows are drawn:
+ *       {@code ef21(lr, minibatch=0, partial-participation=false, first-message=exact|compressed, smoothness=L1;L2;..)}
+ *       (smoothness: EF21-W's per-client constants), {@code ef14(lr, form=model-unit|gradient-unit, minibatch=0)},
+ *       {@code econtrol(lr, eta, minibatch=0, partial-participation=false, first-message=exact|compressed)},
+ *       {@code compressed-gd(lr, minibatch=0)}; {@code lr} is the step size gamma, {@code eta} EControl's feedback
+ *       strength.</li>
+ * </ul>
+ *
+ * <p>The server-side options of each local-SGD algorithm are read in one method per builder ({@code server(Params,
+ * FedAvg.Builder)} and its overloads), and described in {@link #SERVER_STEP}: a new server option is one line in each
+ * of those methods and one entry in that description.
+ */
+public final class AlgorithmComponents implements ComponentProvider {
+
+    /** The local-SGD parameters shared by fedavg, fedavg-ef, fedprox, scaffold, fedspeed and fedau. */
+    static final String LOCAL_SGD = "lr (required), steps=10 or epochs=E, batch=10 (or full), clip=none (max norm of "
+            + "a local step)";
+
+    /** The server-step parameters shared by fedavg, fedavg-ef, fedprox and scaffold. */
+    static final String SERVER_STEP = "server-lr=1";
+
+    private static final String WEIGHTING = "weighting=sample-count|uniform|population";
+
+    /** For {@link java.util.ServiceLoader}. */
+    public AlgorithmComponents() {
+    }
+
+    @Override
+    public void register(Registry.Builder r) {
+        r.algorithm("fedavg", "FedAvg(M): " + LOCAL_SGD + ", " + SERVER_STEP + ", momentum=0, " + WEIGHTING,
+                p -> server(p, local(p, FedAvg.builder())).build());
+        r.algorithm("fedavg-ef", "FedAvg with client error feedback: " + LOCAL_SGD + ", " + SERVER_STEP + ", "
+                + WEIGHTING, p -> server(p, local(p, FedAvgErrorFeedback.builder())).build());
+        r.algorithm("fedprox", "FedProx: mu (required, proximal weight), " + LOCAL_SGD + ", " + SERVER_STEP + ", "
+                + WEIGHTING, p -> {
+                    FedProx.Builder b = local(p, FedProx.builder()).proximalWeight(p.getDouble("mu"));
+                    return server(p, b).build();
+                });
+        r.algorithm("scaffold", "SCAFFOLD: " + LOCAL_SGD + ", " + SERVER_STEP + ", option=ii|i, one-vector=false "
+                + "(upload only Delta c; option ii with fixed steps)", p -> {
+                    Scaffold.Builder b = local(p, Scaffold.builder())
+                            .option(p.getEnum("option", Scaffold.Option.class, Scaffold.Option.II))
+                            .oneVectorUplink(p.getBoolean("one-vector", false));
+                    return server(p, b).build();
+                });
+        r.algorithm("fedspeed", "FedSpeed: " + LOCAL_SGD + ", rho=0.1, alpha=1, lambda=10 or prox=false, "
+                + "server-rule=all-client-dual-averaging|participants-only", AlgorithmComponents::fedSpeed);
+        r.algorithm("fedau", "FedAU and its baselines: " + LOCAL_SGD + ", server-lr=1, aggregation=adaptive|"
+                + "average-participating|average-all|known-probabilities|mifa|fedvarp, cutoff=none (K; none or inf: no cutoff), "
+                + "p=P1;P2;.. (one rate per client, for known-probabilities)", AlgorithmComponents::fedAu);
+        r.algorithm("ef21", "EF21 (-SGD, -PP, -W): lr (required, gamma), minibatch=0 (0: full local gradients), "
+                + "partial-participation=false, first-message=exact|compressed, smoothness=L1;L2;.. (EF21-W)",
+                p -> {
+                    Ef21.Builder b = Ef21.builder().learningRate(p.getDouble("lr"))
+                            .minibatch(p.getInt("minibatch", 0))
+                            .partialParticipation(p.getBoolean("partial-participation", false))
+                            .firstMessage(p.getEnum("first-message", FirstMessage.class, FirstMessage.EXACT));
+                    if (p.has("smoothness")) {
+                        b.smoothnessWeights(p.getDoubles("smoothness"));
+                    }
+                    return b.build();
+                });
+        r.algorithm("ef14", "EF14 error feedback: lr (required, gamma), form=model-unit|gradient-unit, minibatch=0",
+                p -> Ef14.builder().learningRate(p.getDouble("lr"))
+                        .form(p.getEnum("form", Ef14.Form.class, Ef14.Form.MODEL_UNIT))
+                        .minibatch(p.getInt("minibatch", 0)).build());
+        r.algorithm("econtrol", "EControl: lr (required, gamma), eta (required, feedback strength in [0, 1]), "
+                + "minibatch=0, partial-participation=false, first-message=exact|compressed",
+                p -> EControl.builder().learningRate(p.getDouble("lr"))
+                        .feedbackStrength(p.getDouble("eta"))
+                        .minibatch(p.getInt("minibatch", 0))
+                        .partialParticipation(p.getBoolean("partial-participation", false))
+                        .firstMessage(p.getEnum("first-message", FirstMessage.class, FirstMessage.EXACT))
+                        .build());
+        r.algorithm("compressed-gd", "compressed gradient descent: lr (required, gamma), minibatch=0",
+                p -> CompressedGd.builder().learningRate(p.getDouble("lr"))
+                        .minibatch(p.getInt("minibatch", 0)).build());
+    }
+
+    // ---- local SGD ------------------------------------------------------------------------------------------------
+
+    /** Sets the local work and eta_l of any local-SGD builder ({@link #LOCAL_SGD}). */
+    static <B extends LocalSgdBuilder<B>> B local(Params p, B b) {
+        double lr = p.getDouble("lr");
+        boolean steps = p.has("steps");
+        boolean epochs = p.has("epochs");
+        if (steps && epochs) {
+            throw new SpecException(p.name() + ": give steps or epochs, not both");
+        }
+        int batch = "full".equalsIgnoreCase(p.getString("batch", "10")) ? LocalTraining.FULL_BATCH
+                : p.getInt("batch", 10);
+        if (epochs) {
+            b.localEpochs(p.getInt("epochs"), batch);
+        } else {
+            b.localSteps(p.getInt("steps", 10), batch);
+        }
+        b.localLearningRate(lr);
+        double clip = p.getDouble("clip", LocalTraining.NO_CLIPPING);
+        if (clip != LocalTraining.NO_CLIPPING) {
+            b.gradientClipping(clip);
+        }
+        return b;
+    }
+
+    // ---- server steps (one method per builder; see SERVER_STEP) -----------------------------------------------------
+
+    static FedAvg.Builder server(Params p, FedAvg.Builder b) {
+        return b.serverLearningRate(p.getDouble("server-lr", 1.0))
+                .serverMomentum(p.getDouble("momentum", 0.0))
+                .weighting(weighting(p));
+    }
+
+    static FedAvgErrorFeedback.Builder server(Params p, FedAvgErrorFeedback.Builder b) {
+        return b.serverLearningRate(p.getDouble("server-lr", 1.0))
+                .weighting(weighting(p));
+    }
+
+    static FedProx.Builder server(Params p, FedProx.Builder b) {
+        return b.serverLearningRate(p.getDouble("server-lr", 1.0))
+                .weighting(weighting(p));
+    }
+
+    static Scaffold.Builder server(Params p, Scaffold.Builder b) {
+        return b.serverLearningRate(p.getDouble("server-lr", 1.0));
+    }
+
+    private static WeightedMean.Weighting weighting(Params p) {
+        return p.getEnum("weighting", WeightedMean.Weighting.class, WeightedMean.Weighting.SAMPLE_COUNT);
+    }
+
+    // ---- FedSpeed and FedAU -----------------------------------------------------------------------------------------
+
+    private static FedSpeed fedSpeed(Params p) {
+        FedSpeed.Builder b = local(p, FedSpeed.builder())
+                .rho(p.getDouble("rho", 0.1))
+                .alpha(p.getDouble("alpha", 1.0))
+                .serverRule(p.getEnum("server-rule", FedSpeed.ServerRule.class,
+                        FedSpeed.ServerRule.ALL_CLIENT_DUAL_AVERAGING));
+        boolean prox = p.getBoolean("prox", true);
+        if (p.has("lambda")) {
+            if (!prox) {
+                throw new SpecException("fedspeed: lambda sets the prox term, which prox=false drops; give one");
+            }
+            b.lambda(p.getDouble("lambda"));
+        }
+        if (!prox) {
+            b.withoutProx();
+        }
+        return b.build();
+    }
+
+    private static FedAu fedAu(Params p) {
+        FedAu.Builder b = local(p, FedAu.builder())
+                .serverLearningRate(p.getDouble("server-lr", 1.0))
+                .aggregation(p.getEnum("aggregation", FedAu.Aggregation.class, FedAu.Aggregation.ADAPTIVE));
+        String cutoff = p.getString("cutoff", "none");
+        b.cutoff(cutoff.equalsIgnoreCase("none") || cutoff.equalsIgnoreCase("inf") ? IntervalEstimator.NO_CUTOFF
+                : p.getInt("cutoff"));
+        if (p.has("p")) {
+            b.probabilities(p.getDoubles("p"));
+        }
+        return b.build();
+    }
+}

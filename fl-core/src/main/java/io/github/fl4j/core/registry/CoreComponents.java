@@ -1,0 +1,370 @@
+package io.github.fl4j.core.registry;
+
+import io.github.fl4j.core.comm.IdentityCompressor;
+import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.Labels;
+import io.github.fl4j.core.data.Partitioners;
+import io.github.fl4j.core.data.SyntheticFedProx;
+import io.github.fl4j.core.data.io.IdxReader;
+import io.github.fl4j.core.data.io.LibSvmReader;
+import io.github.fl4j.core.model.LeastSquares;
+import io.github.fl4j.core.model.LogisticRegression;
+import io.github.fl4j.core.model.Mlp;
+import io.github.fl4j.core.model.SoftmaxRegression;
+import io.github.fl4j.core.participation.BernoulliParticipation;
+import io.github.fl4j.core.participation.CyclicParticipation;
+import io.github.fl4j.core.participation.MarkovParticipation;
+import io.github.fl4j.core.participation.Participation;
+import io.github.fl4j.core.participation.ParticipationProbabilities;
+import io.github.fl4j.core.participation.TraceParticipation;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.tensor.Precision;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The components of fl-core: the models, datasets and participation patterns of this module and the identity
+ * compressor. Names and parameters (defaults after '='):
+ *
+ * <ul>
+ *   <li>Models (dimensions from the data; {@code classes} defaults to the largest class index in the data plus one):
+ *       {@code softmax(classes, l2=0, init-std=0)}, {@code logistic(l2 | nonconvex)} (no regulariser by default),
+ *       {@code least-squares}, {@code mlp(hidden=200;200, classes, l2=0)}.</li>
+ *   <li>Data: {@code synthetic} (FedProx's Synthetic(alpha, beta), drawn from the DATA_GENERATION stream of the seed),
+ *       {@code libsvm(file, ...)} and {@code mnist(dir, ...)}, split among clients with the PARTITION stream of the
+ *       seed by {@code split=iid|contiguous|dirichlet|fedau|shards|quantity-skew|file}. The seed is the run's unless
+ *       the spec gives {@code seed}.</li>
+ *   <li>Participation: {@code all}, {@code uniform(m)}, {@code bernoulli}, {@code markov(q)}, {@code cyclic(cycle)}
+ *       with rates {@code p} (one for all clients or one per client, separated by ';') or linear rates
+ *       {@code from}..{@code to} over the client ids, and {@code trace(file, cyclic=false)}.</li>
+ *   <li>Compressor: {@code identity}.</li>
+ * </ul>
+ */
+public final class CoreComponents implements ComponentProvider {
+
+    /** The split names of {@code libsvm} and {@code mnist}. */
+    private static final String[] SPLITS = {"iid", "contiguous", "dirichlet", "fedau", "shards", "quantity-skew",
+        "file"};
+    private static final String SPLIT_HELP = "split=iid|contiguous|dirichlet(alpha, min-size=1)|fedau(alpha)"
+            + "|shards(shards=2)|quantity-skew(sigma)|file(partition=FILE), seed=<run seed>";
+
+    /** For {@link java.util.ServiceLoader}. */
+    public CoreComponents() {
+    }
+
+    @Override
+    public void register(Registry.Builder r) {
+        registerModels(r);
+        registerData(r);
+        registerParticipation(r);
+        r.compressor("identity", "no parameters: sends every coordinate (32 or 64 bits each)",
+                p -> IdentityCompressor.INSTANCE);
+    }
+
+    // ---- models -------------------------------------------------------------------------------------------------
+
+    private static void registerModels(Registry.Builder r) {
+        r.model("softmax", "classes=<from data>, l2=0 (L2 strength on the weights), init-std=0 (N(0, s^2) initial "
+                + "weights; 0 = zeros)", (p, data) -> {
+                    int classes = p.getInt("classes", -1);
+                    double l2 = p.getDouble("l2", 0.0);
+                    double initStd = p.getDouble("init-std", 0.0);
+                    SoftmaxRegression m = new SoftmaxRegression(data.featureCount(),
+                            classes > 0 ? classes : classCount(data), l2);
+                    return initStd != 0.0 ? m.withInitStdDev(initStd) : m;
+                });
+        r.model("logistic", "binary labels -1/+1; l2=<lambda> (L2 regulariser) or nonconvex=<lambda> (sum of "
+                + "x^2/(1+x^2)); default no regulariser", (p, data) -> {
+                    boolean l2 = p.has("l2");
+                    boolean nonConvex = p.has("nonconvex");
+                    if (l2 && nonConvex) {
+                        throw new SpecException("logistic: give l2 or nonconvex, not both");
+                    }
+                    if (l2) {
+                        return new LogisticRegression(data.featureCount(), p.getDouble("l2"));
+                    }
+                    if (nonConvex) {
+                        return LogisticRegression.nonConvex(data.featureCount(), p.getDouble("nonconvex"));
+                    }
+                    return new LogisticRegression(data.featureCount());
+                });
+        r.model("least-squares", "no parameters: (1/2) mean squared error of a linear model without intercept",
+                (p, data) -> new LeastSquares(data.featureCount()));
+        r.model("mlp", "hidden=200;200 (ReLU layer sizes), classes=<from data>, l2=0", (p, data) -> {
+            int[] hidden = p.getInts("hidden", new int[] {200, 200});
+            int classes = p.getInt("classes", -1);
+            double l2 = p.getDouble("l2", 0.0);
+            return new Mlp(data.featureCount(), hidden, classes > 0 ? classes : classCount(data), l2);
+        });
+    }
+
+    /** The largest class index in the clients' and the test labels, plus one. */
+    static int classCount(FederatedDataset data) {
+        int k = 0;
+        for (Dataset d : data.clients()) {
+            k = Math.max(k, Labels.classCount(Labels.classIndices(d)));
+        }
+        if (data.test().size() > 0) {
+            k = Math.max(k, Labels.classCount(Labels.classIndices(data.test())));
+        }
+        return k;
+    }
+
+    // ---- data ---------------------------------------------------------------------------------------------------
+
+    private static void registerData(Registry.Builder r) {
+        r.data("synthetic", "FedProx Synthetic(alpha, beta): alpha=1, beta=1, clients="
+                + SyntheticFedProx.DEFAULT_CLIENTS + ", dimension=" + SyntheticFedProx.DEFAULT_DIMENSION
+                + ", classes=" + SyntheticFedProx.DEFAULT_CLASSES + ", samples=<drawn> (fixed per client), "
+                + "max-samples=" + SyntheticFedProx.DEFAULT_MAX_SAMPLES + ", size-mu=4, size-sigma=2, size-offset="
+                + SyntheticFedProx.DEFAULT_SIZE_OFFSET + ", train-percent=" + SyntheticFedProx.DEFAULT_TRAIN_PERCENT
+                + ", seed=<run seed>", (p, seed, precision) -> {
+                    SyntheticFedProx.Builder b = SyntheticFedProx.builder()
+                            .alpha(p.getDouble("alpha", 1.0))
+                            .beta(p.getDouble("beta", 1.0))
+                            .clients(p.getInt("clients", SyntheticFedProx.DEFAULT_CLIENTS))
+                            .dimension(p.getInt("dimension", SyntheticFedProx.DEFAULT_DIMENSION))
+                            .classes(p.getInt("classes", SyntheticFedProx.DEFAULT_CLASSES))
+                            .maxSamples(p.getInt("max-samples", SyntheticFedProx.DEFAULT_MAX_SAMPLES))
+                            .sizeMu(p.getDouble("size-mu", SyntheticFedProx.DEFAULT_SIZE_MU))
+                            .sizeSigma(p.getDouble("size-sigma", SyntheticFedProx.DEFAULT_SIZE_SIGMA))
+                            .sizeOffset(p.getInt("size-offset", SyntheticFedProx.DEFAULT_SIZE_OFFSET))
+                            .trainPercent(p.getInt("train-percent", SyntheticFedProx.DEFAULT_TRAIN_PERCENT))
+                            .precision(precision);
+                    if (p.has("samples")) {
+                        b.fixedSamples(p.getInt("samples"));
+                    }
+                    long dataSeed = p.getLong("seed", seed);
+                    return b.build().generate(new SeedTree(dataSeed).stream(Purpose.DATA_GENERATION));
+                });
+        r.data("libsvm", "file=FILE (required; plain or gzip), test=train|none|FILE (default train: the training "
+                + "rows), labels=as-is|binary|A:B;C:D (binary maps the two labels to -1;+1), features=<inferred>, "
+                + "clients=20, " + SPLIT_HELP.replace("split=iid|contiguous", "split=contiguous|iid"),
+                CoreComponents::libsvm);
+        r.data("mnist", "dir=DIR (required; the four IDX files, plain or gzip), normalization=mnist|unit|raw, "
+                + "clients=100, " + SPLIT_HELP, CoreComponents::mnist);
+    }
+
+    private static FederatedDataset libsvm(Params p, long seed, Precision precision) throws IOException {
+        Path file = p.getPath("file");
+        String test = p.getString("test", "train");
+        String labels = p.getString("labels", "as-is");
+        Map<Double, Double> mapping = labelMapping(p, labels);
+        int features = p.getInt("features", 0);
+        Split split = Split.read(p, "contiguous", 20, seed);
+        p.requireAllUsed(); // before reading the files
+
+        LibSvmReader.Builder rb = LibSvmReader.builder().precision(precision);
+        if (features > 0) {
+            rb.featureCount(features);
+        }
+        if (mapping != null) {
+            rb.labelMapping(mapping);
+        }
+        Dataset train = rb.build().read(file);
+        Dataset testSet;
+        switch (test) {
+            case "train" -> testSet = train;
+            case "none" -> testSet = new Dataset(Nd4j.create(precision.dataType(), 0, train.featureCount()),
+                    Nd4j.create(precision.dataType(), 0, 1));
+            default -> testSet = rb.featureCount(train.featureCount()).build().read(Path.of(test));
+        }
+        if (labels.equals("binary")) {
+            double[] values = binaryLabels(p, train);
+            train = mapBinary(train, values);
+            testSet = test.equals("train") ? train : mapBinary(testSet, values);
+        }
+        return split.apply(train, testSet);
+    }
+
+    /** The explicit mapping of {@code labels}, or null for "as-is" and "binary". */
+    private static Map<Double, Double> labelMapping(Params p, String labels) {
+        if (labels.equals("as-is") || labels.equals("binary")) {
+            return null;
+        }
+        Map<Double, Double> m = new LinkedHashMap<>();
+        for (String pair : labels.split(";", -1)) {
+            String[] kv = pair.split(":", -1);
+            if (kv.length != 2) {
+                throw p.bad("labels", labels, "as-is, binary or a map FROM:TO;FROM:TO (e.g. 1:-1;2:1)");
+            }
+            try {
+                m.put(Double.parseDouble(kv[0].strip()), Double.parseDouble(kv[1].strip()));
+            } catch (NumberFormatException e) {
+                throw p.bad("labels", labels, "as-is, binary or a map FROM:TO;FROM:TO of numbers (e.g. 1:-1;2:1)");
+            }
+        }
+        return m;
+    }
+
+    /** The two distinct labels of {@code d}, smaller first. */
+    private static double[] binaryLabels(Params p, Dataset d) {
+        TreeSet<Double> distinct = new TreeSet<>();
+        for (double v : labelValues(d)) {
+            distinct.add(v == 0.0 ? 0.0 : v);
+            if (distinct.size() > 2) {
+                break;
+            }
+        }
+        if (distinct.size() != 2) {
+            throw new SpecException(p.name() + ": labels=binary needs exactly two distinct labels in the training "
+                    + "file, found " + (distinct.size() > 2 ? "more than two, e.g. " + distinct : distinct));
+        }
+        return new double[] {distinct.first(), distinct.last()};
+    }
+
+    private static double[] labelValues(Dataset d) {
+        return d.labels().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+    }
+
+    /** {@code d} with label {@code values[0]} as -1 and {@code values[1]} as +1 (any other label is an error). */
+    private static Dataset mapBinary(Dataset d, double[] values) {
+        if (d.size() == 0) {
+            return d;
+        }
+        double[] y = labelValues(d);
+        for (int i = 0; i < y.length; i++) {
+            double v = y[i] == 0.0 ? 0.0 : y[i];
+            if (v == values[0]) {
+                y[i] = -1.0;
+            } else if (v == values[1]) {
+                y[i] = 1.0;
+            } else {
+                throw new IllegalArgumentException("labels=binary: row " + i + " of the test file has label " + y[i]
+                        + ", not one of the training labels " + values[0] + ", " + values[1]);
+            }
+        }
+        INDArray labels = Nd4j.create(y, new long[] {y.length, 1}, 'c').castTo(d.labels().dataType());
+        return new Dataset(d.features(), labels);
+    }
+
+    private static FederatedDataset mnist(Params p, long seed, Precision precision) throws IOException {
+        Path dir = p.getPath("dir");
+        IdxReader.Normalization normalization = p.getEnum("normalization", IdxReader.Normalization.class,
+                IdxReader.Normalization.MNIST);
+        Split split = Split.read(p, "iid", 100, seed);
+        p.requireAllUsed(); // before reading the files
+        Dataset train = IdxReader.mnist(dir, true, precision, normalization);
+        Dataset test = IdxReader.mnist(dir, false, precision, normalization);
+        return split.apply(train, test);
+    }
+
+    /**
+     * A split of a centralised dataset among clients, read from the spec: the same calls on the same
+     * {@code PARTITION} stream as the benchmarks' grid, so a split here equals the grid's for the same seed.
+     */
+    private record Split(String kind, int clients, double alpha, int minSize, int shards, double sigma,
+                         Path partition, long seed) {
+        static Split read(Params p, String defaultKind, int defaultClients, long runSeed) {
+            String kind = p.getChoice("split", defaultKind, SPLITS);
+            int clients = p.getInt("clients", defaultClients);
+            double alpha = kind.equals("dirichlet") || kind.equals("fedau") ? p.getDouble("alpha") : 0;
+            int minSize = kind.equals("dirichlet") ? p.getInt("min-size", Partitioners.DEFAULT_DIRICHLET_MIN_SIZE)
+                    : 0;
+            int shards = kind.equals("shards") ? p.getInt("shards", 2) : 0;
+            double sigma = kind.equals("quantity-skew") ? p.getDouble("sigma") : 0;
+            Path partition = kind.equals("file") ? p.getPath("partition") : null;
+            long seed = p.getLong("seed", runSeed);
+            return new Split(kind, clients, alpha, minSize, shards, sigma, partition, seed);
+        }
+
+        FederatedDataset apply(Dataset train, Dataset test) throws IOException {
+            RandomStream rng = new SeedTree(seed).stream(Purpose.PARTITION);
+            return switch (kind) {
+                case "iid" -> Partitioners.iid(train, test, clients, rng);
+                case "contiguous" -> Partitioners.contiguous(train, test, clients);
+                case "dirichlet" -> {
+                    int[] labels = Labels.classIndices(train);
+                    yield Partitioners.toFederated(train, test, Partitioners.dirichletIndices(labels,
+                            Labels.classCount(labels), clients, alpha, minSize, rng));
+                }
+                case "fedau" -> {
+                    int[] labels = Labels.classIndices(train);
+                    yield Partitioners.toFederated(train, test, Partitioners.fedAuDirichletIndices(labels,
+                            Labels.classCount(labels), clients, alpha, rng));
+                }
+                case "shards" -> Partitioners.shards(train, test, clients, shards, rng);
+                case "quantity-skew" -> Partitioners.quantitySkew(train, test, clients, sigma, rng);
+                default -> Partitioners.toFederated(train, test, Partitioners.fromIndexFile(partition,
+                        train.size()));
+            };
+        }
+    }
+
+    // ---- participation ------------------------------------------------------------------------------------------
+
+    private static final String RATES = "p=P (one rate for all, or one per client separated by ';') or from=P0,"
+            + "to=P1 (rates linear in the client id)";
+
+    private static void registerParticipation(Registry.Builder r) {
+        r.participation("all", "no parameters: every client in every round", (p, n) -> Participation.all());
+        r.participation("uniform", "m (required): m of N clients uniformly without replacement, each round",
+                (p, n) -> {
+                    int m = p.getInt("m");
+                    if (m > n) {
+                        throw p.bad("m", Integer.toString(m), "at most the number of clients (" + n + ")");
+                    }
+                    return Participation.uniform(m);
+                });
+        r.participation("bernoulli", RATES + ", empty-rounds=false (true keeps rounds in which nobody is drawn)",
+                (p, n) -> {
+                    double[] rates = rates(p, n);
+                    BernoulliParticipation b = new BernoulliParticipation(rates);
+                    return p.getBoolean("empty-rounds", false) ? b.allowingEmptyRounds() : b;
+                });
+        r.participation("markov", "q (required: P(off -> on)), " + RATES + ", empty-rounds=false", (p, n) -> {
+            double q = p.getDouble("q");
+            double[] rates = rates(p, n);
+            MarkovParticipation m = new MarkovParticipation(rates, q);
+            return p.getBoolean("empty-rounds", false) ? m.allowingEmptyRounds() : m;
+        });
+        r.participation("cyclic", "cycle (required: period in rounds), " + RATES + ", empty-rounds=false",
+                (p, n) -> {
+                    int cycle = p.getInt("cycle");
+                    double[] rates = rates(p, n);
+                    CyclicParticipation c = new CyclicParticipation(rates, cycle);
+                    return p.getBoolean("empty-rounds", false) ? c.allowingEmptyRounds() : c;
+                });
+        r.participation("trace", "file=FILE (required; one line of client ids per round), cyclic=false (replay "
+                + "the trace after its last round)", (p, n) -> {
+                    Path file = p.getPath("file");
+                    boolean cyclic = p.getBoolean("cyclic", false);
+                    return TraceParticipation.read(file, cyclic);
+                });
+    }
+
+    /** The per-client rates of {@code p}: {@code p} (one or N values) or {@code from}/{@code to} (linear). */
+    private static double[] rates(Params p, int population) {
+        boolean given = p.has("p");
+        boolean linear = p.has("from") || p.has("to");
+        if (given && linear) {
+            throw new SpecException(p.name() + ": give p, or from and to, not both");
+        }
+        if (given) {
+            double[] v = p.getDoubles("p");
+            if (v.length == 1) {
+                double[] all = new double[population];
+                Arrays.fill(all, v[0]);
+                return all;
+            }
+            if (v.length != population) {
+                throw p.bad("p", p.getString("p"), "one rate or one rate per client (" + population + "), not "
+                        + v.length);
+            }
+            return v;
+        }
+        if (linear) {
+            return ParticipationProbabilities.linear(population, p.getDouble("from"), p.getDouble("to"));
+        }
+        throw new SpecException(p.name() + ": missing the rates: give " + RATES);
+    }
+}
