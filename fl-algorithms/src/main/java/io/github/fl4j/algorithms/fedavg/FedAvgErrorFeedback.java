@@ -4,6 +4,7 @@ import io.github.fl4j.algorithms.local.LocalSgd;
 import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.aggregation.WeightedMean;
+import io.github.fl4j.core.api.Aggregator;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.ClientResult;
@@ -11,7 +12,9 @@ import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Server;
+import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.optim.ServerOptimizers;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.tensor.Tensors;
 import java.util.Locale;
@@ -37,6 +40,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   server:           Delta^t = sum_{n in S_t} w_n v_n,   w_n = m_n / sum_{j in S_t} m_j  (or 1/|S_t|, or 1/N)
  *                     x^{t+1} = x^t + eta_g Delta^t
  * </pre>
+ * The server is FedAvg's ({@link FedAvg#averagingServer(Aggregator, ServerOptimizer)}): the weighted mean is an
+ * {@link Aggregator} ({@link Builder#aggregator}, default the {@link WeightedMean} of the weighting), and the step
+ * x^{t+1} = x^t + eta_g Delta^t is server SGD, replaceable by any {@link ServerOptimizer}
+ * ({@link Builder#serverOptimizer}: momentum, FedAdam, FedYogi, FedAdagrad) whose state the server state keeps.
  * C is the simulation's uplink compressor and must be contractive (Top-K, unscaled Rand-K, scaled sign, or an
  * unbiased operator scaled by 1/(omega + 1)); a lossless operator is accepted, and with it e_n stays exactly 0
  * (Delta + 0 - Delta = 0 in floating point), so the algorithm is FedAvg bit for bit. Absent clients keep e_n
@@ -56,33 +63,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link ClientState#error()}, C = the uplink compressor.
  *
  * <p>State: each client keeps e_n (d values; N x d over the population, zero-initialised); the server keeps x and a
- * reused aggregation buffer (2d). Scratch: the local iterate and a gradient/message buffer (2d per worker thread, from
- * its workspace). Communication per participant and round: 1 dense d-vector down (x), 1 compressed vector up. The
- * sample counts m_n are known to the server from registration. This object is immutable and thread-safe.
+ * reused aggregation buffer (2d), plus the server optimizer's state (0, 1 or 2 d-vectors). Scratch: the local iterate
+ * and a gradient/message buffer (2d per worker thread, from its workspace). Communication per participant and round: 1
+ * dense d-vector down (x), 1 compressed vector up. The sample counts m_n are known to the server from registration.
+ * This object is immutable and thread-safe.
  */
 public final class FedAvgErrorFeedback
         implements FederatedAlgorithm<FedAvg.ServerState, FedAvgErrorFeedback.ClientState> {
     /** The dimension used to ask a compressor for its class before the model dimension is known. */
     private final LocalTraining training;
     private final double localLearningRate;
-    private final WeightedMean.Weighting weighting;
-    private final double serverLearningRate;
+    private final Aggregator aggregator;
+    private final ServerOptimizer optimizer;
 
     private FedAvgErrorFeedback(Builder b) {
-        if (!(b.serverLearningRate > 0) || !Double.isFinite(b.serverLearningRate)) {
-            throw new IllegalArgumentException("serverLearningRate must be > 0 and finite, was "
-                    + b.serverLearningRate);
-        }
-        if (b.weighting == null) {
-            throw new IllegalArgumentException("weighting must not be null");
-        }
+        this.optimizer = ServerOptimizers.resolve(b.serverOptimizer, b.serverLearningRate, null);
+        this.aggregator = FedAvg.resolveAggregator(b.aggregator, b.weighting, b.weightingSet);
         this.training = b.requireTraining();
         this.localLearningRate = b.requireLocalLearningRate();
-        this.weighting = b.weighting;
-        this.serverLearningRate = b.serverLearningRate;
     }
 
-    /** A builder; defaults: sample-count weighting, server learning rate 1. */
+    /** A builder; defaults: sample-count weighted mean, server SGD with learning rate 1. */
     public static Builder builder() {
         return new Builder();
     }
@@ -103,14 +104,8 @@ public final class FedAvgErrorFeedback
 
     @Override
     public String name() {
-        String s = String.format(Locale.ROOT, "FedAvg-EF(%s, lr=%s", training, localLearningRate);
-        if (serverLearningRate != 1) {
-            s += ", server lr=" + serverLearningRate;
-        }
-        if (weighting != WeightedMean.Weighting.SAMPLE_COUNT) {
-            s += ", " + weighting.name().toLowerCase(Locale.ROOT);
-        }
-        return s + ")";
+        return String.format(Locale.ROOT, "FedAvg-EF(%s, lr=%s", training, localLearningRate)
+                + FedAvg.serverNameSuffix(optimizer, aggregator) + ")";
     }
 
     /**
@@ -145,7 +140,7 @@ public final class FedAvgErrorFeedback
     @Override
     public FedAvg.ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
         requireContractive(setup.uplink(), setup.uplink().compressionClass(setup.dimension()));
-        return FedAvg.initialState(initialParameters, 0.0);
+        return FedAvg.initialState(initialParameters, optimizer);
     }
 
     @Override
@@ -155,7 +150,7 @@ public final class FedAvgErrorFeedback
 
     @Override
     public Server<FedAvg.ServerState> server() {
-        return FedAvg.averagingServer(weighting, serverLearningRate, 0.0);
+        return FedAvg.averagingServer(aggregator, optimizer);
     }
 
     @Override
@@ -206,30 +201,62 @@ public final class FedAvgErrorFeedback
         return localLearningRate;
     }
 
-    /** eta_g. */
+    /** eta_g, the server optimizer's learning rate. */
     public double serverLearningRate() {
-        return serverLearningRate;
+        return optimizer.learningRate();
     }
 
-    /** The aggregation weighting. */
+    /** The server optimizer. */
+    public ServerOptimizer serverOptimizer() {
+        return optimizer;
+    }
+
+    /** The aggregator of the uploaded (compressed) deltas. */
+    public Aggregator aggregator() {
+        return aggregator;
+    }
+
+    /** The weighting of the {@link WeightedMean} aggregator, or null when another aggregator is set. */
     public WeightedMean.Weighting weighting() {
-        return weighting;
+        return FedAvg.weightingOf(aggregator);
     }
 
     /** Builder of {@link FedAvgErrorFeedback}; {@link #build()} validates and names any bad field. */
     public static final class Builder extends LocalSgdBuilder<Builder> {
         private WeightedMean.Weighting weighting = WeightedMean.Weighting.SAMPLE_COUNT;
-        private double serverLearningRate = 1.0;
+        private boolean weightingSet;
+        private Aggregator aggregator;
+        private Double serverLearningRate;
+        private ServerOptimizer serverOptimizer;
 
-        /** Aggregation weights (default sample count). */
+        /** Aggregation weights of the default {@link WeightedMean} aggregator (default sample count). */
         public Builder weighting(WeightedMean.Weighting v) {
             weighting = v;
+            weightingSet = true;
             return this;
         }
 
-        /** eta_g (default 1). */
+        /**
+         * The aggregator of the uploaded deltas (default {@code WeightedMean.of(weighting)}); setting a different
+         * weighting as well fails at {@link #build()}.
+         */
+        public Builder aggregator(Aggregator v) {
+            aggregator = v;
+            return this;
+        }
+
+        /** eta_g (default 1): shorthand for {@code serverOptimizer(sgd(eta_g))}. */
         public Builder serverLearningRate(double v) {
             serverLearningRate = v;
+            return this;
+        }
+
+        /**
+         * The server step on the aggregated update (default {@code sgd(1)}); see {@link ServerOptimizers}. A
+         * {@code serverLearningRate} also set must equal the optimizer's, or {@link #build()} fails naming both.
+         */
+        public Builder serverOptimizer(ServerOptimizer v) {
+            serverOptimizer = v;
             return this;
         }
 

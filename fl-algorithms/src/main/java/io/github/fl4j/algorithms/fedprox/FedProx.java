@@ -5,13 +5,16 @@ import io.github.fl4j.algorithms.local.LocalSgd;
 import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.aggregation.WeightedMean;
+import io.github.fl4j.core.api.Aggregator;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.NoState;
 import io.github.fl4j.core.api.Server;
+import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.optim.ServerOptimizers;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.tensor.Tensors;
@@ -28,6 +31,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *                     upload Delta_n = y - x^t                                       (1 d-vector)
  *   server:           x^{t+1} = x^t + eta_g sum_{n in S_t} w_n Delta_n,  w_n = m_n / sum_{j in S_t} m_j (or 1/|S_t|)
  * </pre>
+ * The server is FedAvg's ({@link FedAvg#averagingServer(Aggregator, ServerOptimizer)}): the weighted mean is an
+ * {@link Aggregator} ({@link Builder#aggregator}, default the {@link WeightedMean} of the weighting) and the step
+ * x^{t+1} = x^t + eta_g Delta^t is server SGD, replaceable by any {@link ServerOptimizer}
+ * ({@link Builder#serverOptimizer}: momentum, FedAdam, FedYogi, FedAdagrad), whose state the server state keeps.
  * The proximal gradient mu (y - x^t) is recomputed at every step from the current iterate, as two BLAS axpy calls
  * into the gradient buffer (no allocation). With mu = 0 the client runs the very same code path as
  * {@link io.github.fl4j.algorithms.fedavg.FedAvg} ({@link LocalSgd}), so the two agree bit for bit.
@@ -37,57 +44,44 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * solvers and its tolerance of partial work from stragglers are not modelled: every participant runs its full local
  * work.
  *
- * <p>State: clients none ({@link NoState}); the server keeps x and one aggregation buffer (2d values). A client task's
- * iterate and gradient (2d values) are scratch arrays of the worker thread's workspace. Communication per participant
- * and round: 1 d-vector down (x), 1 up (Delta). This object is immutable and thread-safe.
+ * <p>State: clients none ({@link NoState}); the server keeps x, one aggregation buffer and the server optimizer's
+ * state (none for SGD, 1 or 2 d-vectors otherwise): 2d to 4d values. A client task's iterate and gradient (2d values)
+ * are scratch arrays of the worker thread's workspace. Communication per participant and round: 1 d-vector down (x),
+ * 1 up (Delta). This object is immutable and thread-safe.
  */
 public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoState> {
     private final LocalTraining training;
     private final double localLearningRate;
     private final double proximalWeight;
-    private final WeightedMean.Weighting weighting;
-    private final double serverLearningRate;
+    private final Aggregator aggregator;
+    private final ServerOptimizer optimizer;
 
     private FedProx(Builder b) {
         if (!(b.proximalWeight >= 0) || !Double.isFinite(b.proximalWeight)) {
             throw new IllegalArgumentException("proximalWeight (mu) must be >= 0 and finite, was "
                     + b.proximalWeight);
         }
-        if (!(b.serverLearningRate > 0) || !Double.isFinite(b.serverLearningRate)) {
-            throw new IllegalArgumentException("serverLearningRate must be > 0 and finite, was "
-                    + b.serverLearningRate);
-        }
-        if (b.weighting == null) {
-            throw new IllegalArgumentException("weighting must not be null");
-        }
+        this.optimizer = ServerOptimizers.resolve(b.serverOptimizer, b.serverLearningRate, null);
+        this.aggregator = FedAvg.resolveAggregator(b.aggregator, b.weighting, b.weightingSet);
         this.training = b.requireTraining();
         this.localLearningRate = b.requireLocalLearningRate();
         this.proximalWeight = b.proximalWeight;
-        this.weighting = b.weighting;
-        this.serverLearningRate = b.serverLearningRate;
     }
 
-    /** A builder; defaults: sample-count weighting, server learning rate 1; mu is required. */
+    /** A builder; defaults: sample-count weighted mean, server SGD with learning rate 1; mu is required. */
     public static Builder builder() {
         return new Builder();
     }
 
     @Override
     public String name() {
-        String s = String.format(Locale.ROOT, "FedProx(%s, lr=%s, mu=%s", training, localLearningRate,
-                proximalWeight);
-        if (serverLearningRate != 1) {
-            s += ", server lr=" + serverLearningRate;
-        }
-        if (weighting != WeightedMean.Weighting.SAMPLE_COUNT) {
-            s += ", " + weighting.name().toLowerCase(Locale.ROOT);
-        }
-        return s + ")";
+        return String.format(Locale.ROOT, "FedProx(%s, lr=%s, mu=%s", training, localLearningRate, proximalWeight)
+                + FedAvg.serverNameSuffix(optimizer, aggregator) + ")";
     }
 
     @Override
     public FedAvg.ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
-        return FedAvg.initialState(initialParameters, 0.0);
+        return FedAvg.initialState(initialParameters, optimizer);
     }
 
     @Override
@@ -97,7 +91,7 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
 
     @Override
     public Server<FedAvg.ServerState> server() {
-        return FedAvg.averagingServer(weighting, serverLearningRate, 0.0);
+        return FedAvg.averagingServer(aggregator, optimizer);
     }
 
     @Override
@@ -151,21 +145,34 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
         return proximalWeight;
     }
 
-    /** eta_g. */
+    /** eta_g, the server optimizer's learning rate. */
     public double serverLearningRate() {
-        return serverLearningRate;
+        return optimizer.learningRate();
     }
 
-    /** The aggregation weighting. */
+    /** The server optimizer. */
+    public ServerOptimizer serverOptimizer() {
+        return optimizer;
+    }
+
+    /** The aggregator of the uploaded deltas. */
+    public Aggregator aggregator() {
+        return aggregator;
+    }
+
+    /** The weighting of the {@link WeightedMean} aggregator, or null when another aggregator is set. */
     public WeightedMean.Weighting weighting() {
-        return weighting;
+        return aggregator instanceof WeightedMean w ? w.weighting() : null;
     }
 
     /** Builder of {@link FedProx}; {@link #build()} validates and names any bad field. */
     public static final class Builder extends LocalSgdBuilder<Builder> {
         private double proximalWeight = Double.NaN;
         private WeightedMean.Weighting weighting = WeightedMean.Weighting.SAMPLE_COUNT;
-        private double serverLearningRate = 1.0;
+        private boolean weightingSet;
+        private Aggregator aggregator;
+        private Double serverLearningRate;
+        private ServerOptimizer serverOptimizer;
 
         /** mu &gt;= 0, the weight of the proximal term (required; the paper tunes it in {0.001, 0.01, 0.1, 1}). */
         public Builder proximalWeight(double v) {
@@ -173,15 +180,34 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
             return this;
         }
 
-        /** Aggregation weights (default sample count). */
+        /** Aggregation weights of the default {@link WeightedMean} aggregator (default sample count). */
         public Builder weighting(WeightedMean.Weighting v) {
             weighting = v;
+            weightingSet = true;
             return this;
         }
 
-        /** eta_g (default 1). */
+        /**
+         * The aggregator of the uploaded deltas (default {@code WeightedMean.of(weighting)}); setting a different
+         * weighting as well fails at {@link #build()}.
+         */
+        public Builder aggregator(Aggregator v) {
+            aggregator = v;
+            return this;
+        }
+
+        /** eta_g (default 1): shorthand for {@code serverOptimizer(sgd(eta_g))}. */
         public Builder serverLearningRate(double v) {
             serverLearningRate = v;
+            return this;
+        }
+
+        /**
+         * The server step on the aggregated update (default {@code sgd(1)}); see {@link ServerOptimizers}. A
+         * {@code serverLearningRate} also set must equal the optimizer's, or {@link #build()} fails naming both.
+         */
+        public Builder serverOptimizer(ServerOptimizer v) {
+            serverOptimizer = v;
             return this;
         }
 

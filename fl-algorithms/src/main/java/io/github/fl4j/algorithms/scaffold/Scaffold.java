@@ -4,6 +4,7 @@ import io.github.fl4j.algorithms.local.LocalSgd;
 import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.aggregation.WeightedMean;
+import io.github.fl4j.core.api.Aggregator;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.ClientResult;
@@ -13,8 +14,11 @@ import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
+import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.api.StateCodec;
 import io.github.fl4j.core.api.Upload;
+import io.github.fl4j.core.optim.Sgd;
+import io.github.fl4j.core.optim.ServerOptimizers;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
@@ -48,6 +52,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </pre>
  * (c on the right is the round's old c), which is SCAFFOLD-II with half the uplink (ALGORITHMS.md section 8.1).
  *
+ * <p>Server optimizer and aggregator. The model step x = x + eta_g Delta_x, with Delta_x = (1/s) sum_S Delta y_n (or
+ * Delta_x = -K eta_l (c + (1/s) sum_S delta_n) in the one-vector form), is server SGD; {@link Builder#serverOptimizer}
+ * replaces it by any {@link ServerOptimizer} (momentum, FedAdam, FedYogi, FedAdagrad: Reddi et al., "Adaptive
+ * Federated Optimization", ICLR 2021, whose experiments also pair SCAFFOLD with server optimizers), whose state lives
+ * in the {@link ServerState}. The mean over S that forms Delta_x is an {@link Aggregator}
+ * ({@link Builder#aggregator}, default {@link WeightedMean#uniform()}); the control-variate update keeps its 1/N sum,
+ * which is what maintains c = (1/N) sum_n c_n. In the one-vector form with SGD the step is applied as the two axpy
+ * calls above, as before the optimizers existed, so those runs keep their bits.
+ *
  * <p>The client adds its own c_n with the <em>decoded</em> Delta c_n (what its uplink channel returns), so c = mean
  * c_n holds exactly even under a lossy uplink compressor; with the default identity encoding this is the paper's
  * update. The correction enters plain SGD at every step ({@link LocalSgd} with correction c - c_n).
@@ -57,7 +70,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * I/II = {@link Option}, c = {@link ServerState#control()}, c_n = {@link ClientState#control()}.
  *
  * <p>State: every client that has participated keeps c_n (d values; N x d in a simulation of N clients), zero at
- * start; the server keeps x, c and one aggregation buffer (3d values). A client task uses three scratch vectors of
+ * start; the server keeps x, c, one aggregation buffer and the server optimizer's state (3d values, plus 0, 1 or 2
+ * d-vectors). A client task uses three scratch vectors of
  * its worker thread's workspace (iterate, gradient, correction). Communication per participant and round: 2 d-vectors
  * down (x, c); 2 up (Delta y, Delta c), or 1 (Delta c) in the one-vector form. Gradient evaluations: K_n per round, plus
  * one full pass over the client's data for option I. This object is immutable and thread-safe.
@@ -74,15 +88,13 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
 
     private final LocalTraining training;
     private final double localLearningRate;
-    private final double serverLearningRate;
+    private final ServerOptimizer optimizer;
+    private final Aggregator aggregator;
     private final Option option;
     private final boolean oneVectorUplink;
 
     private Scaffold(Builder b) {
-        if (!(b.serverLearningRate > 0) || !Double.isFinite(b.serverLearningRate)) {
-            throw new IllegalArgumentException("serverLearningRate must be > 0 and finite, was "
-                    + b.serverLearningRate);
-        }
+        ServerOptimizer opt = ServerOptimizers.resolve(b.serverOptimizer, b.serverLearningRate, null);
         if (b.option == null) {
             throw new IllegalArgumentException("option must not be null");
         }
@@ -95,26 +107,37 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         }
         this.training = b.requireTraining();
         this.localLearningRate = b.requireLocalLearningRate();
-        this.serverLearningRate = b.serverLearningRate;
+        this.optimizer = opt;
+        this.aggregator = b.aggregator == null ? WeightedMean.uniform() : b.aggregator;
         this.option = b.option;
         this.oneVectorUplink = b.oneVectorUplink;
     }
 
-    /** A builder; defaults: option II, two-vector uplink, server learning rate 1. */
+    /** A builder; defaults: option II, two-vector uplink, uniform mean, server SGD with learning rate 1. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The server state: the model x, the server control variate c and a reused aggregation buffer. */
+    /**
+     * The server state: the model x, the server control variate c, the server optimizer's state and a reused
+     * aggregation buffer.
+     */
     public static final class ServerState {
         private final INDArray x;
         private final INDArray c;
+        private final ServerOptimizer.State optimizer;
         private final INDArray aggregate;
 
-        ServerState(INDArray x, INDArray c) {
+        ServerState(INDArray x, INDArray c, ServerOptimizer.State optimizer) {
             this.x = x;
             this.c = c;
+            this.optimizer = optimizer;
             this.aggregate = Tensors.zeros(Precision.of(x.dataType()), x.length());
+        }
+
+        /** The server optimizer's state (its vectors are live: the server updates them in place). */
+        public ServerOptimizer.State optimizerState() {
+            return optimizer;
         }
 
         /** The global model x^t. */
@@ -145,8 +168,12 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
     @Override
     public String name() {
         String s = String.format(Locale.ROOT, "SCAFFOLD-%s(%s, lr=%s", option, training, localLearningRate);
-        if (serverLearningRate != 1) {
-            s += ", server lr=" + serverLearningRate;
+        String label = ServerOptimizers.label(optimizer);
+        if (!label.isEmpty()) {
+            s += ", " + label;
+        }
+        if (!aggregator.equals(WeightedMean.uniform())) {
+            s += ", aggregator=" + aggregator;
         }
         if (oneVectorUplink) {
             s += ", one-vector uplink";
@@ -186,7 +213,9 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         if (oneVectorUplink) {
             requireUnbiased(setup.uplink(), setup.uplink().compressionClass(setup.dimension()));
         }
-        return new ServerState(initialParameters.dup(), Tensors.zeros(setup.precision(), initialParameters.length()));
+        INDArray x = initialParameters.dup();
+        return new ServerState(x, Tensors.zeros(setup.precision(), x.length()),
+                optimizer.init(Precision.of(x.dataType()), x.length()));
     }
 
     @Override
@@ -205,16 +234,25 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
             @Override
             public ServerState apply(ServerState s, List<Upload> uploads, ServerContext ctx) {
                 if (oneVectorUplink) {
-                    // x = x - eta_g K eta_l (c + mean_S delta_n), with the old c; then c = c + (1/N) sum_S delta_n.
-                    double step = serverLearningRate * training.steps() * localLearningRate;
-                    WeightedMean.uniform().aggregate(uploads, 0, s.aggregate, ctx);
-                    Tensors.axpy(-step, s.c, s.x);
-                    Tensors.axpy(-step, s.aggregate, s.x);
+                    // Delta_x = -K eta_l (c + mean_S delta_n), with the old c; then c = c + (1/N) sum_S delta_n.
+                    double kEta = training.steps() * localLearningRate;
+                    aggregator.aggregate(uploads, 0, s.aggregate, ctx);
+                    if (optimizer instanceof Sgd sgd) {
+                        // x = x - eta_g K eta_l c - eta_g K eta_l mean: the historical op order (same bits).
+                        s.optimizer.check(Sgd.KIND, 0, s.x);
+                        double step = sgd.learningRate() * kEta;
+                        Tensors.axpy(-step, s.c, s.x);
+                        Tensors.axpy(-step, s.aggregate, s.x);
+                    } else {
+                        Tensors.axpy(1.0, s.c, s.aggregate);
+                        Tensors.scale(-kEta, s.aggregate);
+                        optimizer.step(s.x, s.aggregate, s.optimizer);
+                    }
                     WeightedMean.population().aggregate(uploads, 0, s.aggregate, ctx);
                     Tensors.axpy(1.0, s.aggregate, s.c);
                 } else {
-                    WeightedMean.uniform().aggregate(uploads, 0, s.aggregate, ctx);
-                    Tensors.axpy(serverLearningRate, s.aggregate, s.x);
+                    aggregator.aggregate(uploads, 0, s.aggregate, ctx);
+                    optimizer.step(s.x, s.aggregate, s.optimizer);
                     WeightedMean.population().aggregate(uploads, 1, s.aggregate, ctx);
                     Tensors.axpy(1.0, s.aggregate, s.c);
                 }
@@ -266,19 +304,26 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
     @Override
     public StateCodec<ServerState> serverStateCodec() {
         return new StateCodec<>() {
+            // Version 2: x, c, the optimizer state (ServerOptimizer.State.CODEC). Version 1 (read only): x, c, SGD.
             @Override
             public void write(ServerState s, DataOutput out) throws IOException {
-                out.writeByte(1);
+                out.writeByte(2);
                 Tensors.write(s.x, out);
                 Tensors.write(s.c, out);
+                ServerOptimizer.State.CODEC.write(s.optimizer, out);
             }
 
             @Override
             public ServerState read(DataInput in) throws IOException {
-                StateCodec.checkVersion("SCAFFOLD server state", 1, in.readUnsignedByte());
+                int version = in.readUnsignedByte();
+                if (version != 1) {
+                    StateCodec.checkVersion("SCAFFOLD server state", 2, version);
+                }
                 INDArray x = Tensors.read(in);
                 INDArray c = Tensors.read(in);
-                return new ServerState(x, c);
+                ServerOptimizer.State opt = version == 1 ? new ServerOptimizer.State(Sgd.KIND)
+                        : ServerOptimizer.State.CODEC.read(in);
+                return new ServerState(x, c, opt);
             }
         };
     }
@@ -308,9 +353,19 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         return localLearningRate;
     }
 
-    /** eta_g. */
+    /** eta_g, the server optimizer's learning rate. */
     public double serverLearningRate() {
-        return serverLearningRate;
+        return optimizer.learningRate();
+    }
+
+    /** The server optimizer of the model step. */
+    public ServerOptimizer serverOptimizer() {
+        return optimizer;
+    }
+
+    /** The aggregator of the model-step slot (Delta y_n, or delta_n in the one-vector form). */
+    public Aggregator aggregator() {
+        return aggregator;
     }
 
     /** The control-variate option. */
@@ -325,13 +380,34 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
 
     /** Builder of {@link Scaffold}; {@link #build()} validates and names any bad field. */
     public static final class Builder extends LocalSgdBuilder<Builder> {
-        private double serverLearningRate = 1.0;
+        private Double serverLearningRate;
+        private ServerOptimizer serverOptimizer;
+        private Aggregator aggregator;
         private Option option = Option.II;
         private boolean oneVectorUplink;
 
-        /** eta_g (default 1, as in the paper's experiments). */
+        /** eta_g (default 1, as in the paper's experiments): shorthand for {@code serverOptimizer(sgd(eta_g))}. */
         public Builder serverLearningRate(double v) {
             serverLearningRate = v;
+            return this;
+        }
+
+        /**
+         * The server step on Delta_x (default {@code sgd(1)}); see {@link ServerOptimizers}. A
+         * {@code serverLearningRate} also set must equal the optimizer's, or {@link #build()} fails naming both. The
+         * control variate c is not affected.
+         */
+        public Builder serverOptimizer(ServerOptimizer v) {
+            serverOptimizer = v;
+            return this;
+        }
+
+        /**
+         * The aggregator of the model-step slot over the participants (default {@link WeightedMean#uniform()}, the
+         * paper's 1/s). The control-variate update always uses the 1/N sum.
+         */
+        public Builder aggregator(Aggregator v) {
+            aggregator = v;
             return this;
         }
 

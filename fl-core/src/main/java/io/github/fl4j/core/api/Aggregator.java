@@ -10,6 +10,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Implementations sum in the order of {@code uploads} (increasing client id), so results are independent of the
  * number of threads. Stateless aggregators are thread-safe; aggregators with memory (MIFA, FedAU) keep it in the
  * server state, not in fields.
+ *
+ * <p>Contract (the abstract {@code AggregatorContractTest} of fl-core's test jar checks it; every implementation's
+ * test extends it): {@code out} is fully overwritten whatever it held (NaN included); the uploads are not modified;
+ * equal inputs give equal bits, also from several threads at once; {@code slot} alone selects the vector; an empty
+ * list fails with IllegalArgumentException; with every client participating, identical uploads u aggregate to u up to
+ * rounding. Mean-like and robust aggregators are also translation and scale equivariant and stay within the
+ * coordinate-wise range of the uploads; an aggregator that is not (clipping at a fixed radius) says so in its test.
  */
 @FunctionalInterface
 public interface Aggregator {
