@@ -18,6 +18,7 @@ import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.UniformParticipation;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.registry.RunDescription;
 import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.BufferPool;
@@ -138,7 +139,7 @@ public final class Simulation<S, C> {
         this.checkpoints = b.checkpoints;
         this.runner = new LocalClientRunner<>(algorithm, model, data, uplinkCompressor, seeds, config.precision(),
                 messages);
-        this.remote = null;
+        this.remote = b.description == null ? null : new RemoteRun<>(b.description, algorithm.clientStateCodec());
     }
 
     /** A builder for a simulation of {@code algorithm}. */
@@ -422,6 +423,11 @@ public final class Simulation<S, C> {
         return m;
     }
 
+    /** The run's serializable description, or null when it was built from objects without one. */
+    public RunDescription description() {
+        return remote == null ? null : remote.description();
+    }
+
     /** The configuration. */
     public SimulationConfig config() {
         return config;
@@ -475,6 +481,7 @@ public final class Simulation<S, C> {
         private ExecutionEngine engine;
         private StateStoreFactory stores;
         private CheckpointPolicy checkpoints;
+        private RunDescription description;
 
         private Builder(FederatedAlgorithm<S, C> algorithm) {
             this.algorithm = algorithm;
@@ -546,6 +553,16 @@ public final class Simulation<S, C> {
         /** Checkpoint every {@code rounds} rounds (and after the last) into {@code directory}, keeping two. */
         public Builder<S, C> checkpointEvery(int rounds, Path directory) {
             return checkpoints(CheckpointPolicy.every(rounds, directory));
+        }
+
+        /**
+         * The run's serializable description, handed to the execution engine so that an engine running clients in
+         * other JVMs can build their runner there. Set by {@link ClientRunners#simulation}; whoever sets it by hand
+         * vouches that it describes the objects given to this builder.
+         */
+        public Builder<S, C> description(RunDescription v) {
+            description = v;
+            return this;
         }
 
         /** A caller-owned engine (not closed by the simulation). */

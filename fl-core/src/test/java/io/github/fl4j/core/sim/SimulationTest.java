@@ -138,7 +138,7 @@ class SimulationTest {
         return new FederatedDataset(parts, parts.get(0));
     }
 
-    private static Simulation.Builder<INDArray, NoState> sim(double lr, int rounds, int perRound) {
+    static Simulation.Builder<INDArray, NoState> sim(double lr, int rounds, int perRound) {
         return Simulation.builder(new FedSgd(lr)).model(new LeastSquares(1)).data(scalarClients(4))
                 .initialParameters(Nd4j.zeros(DataType.DOUBLE, 1))
                 .config(SimulationConfig.builder().rounds(rounds).clientsPerRound(perRound).seed(5)

@@ -1,0 +1,177 @@
+package io.github.fl4j.core.sim;
+
+import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.registry.Registry;
+import io.github.fl4j.core.registry.RunDescription;
+import io.github.fl4j.core.tensor.Tensors;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The reference for engines that run clients outside this JVM: everything crosses as bytes, as it would over a
+ * network. For each round it ships the run description (once per run), the downlink message and every participant's
+ * state (through the client-state codec); the "remote" side builds its own {@link ClientRunner} from the description
+ * ({@link ClientRunners#build}, components from a {@link Registry}), runs the tasks on its own worker threads, and
+ * ships back each outcome (the decoded upload vectors, their bits, the new state, the loss) as bytes.
+ *
+ * <p>It shares nothing with the simulation but bytes, so a run through it that equals the in-process run bit for bit
+ * proves that the description, the codecs and the message encoding carry everything a remote worker needs. It
+ * refuses a simulation without a description (build one with {@link ClientRunners#simulation}).
+ */
+public final class SerializingExecutionEngine implements ExecutionEngine {
+    private final LocalExecutionEngine workers;
+    private final Registry registry;
+    private final ConcurrentHashMap<ByteBuffer, ClientRunner<?>> runners = new ConcurrentHashMap<>();
+    private long bytesShipped;
+
+    /**
+     * @param threads  the "remote" side's worker threads, at least 1
+     * @param registry where the remote side looks up the description's components
+     */
+    public SerializingExecutionEngine(int threads, Registry registry) {
+        if (registry == null) {
+            throw new IllegalArgumentException("registry must not be null");
+        }
+        this.workers = new LocalExecutionEngine(threads);
+        this.registry = registry;
+    }
+
+    @Override
+    public <C> List<ClientOutcome<C>> execute(RoundWork<C> work) {
+        RemoteRun<C> remote = work.remote();
+        if (remote == null) {
+            throw new IllegalStateException("SerializingExecutionEngine runs clients from the run's description, and "
+                    + "this simulation has none: build it with ClientRunners.simulation(description, registry)");
+        }
+        byte[] description = remote.description().toBytes();
+        byte[] downlink = encodeMessage(work.downlink());
+        StateCodec<C> codec = remote.stateCodec();
+        List<byte[]> requests = new ArrayList<>(work.tasks().size());
+        for (ClientTask<C> t : work.tasks()) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(b)) {
+                out.writeInt(t.clientId());
+                out.writeInt(t.round());
+                codec.write(t.state(), out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot encode the state of client " + t.clientId(), e);
+            }
+            requests.add(b.toByteArray());
+        }
+        synchronized (this) {
+            bytesShipped += description.length + downlink.length;
+            for (byte[] r : requests) {
+                bytesShipped += r.length;
+            }
+        }
+        List<byte[]> replies = workers.run(requests, request -> serve(description, downlink, request, codec));
+        List<ClientOutcome<C>> outcomes = new ArrayList<>(replies.size());
+        for (byte[] reply : replies) {
+            outcomes.add(decodeOutcome(reply, codec));
+        }
+        return outcomes;
+    }
+
+    /** The remote side: everything it knows arrives as bytes. */
+    private <C> byte[] serve(byte[] description, byte[] downlink, byte[] request, StateCodec<C> codec) {
+        @SuppressWarnings("unchecked")
+        ClientRunner<C> runner = (ClientRunner<C>) runners.computeIfAbsent(ByteBuffer.wrap(description),
+                k -> ClientRunners.build(RunDescription.fromBytes(description), registry));
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(request));
+            int id = in.readInt();
+            int round = in.readInt();
+            C state = codec.read(in);
+            ClientOutcome<C> o = runner.run(new ClientTask<>(id, round, decodeMessage(downlink), state));
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(b)) {
+                out.writeInt(o.clientId());
+                out.writeDouble(o.trainLoss());
+                long[] bits = o.uplinkBits();
+                out.writeInt(bits.length);
+                for (long x : bits) {
+                    out.writeLong(x);
+                }
+                writeMessage(o.upload(), out);
+                codec.write(o.state(), out);
+            }
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("remote client task failed to decode or encode: " + e.getMessage(), e);
+        }
+    }
+
+    private static <C> ClientOutcome<C> decodeOutcome(byte[] reply, StateCodec<C> codec) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
+            int id = in.readInt();
+            double loss = in.readDouble();
+            long[] bits = new long[in.readInt()];
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = in.readLong();
+            }
+            Message upload = readMessage(in);
+            return new ClientOutcome<>(id, upload, bits, codec.read(in), loss);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot decode a client outcome: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encodeMessage(Message m) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            writeMessage(m, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    private static Message decodeMessage(byte[] bytes) throws IOException {
+        return readMessage(new DataInputStream(new ByteArrayInputStream(bytes)));
+    }
+
+    private static void writeMessage(Message m, DataOutputStream out) throws IOException {
+        out.writeInt(m.size());
+        for (INDArray v : m.vectors()) {
+            Tensors.write(v, out);
+        }
+    }
+
+    private static Message readMessage(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("message vector count must be >= 0, was " + n);
+        }
+        List<INDArray> v = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            v.add(Tensors.read(in));
+        }
+        return new Message(v);
+    }
+
+    /** Bytes shipped to the remote side so far (description, downlinks, task states), for tests and reports. */
+    public synchronized long bytesShipped() {
+        return bytesShipped;
+    }
+
+    @Override
+    public int parallelism() {
+        return workers.parallelism();
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+    }
+}
