@@ -59,11 +59,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code serverLearningRate}, beta = {@code serverMomentum}, w_n = {@code weighting}, ServerOpt =
  * {@code serverOptimizer}.
  *
- * <p>State: clients none ({@link NoState}); the server keeps x, the optimizer's state (none for SGD, v for momentum,
- * m and v for the adaptive methods: 0, 1 or 2 d-vectors) and an aggregation buffer (d values each). A client
- * task's iterate and gradient (2d values) are scratch arrays of the worker thread's workspace, reused across rounds. Communication
- * per participant and round: 1 d-vector down (x), 1 up (Delta). The sample counts m_n are known to the server from
- * registration and not sent. This object is immutable and thread-safe.
+ * <p>State: clients none ({@link NoState}); the server keeps x, the optimizer's state (none for SGD, v for momentum, m
+ * and v for the adaptive methods: 0, 1 or 2 d-vectors) and an aggregation buffer (d values each). A client task's
+ * iterate and gradient (2d values) are scratch arrays of the worker thread's workspace, reused across rounds.
+ * Communication per participant and round: 1 d-vector down (x), 1 up (Delta). The sample counts m_n are known to the
+ * server from registration and not sent. This object is immutable and thread-safe.
  */
 public final class FedAvg implements FederatedAlgorithm<FedAvg.ServerState, NoState> {
     private final LocalTraining training;

@@ -69,12 +69,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link LocalTraining#epochs()}), eta_l = {@code localLearningRate}, eta_g = {@code serverLearningRate}, option
  * I/II = {@link Option}, c = {@link ServerState#control()}, c_n = {@link ClientState#control()}.
  *
- * <p>State: every client that has participated keeps c_n (d values; N x d in a simulation of N clients), zero at
- * start; the server keeps x, c, one aggregation buffer and the server optimizer's state (3d values, plus 0, 1 or 2
- * d-vectors). A client task uses three scratch vectors of
- * its worker thread's workspace (iterate, gradient, correction). Communication per participant and round: 2 d-vectors
- * down (x, c); 2 up (Delta y, Delta c), or 1 (Delta c) in the one-vector form. Gradient evaluations: K_n per round, plus
- * one full pass over the client's data for option I. This object is immutable and thread-safe.
+ * <p>State: every client that has participated keeps c_n (d values; N x d in a simulation of N clients), zero at start;
+ * the server keeps x, c, one aggregation buffer and the server optimizer's state (3d values, plus 0, 1 or 2 d-vectors).
+ * A client task uses three scratch vectors of its worker thread's workspace (iterate, gradient, correction).
+ * Communication per participant and round: 2 d-vectors down (x, c); 2 up (Delta y, Delta c), or 1 (Delta c) in the
+ * one-vector form. Gradient evaluations: K_n per round, plus one full pass over the client's data for option I. This
+ * object is immutable and thread-safe.
  */
 public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, Scaffold.ClientState> {
 

@@ -12,6 +12,7 @@ import io.github.fl4j.algorithms.scaffold.Scaffold;
 import io.github.fl4j.compression.Compressors;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.data.Labels;
@@ -21,6 +22,7 @@ import io.github.fl4j.core.data.SyntheticFedProx;
 import io.github.fl4j.core.data.io.IdxReader;
 import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
+import io.github.fl4j.core.optim.ServerOptimizers;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.ParticipationProbabilities;
 import io.github.fl4j.core.random.Purpose;
@@ -65,8 +67,11 @@ import java.util.function.Supplier;
  * step's direction, {@link LocalTraining#withGradientClipping}): {@code fedavg} (serverMomentum),
  * {@code scaffold} (option "I"/"II"), {@code fedprox} (mu, default 0.01), {@code fedspeed} (rho, alpha, lambda),
  * {@code fedau} (aggregation: "adaptive" (default), "participating", "all", "mifa" or "fedvarp"; cutoff K, default
- * none). Compressors: {@code identity}, {@code topk:F}, {@code randk:F} (F a fraction of the dimension),
- * {@code qsgd:S}.
+ * none). {@code fedavg}, {@code fedprox} and {@code scaffold} also take {@code serverOptimizer} instead of serverLr
+ * (and serverMomentum): {@code sgd:LR}, {@code momentum:LR:BETA}, {@code adagrad:LR[:TAU]},
+ * {@code adam:LR[:BETA1:BETA2:TAU]} or {@code yogi:LR[:BETA1:BETA2:TAU]} (defaults beta1 0.9, beta2 0.99, tau 1e-3;
+ * {@link ServerOptimizers}), e.g. {@code "serverOptimizer": "adam:0.01"}. Compressors: {@code identity},
+ * {@code topk:F}, {@code randk:F} (F a fraction of the dimension), {@code qsgd:S}.
  *
  * <p>Participation: {@code all}, {@code uniform:M}, {@code bernoulli:P}, {@code bernoulli-linear:LO:HI} (p_n linear
  * from LO to HI), {@code markov:Q[:LO:HI]} and {@code cyclic:C[:LO:HI]} (p_n linear, default 0.02 to 0.5); and with
@@ -277,8 +282,13 @@ public final class GridSpec {
         switch (p.algorithm) {
             case "fedavg" -> {
                 double momentum = p.number("serverMomentum", 0.0);
-                s = () -> FedAvg.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
-                        .serverLearningRate(serverLr).serverMomentum(momentum).build();
+                ServerOptimizer opt = serverOptimizer(p, "serverLr", "serverMomentum");
+                s = () -> {
+                    FedAvg.Builder b = FedAvg.builder().localSteps(steps, batch).localLearningRate(lr)
+                            .gradientClipping(clip);
+                    return (opt == null ? b.serverLearningRate(serverLr).serverMomentum(momentum)
+                            : b.serverOptimizer(opt)).build();
+                };
             }
             case "scaffold" -> {
                 String o = p.text("option", "II");
@@ -286,13 +296,21 @@ public final class GridSpec {
                     throw new IllegalArgumentException(path + ".option must be \"I\" or \"II\", was \"" + o + "\"");
                 }
                 Scaffold.Option option = Scaffold.Option.valueOf(o);
-                s = () -> Scaffold.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
-                        .serverLearningRate(serverLr).option(option).build();
+                ServerOptimizer opt = serverOptimizer(p, "serverLr");
+                s = () -> {
+                    Scaffold.Builder b = Scaffold.builder().localSteps(steps, batch).localLearningRate(lr)
+                            .gradientClipping(clip).option(option);
+                    return (opt == null ? b.serverLearningRate(serverLr) : b.serverOptimizer(opt)).build();
+                };
             }
             case "fedprox" -> {
                 double mu = p.positive("mu", 0.01);
-                s = () -> FedProx.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
-                        .proximalWeight(mu).serverLearningRate(serverLr).build();
+                ServerOptimizer opt = serverOptimizer(p, "serverLr");
+                s = () -> {
+                    FedProx.Builder b = FedProx.builder().localSteps(steps, batch).localLearningRate(lr)
+                            .gradientClipping(clip).proximalWeight(mu);
+                    return (opt == null ? b.serverLearningRate(serverLr) : b.serverOptimizer(opt)).build();
+                };
             }
             case "fedspeed" -> {
                 double rho = p.positive("rho", 0.1);
@@ -329,6 +347,73 @@ public final class GridSpec {
     }
 
     private static final List<String> ALGORITHMS = List.of("fedavg", "scaffold", "fedprox", "fedspeed", "fedau");
+
+    /**
+     * The strategy's {@code serverOptimizer}, or null when absent; fails naming the field when one of the shorthand
+     * fields it replaces is also given.
+     */
+    private static ServerOptimizer serverOptimizer(Params p, String... shorthands) {
+        String spec = p.text("serverOptimizer", null);
+        if (spec == null) {
+            return null;
+        }
+        for (String f : shorthands) {
+            if (p.node.has(f)) {
+                throw new IllegalArgumentException(p.path + "." + f + " must not be given with " + p.path
+                        + ".serverOptimizer (set the rate in the optimizer), was " + p.node.get(f));
+            }
+        }
+        return serverOptimizer(p.path + ".serverOptimizer", spec);
+    }
+
+    /**
+     * A server optimizer from {@code sgd:LR}, {@code momentum:LR:BETA}, {@code adagrad:LR[:TAU]},
+     * {@code adam:LR[:BETA1:BETA2:TAU]} or {@code yogi:LR[:BETA1:BETA2:TAU]}.
+     */
+    static ServerOptimizer serverOptimizer(String path, String spec) {
+        String[] a = spec.split(":");
+        double[] v = new double[a.length - 1];
+        for (int i = 1; i < a.length; i++) {
+            v[i - 1] = number(path, spec, a[i]);
+        }
+        try {
+            switch (a[0]) {
+                case "sgd":
+                    if (v.length == 1) {
+                        return ServerOptimizers.sgd(v[0]);
+                    }
+                    break;
+                case "momentum":
+                    if (v.length == 2) {
+                        return ServerOptimizers.momentum(v[0], v[1]);
+                    }
+                    break;
+                case "adagrad":
+                    if (v.length == 1 || v.length == 2) {
+                        return v.length == 1 ? ServerOptimizers.adagrad(v[0]) : ServerOptimizers.adagrad(v[0], v[1]);
+                    }
+                    break;
+                case "adam":
+                    if (v.length == 1 || v.length == 4) {
+                        return v.length == 1 ? ServerOptimizers.adam(v[0])
+                                : ServerOptimizers.adam(v[0], v[1], v[2], v[3]);
+                    }
+                    break;
+                case "yogi":
+                    if (v.length == 1 || v.length == 4) {
+                        return v.length == 1 ? ServerOptimizers.yogi(v[0])
+                                : ServerOptimizers.yogi(v[0], v[1], v[2], v[3]);
+                    }
+                    break;
+                default:
+                    break;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(path + " must be one of sgd:LR, momentum:LR:BETA, adagrad:LR[:TAU], "
+                + "adam:LR[:BETA1:BETA2:TAU], yogi:LR[:BETA1:BETA2:TAU], was \"" + spec + "\"");
+    }
 
     /** The hyper-parameters of one strategy object, tracking which were read. */
     private static final class Params {

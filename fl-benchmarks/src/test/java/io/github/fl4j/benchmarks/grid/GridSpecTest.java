@@ -4,8 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.fl4j.algorithms.fedavg.FedAvg;
+import io.github.fl4j.algorithms.fedprox.FedProx;
+import io.github.fl4j.algorithms.scaffold.Scaffold;
+import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.optim.ServerOptimizers;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class GridSpecTest {
@@ -76,5 +84,41 @@ class GridSpecTest {
         assertTrue(m.contains("paralelism"), m);
         m = error("\"rounds\": 50,", "\"rounds\": 50");
         assertTrue(m.contains("line"), m);
+    }
+
+    /** fedavg, fedprox and scaffold take "serverOptimizer": "adam:0.01" and the like; errors name field and value. */
+    @Test
+    void serverOptimizerOfAStrategy() {
+        Function<String, FederatedAlgorithm<?, ?>> parse = json -> {
+            try {
+                return GridSpec.strategy("strategies.S", new ObjectMapper().readTree(json)).get();
+            } catch (JsonProcessingException e) {
+                throw new AssertionError(e);
+            }
+        };
+        FedAvg adam = (FedAvg) parse.apply("{\"algorithm\": \"fedavg\", \"serverOptimizer\": \"adam:0.01\"}");
+        assertEquals(ServerOptimizers.adam(0.01), adam.serverOptimizer());
+        FedAvg m = (FedAvg) parse.apply("{\"algorithm\": \"fedavg\", \"serverOptimizer\": \"momentum:0.1:0.9\"}");
+        assertEquals(0.9, m.serverMomentum());
+        assertEquals(ServerOptimizers.yogi(0.1, 0.5, 0.9, 0.01),
+                ((Scaffold) parse.apply("{\"algorithm\": \"scaffold\", "
+                        + "\"serverOptimizer\": \"yogi:0.1:0.5:0.9:0.01\"}")).serverOptimizer());
+        assertEquals(ServerOptimizers.adagrad(0.1, 0.01),
+                ((FedProx) parse.apply("{\"algorithm\": \"fedprox\", \"serverOptimizer\": \"adagrad:0.1:0.01\"}"))
+                        .serverOptimizer());
+        String e = assertThrows(IllegalArgumentException.class, () -> parse.apply(
+                "{\"algorithm\": \"fedavg\", \"serverLr\": 0.5, \"serverOptimizer\": \"adam:0.01\"}"))
+                .getMessage();
+        assertEquals("strategies.S.serverLr must not be given with strategies.S.serverOptimizer (set the rate in the "
+                + "optimizer), was 0.5", e);
+        e = assertThrows(IllegalArgumentException.class, () -> parse.apply(
+                "{\"algorithm\": \"fedavg\", \"serverOptimizer\": \"adam:0.01:1.5:0.99:0.001\"}")).getMessage();
+        assertEquals("strategies.S.serverOptimizer \"adam:0.01:1.5:0.99:0.001\": beta1 must be in [0, 1), was 1.5", e);
+        e = assertThrows(IllegalArgumentException.class, () -> parse.apply(
+                "{\"algorithm\": \"fedavg\", \"serverOptimizer\": \"lamb:0.01\"}")).getMessage();
+        assertTrue(e.startsWith("strategies.S.serverOptimizer must be one of sgd:LR") && e.contains("lamb:0.01"), e);
+        e = assertThrows(IllegalArgumentException.class, () -> parse.apply(
+                "{\"algorithm\": \"fedspeed\", \"serverOptimizer\": \"adam:0.01\"}")).getMessage();
+        assertTrue(e.contains("strategies.S.serverOptimizer is not a parameter of fedspeed"), e);
     }
 }

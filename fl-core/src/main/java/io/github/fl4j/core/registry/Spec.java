@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *       </li>
  *   <li>A value that is empty, contains whitespace, a quote, an {@code '='} or {@code ','} outside parentheses, or
  *       unbalanced parentheses must be quoted: {@code file='/data/my file.txt'}, {@code note='a=b'},
- *       {@code name='it''s'}.</li>
+ *       {@code name='it''s'}. No value may hold a line break, so a spec's canonical text is always one line.</li>
  * </ul>
  * {@code name()} and {@code name} are the same spec. Parse errors are {@link SpecException}s naming the text and the
  * 1-based character position, e.g. {@code cannot parse 'fedavg(lr=)' at character 11: expected a value for 'lr'}.
@@ -47,7 +47,8 @@ public record Spec(String name, SortedMap<String, String> params) {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
     /**
-     * @throws IllegalArgumentException if the name or a key is not a lower-case identifier, or a value is null
+     * @throws IllegalArgumentException if the name or a key is not a lower-case identifier, or a value is null or holds
+     *                                  a line break (so that a spec is always one line of text)
      */
     public Spec {
         requireIdentifier("name", name);
@@ -59,6 +60,10 @@ public record Spec(String name, SortedMap<String, String> params) {
             requireIdentifier("parameter key of " + name, e.getKey());
             if (e.getValue() == null) {
                 throw new IllegalArgumentException(name + ": the value of '" + e.getKey() + "' must not be null");
+            }
+            if (e.getValue().indexOf('\n') >= 0 || e.getValue().indexOf('\r') >= 0) {
+                throw new IllegalArgumentException(name + ": the value of '" + e.getKey() + "' must be one line, "
+                        + "was '" + e.getValue().replace("\n", "\\n").replace("\r", "\\r") + "'");
             }
             copy.put(e.getKey(), e.getValue());
         }
@@ -290,9 +295,28 @@ public record Spec(String name, SortedMap<String, String> params) {
         }
 
         private String value(String key) {
-            if (peek() == '\'') {
-                return quoted(key);
+            int start = pos;
+            boolean quoted = peek() == '\'';
+            String v = quoted ? quoted(key) : raw(key);
+            int lineBreak = lineBreak(v, 0);
+            if (lineBreak >= 0) {
+                // a raw value starts at 'start'; a quoted one's first line break is its first after 'start'
+                throw error(quoted ? lineBreak(text, start) : start + lineBreak,
+                        "a line break in the value of '" + key + "' (a value is one line)");
             }
+            return v;
+        }
+
+        private static int lineBreak(String s, int from) {
+            for (int i = from; i < s.length(); i++) {
+                if (s.charAt(i) == '\n' || s.charAt(i) == '\r') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private String raw(String key) {
             int start = pos;
             int end = rawValueEnd(start, key);
             String v = text.substring(start, end).strip();

@@ -51,11 +51,12 @@ class ServerOptimizersTest {
      * FedAdagrad, eta = 1/2, beta1 = 0 (the default), tau = 3/4 (v_{-1} = 9/16), x^0 = (1, -2, 1/2).
      * <pre>
      * round 0: Delta = (1, -1, 0);  m = Delta = (1, -1, 0)
-     *          v = 9/16 + Delta^2 = (25/16, 25/16, 9/16);  sqrt(v) + tau = (5/4 + 3/4, 5/4 + 3/4, 3/4 + 3/4) = (2, 2, 3/2)
+     *          v = 9/16 + Delta^2 = (25/16, 25/16, 9/16)
+     *          sqrt(v) + tau = (5/4 + 3/4, 5/4 + 3/4, 3/4 + 3/4) = (2, 2, 3/2)
      *          x = x + (1/2) m / (2, 2, 3/2) = (1 + 1/4, -2 - 1/4, 1/2 + 0) = (5/4, -9/4, 1/2)
      * round 1: Delta = (3, 3, 1);  m = (3, 3, 1)
-     *          v = (25/16 + 9, 25/16 + 9, 9/16 + 1) = (169/16, 169/16, 25/16);  sqrt(v) + tau = (13/4 + 3/4, .., 5/4 + 3/4)
-     *            = (4, 4, 2)
+     *          v = (25/16 + 9, 25/16 + 9, 9/16 + 1) = (169/16, 169/16, 25/16)
+     *          sqrt(v) + tau = (13/4 + 3/4, 13/4 + 3/4, 5/4 + 3/4) = (4, 4, 2)
      *          x = (5/4 + (1/2)(3/4), -9/4 + (1/2)(3/4), 1/2 + (1/2)(1/2)) = (13/8, -15/8, 3/4)
      * </pre>
      * Every number is a short binary fraction, so the float64 result is exact.
@@ -108,7 +109,8 @@ class ServerOptimizersTest {
      * round 1: Delta = (-1, 3/4, 3), Delta^2 = (1, 9/16, 9)
      *          m = m/2 + Delta/2 = (15/32 - 1/2, 1/8 + 3/8, -3/16 + 3/2) = (-1/32, 1/2, 21/16)
      *          sign(v - Delta^2) = (+1 (289/256 &gt; 1), -1 (1/4 &lt; 9/16), -1)
-     *          v = (289/256 - 64/256, 1/4 + 9/64, 25/64 + 9/4) = (225/256, 25/64, 169/64);  sqrt(v) = (15/16, 5/8, 13/8)
+     *          v = (289/256 - 64/256, 1/4 + 9/64, 25/64 + 9/4) = (225/256, 25/64, 169/64)
+     *          sqrt(v) = (15/16, 5/8, 13/8)
      *          x = (13/10 + (-1/64)/(23/16), -15/8 + (1/4)/(9/8), 1/3 + (21/32)/(17/8))
      *            = (13/10 - 1/92, -15/8 + 2/9, 1/3 + 21/68) = (593/460, -119/72, 131/204)
      * </pre>
@@ -122,7 +124,7 @@ class ServerOptimizersTest {
         assertArrayEquals(new double[] {225.0 / 256, 25.0 / 64, 169.0 / 64}, r[2], 0.0);
     }
 
-    /** The factory's defaults (beta1 = 0.9, beta2 = 0.99, tau = 1e-3; FedAdagrad beta1 = 0), names and initial state. */
+    /** The factory's defaults (beta1 = 0.9, beta2 = 0.99, tau = 1e-3; FedAdagrad beta1 = 0), names, initial state. */
     @Test
     void defaultsAreThePapers() {
         Adam adam = ServerOptimizers.adam(0.01);

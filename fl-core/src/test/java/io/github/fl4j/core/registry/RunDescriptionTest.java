@@ -52,6 +52,11 @@ class RunDescriptionTest {
         RunDescription minimal = RunDescription.of(Spec.of("scaffold"), Spec.of("mlp"), Spec.of("synthetic"),
                 SimulationConfig.builder().build());
         assertEquals(minimal, RunDescription.fromBytes(minimal.toBytes()));
+        // values with quotes, '#', '=', tabs and spaces survive the line format
+        RunDescription odd = minimal.withData(Spec.of("libsvm").with("file", " #x = 'y'\t(z ").with("labels",
+                "1:-1;2:1")).withUplink(Spec.parse("compose(outer=natural,inner=topk(k=3))"));
+        assertEquals(odd, RunDescription.parse(odd.toText()));
+        assertEquals(odd, RunDescription.fromBytes(odd.toBytes()));
         // a unicode path survives UTF-8
         RunDescription unicode = minimal.withData(Spec.of("mnist").with("dir", "/données/mnist"));
         assertEquals(unicode, RunDescription.fromBytes(unicode.toBytes()));

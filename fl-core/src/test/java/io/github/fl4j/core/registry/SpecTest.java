@@ -146,6 +146,12 @@ class SpecTest {
         assertEquals(s, Spec.parse("fedavg(lr=0.1)"));
         assertEquals(s.hashCode(), Spec.parse("fedavg(lr=0.1)").hashCode());
         assertFalse(s.equals(Spec.parse("fedavg(lr=0.10)")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Spec.of("x").with("a", "two\nlines"));
+        assertEquals("x: the value of 'a' must be one line, was 'two\\nlines'", e.getMessage());
+        assertError("x(a='two\r\nlines')", 8, "a line break in the value of 'a' (a value is one line)");
+        assertError("x(a=two\nlines)", 7, "a line break in the value of 'a'");
+        assertEquals(Spec.parse("x(a=1,b=2)"), Spec.parse("x(\n  a = 1,\n  b = 2\n)"));
     }
 
     @Test
