@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The reference for engines that run clients outside this JVM: everything crosses as bytes, as it would over a
- * network. For each round it ships the run description (once per run), the downlink message and every participant's
+ * network. For each round it ships the run description (with every round here; a networked engine would send it once
+ * per worker), the downlink message and every participant's
  * state (through the client-state codec); the "remote" side builds its own {@link ClientRunner} from the description
  * ({@link ClientRunners#build}, components from a {@link Registry}), runs the tasks on its own worker threads, and
  * ships back each outcome (the decoded upload vectors, their bits, the new state, the loss) as bytes.
