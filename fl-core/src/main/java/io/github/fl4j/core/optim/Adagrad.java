@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * No bias correction (the paper has none). The paper's Algorithm 2 allows any v_{-1} &gt;= tau^2; we take tau^2.
  *
  * <p>Defaults ({@link ServerOptimizers#adagrad(double)}): beta1 = 0, i.e. m_t = Delta^t and no server momentum, as in
- * the paper's analysis of FedAdagrad and as Keras' Adagrad (used by the paper's experiments) and Flower's
- * {@code FedAdagrad} (which fixes beta_1 = 0) implement it; tau = 1e-3. The paper tunes tau over
+ * the paper's convergence analysis of FedAdagrad and as Flower's {@code FedAdagrad} (which fixes beta_1 = 0)
+ * implements it; tau = 1e-3. The paper tunes tau over
  * {1e-5, ..., 1} on a log grid and eta alongside it: there is no universal default for eta.
  *
  * <p>State (kind {@code "adagrad"}): m and v, two d-vectors. A step is one allocation-free loop over the buffers.

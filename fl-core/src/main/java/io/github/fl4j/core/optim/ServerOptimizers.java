@@ -16,8 +16,8 @@ import io.github.fl4j.core.api.ServerOptimizer;
  *                                    x += eta m / (sqrt(v) + tau)                   (m_{-1} = 0, v_{-1} = tau^2)
  * </pre>
  * Defaults: beta1 = {@value #DEFAULT_BETA1} and beta2 = {@value #DEFAULT_BETA2} for FedAdam and FedYogi (the values
- * the paper's experiments fix), beta1 = 0 for FedAdagrad (no momentum: the paper's FedAdagrad analysis, and the Keras
- * Adagrad of its experiments), tau = {@value #DEFAULT_TAU} (the paper tunes tau on a log grid from 1e-5 to 1). The
+ * the paper's experiments fix), beta1 = 0 for FedAdagrad (no momentum, as in the paper's FedAdagrad analysis and in
+ * Flower's FedAdagrad), tau = {@value #DEFAULT_TAU} (the paper tunes tau on a log grid from 1e-5 to 1). The
  * server learning rate has no default for the adaptive methods: it is tuned together with tau.
  */
 public final class ServerOptimizers {
