@@ -33,7 +33,7 @@ import java.util.Map;
  *
  * <p>100 clients, 10 per round, K local SGD steps of batch 32. SCAFFOLD is option II; FedSpeed uses the official
  * code's defaults (rho 0.1, alpha 1, lamb 0.1) and the all-client dual averaging server rule. The expected shape
- * (ALGORITHMS.md 2.7, 9.5): under strong skew FedAvg &lt; SCAFFOLD and FedSpeed.
+ * (Karimireddy et al., ICML 2020; Sun et al., ICLR 2023): under strong skew FedAvg &lt; SCAFFOLD and FedSpeed.
  *
  * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.ClientDrift}.
  * Arguments ({@code key=value}): {@code mnist} (folder; default {@code ../shared/data/mnist}), {@code model}

@@ -24,16 +24,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Unknown, heterogeneous participation (ALGORITHMS.md 9.3, after Wang and Ji, ICLR 2024): 20 clients with
+ * Unknown, heterogeneous participation (after Wang and Ji, ICLR 2024): 20 clients with
  * f_n(x) = (x - n)^2 / 2, n = 1..20, so the true optimum is x* = 10.5; client n takes part with probability p_n rising
  * linearly from 0.02 to 0.5, through a Bernoulli, a Markov (q = 0.05) or a cyclic (cycle 100) pattern the server does
  * not know. Rules that ignore p_n converge to the participation-weighted optimum sum p_n n / sum p_n = 13.73; FedAU's
  * online estimate of 1/p_n, like known probabilities and the memory-heavy MIFA/FedVarp, lands near 10.5.
  *
  * <p>5 full-gradient local steps at lr 0.01, server lr 1 (10 for "average all", as tuned in the FedAU code). Reported:
- * the mean of x over the last 4000 of 6000 rounds (the spec uses the last 5000 of 20000), and each client's measured
- * participation rate for the first pattern. Empty rounds are kept (FedAU's semantics), so "average participating"
- * and MIFA run on the rounds where somebody took part.
+ * the mean of x over the last 4000 of 6000 rounds (a reference simulation uses the last 5000 of 20000), and each
+ * client's measured participation rate for the first pattern. Empty rounds are kept (FedAU's semantics), so "average
+ * participating" and MIFA run on the rounds where somebody took part.
  *
  * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.UnknownParticipation}.
  * Arguments: {@code rounds} (6000), {@code seed} (93).

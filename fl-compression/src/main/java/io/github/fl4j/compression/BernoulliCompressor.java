@@ -15,8 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p><b>Definition.</b> C(x) = x/p with probability p, else 0 (one draw {@code rng.nextBoolean(p)} per call).
  *
  * <p><b>Class.</b> Unbiased with omega = 1/p - 1 (E||C(x)||^2 = ||x||^2/p), independent of d. Source: the lazy
- * aggregation / random-skip operator of e.g. Mishchenko et al. "ProxSkip" and Condat et al.; ALGORITHMS.md
- * section 7 ("Bernoulli / lazy(p)").
+ * aggregation / random-skip operator of e.g. Mishchenko et al. "ProxSkip" and Condat et al.
  *
  * <p><b>Bits:</b> {@code b d + 1} when sent (dense values, b = 32 for float32 or 64 for float64, plus a 1-bit "sent"
  * flag), {@code 1} when not sent (the flag alone, so that the receiver can tell "nothing" from a lost message).

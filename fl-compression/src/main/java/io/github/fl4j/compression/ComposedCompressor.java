@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p><b>Randomness.</b> inner draws first, then outer, from the same stream.
  *
- * <p><b>Class</b> (ALGORITHMS.md section 7): if either operator is lossless, the class of the other; if both are
+ * <p><b>Class</b> (see docs/compression.md): if either operator is lossless, the class of the other; if both are
  * unbiased with omega1, omega2, unbiased with omega = (omega1 + 1)(omega2 + 1) - 1 (independent randomness:
  * E||o(i(x))||^2 <= (omega_o + 1) E||i(x)||^2 <= (omega_o + 1)(omega_i + 1)||x||^2); in every other case
  * {@link CompressionClass.Kind#BIASED} (no general guarantee).

@@ -4,7 +4,7 @@ import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.comm.IdentityCompressor;
 
 /**
- * Static factories for every operator of this package (ALGORITHMS.md section 7). Each returned operator is
+ * Static factories for every operator of this package (listed in docs/compression.md). Each returned operator is
  * immutable and thread-safe; its javadoc states its definition, class and bit formula.
  *
  * <pre>{@code

@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * per coordinate, in index order, zeros included (so the draw for coordinate j does not depend on x). Computed in
  * the vector's precision, exactly (both candidates are powers of two; the probability is exact in double).
  *
- * <p><b>Class.</b> Unbiased with omega = 1/8 (Horvath et al., Theorem 1; ALGORITHMS.md section 7), for every d.
+ * <p><b>Class.</b> Unbiased with omega = 1/8 (Horvath et al., Theorem 1), for every d.
  *
  * <p><b>Bits:</b> {@code 9 d} for float32 vectors: per coordinate one sign bit and the 8-bit binary32 exponent field
  * (the mantissa of a power of two is zero; exponent code 0 encodes zero). For float64 vectors the binary64 exponent

@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * xi_j = l + 1 with probability r - l and l otherwise (one uniform draw per coordinate, in index order, whatever x_j).
  * C(0) = 0. Computed in double, rounded once to the vector's precision.
  *
- * <p><b>Class.</b> Unbiased with omega = min(d/s^2, sqrt(d)/s) (Alistarh et al., Lemma 3.1; ALGORITHMS.md section 7).
+ * <p><b>Class.</b> Unbiased with omega = min(d/s^2, sqrt(d)/s) (Alistarh et al., Lemma 3.1).
  *
  * <p><b>Bits</b> (naive fixed-length encoding): {@code b + d (1 + ceil(log2(s + 1)))}: the norm as one value of the
  * vector's precision (b = 32 for float32, 64 for float64), and per coordinate one sign bit plus the level

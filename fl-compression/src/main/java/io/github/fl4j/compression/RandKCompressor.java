@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p><b>Class.</b> Scaled: unbiased with omega = d/k - 1 (P(j in S) = k/d, so E C(x) = x and
  * E||C(x)||^2 = (d/k)||x||^2). Unscaled: contractive with alpha = k/d (E||C(x) - x||^2 = (1 - k/d)||x||^2).
  * Source: Stich, Cordonnier, Jaggi, "Sparsified SGD with Memory" (NeurIPS 2018); Beznosikov, Horvath, Richtarik,
- * Safaryan, "On Biased Compression for Distributed Learning" (2020); ALGORITHMS.md section 7.
+ * Safaryan, "On Biased Compression for Distributed Learning" (2020).
  *
  * <p><b>Randomness.</b> S is drawn from {@code rng} by Floyd's algorithm, with exactly the draws of
  * {@link RandomStream#sampleWithoutReplacement(int, int) rng.sampleWithoutReplacement(d, k)} (so the same set). The

@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ||C(x) - x||^2 = ||x||^2 - ||x||_1^2 / d exactly. Deterministic: draws nothing.
  *
  * <p><b>Class.</b> Contractive with the data-dependent alpha(x) = ||x||_1^2 / (d ||x||_2^2) >= 1/d; the declared
- * worst case is alpha = 1/d (Karimireddy et al., Lemma 3; ALGORITHMS.md section 7).
+ * worst case is alpha = 1/d (Karimireddy et al., Lemma 3).
  *
  * <p><b>Bits:</b> {@code d + b}: d sign bits and the scale ||x||_1/d as one value of the vector's precision (b = 32
  * for float32, 64 for float64).

@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * x_j < 0.
  *
  * <p><b>Class.</b> {@link CompressionClass.Kind#BIASED}: neither unbiased nor contractive in general (||sign(x) - x||
- * can exceed ||x|| by any factor when ||x|| is small), so it is not covered by EF/DIANA theory (ALGORITHMS.md
- * section 7); algorithms that need a guarantee reject it.
+ * can exceed ||x|| by any factor when ||x|| is small), so it is not covered by EF/DIANA theory;
+ * algorithms that need a guarantee reject it.
  *
  * <p><b>Bits:</b> {@code d} (one sign bit per coordinate). Deterministic; immutable and thread-safe.
  */

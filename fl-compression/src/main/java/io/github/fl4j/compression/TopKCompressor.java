@@ -20,8 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p><b>Class.</b> Contractive with alpha = k/d (worst case, attained by vectors of equal magnitudes):
  * ||C(x) - x||^2 = sum of the d - k smallest x_j^2 <= (1 - k/d) ||x||^2. Biased. Deterministic: draws nothing from the
- * random stream. Source: Stich, Cordonnier, Jaggi, "Sparsified SGD with Memory" (NeurIPS 2018), Lemma A.1;
- * ALGORITHMS.md section 7.
+ * random stream. Source: Stich, Cordonnier, Jaggi, "Sparsified SGD with Memory" (NeurIPS 2018), Lemma A.1.
  *
  * <p><b>Bits</b> (default): {@code b k + min(k ceil(log2 d), d)}, with b = 32 for float32 and 64 for float64 vectors:
  * k values plus the positions, sent either as k indices of ceil(log2 d) bits or as a d-bit mask, whichever is

@@ -1,5 +1,5 @@
 /**
- * Compression operators with exact bit accounting (ALGORITHMS.md section 7), built by {@link
+ * Compression operators with exact bit accounting (see docs/compression.md), built by {@link
  * io.github.fl4j.compression.Compressors}.
  *
  * <table>

@@ -24,7 +24,7 @@ class BernoulliCompressorTest extends CompressorContractTest {
         return Compressors.bernoulli(P);
     }
 
-    /** omega = 1/p - 1 (ALGORITHMS.md section 7). */
+    /** omega = 1/p - 1 (BernoulliCompressor javadoc). */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.unbiased(1 / P - 1);

@@ -22,7 +22,7 @@ class ComposedCompressorTest extends CompressorContractTest {
         return composed;
     }
 
-    /** ALGORITHMS.md section 7: omega = (omega_qsgd + 1)(omega_randk + 1) - 1. */
+    /** ComposedCompressor javadoc: omega = (omega_qsgd + 1)(omega_randk + 1) - 1. */
     @Override
     protected CompressionClass expectedClass(int d) {
         double wq = Math.min(d / 4.0, Math.sqrt(d) / 2);

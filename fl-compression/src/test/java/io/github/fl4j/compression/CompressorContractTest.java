@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The contract every {@link Compressor} of this module meets (DESIGN.md sections 7 and 9, ALGORITHMS.md section 7).
+ * The contract every {@link Compressor} of this module meets (docs/design.md and docs/compression.md).
  * An operator's test extends this class, supplies the operator, its declared class and its bit formula, and adds hand
  * examples. Every check runs on float32 and float64 vectors.
  *

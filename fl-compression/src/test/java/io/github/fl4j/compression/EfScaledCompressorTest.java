@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** QSGD(s = 2) scaled by 1/(omega + 1) for EF21 (ALGORITHMS.md section 5.2). */
+/** QSGD(s = 2) scaled by 1/(omega + 1) for EF21 (Richtarik et al., NeurIPS 2021). */
 class EfScaledCompressorTest extends CompressorContractTest {
     private final Compressor ef = Compressors.scaledForEf(Compressors.qsgd(2));
 
@@ -26,7 +26,7 @@ class EfScaledCompressorTest extends CompressorContractTest {
         return Math.min(d / 4.0, Math.sqrt(d) / 2);
     }
 
-    /** ALGORITHMS.md sections 5.2 and 7: alpha = 1/(omega + 1). */
+    /** EfScaledCompressor javadoc: alpha = 1/(omega + 1). */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.contractive(1 / (omega(d) + 1));

@@ -20,13 +20,13 @@ class NaturalCompressorTest extends CompressorContractTest {
         return Compressors.natural();
     }
 
-    /** Horvath et al. 2019, Theorem 1 / ALGORITHMS.md section 7: omega = 1/8. */
+    /** Horvath et al. 2019, Theorem 1: omega = 1/8. */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.unbiased(0.125);
     }
 
-    /** Sign + exponent field: 9 d (float32, ALGORITHMS.md section 7), 12 d (float64, 11-bit exponent). */
+    /** Sign + exponent field: 9 d (float32), 12 d (float64, 11-bit exponent). */
     @Override
     protected long expectedBits(int d, Precision p, INDArray x, INDArray decoded) {
         return (p == Precision.FLOAT32 ? 9L : 12L) * d;

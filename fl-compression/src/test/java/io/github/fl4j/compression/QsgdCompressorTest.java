@@ -23,7 +23,7 @@ class QsgdCompressorTest extends CompressorContractTest {
         return Compressors.qsgd(S);
     }
 
-    /** Alistarh et al. 2017, Lemma 3.1 / ALGORITHMS.md section 7: omega = min(d/s^2, sqrt(d)/s). */
+    /** Alistarh et al. 2017, Lemma 3.1: omega = min(d/s^2, sqrt(d)/s). */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.unbiased(Math.min(d / 16.0, Math.sqrt(d) / 4));

@@ -21,7 +21,7 @@ class RandKScaledCompressorTest extends CompressorContractTest {
         return Compressors.randK(K);
     }
 
-    /** RandKCompressor javadoc / ALGORITHMS.md section 7: omega = d/k - 1. */
+    /** RandKCompressor javadoc: omega = d/k - 1. */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.unbiased((double) d / Math.min(K, d) - 1);

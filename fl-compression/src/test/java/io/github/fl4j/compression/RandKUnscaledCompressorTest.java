@@ -16,7 +16,7 @@ class RandKUnscaledCompressorTest extends CompressorContractTest {
         return Compressors.randKUnscaled(K);
     }
 
-    /** RandKCompressor javadoc / ALGORITHMS.md section 7: alpha = k/d. */
+    /** RandKCompressor javadoc: alpha = k/d. */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.contractive((double) Math.min(K, d) / d);

@@ -20,7 +20,7 @@ class ScaledSignCompressorTest extends CompressorContractTest {
         return Compressors.scaledSign();
     }
 
-    /** Karimireddy et al. 2019 / ALGORITHMS.md section 7: declared worst case alpha = 1/d. */
+    /** Karimireddy et al. 2019: declared worst case alpha = 1/d. */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.contractive(1.0 / d);

@@ -23,7 +23,7 @@ class SignCompressorTest extends CompressorContractTest {
         return Compressors.sign();
     }
 
-    /** ALGORITHMS.md section 7: "not contractive in general". */
+    /** SignCompressor javadoc: "neither unbiased nor contractive in general". */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.biased();

@@ -25,13 +25,13 @@ class TopKCompressorTest extends CompressorContractTest {
         return Compressors.topK(K);
     }
 
-    /** TopKCompressor javadoc / ALGORITHMS.md section 7: alpha = k/d with k = min(3, d). */
+    /** TopKCompressor javadoc: alpha = k/d with k = min(3, d). */
     @Override
     protected CompressionClass expectedClass(int d) {
         return CompressionClass.contractive((double) Math.min(K, d) / d);
     }
 
-    /** DESIGN.md section 7: b k values + min(k ceil(log2 d), d) index bits. */
+    /** TopKCompressor javadoc: b k values + min(k ceil(log2 d), d) index bits. */
     @Override
     protected long expectedBits(int d, Precision p, INDArray x, INDArray decoded) {
         long k = Math.min(K, d);

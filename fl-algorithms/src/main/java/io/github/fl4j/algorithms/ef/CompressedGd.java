@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Compressed gradient descent without error feedback (CGD / "naive compression"), the baseline of the error-feedback
- * experiments (ALGORITHMS.md 9.6):
+ * experiments (docs/algorithms/ef14.md):
  * <pre>
  *   client i in S_t:  upload C(grad f_i(x^t))          (full gradient, or a tau-minibatch with minibatch(tau))
  *   server:           x^{t+1} = x^t - gamma (1/|S_t|) sum_{i in S_t} C(grad f_i(x^t))

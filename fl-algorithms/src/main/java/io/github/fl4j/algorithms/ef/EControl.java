@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * EControl (Gao, Islamov, Stich, "EControl: Fast Distributed Optimization with Compression and Error Control",
- * ICLR 2024, arXiv 2311.05645). ALGORITHMS.md section 6.
+ * ICLR 2024, arXiv 2311.05645). See docs/algorithms/econtrol.md.
  *
  * <p>Paper form: e_i^0 = 0, h_i^0 = g_i^0 (sent once); round t: Delta_i = C(eta e_i + g_i - h_i),
  * e_i += g_i - h_i - Delta_i, h_i += Delta_i, h^{t+1} = h^t + (1/n) sum_i Delta_i, x^{t+1} = x^t - gamma h^{t+1}.

@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Classic error feedback, "EF14" (Seide, Fu, Droppo, Li, Yu, "1-Bit Stochastic Gradient Descent and its Application
  * to Data-Parallel Distributed Training of Speech DNNs", Interspeech 2014; Stich, Cordonnier, Jaggi, "Sparsified SGD
  * with Memory", NeurIPS 2018; Karimireddy, Rebjock, Stich, Jaggi, "Error Feedback Fixes SignSGD", ICML 2019).
- * ALGORITHMS.md section 5.1.
+ * See docs/algorithms/ef14.md.
  *
  * <p>Round t (broadcast x^t, participants S_t, e_i = 0 before the first participation):
  * <pre>
@@ -41,7 +41,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Map from paper symbols to code: gamma = {@code learningRate}, C = the uplink compressor (must be contractive),
  * tau = {@code minibatch} (stochastic gradients of the SGD version). Known weakness: the theory needs bounded
- * gradients or bounded heterogeneity; under heterogeneity it is slow (ALGORITHMS.md 9.6).
+ * gradients or bounded heterogeneity; under heterogeneity it is slow (docs/algorithms/ef14.md).
  *
  * <p>State: each client keeps e_i (d values; N x d over the population); the server keeps x and a reused aggregation
  * buffer (2d). Scratch: gradient and message (2d per worker thread). Communication per participant and round: 1 dense

@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Feedback", NeurIPS 2021; official code IgorSokoloff/ef21_experiments_source_code) with the options EF21-SGD
  * (minibatch gradients), EF21-PP (partial participation; Fatkhullin, Sokolov, Gorbunov, Li, Richtárik, "EF21 with
  * Bells &amp; Whistles", 2021) and EF21-W (weights w_i = L_i / sum_j L_j; Richtárik, Gasanov, Burlachenko, "Error
- * Feedback Reloaded", ICLR 2024). ALGORITHMS.md section 5.
+ * Feedback Reloaded", ICLR 2024). See docs/algorithms/ef21.md.
  *
  * <p>Paper form: x^{t+1} = x^t - gamma g^t; worker c_i^t = C(grad f_i(x^{t+1}) - g_i^t), g_i^{t+1} = g_i^t + c_i^t;
  * server g^{t+1} = g^t + (1/n) sum_i c_i^t. fl4j round r (1-based) broadcasts x^{r-1} and, with
@@ -108,7 +108,7 @@ public final class Ef21 implements FederatedAlgorithm<ShiftServer.State, Ef21.Cl
 
     /**
      * EF21's theoretical step size gamma = 1/(L + Ltilde sqrt(beta/theta)) with theta = 1 - sqrt(1 - alpha) and
-     * beta = (1 - alpha)/(1 - sqrt(1 - alpha)) (ALGORITHMS.md 5.2; for alpha = 1 it is 1/L).
+     * beta = (1 - alpha)/(1 - sqrt(1 - alpha)) (EF21 paper, Theorem 1; for alpha = 1 it is 1/L).
      *
      * @param smoothness the smoothness L of f = (1/n) sum f_i
      * @param meanL      L_QM (EF21) or L_AM (EF21-W and the improved analysis)

@@ -17,7 +17,7 @@ package io.github.fl4j.algorithms.ef;
  *       Every warm-up message is counted by the ledger at its compressed size, so R rounds of Top-K cost about one
  *       dense vector (plus index bits): the honest price of the papers' uncounted first message.</li>
  *   <li>{@link #COMPRESSED}: g_i^0 = C(grad f_i(x^0)), sent in round 1 as an ordinary message, and x moves in round 1
- *       already (ALGORITHMS.md 5.2 lists it as a legal, slower-at-the-start alternative; it is the initialisation
+ *       already (a legal, slower-at-the-start alternative; it is the initialisation
  *       under which EControl with eta = 0 reduces to EF21).</li>
  * </ul>
  */

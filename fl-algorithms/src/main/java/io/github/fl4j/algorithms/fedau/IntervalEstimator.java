@@ -7,7 +7,7 @@ import java.io.IOException;
 /**
  * FedAU's online estimate of 1/p_n: the mean interval, in rounds, between a client's participations (Wang and Ji,
  * "A Lightweight Method for Tackling Unknown Participation Statistics in Federated Averaging", ICLR 2024; official code
- * IBM/fedau {@code main.py}; ALGORITHMS.md section 3.2). By renewal theory the mean interval is 1/p_n for Bernoulli,
+ * IBM/fedau {@code main.py}). By renewal theory the mean interval is 1/p_n for Bernoulli,
  * Markov and cyclic participation with long-run rate p_n.
  *
  * <p>Per client n: M_n (number of recorded intervals), Omega_n (their running mean) and S_n (rounds since the last

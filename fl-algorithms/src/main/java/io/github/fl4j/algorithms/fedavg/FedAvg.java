@@ -35,7 +35,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 1909.06335, 2019), or any other {@link ServerOptimizer} such as FedAdam, FedYogi or FedAdagrad (FedOpt: Reddi,
  * Charles, Zaheer, Garrett, Rush, Konečný, Kumar, McMahan, "Adaptive Federated Optimization", ICLR 2021).
  *
- * <p>Round t, with participants S_t (ALGORITHMS.md section 1.2):
+ * <p>Round t, with participants S_t (see docs/algorithms/fedavg.md):
  * <pre>
  *   client n in S_t:  y = x^t;  K_n times: y = y - eta_l grad f_n(y; minibatch of size B)
  *                     upload Delta_n = y - x^t                                       (1 d-vector)

@@ -26,9 +26,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * "1-Bit Stochastic Gradient Descent and its Application to Data-Parallel Distributed Training of Speech DNNs",
  * Interspeech 2014; Stich, Cordonnier, Jaggi, "Sparsified SGD with Memory", NeurIPS 2018; Karimireddy, Rebjock,
  * Stich, Jaggi, "Error Feedback Fixes SignSGD", ICML 2019) applied to the model deltas of FedAvg (McMahan et al.,
- * AISTATS 2017) instead of single gradients. ALGORITHMS.md sections 1.2 and 5.1; compare {@code ef.Ef14} (one gradient
- * step per round) and the momentum-corrected variant of Deep Gradient Compression (ALGORITHMS.md 8.6, which also
- * accumulates before sparsifying).
+ * AISTATS 2017) instead of single gradients. See docs/algorithms/ef14.md; compare {@code ef.Ef14} (one gradient
+ * step per round) and the momentum-corrected variant of Deep Gradient Compression (Lin et al., ICLR 2018, which
+ * also accumulates before sparsifying).
  *
  * <p>Round t, with participants S_t, e_n = 0 before client n's first participation:
  * <pre>

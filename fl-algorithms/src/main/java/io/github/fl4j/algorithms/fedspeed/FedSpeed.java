@@ -33,7 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * proximal term to x^t, a prox-correction ĝ_n that cancels the prox term's bias (a FedDyn/FedPD-like dual
  * variable), and a merged gradient that mixes the plain gradient with the gradient at an ascent-perturbed point.
  *
- * <p>Round t, with participants S_t (ALGORITHMS.md section 4.2; line numbers of the paper's algorithm):
+ * <p>Round t, with participants S_t (line numbers of the paper's algorithm):
  * <pre>
  *   client n in S_t (state g_hat_n, initially 0):
  *     y_0 = x^t
@@ -106,7 +106,7 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
         ALL_CLIENT_DUAL_AVERAGING,
         /**
          * x^{t+1} = mean over participants of x_hat_n, the paper's formula. Under partial participation the stale
-         * h_n of a random subset make it oscillate or diverge (ALGORITHMS.md section 4.3).
+         * h_n of a random subset make it oscillate or diverge (see docs/algorithms/fedspeed.md).
          */
         PARTICIPANTS_ONLY
     }

@@ -33,9 +33,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * SCAFFOLD, stochastic controlled averaging (Karimireddy, Kale, Mohri, Reddi, Stich, Suresh, "SCAFFOLD: Stochastic
  * Controlled Averaging for Federated Learning", ICML 2020, Algorithm 1), with control-variate options I and II and
- * the one-vector uplink form of option II (ALGORITHMS.md sections 2 and 8.1).
+ * the one-vector uplink form of option II (Huang, Li, Li, ICLR 2024; see docs/algorithms/scaffold.md).
  *
- * <p>Round t, with participants S (|S| = s) of N clients (ALGORITHMS.md section 2.3):
+ * <p>Round t, with participants S (|S| = s) of N clients:
  * <pre>
  *   server:    send (x, c)                                                            (2 d-vectors down)
  *   client n:  y = x;  K_n times: y = y - eta_l (grad f_n(y; minibatch) - c_n + c)
@@ -50,7 +50,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <pre>
  *   x = x - eta_g K eta_l (c + (1/s) sum_S delta_n),    c = c + (1/N) sum_S delta_n
  * </pre>
- * (c on the right is the round's old c), which is SCAFFOLD-II with half the uplink (ALGORITHMS.md section 8.1).
+ * (c on the right is the round's old c), which is SCAFFOLD-II with half the uplink (Huang, Li, Li, ICLR 2024).
  *
  * <p>Server optimizer and aggregator. The model step x = x + eta_g Delta_x, with Delta_x = (1/s) sum_S Delta y_n (or
  * Delta_x = -K eta_l (c + (1/s) sum_S delta_n) in the one-vector form), is server SGD; {@link Builder#serverOptimizer}
@@ -373,7 +373,7 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         return option;
     }
 
-    /** True when the client uploads only Delta c_n (ALGORITHMS.md section 8.1). */
+    /** True when the client uploads only Delta c_n (the one-vector form of SCAFFOLD-II). */
     public boolean oneVectorUplink() {
         return oneVectorUplink;
     }

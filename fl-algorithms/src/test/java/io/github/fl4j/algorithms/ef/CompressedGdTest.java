@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** CGD, the no-feedback baseline of ALGORITHMS.md 9.6. */
+/** CGD, the no-feedback baseline of the error-feedback experiments (EfRegimesTest). */
 class CompressedGdTest extends AlgorithmContractTest {
     @Override
     protected FederatedAlgorithm<?, ?> algorithm() {

@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** EControl (ALGORITHMS.md 6): contract under full participation and the two reductions. */
+/** EControl (Gao, Islamov, Stich, ICLR 2024): contract under full participation and the two reductions. */
 class EControlTest extends AlgorithmContractTest {
     private static final int D = 6;
 
@@ -47,7 +47,7 @@ class EControlTest extends AlgorithmContractTest {
         return x;
     }
 
-    /** DESIGN.md 9: EControl with the identity compressor is gradient descent bit for bit, for any eta. */
+    /** Reduction: EControl with the identity compressor is gradient descent bit for bit, for any eta. */
     @Test
     void identityCompressorIsGradientDescentBitForBit() {
         FederatedDataset data = EfTestProblems.randomLeastSquares(5, D, 8, 21);
@@ -62,7 +62,7 @@ class EControlTest extends AlgorithmContractTest {
     }
 
     /**
-     * ALGORITHMS.md 6.2: eta = 0 with h_i^0 = C(g_i^0) reduces exactly to EF21 (with g_i^0 = C(grad f_i(x^0))): e_i is
+     * Reduction: eta = 0 with h_i^0 = C(g_i^0) reduces exactly to EF21 (with g_i^0 = C(grad f_i(x^0))): e_i is
      * never read, and h_i &lt;- h_i + C(g_i - h_i). Bit for bit over 40 rounds of Top-2, and also with the EXACT first
      * message (both then run the same warm-up).
      */

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** EF14 (ALGORITHMS.md 5.1) under the contract (partial participation, minibatches) and its two forms. */
+/** EF14 (docs/algorithms/ef14.md) under the contract (partial participation, minibatches) and its two forms. */
 class Ef14Test extends AlgorithmContractTest {
     private static final int D = 5;
 
@@ -50,7 +50,7 @@ class Ef14Test extends AlgorithmContractTest {
         assertArrayEquals(bits(EfTestProblems.gradientDescent(model, data, x0(), 0.05, 25)), bits(ef));
     }
 
-    /** ALGORITHMS.md 5.1: the two forms are equivalent for a constant gamma (to rounding), here with Top-1. */
+    /** The two forms are equivalent for a constant gamma (to rounding), here with Top-1. */
     @Test
     void formsAgreeForConstantStepSize() {
         FederatedDataset data = EfTestProblems.randomLeastSquares(3, D, 6, 32);

@@ -3,7 +3,7 @@ package io.github.fl4j.algorithms.ef;
 import io.github.fl4j.core.api.AlgorithmContractTest;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 
-/** EF21-PP (ALGORITHMS.md 5.4) under the contract's default partial participation (4 of 10 clients per round). */
+/** EF21-PP (Fatkhullin et al. 2021) under the contract's default partial participation (4 of 10 clients per round). */
 class Ef21PpContractTest extends AlgorithmContractTest {
     @Override
     protected FederatedAlgorithm<?, ?> algorithm() {

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** EF21 (ALGORITHMS.md 5.2-5.5): the contract under full participation, reductions, warm-up, step sizes. */
+/** EF21 (docs/algorithms/ef21.md): the contract under full participation, reductions, warm-up, step sizes. */
 class Ef21Test extends AlgorithmContractTest {
     private static final int D = 5;
 
@@ -52,7 +52,7 @@ class Ef21Test extends AlgorithmContractTest {
         return x;
     }
 
-    /** DESIGN.md 9 reduction: EF21 with the identity compressor is gradient descent bit for bit (40 rounds). */
+    /** Reduction: EF21 with the identity compressor is gradient descent bit for bit (40 rounds). */
     @Test
     void identityCompressorIsGradientDescentBitForBit() {
         FederatedDataset data = EfTestProblems.randomLeastSquares(4, D, 7, 1);
@@ -67,7 +67,7 @@ class Ef21Test extends AlgorithmContractTest {
     }
 
     /**
-     * ALGORITHMS.md 9.7: with g_i^0 = grad f_i(x^0) the first iterate equals GD's first step. Over Top-1 in d = 5 the
+     * With g_i^0 = grad f_i(x^0) the first iterate equals GD's first step. Over Top-1 in d = 5 the
      * EXACT first message takes R = ceil(1/alpha) = 5 warm-up rounds at x^0 (x unchanged in rounds 1..4); the sums
      * of the sparse pieces may be added in another order than GD's, hence 1e-15 relative instead of bits.
      */
@@ -137,8 +137,8 @@ class Ef21Test extends AlgorithmContractTest {
     }
 
     /**
-     * ALGORITHMS.md 9.7 / EF21 paper, Theorem 1 (proof): at gamma <= 1/(L + Ltilde sqrt(beta/theta)) the Lyapunov
-     * function Phi^t = f(x^t) - f* + gamma/(2 theta) G^t, G^t = (1/n) sum_i ||g_i^t - grad f_i(x^t)||^2, obeys
+     * EF21 paper (Richtarik et al., NeurIPS 2021), Theorem 1 (proof): at gamma <= 1/(L + Ltilde sqrt(beta/theta)) the
+     * Lyapunov function Phi^t = f(x^t) - f* + gamma/(2 theta) G^t, G^t = (1/n) sum_i ||g_i^t - grad f_i(x^t)||^2, obeys
      * Phi^{t+1} <= Phi^t - (gamma/2) ||grad f(x^t)||^2 (descent lemma for f, Young for the compressed shift, and the
      * step-size condition that cancels the ||x^{t+1} - x^t||^2 terms). Checked along the library's own trajectory: the
      * test records x^t from {@link io.github.fl4j.core.sim.RoundListener#onServerModel}, replays the client shifts
@@ -251,7 +251,9 @@ class Ef21Test extends AlgorithmContractTest {
         return s;
     }
 
-    /** ALGORITHMS.md 5.2: gamma = 1/(L + Ltilde sqrt(beta/theta)); alpha = 1 gives 1/L. Numbers computed by hand. */
+    /**
+     * EF21 paper, Theorem 1: gamma = 1/(L + Ltilde sqrt(beta/theta)); alpha = 1 gives 1/L. Numbers computed by hand.
+     */
     @Test
     void theoryStepSize() {
         assertEquals(0.5, Ef21.theoryStepSize(2, 7, 1.0), 0);
@@ -264,7 +266,7 @@ class Ef21Test extends AlgorithmContractTest {
         assertTrue(e.getMessage().contains("alpha must be in (0, 1], was 0.0"), e.getMessage());
     }
 
-    /** DESIGN.md 3/8: an unscaled unbiased uplink is rejected when the simulation is built, naming both. */
+    /** An unscaled unbiased uplink is rejected when the simulation is built, naming both. */
     @Test
     void unbiasedCompressorIsRejectedAtBuildTime() {
         FederatedDataset data = EfTestProblems.randomLeastSquares(2, D, 3, 5);
@@ -303,8 +305,8 @@ class Ef21Test extends AlgorithmContractTest {
     }
 
     /**
-     * EF21-W with equal L_i is EF21 (w_i = 1/n, 1/(n w_i) = 1; ALGORITHMS.md 5.5 "identical behaviour when all L_i are
-     * equal"), bit for bit; with unequal L_i and identity it is still GD (to rounding: g = sum w_i grad/(n w_i)).
+     * EF21-W with equal L_i is EF21 (w_i = 1/n, 1/(n w_i) = 1: identical behaviour when all L_i are
+     * equal), bit for bit; with unequal L_i and identity it is still GD (to rounding: g = sum w_i grad/(n w_i)).
      */
     @Test
     void weightedVariant() {

@@ -24,15 +24,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The bias of the aggregation rules under heterogeneous, unknown participation (ALGORITHMS.md section 9.3, own-sim):
+ * The bias of the aggregation rules under heterogeneous, unknown participation (after Wang and Ji, ICLR 2024):
  * 20 clients, f_n(x) = (x - n)^2 / 2 for n = 1..20 (least squares with one sample a = 1, y = n), so x* = 10.5;
  * Bernoulli participation with p_n linear from 0.02 (n = 1) to 0.5 (n = 20); I = 5 full-gradient local steps with
- * lr 0.01, eta = 1; x^1 = 0. The spec runs 20000 rounds and averages x over the last 5000; here 6000 rounds, x averaged
- * over the last 4000 (the transient is over after ~1000 rounds: the per-round contraction is about 5%, and the
- * rarest client's interval estimate has ~20 samples by round 1000). Spec values (Bernoulli row): average participating
- * 13.83 (the p-weighted optimum sum p_n n / sum p_n = 13.73), known p 10.46, FedAU K = inf 10.45, K = 50 10.70.
- * Tolerances: 0.35 around the spec's value, a margin over the run-to-run spread of the 4000-round average (the
- * fluctuation of x around its mean has sd ~0.5 and correlation time ~20 rounds, so the average's sd is ~0.05; the
+ * lr 0.01, eta = 1; x^1 = 0. A reference simulation runs 20000 rounds and averages x over the last 5000; here 6000
+ * rounds, x averaged over the last 4000 (the transient is over after ~1000 rounds: the per-round contraction is about
+ * 5%, and the rarest client's interval estimate has ~20 samples by round 1000). Its values (Bernoulli row): average
+ * participating 13.83 (the p-weighted optimum sum p_n n / sum p_n = 13.73), known p 10.46, FedAU K = inf 10.45, K = 50
+ * 10.70. Tolerances: 0.35 around the reference value, a margin over the run-to-run spread of the 4000-round average
+ * (the fluctuation of x around its mean has sd ~0.5 and correlation time ~20 rounds, so the average's sd is ~0.05; the
  * estimator's residual error adds ~0.1). The two targets 10.5 and 13.7 are 3.2 apart, so the checks separate them.
  *
  * <p>x is read each round from the test loss: the test set is the single sample (a = 1, y = 0), whose loss is x^2/2.
@@ -122,7 +122,7 @@ class FedAuBiasTest {
     }
 
     /**
-     * The Markov row of 9.3 (two-state chain with q = 0.05 and stationary activity p_n, ALGORITHMS.md 3.4): average
+     * The Markov row of the reference (two-state chain with q = 0.05 and stationary activity p_n): average
      * participating 13.79, known p 10.32, FedAU K = inf 10.37, K = 50 10.65. Measured here (seed 93): 13.87, 10.46,
      * 10.55, 10.77. The chain's rounds are correlated (a client stays active for 1/(q (1/p_n - 1)) rounds on average),
      * which widens the spread of the 4000-round mean; the tolerance stays 0.35.
@@ -137,12 +137,12 @@ class FedAuBiasTest {
     }
 
     /**
-     * The cyclic row of 9.3 (cycle 100: active for round(100 p_n) rounds, then inactive; random phase): known p 10.35,
-     * FedAU K = inf 10.42, K = 50 10.84; average participating 12.74 in the spec's run. Measured here (seed 93): 14.32,
-     * 10.49, 10.57, 10.95. Under the cyclic pattern the naive rule's limit depends on the phases drawn (x follows the
-     * mean of the clients active in the current block, and which blocks overlap is set by the phases), so its check is
-     * only the side of the bias: above 12, far from x* = 10.5. The intervals the estimator sees repeat with the cycle
-     * (9.2's cyclic values are exact), so FedAU's checks keep 0.35.
+     * The cyclic row of the reference (cycle 100: active for round(100 p_n) rounds, then inactive; random phase): known
+     * p 10.35, FedAU K = inf 10.42, K = 50 10.84; average participating 12.74 in the reference run. Measured here (seed
+     * 93): 14.32, 10.49, 10.57, 10.95. Under the cyclic pattern the naive rule's limit depends on the phases drawn (x
+     * follows the mean of the clients active in the current block, and which blocks overlap is set by the phases), so
+     * its check is only the side of the bias: above 12, far from x* = 10.5. The intervals the estimator sees repeat
+     * with the cycle (IntervalEstimatorTest's cyclic values are exact), so FedAU's checks keep 0.35.
      */
     @Test
     void cyclicPattern() {

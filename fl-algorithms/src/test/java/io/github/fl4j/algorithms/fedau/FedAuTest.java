@@ -42,7 +42,7 @@ class FedAuTest extends AlgorithmContractTest {
         return Simulation.builder(alg).config(cfg).model(model()).data(data()).build().run();
     }
 
-    /** DESIGN.md section 9: under full participation every Omega_n = 1, so FedAU is FedAvg with weights 1/N. */
+    /** Reduction: under full participation every Omega_n = 1, so FedAU is FedAvg with weights 1/N. */
     @Test
     void fullParticipationIsFedAvgWithUniformWeightsBitForBit() {
         FedAvg fedAvg = FedAvg.builder().localSteps(3, 8).localLearningRate(0.1).serverLearningRate(1.5)
@@ -86,7 +86,7 @@ class FedAuTest extends AlgorithmContractTest {
     }
 
     /**
-     * N = 3, d = 3, eta = 1. Rounds {0}, {1}, {0, 1}, {0}. Weights (ALGORITHMS.md 3.2): round 1 omega_0 = 1 (no
+     * N = 3, d = 3, eta = 1. Rounds {0}, {1}, {0, 1}, {0}. Weights (FedAu javadoc): round 1 omega_0 = 1 (no
      * interval), records 1; round 2 omega_1 = 1, records 2 (absent in round 1); round 3 omega_0 = 1 then records 2
      * (Omega_0 = 1.5), omega_1 = 2 then records 1 (Omega_1 = 1.5); round 4 omega_0 = 1.5. Update x += (1/3) sum.
      */
@@ -114,7 +114,7 @@ class FedAuTest extends AlgorithmContractTest {
     }
 
     /**
-     * MIFA and FedVarp, N = 2, eta = 1, rounds {0} with a, then {1} with b (ALGORITHMS.md 3.3). MIFA: x += (a + 0)/2,
+     * MIFA and FedVarp, N = 2, eta = 1, rounds {0} with a, then {1} with b (FedAu javadoc). MIFA: x += (a + 0)/2,
      * then += (a + b)/2. FedVarp: round 1 (a - 0) + 0 = a; round 2 (b - 0) + ubar^old = b + a/2.
      */
     @Test

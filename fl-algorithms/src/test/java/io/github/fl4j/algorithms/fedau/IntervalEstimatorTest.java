@@ -12,9 +12,9 @@ import io.github.fl4j.core.random.SeedTree;
 import org.junit.jupiter.api.Test;
 
 /**
- * FedAU's interval estimator against ALGORITHMS.md section 9.2 (own-sim, same semantics as IBM/fedau). Instead of 5
- * seeds of one client, each check runs 5 independent clients with the same p for 20000 rounds and averages their
- * final Omega_n (the same statistic). Tolerances are 5 standard deviations of that average, computed from the
+ * FedAU's interval estimator against reference values from an independent simulation (same semantics as IBM/fedau).
+ * Instead of 5 seeds of one client, each check runs 5 independent clients with the same p for 20000 rounds and averages
+ * their final Omega_n (the same statistic). Tolerances are 5 standard deviations of that average, computed from the
  * interval distribution (stated at each check).
  */
 class IntervalEstimatorTest {
@@ -90,14 +90,14 @@ class IntervalEstimatorTest {
     void cyclicIntervalsAreExactAfterWholeCycles() {
         // 9.2: cycle 100, p = 0.1: a = 10 active, 90 inactive rounds. Phase 0: rounds 1-90 inactive, 91-100 active.
         // K = 50: per cycle the intervals are 50 (cutoff), 41 (40 more inactive + the active round) and nine 1's:
-        // 11 intervals summing to 100, so Omega = 100/11 = 9.09 after whole cycles (spec 9.08 with random phases).
+        // 11 intervals summing to 100, so Omega = 100/11 = 9.09 after whole cycles (reference 9.08 with random phases).
         CyclicParticipation c = new CyclicParticipation(same(0.1), 100).allowingEmptyRounds();
         IntervalEstimator[] est = new IntervalEstimator[1];
         assertEquals(100.0 / 11, run(c.phases(new int[CLIENTS]), 50, ROUNDS, est), 1e-9);
         assertEquals(11 * ROUNDS / 100, est[0].intervals(0));
-        // K = inf: 91 and nine 1's, Omega = 10 exactly (spec 9.99).
+        // K = inf: 91 and nine 1's, Omega = 10 exactly (reference 9.99).
         assertEquals(10, run(c.phases(new int[CLIENTS]), IntervalEstimator.NO_CUTOFF, ROUNDS, null), 1e-9);
-        // p = 0.02, K = 50: a = 2; intervals 50, 49, 1: Omega = 100/3 (spec 33.3).
+        // p = 0.02, K = 50: a = 2; intervals 50, 49, 1: Omega = 100/3 (reference 33.3).
         CyclicParticipation rare = new CyclicParticipation(same(0.02), 100).allowingEmptyRounds();
         assertEquals(100.0 / 3, run(rare.phases(new int[CLIENTS]), 50, ROUNDS, null), 1e-9);
     }

@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The client-drift fixed point of FedAvg (ALGORITHMS.md section 9.1). With f_n(x) = (1/2)(x - b_n)^T A_n (x - b_n),
+ * The client-drift fixed point of FedAvg (docs/algorithms/fedavg.md). With f_n(x) = (1/2)(x - b_n)^T A_n (x - b_n),
  * full participation, eta_g = 1, equal weights and K local full-gradient steps of size eta, one round maps
  * x to (1/N) sum_n [(I - eta A_n)^K x + M_n b_n] with M_n = I - (I - eta A_n)^K, whose fixed point is
  *
@@ -61,7 +61,7 @@ class FedAvgClientDriftTest {
         return new LUDecomposition(sumM).getSolver().solve(sumMb);
     }
 
-    /** 1-D, A = (1, 10), b = (1, -1), eta = 0.05 (ALGORITHMS.md 9.1 table). */
+    /** 1-D, A = (1, 10), b = (1, -1), eta = 0.05 (the 1-D table of docs/algorithms/fedavg.md). */
     @ParameterizedTest
     @ValueSource(ints = {1, 10, 50})
     void oneDimensionalTableOfTheSpec(int k) {
@@ -77,12 +77,12 @@ class FedAvgClientDriftTest {
         double m1 = 1 - Math.pow(1 - 0.5, k);
         double expected = (m0 * 1 + m1 * -1) / (m0 + m1);
         assertEquals(expected, x[0], 1e-9);
-        // The spec's simulated values, to its 5 printed digits.
+        // The reference simulated values, to its 5 printed digits.
         double table = k == 1 ? -0.81818 : k == 10 ? -0.42688 : -0.04001;
         assertEquals(table, x[0], 5e-6);
     }
 
-    /** d = 5, 10 heterogeneous clients, eta = 0.5 / L (ALGORITHMS.md 9.1, second setting). */
+    /** d = 5, 10 heterogeneous clients, eta = 0.5 / L (the 5-D setting of docs/algorithms/fedavg.md). */
     @ParameterizedTest
     @ValueSource(ints = {1, 10, 50})
     void fiveDimensionalRandomQuadratics(int k) {

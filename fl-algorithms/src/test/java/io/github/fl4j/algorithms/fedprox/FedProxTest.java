@@ -35,7 +35,7 @@ class FedProxTest extends AlgorithmContractTest {
                 .data(data()).build().run().finalParameters();
     }
 
-    /** DESIGN.md section 9 reduction: mu = 0 is FedAvg (same weighting, eta_g, minibatches), bit for bit. */
+    /** Reduction: mu = 0 is FedAvg (same weighting, eta_g, minibatches), bit for bit. */
     @Test
     void zeroProximalWeightIsFedAvgBitForBit() {
         for (WeightedMean.Weighting w : WeightedMean.Weighting.values()) {

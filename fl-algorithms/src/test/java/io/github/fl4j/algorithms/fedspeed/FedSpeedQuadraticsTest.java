@@ -32,8 +32,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * FedSpeed on the heterogeneous quadratics of ALGORITHMS.md section 9.1 / 9.5: d = 5, N = 10 least-squares clients
- * f_n(x) = (1/(2 m_n)) ||X_n x - y_n||^2 = (1/2)(x - b_n)^T A_n (x - b_n) + const with A_n = X_n^T X_n / m_n,
+ * FedSpeed on the heterogeneous client-drift quadratics (docs/algorithms/fedspeed.md): d = 5, N = 10 least-squares
+ * clients f_n(x) = (1/(2 m_n)) ||X_n x - y_n||^2 = (1/2)(x - b_n)^T A_n (x - b_n) + const with A_n = X_n^T X_n / m_n,
  * full-gradient local steps, eta_l = 0.5 / L (L the largest eigenvalue over the A_n), K = 20, float64. The problem is
  * generated exactly as in FedAvgClientDriftTest (same seed), so x* = (sum A_n)^{-1} sum A_n b_n and FedAvg's fixed
  * point (sum M_n)^{-1} sum M_n b_n, M_n = I - (I - eta A_n)^K, are computed in closed form with commons-math3.
@@ -114,10 +114,11 @@ class FedSpeedQuadraticsTest {
     }
 
     /**
-     * ALGORITHMS.md 9.5 [own-sim]: full participation, rho = 0, lamb = 0.1 (lambda = 10), all-client rule: FedSpeed
-     * reaches x* (the spec's error 8e-15, on its own random quadratics, where FedAvg stays 1.03 away; on this problem
-     * FedAvg's closed-form fixed point is 0.22 away). The error here shrinks by about 1.4% per round (6.2e-8 after
-     * 1000 rounds, 4.7e-11 after 1500, 3.8e-14 after 2000, measured); we run 2000 rounds and assert 1e-13.
+     * Full participation, rho = 0, lamb = 0.1 (lambda = 10), all-client rule: FedSpeed
+     * reaches x* (a reference simulation's error 8e-15, on its own random quadratics, where FedAvg stays 1.03 away; on
+     * this problem FedAvg's closed-form fixed point is 0.22 away). The error here shrinks by about 1.4% per round
+     * (6.2e-8 after 1000 rounds, 4.7e-11 after 1500, 3.8e-14 after 2000, measured); we run 2000 rounds and assert
+     * 1e-13.
      */
     @Test
     void fullParticipationReachesTheOptimumWhereFedAvgDoesNot() {
@@ -132,7 +133,7 @@ class FedSpeedQuadraticsTest {
     /**
      * Under full participation the two server rules are the same map (mean over all N = mean over S), so the paper's
      * participants-only rule also reaches x*. lamb = 1 converges faster (1.4e-15 after 500 rounds, measured); we
-     * assert 1e-13 (the spec's machine-precision regime).
+     * assert 1e-13 (the reference's machine-precision regime).
      */
     @ParameterizedTest
     @EnumSource(FedSpeed.ServerRule.class)
@@ -142,9 +143,9 @@ class FedSpeedQuadraticsTest {
     }
 
     /**
-     * ALGORITHMS.md 4.3 / 9.5 [own-sim]: 3 of 10 clients per round, rho = 0, all-client dual averaging. The spec:
+     * 3 of 10 clients per round, rho = 0, all-client dual averaging. A reference simulation:
      * lamb = 0.1 gives 4e-8 after 4000 rounds, and lamb in {0.5, 1, 2} machine precision. Here (measured) lamb = 0.1
-     * gives 3.4e-4 after 1500 rounds, 5.4e-6 after 2500 and 7.6e-9 after 4000; we run the spec's 4000 rounds and
+     * gives 3.4e-4 after 1500 rounds, 5.4e-6 after 2500 and 7.6e-9 after 4000; we run its 4000 rounds and
      * assert 1e-7 (FedAvg's bias is 0.22). lamb = 1 gives 1.3e-15 after 1000 rounds; we assert 1e-13.
      */
     @Test
@@ -158,12 +159,12 @@ class FedSpeedQuadraticsTest {
     }
 
     /**
-     * ALGORITHMS.md 9.5 [own-sim]: adding the SAM perturbation (rho = 0.05, alpha = 0.5; full participation, lamb 0.1)
-     * "moves the limit slightly, to 5.7e-3 from x*" on the spec's quadratics, because SAM changes the objective (the
-     * merged gradient is g + alpha rho A_n g / ||g|| on a quadratic, which vanishes only where g does not). Measured on
-     * this problem: the iterate is a fixed point (rounds 2000 and 3000 agree to 1e-13) at 6.47e-3 from x*. We assert
-     * a fixed point (1e-10) between 1e-3 and 2e-2 from x*: rho ignored would give 1e-13, a broken ascent step
-     * anything.
+     * Adding the SAM perturbation (rho = 0.05, alpha = 0.5; full participation, lamb 0.1)
+     * moves the limit slightly, to 5.7e-3 from x* on a reference simulation's quadratics, because SAM changes the
+     * objective (the merged gradient is g + alpha rho A_n g / ||g|| on a quadratic, which vanishes only where g does
+     * not). Measured on this problem: the iterate is a fixed point (rounds 2000 and 3000 agree to 1e-13) at 6.47e-3
+     * from x*. We assert a fixed point (1e-10) between 1e-3 and 2e-2 from x*: rho ignored would give 1e-13, a broken
+     * ascent step anything.
      */
     @Test
     void samPerturbationMovesTheLimitSlightly() {
@@ -180,9 +181,9 @@ class FedSpeedQuadraticsTest {
     }
 
     /**
-     * ALGORITHMS.md 4.3 [own-sim]: with 3 of 10 clients the participants-only rule does not converge (it oscillates
-     * 4-7 away for lamb in {0.5, 1, 2} on the spec's quadratics); here with lamb = 1 it ends 2.65 away after 600 rounds (measured), and we assert it
-     * stays at least 1e-2 away.
+     * With 3 of 10 clients the participants-only rule does not converge (it oscillates 4-7 away for lamb in
+     * {0.5, 1, 2} in a reference simulation); here with lamb = 1 it ends 2.65 away after 600 rounds (measured), and we
+     * assert it stays at least 1e-2 away.
      */
     @Test
     void partialParticipationWithParticipantsOnlyDoesNotConverge() {
@@ -194,7 +195,7 @@ class FedSpeedQuadraticsTest {
     }
 
     /**
-     * DESIGN.md 9 (reduction identities): with rho = 0 (or alpha = 0) the merged gradient is g1, and withoutProx()
+     * Reduction identity: with rho = 0 (or alpha = 0) the merged gradient is g1, and withoutProx()
      * drops the prox term and the correction, so x_hat_n = y_K and both server rules are x^t + mean_S (y_K - x^t):
      * FedAvg with uniform weights, bit for bit (same minibatch stream, same BLAS calls in the same order). Checked
      * with minibatches (B = 5 of 12 rows, so the last batch of an epoch is short) and 3 of 10 clients per round.

@@ -126,7 +126,7 @@ class FedSpeedTest extends AlgorithmContractTest {
     }
 
     /**
-     * ALGORITHMS.md 4.4: both gradients of a step use the same minibatch. One client with 10 rows, B = 3 (batches of
+     * Both gradients of a step use the same minibatch. One client with 10 rows, B = 3 (batches of
      * 3, 3, 3, 1 rows per epoch), K = 6, rho = 0.1, alpha = 0.5: 12 gradient calls, in pairs on identical batches
      * (the second at the perturbed point, ||y_breve - y|| = rho ||g|| / (||g|| + 1e-7)), and consecutive steps see
      * different batches.

@@ -15,7 +15,7 @@ import org.apache.commons.math3.linear.RealVector;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The client-drift quadratics of ALGORITHMS.md section 9.1, as least-squares clients (the same construction as
+ * The client-drift quadratics (docs/algorithms/fedavg.md), as least-squares clients (the same construction as
  * FedAvgClientDriftTest): a client with rows X_n and targets y_n has f_n(x) = (1/2)(x - b_n)^T A_n (x - b_n) + const
  * with A_n = X_n^T X_n / m_n and b_n = A_n^{-1} X_n^T y_n / m_n. Closed forms with commons-math3:
  * x* = (sum A_n)^{-1} sum A_n b_n and FedAvg's fixed point (sum M_n)^{-1} sum M_n b_n, M_n = I - (I - eta A_n)^K.

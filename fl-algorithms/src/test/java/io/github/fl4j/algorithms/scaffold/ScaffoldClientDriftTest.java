@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * SCAFFOLD removes client drift (ALGORITHMS.md section 9.1): on heterogeneous quadratics with K local full-gradient
+ * SCAFFOLD removes client drift (docs/algorithms/scaffold.md): on heterogeneous quadratics with K local full-gradient
  * steps, FedAvg converges to its closed-form biased point (sum M_n)^{-1} sum M_n b_n while SCAFFOLD converges to
  * x* = (sum A_n)^{-1} sum A_n b_n, with full participation and with 3 of 10 clients per round. Float64 throughout.
  */
@@ -45,9 +45,9 @@ class ScaffoldClientDriftTest {
     }
 
     /**
-     * 1-D, A = (1, 10), b = (1, -1), eta = 0.05 (ALGORITHMS.md 9.1 table): x* = (1 - 10)/11 = -0.81818..., FedAvg
-     * -0.42688 (K = 10) and -0.04001 (K = 50); SCAFFOLD-II -0.81818 for both; SCAFFOLD-I -0.81818 for K = 10 (it
-     * diverges at K = 50, eta K L = 25, section 2.6).
+     * 1-D, A = (1, 10), b = (1, -1), eta = 0.05 (1-D table of docs/algorithms/fedavg.md): x* = (1 - 10)/11
+     * = -0.81818..., FedAvg -0.42688 (K = 10) and -0.04001 (K = 50); SCAFFOLD-II -0.81818 for both; SCAFFOLD-I
+     * -0.81818 for K = 10 (it diverges at K = 50, eta K L = 25, see optionOneIsUnstableForLargeEtaKL).
      */
     @ParameterizedTest
     @CsvSource({"II, 10", "II, 50", "I, 10"})
@@ -58,11 +58,11 @@ class ScaffoldClientDriftTest {
         double[] x = run(scaffold(option, k, 0.05), q, 400, 2);
         assertEquals(xStar, x[0], 1e-9);
         double fedAvgPoint = q.fedAvgFixedPoint(k, 0.05).getEntry(0);
-        assertEquals(k == 10 ? -0.42688 : -0.04001, fedAvgPoint, 5e-6); // the spec's table, 5 printed digits
+        assertEquals(k == 10 ? -0.42688 : -0.04001, fedAvgPoint, 5e-6); // the reference table, 5 printed digits
         assertEquals(fedAvgPoint, run(fedAvg(k, 0.05), q, 400, 2)[0], 1e-9);
     }
 
-    /** d = 5, 10 clients, eta = 0.5 / L (ALGORITHMS.md 9.1, second setting), K = 10 and 50, SCAFFOLD-II. */
+    /** d = 5, 10 clients, eta = 0.5 / L (5-D setting of docs/algorithms/fedavg.md), K = 10 and 50, SCAFFOLD-II. */
     @ParameterizedTest
     @CsvSource({"II, 10, 10", "II, 10, 3", "II, 50, 10", "II, 50, 3", "I, 10, 10", "I, 10, 3"})
     void fiveDimensionalRandomQuadratics(Scaffold.Option option, int k, int perRound) {
@@ -85,7 +85,7 @@ class ScaffoldClientDriftTest {
         }
     }
 
-    /** SCAFFOLD-I at K = 50 in 1-D (eta K L = 25) does not converge to x* (ALGORITHMS.md 2.6, own-sim). */
+    /** SCAFFOLD-I at K = 50 in 1-D (eta K L = 25) does not converge to x* (docs/algorithms/scaffold.md). */
     @ParameterizedTest
     @ValueSource(ints = {50})
     void optionOneIsUnstableForLargeEtaKL(int k) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** SCAFFOLD-II with the one-vector uplink (ALGORITHMS.md section 8.1): contract, equivalence, half the uplink. */
+/** SCAFFOLD-II with the one-vector uplink (Huang, Li, Li, ICLR 2024): contract, equivalence, half the uplink. */
 class ScaffoldOneVectorTest extends AlgorithmContractTest {
 
     @Override
@@ -36,10 +36,10 @@ class ScaffoldOneVectorTest extends AlgorithmContractTest {
     }
 
     /**
-     * ALGORITHMS.md 8.1 (own-sim there: 3 of 8 clients, stochastic gradients, equal to 1e-16): the identity
+     * A reference simulation (3 of 8 clients, stochastic gradients) finds the forms equal to 1e-16: the identity
      * Delta y_n = -K eta_l (Delta c_n + c) makes x and c of the one-vector form equal to two-vector SCAFFOLD-II up to
-     * rounding. Here: the d = 5 quadratics of 9.1, minibatches of 4 of 12 rows, K = 10, 3 of 10 clients, eta_g = 0.8,
-     * 60 rounds, float64; same seed, so the same participants and minibatches. Uplink bits: 1 instead of 2
+     * rounding. Here: the d = 5 client-drift quadratics, minibatches of 4 of 12 rows, K = 10, 3 of 10 clients,
+     * eta_g = 0.8, 60 rounds, float64; same seed, so the same participants and minibatches. Uplink bits: 1 instead of 2
      * d-vectors of 64 bits per participant and round: 60 * 3 * 5 * 64 = 57,600 bits against 115,200.
      */
     @Test
@@ -64,7 +64,7 @@ class ScaffoldOneVectorTest extends AlgorithmContractTest {
     }
 
     /**
-     * Issue 5 / ALGORITHMS.md 8.1: the one-vector (SCALLION-type) form with a biased uplink operator fails when the
+     * Issue 5: the one-vector (SCALLION-type) form with a biased uplink operator fails when the
      * simulation is built, naming the algorithm and the compressor; an unbiased operator is accepted, and so is any
      * operator for the two-vector form.
      */

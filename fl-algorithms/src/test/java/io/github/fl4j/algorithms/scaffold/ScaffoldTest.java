@@ -48,7 +48,7 @@ class ScaffoldTest extends AlgorithmContractTest {
     }
 
     /**
-     * DESIGN.md section 9 reduction: in round 1, c = c_n = 0, so the correction c - c_n is exactly zero and SCAFFOLD's
+     * Reduction: in round 1, c = c_n = 0, so the correction c - c_n is exactly zero and SCAFFOLD's
      * Delta y and x-update are FedAvg's with uniform weights, bit for bit (same minibatches, same participants).
      */
     @ParameterizedTest
@@ -72,7 +72,7 @@ class ScaffoldTest extends AlgorithmContractTest {
     }
 
     /**
-     * ALGORITHMS.md section 2.2: c = (1/N) sum_n c_n after every round, with 3 of 10 clients, stochastic minibatches
+     * Invariant: c = (1/N) sum_n c_n after every round, with 3 of 10 clients, stochastic minibatches
      * and an epoch-based K_n that differs between clients (sizes 12 here, so B = 5 gives K_n = 2 * 3 = 6). The halves
      * are driven round by round so that every client's c_n can be read.
      */

@@ -30,8 +30,8 @@ import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The logistic-regression experiment of the EF21 paper (Richtarik, Sokolov, Fatkhullin, NeurIPS 2021; ALGORITHMS.md
- * 5.6), as its official code runs it: a LIBSVM file with labels mapped to -1/+1, n = 20 clients holding contiguous
+ * The logistic-regression experiment of the EF21 paper (Richtarik, Sokolov, Fatkhullin, NeurIPS 2021),
+ * as its official code runs it: a LIBSVM file with labels mapped to -1/+1, n = 20 clients holding contiguous
  * equal chunks in file order (remainder to the last; the file order makes the split heterogeneous), f_i the mean
  * logistic loss plus the non-convex regulariser lambda sum_k x_k^2/(1 + x_k^2) with lambda = 0.1, float64, x^0 ~ N(0, I)
  * (drawn once from the INIT stream and shared by all methods), Top-k on the uplink, step size = multiplier x the EF21

@@ -75,7 +75,7 @@ import java.util.function.Supplier;
  *
  * <p>Participation: {@code all}, {@code uniform:M}, {@code bernoulli:P}, {@code bernoulli-linear:LO:HI} (p_n linear
  * from LO to HI), {@code markov:Q[:LO:HI]} and {@code cyclic:C[:LO:HI]} (p_n linear, default 0.02 to 0.5); and with
- * rates correlated with each client's labels as in FedAU's experiments (ALGORITHMS.md 3.4: p_n = max(PMIN, PBAR C
+ * rates correlated with each client's labels as in FedAU's experiments (Wang and Ji, ICLR 2024: p_n = max(PMIN, PBAR C
  * &lt;q_n, u&gt;), u ~ Dirichlet(ALPHAP), drawn from the run seed's PARTICIPATION stream, so every strategy of a seed
  * sees the same rates): {@code bernoulli-labels[:PBAR:PMIN:ALPHAP]}, {@code markov-labels:Q[:PBAR:PMIN:ALPHAP]},
  * {@code cyclic-labels:C[:PBAR:PMIN:ALPHAP]} (defaults 0.1, 0.02, 0.1).
@@ -537,7 +537,7 @@ public final class GridSpec {
         return (data, seed) -> forPopulation.apply(data.clientCount());
     }
 
-    /** FedAU's label-correlated rates (ALGORITHMS.md 3.4) under a Bernoulli, Markov or cyclic pattern. */
+    /** FedAU's label-correlated rates (Wang and Ji, ICLR 2024) under a Bernoulli, Markov or cyclic pattern. */
     private static Grid.ParticipationFactory labelCorrelated(String path, String spec, String[] a, String usage) {
         String kind = a[0].substring(0, a[0].length() - "-labels".length());
         int first = kind.equals("bernoulli") ? 1 : 2; // index of PBAR

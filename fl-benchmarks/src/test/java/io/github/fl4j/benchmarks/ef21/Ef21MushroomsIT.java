@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * EF21 on mushrooms (ALGORITHMS.md 5.6 and 9.7), from {@code ../shared/data/libsvm} (skipped when absent): 20
- * contiguous clients, non-convex logistic regression (lambda 0.1), Top-1, x^0 ~ N(0, I), the theory step size
- * (multiplier 1), 3000 rounds.
+ * EF21 on mushrooms (the EF21 paper's setup, Richtarik et al., NeurIPS 2021), from {@code ../shared/data/libsvm}
+ * (skipped when absent): 20 contiguous clients, non-convex logistic regression (lambda 0.1), Top-1, x^0 ~ N(0, I), the
+ * theory step size (multiplier 1), 3000 rounds.
  *
  * <p>Measured here: ||grad f||^2 goes from 1.78 at x^0 to 0.23 after 3000 rounds (a factor 7.8; 0.32 after 1500).
  * The assertion asks for a factor of at least 5, and for the trajectory after the warm-up rounds to be non-increasing
@@ -47,7 +47,7 @@ class Ef21MushroomsIT {
     }
 
     /**
-     * ALGORITHMS.md 9.7: "larger multipliers should still converge for EF21, while EF14 becomes unstable first". Same
+     * Expected: larger multipliers should still converge for EF21, while EF14 becomes unstable first. Same
      * setup at 128 times the theory step, 3000 rounds. Measured here: EF21 reaches ||grad f||^2 = 1.8e-9 (from 1.78),
      * EF14 stalls at 5.3e-3 after rising from 4.1e-3 at round 750 to 6.2e-3 at round 1500 (at multiplier 256: EF21
      * 1.7e-13, EF14 7.1e-3; at 32 both still converge, 2.4e-4 and 5.2e-4). Asserted: EF21 below 1e-7, EF14 above

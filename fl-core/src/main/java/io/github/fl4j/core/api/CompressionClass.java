@@ -11,7 +11,7 @@ package io.github.fl4j.core.api;
  *       needs an unbiased or contractive operator reject it.</li>
  * </ul>
  * A lossless operator is both unbiased (omega = 0) and contractive (alpha = 1). An unbiased operator scaled by
- * 1/(omega + 1) is contractive with alpha = 1/(omega + 1) (ALGORITHMS.md section 7).
+ * 1/(omega + 1) is contractive with alpha = 1/(omega + 1) (see docs/compression.md).
  *
  * @param kind      the class
  * @param parameter omega for UNBIASED, alpha for CONTRACTIVE, 0 for LOSSLESS and BIASED

@@ -1,5 +1,5 @@
 /**
- * The contracts of fl4j (DESIGN.md section 3): {@link io.github.fl4j.core.api.Model},
+ * The contracts of fl4j (see docs/design.md): {@link io.github.fl4j.core.api.Model},
  * {@link io.github.fl4j.core.api.Client}, {@link io.github.fl4j.core.api.Server},
  * {@link io.github.fl4j.core.api.Aggregator}, {@link io.github.fl4j.core.api.Compressor} and
  * {@link io.github.fl4j.core.api.FederatedAlgorithm}, with the messages and contexts they exchange.

@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The only way a vector crosses between server and client, and the only place where bits are counted
- * (DESIGN.md section 7).
+ * (docs/design.md, "Communication accounting").
  *
  * <p>{@link #send} encodes the vector with the channel's {@link Compressor}, records the exact size of the encoding and
  * returns what the receiver decodes: a new array owned by the receiver. A client's uplink channel belongs to one

@@ -227,7 +227,7 @@ public final class Partitioners {
 
     /**
      * The Dirichlet split exactly as structured in the FedAU code (IBM/fedau {@code util/util.py}, {@code partition};
-     * ALGORITHMS.md section 3.4), which differs from {@link #dirichletIndices} in three ways: the Dirichlet vectors are
+     * Wang and Ji, ICLR 2024), which differs from {@link #dirichletIndices} in three ways: the Dirichlet vectors are
      * drawn per client over the classes, the class lists are not shuffled, and there is no minimum size.
      *
      * <ol>
@@ -434,7 +434,7 @@ public final class Partitioners {
     // ------------------------------------------------------------------------------------------------------------
 
     /**
-     * The pathological non-IID split of McMahan et al. (AISTATS 2017; ALGORITHMS.md section 1.4: MNIST sorted by
+     * The pathological non-IID split of McMahan et al. (AISTATS 2017: MNIST sorted by
      * label, 200 shards of 300, two per client).
      *
      * <ol>
@@ -600,10 +600,10 @@ public final class Partitioners {
     // ------------------------------------------------------------------------------------------------------------
 
     /**
-     * The split of the EF21 experiments (ALGORITHMS.md section 5.6): contiguous chunks in file order, no shuffling.
-     * Clients 0..N-2 get floor(m / N) samples each and the last client gets the rest, m - (N - 1) floor(m / N)
-     * (e.g. mushrooms, m = 8124, N = 20: 406 each and 410 for the last). Client i's indices are
-     * [i floor(m / N), ...) in increasing order. No randomness.
+     * The split of the EF21 experiments (Richtarik et al., NeurIPS 2021): contiguous chunks in file order, no
+     * shuffling. Clients 0..N-2 get floor(m / N) samples each and the last client gets the rest,
+     * m - (N - 1) floor(m / N) (e.g. mushrooms, m = 8124, N = 20: 406 each and 410 for the last). Client i's indices
+     * are [i floor(m / N), ...) in increasing order. No randomness.
      *
      * @param samples m, {@code >= 1}
      * @param clients N, {@code 1 <= N <= m}

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Smoothness constants (Lipschitz constants of the gradient) of the built-in convex-style models, for the theoretical
  * step sizes of the error-feedback methods (EF21: {@code gamma = 1/(L + L_QM sqrt(beta/theta))}; EF21-W and the
- * improved EF21 analysis: {@code L_AM} in place of {@code L_QM}; ALGORITHMS.md sections 5.2, 5.5 and 5.6).
+ * improved EF21 analysis: {@code L_AM} in place of {@code L_QM}; see docs/algorithms/ef21.md).
  *
  * <p>For a data set with feature matrix A ([m, p], the rows {@code a_i}), all constants derive from the largest
  * eigenvalue of the scaled Gram matrix {@code lambda_max(A^T A / m)} ({@link #largestEigenvalueOfGram(Dataset)}):
@@ -30,7 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * The logistic bound uses {@code sigma'(t) <= 1/4}, so it is attained at {@code x = 0} along the top eigenvector, and
  * the non-convex regulariser's second derivative {@code lambda (2 - 6x^2)/(1 + x^2)^3 <= 2 lambda} (attained at 0).
- * This is EF21's {@code L_i = lambda_max(A_i^T A_i / (4 m_i)) + 2 lambda} (ALGORITHMS.md 5.6; in the official code
+ * This is EF21's {@code L_i = lambda_max(A_i^T A_i / (4 m_i)) + 2 lambda} (as in the official code
  * {@code IgorSokoloff/ef21_experiments_source_code}). Note that the least-squares experiment of EF21 uses
  * {@code (1/m)||Ax - y||^2}, whose constant is twice the one above; fl4j's {@link LeastSquares} has the factor 1/2.
  *

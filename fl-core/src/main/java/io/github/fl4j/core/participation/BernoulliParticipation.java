@@ -10,8 +10,7 @@ import java.util.Arrays;
 /**
  * Heterogeneous independent participation: in every round, client n takes part with its own probability p_n,
  * independently of the other clients and of the other rounds, I_n^t ~ Bernoulli(p_n) (FedAU's {@code bernoulli}
- * pattern, Wang and Ji, ICLR 2024, ALGORITHMS.md section 3.4; with all p_n = C it is FL-Simulator's sampling, section
- * 1.3).
+ * pattern, Wang and Ji, ICLR 2024; with all p_n = C it is FL-Simulator's sampling).
  *
  * <p>Draws: one {@link RandomStream#nextDouble()} per client per attempt, in client order, from the round's
  * PARTICIPATION stream.

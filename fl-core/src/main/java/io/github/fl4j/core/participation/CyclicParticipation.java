@@ -8,7 +8,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Cyclic participation (FedAU's {@code cyclic-C} pattern, Wang and Ji, ICLR 2024, ALGORITHMS.md section 3.4): client
+ * Cyclic participation (FedAU's {@code cyclic-C} pattern, Wang and Ji, ICLR 2024): client
  * n is inactive for b_n rounds, then active for a_n rounds, and so on, with
  *
  * <pre>

@@ -8,7 +8,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Markovian participation (FedAU's {@code markov-q} pattern, Wang and Ji, ICLR 2024, ALGORITHMS.md section 3.4): every
+ * Markovian participation (FedAU's {@code markov-q} pattern, Wang and Ji, ICLR 2024): every
  * client is a two-state chain, independent of the others,
  *
  * <pre>

@@ -12,8 +12,7 @@ public final class ParticipationProbabilities {
     }
 
     /**
-     * Probabilities correlated with the clients' labels (FedAU, Wang and Ji, ICLR 2024, code {@code util/util.py};
-     * ALGORITHMS.md section 3.4):
+     * Probabilities correlated with the clients' labels (FedAU, Wang and Ji, ICLR 2024, code {@code util/util.py}):
      *
      * <pre>
      *   u ~ Dirichlet(alphaP 1_C)                       (one draw for the whole population)
@@ -83,7 +82,8 @@ public final class ParticipationProbabilities {
     }
 
     /**
-     * p_n linear in n from {@code first} (client 0) to {@code last} (client N-1), as in ALGORITHMS.md section 9.3.
+     * p_n linear in n from {@code first} (client 0) to {@code last} (client N-1), as in the bias experiments of
+     * docs/algorithms/fedau.md.
      *
      * @throws IllegalArgumentException if N &lt; 1 or an end is not in (0, 1]
      */

@@ -24,7 +24,7 @@ class ChannelAndLedgerTest {
 
     @Test
     void identityCountsThirtyTwoOrSixtyFourBitsPerCoordinate() {
-        // DESIGN.md section 7: a dense float32 vector of d coordinates is 32 d bits, float64 64 d.
+        // Bit accounting (docs/design.md): a dense float32 vector of d coordinates is 32 d bits, float64 64 d.
         INDArray f = Nd4j.zeros(DataType.FLOAT, 1000);
         INDArray d = Nd4j.zeros(DataType.DOUBLE, 1000);
         assertEquals(32_000, IdentityCompressor.INSTANCE.compress(f, new RandomStream(1)).bits());

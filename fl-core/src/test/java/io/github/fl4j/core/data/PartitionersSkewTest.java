@@ -245,7 +245,7 @@ class PartitionersSkewTest {
 
     @Test
     void shardsOnExactlyBalancedLabelsGiveEachClientAtMostTwoLabels() {
-        // McMahan et al. 2017 (ALGORITHMS.md 1.4): 60000 samples, 100 clients, 2 shards of 300 each. With exactly 6000
+        // McMahan et al. (AISTATS 2017): 60000 samples, 100 clients, 2 shards of 300 each. With exactly 6000
         // samples per label, 6000 / 300 = 20 shards per label, so no shard straddles two labels and every client
         // has at most 2 distinct labels and exactly 600 samples. Labels are scattered (i * 7 mod 10) to test the sort.
         int m = 60_000;
@@ -405,7 +405,7 @@ class PartitionersSkewTest {
 
     @Test
     void contiguousIsTheEf21Split() {
-        // ALGORITHMS.md 5.6, mushrooms: 8124 samples / 20 clients = 406 each, the last gets 8124 - 19 * 406 = 410.
+        // EF21 experiments, mushrooms: 8124 samples / 20 clients = 406 each, the last gets 8124 - 19 * 406 = 410.
         int[][] parts = Partitioners.contiguousIndices(8124, 20);
         assertPartition(parts, 8124);
         int[] expected = new int[20];

@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The contract every {@link Model} must meet (DESIGN.md sections 3, 5 and 9). An implementation's test extends this
+ * The contract every {@link Model} must meet (see docs/design.md). An implementation's test extends this
  * class and supplies the model (with {@link #FEATURES} features) and a generator of valid random batches.
  *
  * <ul>

@@ -12,7 +12,7 @@ import io.github.fl4j.core.random.SeedTree;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bernoulli, Markov and cyclic participation (ALGORITHMS.md section 3.4, FedAU's {@code util/util.py} patterns).
+ * Bernoulli, Markov and cyclic participation (FedAU's {@code util/util.py} patterns, Wang and Ji, ICLR 2024).
  * Statistical bounds are 5 standard deviations of the count (a false alarm has probability below 1e-6 per check).
  */
 class HeterogeneousParticipationTest {
