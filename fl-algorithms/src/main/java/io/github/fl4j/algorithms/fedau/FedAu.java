@@ -260,24 +260,25 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
                             Tensors.axpy(1.0 / (n * probabilities[u.clientId()]), u.vector(0), s.aggregate);
                         }
                     }
-                    case MIFA -> {
-                        overwriteLast(s, uploads, n, ctx);
-                        Tensors.copy(s.lastMean, s.aggregate);
-                    }
-                    case FEDVARP -> {
-                        // (1/|S|) sum_S (Delta_n - u_n^old) + ubar^old, before the table is overwritten
-                        Tensors.copy(s.lastMean, s.aggregate);
-                        // u_n^old = 0 for a client never seen: its term is skipped (adding -0 changes no bit).
+                    case MIFA, FEDVARP -> {
+                        // u_n^old = 0 for a client never seen: its terms are skipped (adding -0 changes no bit).
                         ClientStateStore<INDArray> table = ctx.table(LAST_UPDATES_TABLE, LAST_UPDATE_CODEC);
-                        List<INDArray> old = table.getAll(ids(uploads));
-                        for (int k = 0; k < uploads.size(); k++) {
-                            Tensors.axpy(1.0 / uploads.size(), uploads.get(k).vector(0), s.aggregate);
-                            if (old.get(k) != null) {
-                                Tensors.axpy(-1.0 / uploads.size(), old.get(k), s.aggregate);
+                        int[] ids = ids(uploads);
+                        List<INDArray> old = table.getAll(ids);
+                        if (aggregation == Aggregation.FEDVARP) {
+                            // (1/|S|) sum_S (Delta_n - u_n^old) + ubar^old, before the table is overwritten
+                            Tensors.copy(s.lastMean, s.aggregate);
+                            for (int k = 0; k < ids.length; k++) {
+                                Tensors.axpy(1.0 / ids.length, uploads.get(k).vector(0), s.aggregate);
+                                if (old.get(k) != null) {
+                                    Tensors.axpy(-1.0 / ids.length, old.get(k), s.aggregate);
+                                }
                             }
-                            table.release(old.get(k));
                         }
-                        overwriteLast(s, uploads, n, ctx);
+                        overwriteLast(s, uploads, ids, old, n, table);
+                        if (aggregation == Aggregation.MIFA) {
+                            Tensors.copy(s.lastMean, s.aggregate); // (1/N) sum_n u_n after the overwrite
+                        }
                     }
                     default -> throw new IllegalStateException("unknown aggregation " + aggregation);
                 }
@@ -293,13 +294,12 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
     }
 
     /**
-     * ubar += (Delta_n - u_n) / N, then u_n = Delta_n in the table (stored as a copy: the upload is lent for the
-     * round). u_n = 0 for a client never seen, whose subtraction is skipped (it would change no bit).
+     * ubar += (Delta_n - u_n^old) / N, then u_n = Delta_n in the table (stored as a copy: the upload is lent for the
+     * round); {@code old} (read once by the caller) holds u_n^old, null for a client never seen (u_n = 0, whose
+     * subtraction is skipped: it would change no bit), and is handed back to the table afterwards.
      */
-    private static void overwriteLast(ServerState s, List<Upload> uploads, int n, ServerContext ctx) {
-        ClientStateStore<INDArray> table = ctx.table(LAST_UPDATES_TABLE, LAST_UPDATE_CODEC);
-        int[] ids = ids(uploads);
-        List<INDArray> old = table.getAll(ids);
+    private static void overwriteLast(ServerState s, List<Upload> uploads, int[] ids, List<INDArray> old, int n,
+                                      ClientStateStore<INDArray> table) {
         List<INDArray> fresh = new java.util.ArrayList<>(ids.length);
         for (int k = 0; k < ids.length; k++) {
             INDArray u = uploads.get(k).vector(0);

@@ -145,7 +145,7 @@ final class Checkpoints {
     }
 
     static <S, C> RunState<S, C> read(Path file, Simulation<S, C> sim) throws IOException {
-        RunState<S, C> state = sim.emptyRunState();
+        RunState<S, C> state = sim.emptyRunState(null);
         SortedMap<String, String> mine = sim.identity();
         int[] round = new int[1];
         List<RoundReport> reports = new ArrayList<>();

@@ -96,8 +96,4 @@ public final class RunState<S, C> {
         reports.add(report);
         round = report.round();
     }
-
-    List<RoundReport> reportList() {
-        return reports;
-    }
 }

@@ -184,7 +184,6 @@ public final class Simulation<S, C> {
     /** Continues the run from one checkpoint file; see {@link #resume(Path)}. */
     public SimulationResult<S> resumeFrom(Path checkpoint) throws IOException {
         claim();
-        NativeThreads.useOneThreadPerOp();
         RunState<S, C> state = Checkpoints.read(checkpoint, this);
         return execute(state);
     }
@@ -224,15 +223,15 @@ public final class Simulation<S, C> {
         } else {
             model.initialParameters(seeds.stream(Purpose.INIT), x0);
         }
-        S server = algorithm.initServerState(x0, setup);
-        return new RunState<>(0, server, stores.create("clients", algorithm.clientStateCodec()),
-                new ServerTables(stores), participation.start(data.clientCount(), seeds), new CommunicationLedger(),
-                List.of(), new int[data.clientCount()]);
+        return emptyRunState(algorithm.initServerState(x0, setup));
     }
 
-    /** A run state read from a checkpoint: empty stores of this simulation's kind, a started process. */
-    RunState<S, C> emptyRunState() {
-        return new RunState<>(0, null, stores.create("clients", algorithm.clientStateCodec()),
+    /**
+     * A run state at round 0 with the given server state (null when a checkpoint will provide it): empty stores of
+     * this simulation's kind, an empty ledger, a started participation process.
+     */
+    RunState<S, C> emptyRunState(S server) {
+        return new RunState<>(0, server, stores.create("clients", algorithm.clientStateCodec()),
                 new ServerTables(stores), participation.start(data.clientCount(), seeds), new CommunicationLedger(),
                 List.of(), new int[data.clientCount()]);
     }

@@ -1,21 +1,15 @@
 package io.github.fl4j.core.sim;
 
-import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.FederatedAlgorithm;
-import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Server;
-import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.StateCodec;
-import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.registry.Registry;
-import io.github.fl4j.core.tensor.Tensors;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -81,27 +75,10 @@ final class ProbeAlgorithm implements FederatedAlgorithm<INDArray, ProbeAlgorith
         return new Count(0);
     }
 
+    /** FedSGD's server ({@link SimulationTest.FedSgd}). */
     @Override
     public Server<INDArray> server() {
-        return new Server<>() {
-            @Override
-            public Message broadcast(INDArray x, ServerContext ctx) {
-                return Message.of(x);
-            }
-
-            @Override
-            public INDArray apply(INDArray x, List<Upload> uploads, ServerContext ctx) {
-                INDArray g = x.ulike();
-                WeightedMean.uniform().aggregate(uploads, 0, g, ctx);
-                Tensors.axpy(-lr, g, x);
-                return x;
-            }
-
-            @Override
-            public INDArray model(INDArray x) {
-                return x;
-            }
-        };
+        return new SimulationTest.FedSgd(lr).server();
     }
 
     @Override
@@ -127,7 +104,7 @@ final class ProbeAlgorithm implements FederatedAlgorithm<INDArray, ProbeAlgorith
 
     @Override
     public StateCodec<INDArray> serverStateCodec() {
-        return StateCodec.ofVector("probe server", x -> x, x -> x);
+        return new SimulationTest.FedSgd(lr).serverStateCodec();
     }
 
     @Override
