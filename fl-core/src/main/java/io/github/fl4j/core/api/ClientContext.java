@@ -21,6 +21,7 @@ public final class ClientContext {
     private final Channel uplink;
     private final Precision precision;
     private final Workspace workspace;
+    private final int assignedSteps;
 
     /**
      * @param clientId  the client (0..N-1)
@@ -41,6 +42,19 @@ public final class ClientContext {
      */
     public ClientContext(int clientId, int round, Dataset data, Model model, SeedTree seeds, Channel uplink,
                          Precision precision, Workspace workspace) {
+        this(clientId, round, data, model, seeds, uplink, precision, workspace, 0);
+    }
+
+    /**
+     * @param assignedSteps the local steps the server assigned to this session (0 = the algorithm's own setting; see
+     *                      {@link #localSteps(int)})
+     */
+    public ClientContext(int clientId, int round, Dataset data, Model model, SeedTree seeds, Channel uplink,
+                         Precision precision, Workspace workspace, int assignedSteps) {
+        if (assignedSteps < 0) {
+            throw new IllegalArgumentException("assignedSteps must be >= 0, was " + assignedSteps);
+        }
+        this.assignedSteps = assignedSteps;
         this.workspace = workspace;
         this.clientId = clientId;
         this.round = round;
@@ -56,9 +70,25 @@ public final class ClientContext {
         return clientId;
     }
 
-    /** The round (1-based). */
+    /**
+     * The round (1-based); in a simulation with time where clients start sessions on their own (asynchronous
+     * algorithms), the client's session number instead, so that its random streams are keyed by (client, session).
+     */
     public int round() {
         return round;
+    }
+
+    /**
+     * The number of local steps for this session: the one the server assigned (a scheduler such as FedCompass's
+     * gives each client its own), or {@code configured}, the algorithm's own setting, when none was assigned.
+     */
+    public int localSteps(int configured) {
+        return assignedSteps > 0 ? assignedSteps : configured;
+    }
+
+    /** The local steps the server assigned to this session, 0 when none. */
+    public int assignedSteps() {
+        return assignedSteps;
     }
 
     /** The client's local training data. */

@@ -29,7 +29,15 @@ public enum Purpose {
     /** Randomness of the server's own computation. */
     SERVER(9),
     /** Randomness of evaluation (e.g. subsampling the test set). */
-    EVALUATION(10);
+    EVALUATION(10),
+    /** A client's device (compute speed, bandwidths) and its per-session jitter, in simulations with time. */
+    DEVICE(11),
+    /** When a client is online, in simulations with time. */
+    AVAILABILITY(12),
+    /** Which client starts a session and when (arrival models), in simulations with time. */
+    SCHEDULE(13),
+    /** Whether and when a session fails before its upload, in simulations with time. */
+    DROPOUT(14);
 
     private final int code;
 

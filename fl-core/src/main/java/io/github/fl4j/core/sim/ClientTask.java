@@ -10,7 +10,13 @@ import io.github.fl4j.core.api.Message;
  * @param round    the round (1-based)
  * @param downlink the decoded downlink message
  * @param state    the client's persistent state before the round
+ * @param assignedSteps the local steps the server assigned to this session, 0 for the algorithm's own setting
  * @param <C>      the client state type
  */
-public record ClientTask<C>(int clientId, int round, Message downlink, C state) {
+public record ClientTask<C>(int clientId, int round, Message downlink, C state, int assignedSteps) {
+
+    /** A task with the algorithm's own number of local steps. */
+    public ClientTask(int clientId, int round, Message downlink, C state) {
+        this(clientId, round, downlink, state, 0);
+    }
 }

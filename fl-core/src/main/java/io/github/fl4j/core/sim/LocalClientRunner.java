@@ -75,7 +75,9 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
         }
         Channel up = new Channel(Direction.UPLINK, t, id, uplink, seeds.stream(Purpose.UPLINK_COMPRESSION, t, id),
                 pool);
-        ClientContext ctx = new ClientContext(id, t, data.client(id), model, seeds, up, precision, workspaces.get());
+        WorkCountingModel counting = new WorkCountingModel(model);
+        ClientContext ctx = new ClientContext(id, t, data.client(id), counting, seeds, up, precision,
+                workspaces.get(), task.assignedSteps());
         ClientResult<C> r;
         try {
             r = algorithm.client().train(task.downlink(), task.state(), ctx);
@@ -106,6 +108,6 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
                         + bad + " is " + upload.vector(j).getDouble(bad) + "); lower the learning rate", null);
             }
         }
-        return new ClientOutcome<>(id, upload, up.bitsPerVector(), r.state(), r.trainLoss());
+        return new ClientOutcome<>(id, upload, up.bitsPerVector(), r.state(), r.trainLoss(), counting.samples());
     }
 }

@@ -63,6 +63,7 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
             try (DataOutputStream out = new DataOutputStream(b)) {
                 out.writeInt(t.clientId());
                 out.writeInt(t.round());
+                out.writeInt(t.assignedSteps());
                 codec.write(t.state(), out);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot encode the state of client " + t.clientId(), e);
@@ -92,12 +93,14 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(request));
             int id = in.readInt();
             int round = in.readInt();
+            int steps = in.readInt();
             C state = codec.read(in);
-            ClientOutcome<C> o = runner.run(new ClientTask<>(id, round, decodeMessage(downlink), state));
+            ClientOutcome<C> o = runner.run(new ClientTask<>(id, round, decodeMessage(downlink), state, steps));
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(b)) {
                 out.writeInt(o.clientId());
                 out.writeDouble(o.trainLoss());
+                out.writeLong(o.work());
                 long[] bits = o.uplinkBits();
                 out.writeInt(bits.length);
                 for (long x : bits) {
@@ -117,12 +120,13 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
             int id = in.readInt();
             double loss = in.readDouble();
+            long work = in.readLong();
             long[] bits = new long[in.readInt()];
             for (int i = 0; i < bits.length; i++) {
                 bits[i] = in.readLong();
             }
             Message upload = readMessage(in);
-            return new ClientOutcome<>(id, upload, bits, codec.read(in), loss);
+            return new ClientOutcome<>(id, upload, bits, codec.read(in), loss, work);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot decode a client outcome: " + e.getMessage(), e);
         }
