@@ -1,27 +1,17 @@
 package io.github.fl4j.core.sim;
 
 import io.github.fl4j.core.comm.CommunicationLedger;
+import io.github.fl4j.core.state.CheckpointDirectory;
 import io.github.fl4j.core.state.CheckpointFile;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,63 +32,25 @@ import org.slf4j.LoggerFactory;
  */
 final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
-    private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{6,})\\.fl4j");
     private static final int REPORT_FORMAT = 1;
 
     private Checkpoints() {
     }
 
-    /** The file of the checkpoint after round {@code round}. */
     static Path file(Path directory, int round) {
-        return directory.resolve(String.format("checkpoint-%06d.fl4j", round));
+        return CheckpointDirectory.file(directory, round);
     }
 
-    /** The newest complete checkpoint in {@code directory} (temporary files are ignored). */
     static Optional<Path> latest(Path directory) throws IOException {
-        List<Path> all = complete(directory);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        return CheckpointDirectory.latest(directory);
     }
 
-    /** Complete checkpoints in {@code directory}, oldest first. */
     static List<Path> complete(Path directory) throws IOException {
-        TreeMap<Long, Path> found = new TreeMap<>();
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
-            for (Path p : ds) {
-                Matcher m = NAME.matcher(p.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(p)) {
-                    found.put(Long.parseLong(m.group(1)), p);
-                }
-            }
-        }
-        return new ArrayList<>(found.values());
+        return CheckpointDirectory.complete(directory);
     }
 
     static String version() {
-        try (InputStream in = Checkpoints.class.getResourceAsStream("/io/github/fl4j/core/fl4j-version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    static String hash(SortedMap<String, String> identity) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, String> e : identity.entrySet()) {
-                md.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return CheckpointDirectory.libraryVersion();
     }
 
     static <S, C> void write(RunState<S, C> state, Simulation<S, C> sim, CheckpointPolicy policy) throws IOException {
@@ -109,12 +61,7 @@ final class Checkpoints {
             w.section("header", out -> {
                 out.writeUTF(version());
                 out.writeInt(state.round());
-                out.writeInt(identity.size());
-                for (Map.Entry<String, String> e : identity.entrySet()) {
-                    writeLongUtf(out, e.getKey());
-                    writeLongUtf(out, e.getValue());
-                }
-                out.writeUTF(hash(identity));
+                CheckpointDirectory.writeIdentity(identity, out);
             });
             w.section("run", out -> {
                 int[] counts = state.counts();
@@ -138,10 +85,7 @@ final class Checkpoints {
             });
             w.commit();
         }
-        List<Path> all = complete(policy.directory());
-        for (int i = 0; i < all.size() - policy.keep(); i++) {
-            Files.deleteIfExists(all.get(i));
-        }
+        CheckpointDirectory.prune(policy.directory(), policy.keep());
     }
 
     static <S, C> RunState<S, C> read(Path file, Simulation<S, C> sim) throws IOException {
@@ -155,17 +99,9 @@ final class Checkpoints {
             r.section("header", in -> {
                 String version = in.readUTF();
                 round[0] = in.readInt();
-                int n = in.readInt();
-                if (n < 0 || n > 10_000) {
-                    throw new IOException("identity entry count must be in [0, 10000], was " + n);
-                }
-                SortedMap<String, String> theirs = new TreeMap<>();
-                for (int i = 0; i < n; i++) {
-                    theirs.put(readLongUtf(in), readLongUtf(in));
-                }
-                String theirHash = in.readUTF();
-                if (!theirs.equals(mine)) {
-                    throw new IdentityMismatch(describeMismatch(file, theirs, theirHash, mine));
+                String mismatch = CheckpointDirectory.readAndCompareIdentity(in, file, mine);
+                if (mismatch != null) {
+                    throw new IdentityMismatch(mismatch);
                 }
                 if (!version.equals(version())) {
                     LOG.warn("checkpoint {} was written by fl4j {}; this is fl4j {}", file, version, version());
@@ -222,43 +158,6 @@ final class Checkpoints {
         IdentityMismatch(String message) {
             super(message);
         }
-    }
-
-    private static String describeMismatch(Path file, SortedMap<String, String> theirs, String theirHash,
-                                           SortedMap<String, String> mine) {
-        StringBuilder b = new StringBuilder("checkpoint " + file + " was written by another run: ");
-        TreeMap<String, Boolean> keys = new TreeMap<>();
-        theirs.keySet().forEach(k -> keys.put(k, true));
-        mine.keySet().forEach(k -> keys.put(k, true));
-        String sep = "";
-        for (String k : keys.keySet()) {
-            String a = theirs.get(k);
-            String m = mine.get(k);
-            if (a == null ? m != null : !a.equals(m)) {
-                b.append(sep).append(k).append(" is '").append(a).append("' in the checkpoint but '").append(m)
-                        .append("' in this simulation");
-                sep = "; ";
-            }
-        }
-        b.append(" (configuration hash ").append(theirHash, 0, Math.min(12, theirHash.length())).append(" vs ")
-                .append(hash(mine), 0, 12).append(")");
-        return b.toString();
-    }
-
-    private static void writeLongUtf(DataOutput out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readLongUtf(DataInput in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > (1 << 24)) {
-            throw new IOException("string length must be in [0, 16 MiB], was " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     static void writeReport(RoundReport r, DataOutput out) throws IOException {
