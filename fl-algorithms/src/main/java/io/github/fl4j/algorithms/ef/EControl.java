@@ -220,6 +220,12 @@ public final class EControl implements FederatedAlgorithm<ShiftServer.State, ECo
         return minibatch;
     }
 
+    /** True unless {@code partialParticipation}: the shifts are exact only with every client every round. */
+    @Override
+    public boolean requiresEveryClientEveryRound() {
+        return !partialParticipation;
+    }
+
     /** Whether absent clients are allowed. */
     public boolean partialParticipation() {
         return partialParticipation;

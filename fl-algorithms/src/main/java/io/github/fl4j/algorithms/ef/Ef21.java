@@ -256,6 +256,12 @@ public final class Ef21 implements FederatedAlgorithm<ShiftServer.State, Ef21.Cl
         return minibatch;
     }
 
+    /** True unless {@code partialParticipation}: the shifts are exact only with every client every round. */
+    @Override
+    public boolean requiresEveryClientEveryRound() {
+        return !partialParticipation;
+    }
+
     /** Whether EF21-PP semantics are on. */
     public boolean partialParticipation() {
         return partialParticipation;

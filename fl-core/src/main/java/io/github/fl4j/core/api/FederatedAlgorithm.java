@@ -48,4 +48,14 @@ public interface FederatedAlgorithm<S, C> {
      */
     default void checkCompressors(Compressor uplink, Compressor downlink) {
     }
+
+    /**
+     * True when the algorithm needs every client's upload in every round (EF21 and EControl proper: the server's
+     * shifts g = (1/N) sum g_i are exact only then). A simulation with time refuses, when it is built, a schedule
+     * that cannot guarantee it (a selection of fewer than N, a deadline, first-K, over-selection, dropouts or
+     * availability), naming the algorithm and the schedule. The default is false.
+     */
+    default boolean requiresEveryClientEveryRound() {
+        return false;
+    }
 }

@@ -66,6 +66,18 @@ public final class AsyncContext {
         return assignedSteps;
     }
 
+    int[] clientSizes() {
+        return clientSizes;
+    }
+
+    SeedTree seeds() {
+        return seeds;
+    }
+
+    ServerTables tables() {
+        return tables;
+    }
+
     /** The virtual time of the event, in seconds. */
     public double time() {
         return time;

@@ -1,0 +1,27 @@
+package io.github.fl4j.core.time;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Receives the progress of a simulation with time, on the engine thread. */
+public interface TimeListener {
+
+    /** Called once before the first event (also when resuming). */
+    default void onStart(TimedSimulation<?, ?> simulation) {
+    }
+
+    /** Called with every new server model (a view, valid only during the call). */
+    default void onServerModel(long version, INDArray model) {
+    }
+
+    /** Called when a session ends (applied, dropped or failed), in event order. */
+    default void onSession(SessionRecord record) {
+    }
+
+    /** Called after every server version. */
+    default void onVersion(TimeReport report) {
+    }
+
+    /** Called once after the run. */
+    default void onFinish(TimedResult<?> result) {
+    }
+}

@@ -1,0 +1,144 @@
+package io.github.fl4j.core.time;
+
+import io.github.fl4j.core.api.AlgorithmSetup;
+import io.github.fl4j.core.api.Client;
+import io.github.fl4j.core.api.ClientResult;
+import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.NoState;
+import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.tensor.Tensors;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A test algorithm for the engine: each client takes one full-batch gradient step of size 1 from the model it
+ * downloaded and uploads the delta (on f_i(x) = (x - b_i)^2 / 2 that is b_i - x: the client solves its problem
+ * exactly); the server buffers s(tau) * delta and after K arrivals steps x += eta * sum / K (FedBuff's rule; K = 1 is
+ * FedAsync's delta form). Work = the client's sample count.
+ */
+final class BufferedDelta implements AsyncAlgorithm<BufferedDelta.State, NoState> {
+    private final int k;
+    private final double eta;
+    private final StalenessFunction staleness;
+
+    static final class State {
+        INDArray x;
+        long version;
+        INDArray sum;
+        int count;
+    }
+
+    BufferedDelta(int k, double eta, StalenessFunction staleness) {
+        this.k = k;
+        this.eta = eta;
+        this.staleness = staleness;
+    }
+
+    @Override
+    public String name() {
+        return "BufferedDelta(K=" + k + ",eta=" + eta + "," + staleness.describe() + ")";
+    }
+
+    @Override
+    public State initServerState(INDArray x0, AlgorithmSetup setup) {
+        State s = new State();
+        s.x = x0.dup();
+        s.sum = x0.ulike();
+        Tensors.fillZero(s.sum);
+        return s;
+    }
+
+    @Override
+    public NoState initClientState(int clientId, AlgorithmSetup setup) {
+        return NoState.INSTANCE;
+    }
+
+    @Override
+    public AsyncServer<State> server() {
+        return new AsyncServer<>() {
+            @Override
+            public Message dispatch(State s, int clientId, AsyncContext ctx) {
+                return Message.of(s.x);
+            }
+
+            @Override
+            public State receive(State s, Arrival a, AsyncContext ctx) {
+                Tensors.axpy(staleness.weight(a.staleness()), a.vector(0), s.sum);
+                if (++s.count == k) {
+                    Tensors.axpy(eta / k, s.sum, s.x);
+                    Tensors.fillZero(s.sum);
+                    s.count = 0;
+                    s.version++;
+                }
+                return s;
+            }
+
+            @Override
+            public long version(State s) {
+                return s.version;
+            }
+
+            @Override
+            public INDArray model(State s) {
+                return s.x;
+            }
+        };
+    }
+
+    @Override
+    public Client<NoState> client() {
+        return (down, state, ctx) -> {
+            INDArray x = down.vector(0);
+            INDArray g = x.ulike();
+            double loss = ctx.model().lossAndGradient(x, ctx.data(), g);
+            Tensors.scale(-1, g);
+            ctx.uplink().send(g);
+            return new ClientResult<>(state, loss);
+        };
+    }
+
+    @Override
+    public StateCodec<State> serverStateCodec() {
+        return new StateCodec<>() {
+            @Override
+            public void write(State s, DataOutput out) throws IOException {
+                Tensors.write(s.x, out);
+                out.writeLong(s.version);
+                Tensors.write(s.sum, out);
+                out.writeInt(s.count);
+            }
+
+            @Override
+            public State read(DataInput in) throws IOException {
+                State s = new State();
+                s.x = Tensors.read(in);
+                s.version = in.readLong();
+                s.sum = Tensors.read(in);
+                s.count = in.readInt();
+                return s;
+            }
+        };
+    }
+
+    @Override
+    public StateCodec<NoState> clientStateCodec() {
+        return NoState.CODEC;
+    }
+
+    @Override
+    public int downlinkVectors() {
+        return 1;
+    }
+
+    @Override
+    public int uplinkVectors() {
+        return 1;
+    }
+
+    @Override
+    public long minimumWork(int clientSize, int assignedSteps) {
+        return clientSize;
+    }
+}

@@ -1,0 +1,274 @@
+package io.github.fl4j.core.time;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.fl4j.core.api.NoState;
+import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.model.LeastSquares;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.sim.SimulationConfig;
+import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The event engine on scalar problems where every number is known: FLSim's event list (O7), the staleness laws of
+ * closed and open systems (O5, O6), the engine invariants, determinism for any thread count and bit-exact resume.
+ */
+class TimedSimulationTest {
+
+    /** Client i holds sizes[i] samples a = 1, y = b[i]: f_i(x) = (x - b_i)^2 / 2. */
+    static FederatedDataset scalar(double[] b, int[] sizes) {
+        List<Dataset> parts = new ArrayList<>();
+        for (int i = 0; i < b.length; i++) {
+            double[][] a = new double[sizes[i]][1];
+            double[][] y = new double[sizes[i]][1];
+            for (int r = 0; r < sizes[i]; r++) {
+                a[r][0] = 1;
+                y[r][0] = b[i];
+            }
+            parts.add(new Dataset(Nd4j.createFromArray(a), Nd4j.createFromArray(y)));
+        }
+        return new FederatedDataset(parts, parts.get(0));
+    }
+
+    static FederatedDataset scalar(double... b) {
+        int[] sizes = new int[b.length];
+        java.util.Arrays.fill(sizes, 1);
+        return scalar(b, sizes);
+    }
+
+    static SimulationConfig config(int versions, int threads) {
+        return SimulationConfig.builder().rounds(versions).clientsPerRound(1).threads(threads).seed(7)
+                .evalEvery(0).precision(Precision.FLOAT64).build();
+    }
+
+    /** Unit speed, unlimited bandwidth; session compute time multiplied by an Exp(1) draw per (client, session). */
+    static final class ExponentialDurations implements DeviceModel {
+        private final double[] mean;
+
+        ExponentialDurations(double... mean) {
+            this.mean = mean;
+        }
+
+        @Override
+        public Device device(int client, SeedTree seeds) {
+            double mu = mean.length == 1 ? mean[0] : mean[client];
+            return new Device(1.0 / mu, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0);
+        }
+
+        @Override
+        public double computeJitter(int client, long dispatch, SeedTree seeds) {
+            return -Math.log(1.0 - seeds.stream(Purpose.DEVICE, dispatch, client).nextDouble());
+        }
+
+        @Override
+        public String describe() {
+            return "exponential" + java.util.Arrays.toString(mean);
+        }
+    }
+
+    /** Records sessions and checks the engine invariants on every one. */
+    static final class Trace implements TimeListener {
+        final List<SessionRecord> sessions = new ArrayList<>();
+        final List<TimeReport> reports = new ArrayList<>();
+        final int maxInFlight;
+        double last = 0;
+
+        Trace(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+        }
+
+        @Override
+        public void onSession(SessionRecord r) {
+            assertTrue(r.endTime() >= last, "virtual time went back: " + r);
+            last = r.endTime();
+            if (r.outcome() != SessionRecord.Outcome.FAILED) {
+                assertEquals(r.startTime() + r.duration(), r.endTime(), 1e-9 * Math.max(1, r.endTime()),
+                        "completion must be start + duration: " + r);
+                assertTrue(r.staleness() >= 0, "staleness must be >= 0: " + r);
+            } else {
+                assertTrue(r.endTime() <= r.startTime() + r.duration(), "a failure must come before the end: " + r);
+            }
+            assertTrue(r.inFlight() + 1 <= maxInFlight, "in flight " + (r.inFlight() + 1) + " > " + maxInFlight);
+            sessions.add(r);
+        }
+
+        @Override
+        public void onVersion(TimeReport r) {
+            assertTrue(r.time() >= (reports.isEmpty() ? 0 : reports.get(reports.size() - 1).time()));
+            assertTrue(r.inFlight() <= maxInFlight);
+            reports.add(r);
+        }
+    }
+
+    /**
+     * O7, FLSim's own event-list test: (gap, duration) = (1,3), (2,5), (2,1), (10,10) gives start@1, start@3,
+     * end@4 (tau 0), start@5, end@6 (tau 0), end@8 (tau 2), start@15, end@25 (tau 0). Durations are sample counts at
+     * one sample per second, so every time is an exact integer.
+     */
+    @Test
+    void o7EventList() {
+        Trace trace = new Trace(4);
+        TimedResult<BufferedDelta.State> r = TimedSimulation.builder(new BufferedDelta(1, 0.5, Staleness.constant()))
+                .model(new LeastSquares(1)).data(scalar(new double[] {0, 1, 2, 3}, new int[] {3, 5, 1, 10}))
+                .initialParameters(Nd4j.zeros(DataType.DOUBLE, 1)).config(config(4, 1))
+                .schedule(Schedule.replay(new double[] {1, 3, 5, 15}, new int[] {0, 1, 2, 3}))
+                .listener(trace).build().run();
+        double[][] expected = {{0, 1, 4, 0}, {2, 5, 6, 0}, {1, 3, 8, 2}, {3, 15, 25, 0}};
+        assertEquals(4, trace.sessions.size());
+        for (int i = 0; i < 4; i++) {
+            SessionRecord s = trace.sessions.get(i);
+            assertEquals((int) expected[i][0], s.client(), "client of end " + i);
+            assertEquals(expected[i][1], s.startTime(), "start of end " + i);
+            assertEquals(expected[i][2], s.endTime(), "end " + i);
+            assertEquals((long) expected[i][3], s.staleness(), "staleness of end " + i);
+        }
+        assertEquals(25.0, r.virtualTime());
+        assertArrayEquals(new long[] {3, 0, 1}, r.stalenessHistogram());
+        assertEquals(8, r.counts().events());
+    }
+
+    /**
+     * O5: a closed system of C clients always busy with iid Exp(1) durations and one version per update has staleness
+     * Geometric(1/C) on {0, 1, ...}: mean C - 1, variance C(C - 1): 7 and 56 for C = 8. Checked within 5 standard
+     * errors (batch means, since successive stalenesses are correlated).
+     */
+    @Test
+    void o5ClosedSystemStalenessIsGeometric() {
+        int c = 8;
+        int updates = 30_000;
+        Trace trace = new Trace(c);
+        TimedSimulation.builder(new BufferedDelta(1, 0.5, Staleness.constant()))
+                .model(new LeastSquares(1)).data(scalar(new double[c])).config(config(updates, 1))
+                .schedule(Schedule.closed(c)).devices(new ExponentialDurations(1.0)).listener(trace).build().run();
+        double[] tau = trace.sessions.stream().skip(1000).mapToDouble(SessionRecord::staleness).toArray();
+        assertWithin(tau, 7.0, 56.0);
+    }
+
+    /**
+     * O6: an open system with Poisson starts at rate 10 and Exp(1) durations: tau | T ~ Poisson(10 T), so E[tau] = 10
+     * and Var[tau] = 10 + 100 = 110; the mean number in flight is 10 (Little's law).
+     */
+    @Test
+    void o6OpenSystemStalenessIsMixedPoisson() {
+        int updates = 30_000;
+        Trace trace = new Trace(1000);
+        TimedResult<BufferedDelta.State> r = TimedSimulation.builder(new BufferedDelta(1, 0.5, Staleness.constant()))
+                .model(new LeastSquares(1)).data(scalar(new double[1000])).config(config(updates, 1))
+                .schedule(Schedule.poisson(10)).devices(new ExponentialDurations(1.0)).listener(trace).build()
+                .run();
+        double[] tau = trace.sessions.stream().skip(1000).mapToDouble(SessionRecord::staleness).toArray();
+        assertWithin(tau, 10.0, 110.0);
+        double[] inFlight = trace.reports.stream().skip(1000).mapToDouble(TimeReport::inFlight).toArray();
+        double meanInFlight = java.util.Arrays.stream(inFlight).average().orElseThrow();
+        assertEquals(10.0, meanInFlight, 0.5, "Little's law: mean in flight = rate x mean duration");
+        assertEquals(0, r.counts().skippedStarts());
+    }
+
+    /** Mean and variance within 5 standard errors estimated by 50 batch means. */
+    static void assertWithin(double[] x, double mean, double variance) {
+        int batches = 50;
+        int per = x.length / batches;
+        double[] bm = new double[batches];
+        double[] bv = new double[batches];
+        for (int b = 0; b < batches; b++) {
+            double s = 0;
+            for (int i = 0; i < per; i++) {
+                s += x[b * per + i];
+            }
+            double m = s / per;
+            double v = 0;
+            for (int i = 0; i < per; i++) {
+                v += (x[b * per + i] - mean) * (x[b * per + i] - mean);
+            }
+            bm[b] = m;
+            bv[b] = v / per;
+        }
+        double m = java.util.Arrays.stream(bm).average().orElseThrow();
+        double v = java.util.Arrays.stream(bv).average().orElseThrow();
+        double seM = sd(bm) / Math.sqrt(batches);
+        double seV = sd(bv) / Math.sqrt(batches);
+        assertEquals(mean, m, 5 * seM, "mean staleness " + m + " (se " + seM + ")");
+        assertEquals(variance, v, 5 * seV, "staleness variance " + v + " (se " + seV + ")");
+    }
+
+    static double sd(double[] a) {
+        double m = java.util.Arrays.stream(a).average().orElseThrow();
+        double s = 0;
+        for (double v : a) {
+            s += (v - m) * (v - m);
+        }
+        return Math.sqrt(s / (a.length - 1));
+    }
+
+    static TimedSimulation.Builder<BufferedDelta.State, NoState> closedRun(int threads, int versions) {
+        double[] b = new double[12];
+        int[] sizes = new int[12];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = i;
+            sizes[i] = 1 + i % 4;
+        }
+        return TimedSimulation.builder(new BufferedDelta(3, 0.7, Staleness.polynomial(0.5)))
+                .model(new LeastSquares(1)).data(scalar(b, sizes)).initialParameters(Nd4j.zeros(DataType.DOUBLE, 1))
+                .config(config(versions, threads)).schedule(Schedule.closed(5))
+                .devices(new ExponentialDurations(1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3));
+    }
+
+    @Test
+    void sameBitsForOneTwoAndFourThreads() {
+        TimedResult<BufferedDelta.State> one = closedRun(1, 200).build().run();
+        for (int threads : new int[] {2, 4}) {
+            TimedResult<BufferedDelta.State> other = closedRun(threads, 200).build().run();
+            assertEquals(one.finalParameters(), other.finalParameters(), threads + " threads");
+            assertEquals(strip(one.reports()), strip(other.reports()), threads + " threads");
+            assertEquals(one.ledger().entries(), other.ledger().entries());
+            assertEquals(one.counts(), other.counts());
+        }
+    }
+
+    static List<TimeReport> strip(List<TimeReport> r) {
+        return r.stream().map(TimeReport::withoutTimings).toList();
+    }
+
+    @Test
+    void resumeInTheMiddleOfAsynchronyIsBitExact(@TempDir Path dir) throws Exception {
+        TimedResult<BufferedDelta.State> full = closedRun(2, 90).checkpointEvery(30, dir).build().run();
+        Path mid = io.github.fl4j.core.state.CheckpointDirectory.file(dir, 60);
+        assertTrue(java.nio.file.Files.exists(mid), "checkpoint at version 60");
+        TimedResult<BufferedDelta.State> resumed = closedRun(1, 90).build().resumeFrom(mid);
+        assertEquals(full.finalParameters(), resumed.finalParameters());
+        assertEquals(strip(full.reports()), strip(resumed.reports()));
+        assertEquals(full.ledger().entries(), resumed.ledger().entries());
+        assertEquals(full.counts(), resumed.counts());
+        assertEquals(full.virtualTime(), resumed.virtualTime());
+        assertArrayEquals(full.stalenessHistogram(), resumed.stalenessHistogram());
+    }
+
+    @Test
+    void equalDevicesTimeIsSamplesProcessed() {
+        // every client holds 2 samples and takes one full-batch step: every session lasts exactly 2 s
+        Trace trace = new Trace(3);
+        TimedResult<BufferedDelta.State> r = TimedSimulation.builder(new BufferedDelta(3, 1.0, Staleness.constant()))
+                .model(new LeastSquares(1)).data(scalar(new double[] {0, 1, 5}, new int[] {2, 2, 2}))
+                .initialParameters(Nd4j.zeros(DataType.DOUBLE, 1)).config(config(5, 1))
+                .schedule(Schedule.closed(3)).listener(trace).build().run();
+        for (int v = 0; v < 5; v++) {
+            assertEquals(2.0 * (v + 1), r.reports().get(v).time());
+            assertEquals(0, r.reports().get(v).stalenessMax());
+        }
+        // x <- x + (1/3) sum (b_i - x): 2, 2, ... exactly (mean of b is 2)
+        assertEquals(2.0, r.finalParameters().getDouble(0), 1e-15);
+        assertEquals(Tensors.toDoubleArray(r.finalParameters())[0], 2.0, 1e-15);
+    }
+}
