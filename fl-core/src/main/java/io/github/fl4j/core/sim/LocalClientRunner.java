@@ -66,6 +66,14 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
 
     @Override
     public ClientOutcome<C> run(ClientTask<C> task) {
+        return run(task, pool);
+    }
+
+    /**
+     * Runs a task whose decoded upload vectors come from {@code buffers} (null: allocate), e.g. a pool that lives as
+     * long as one session of a simulation with time.
+     */
+    public ClientOutcome<C> run(ClientTask<C> task, BufferPool buffers) {
         int id = task.clientId();
         int t = task.round();
         long seed = seeds.root();
@@ -74,7 +82,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
                     + id, null);
         }
         Channel up = new Channel(Direction.UPLINK, t, id, uplink, seeds.stream(Purpose.UPLINK_COMPRESSION, t, id),
-                pool);
+                buffers);
         WorkCountingModel counting = new WorkCountingModel(model);
         ClientContext ctx = new ClientContext(id, t, data.client(id), counting, seeds, up, precision,
                 workspaces.get(), task.assignedSteps());

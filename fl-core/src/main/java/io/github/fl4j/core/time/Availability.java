@@ -17,7 +17,8 @@ public interface Availability {
 
     /**
      * For a client online at {@code t}: the first time {@code > t} at which it goes offline
-     * ({@link Double#POSITIVE_INFINITY} when never). A session running past that time fails there.
+     * ({@link Double#POSITIVE_INFINITY} when never). A session running past that time fails there. For a client
+     * offline at {@code t} the library's models return {@code t}.
      */
     double availableUntil(int client, double t);
 }

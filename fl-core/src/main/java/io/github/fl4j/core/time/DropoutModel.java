@@ -16,4 +16,9 @@ public interface DropoutModel {
 
     /** A one-line description with the parameters. */
     String describe();
+
+    /** True for the model in which no session ever fails. */
+    default boolean neverFails() {
+        return false;
+    }
 }

@@ -20,6 +20,11 @@ public final class Dropouts {
         public FailurePoint draw(RandomStream rng) {
             return FailurePoint.NONE;
         }
+
+        @Override
+        public boolean neverFails() {
+            return true;
+        }
     };
 
     private Dropouts() {

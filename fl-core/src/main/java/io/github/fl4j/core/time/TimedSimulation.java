@@ -27,6 +27,7 @@ import io.github.fl4j.core.state.CheckpointFile;
 import io.github.fl4j.core.state.ClientStateStore;
 import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.state.StateStoreFactory;
+import io.github.fl4j.core.tensor.BufferPool;
 import io.github.fl4j.core.tensor.NativeThreads;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
@@ -136,8 +137,8 @@ public final class TimedSimulation<S, C> {
             throw new IllegalArgumentException("data must have at least one feature, had " + data.featureCount());
         }
         this.devices = b.devices != null ? b.devices : new ConstantDevices();
-        this.availabilityModel = b.availability != null ? b.availability : new AlwaysOnline();
-        this.dropout = b.dropout != null ? b.dropout : new NoDropout();
+        this.availabilityModel = b.availability != null ? b.availability : AvailabilityModels.always();
+        this.dropout = b.dropout != null ? b.dropout : Dropouts.none();
         this.maxTime = b.maxTime;
         if (rounds == null && schedule.kind() == Schedule.Kind.ROUNDS) {
             throw new IllegalArgumentException(algorithm.name() + " is asynchronous; the rounds schedule runs "
@@ -191,7 +192,7 @@ public final class TimedSimulation<S, C> {
                 why = "the schedule " + schedule.describe() + " may close a round without every client";
             } else if (!availabilityModel.alwaysOnline()) {
                 why = "the availability " + availabilityModel.describe() + " takes clients offline";
-            } else if (!(dropout instanceof NoDropout)) {
+            } else if (!dropout.neverFails()) {
                 why = "the dropout model " + dropout.describe() + " loses sessions";
             }
             if (why != null) {
@@ -373,6 +374,7 @@ public final class TimedSimulation<S, C> {
         Future<ClientOutcome<C>> future;
         ClientOutcome<C> outcome;
         C before;
+        BufferPool buffers;
         double endTime;
         double eventTime;
     }
@@ -456,6 +458,7 @@ public final class TimedSimulation<S, C> {
             return c != 0 ? c : Long.compare(a.endSeq, b.endSeq);
         });
         final IdleSet idle = new IdleSet(n);
+        final java.util.ArrayDeque<BufferPool> freeBuffers = new java.util.ArrayDeque<>();
         final int[] dispatches = new int[n];
         final int[] applied = new int[n];
         ClientStateStore<C> clients;
@@ -838,8 +841,9 @@ public final class TimedSimulation<S, C> {
                         algorithm.name() + " declares " + algorithm.downlinkVectors() + " downlink vectors but "
                                 + "dispatched " + (msg == null ? "null" : msg.size()), null);
             }
+            s.buffers = buffers();
             Channel down = new Channel(Direction.DOWNLINK, (int) version + 1, s.client, downlinkCompressor,
-                    seeds.stream(Purpose.DOWNLINK_COMPRESSION, s.key, s.client), null);
+                    seeds.stream(Purpose.DOWNLINK_COMPRESSION, s.key, s.client), s.buffers);
             for (INDArray v : msg.vectors()) {
                 down.send(v);
             }
@@ -852,6 +856,20 @@ public final class TimedSimulation<S, C> {
             sinceDown += s.downTotal;
             started++;
             launch(s);
+        }
+
+        BufferPool buffers() {
+            BufferPool b = freeBuffers.pollFirst();
+            return b != null ? b : new BufferPool();
+        }
+
+        /** Returns a finished session's message vectors for reuse (after the server has seen them). */
+        void recycle(Session s) {
+            s.buffers.recycle();
+            freeBuffers.addLast(s.buffers);
+            s.buffers = null;
+            s.startMessage = null;
+            s.outcome = null;
         }
 
         /** Computes the session's device, failure and lower bound, and submits its training. */
@@ -880,16 +898,20 @@ public final class TimedSimulation<S, C> {
                 s.endSeq = seq++;
             }
             ClientTask<C> task = new ClientTask<>(s.client, s.key, s.startMessage, state, s.steps);
+            if (s.buffers == null) {
+                s.buffers = buffers();
+            }
+            BufferPool buffers = s.buffers;
             if (pool == null) {
                 CompletableFuture<ClientOutcome<C>> f = new CompletableFuture<>();
                 try {
-                    f.complete(runner.run(task));
+                    f.complete(runner.run(task, buffers));
                 } catch (RuntimeException e) {
                     f.completeExceptionally(e);
                 }
                 s.future = f;
             } else {
-                s.future = pool.submit(() -> runner.run(task));
+                s.future = pool.submit(() -> runner.run(task, buffers));
             }
             pending.add(s);
         }
@@ -930,6 +952,7 @@ public final class TimedSimulation<S, C> {
                 S next = callServer(() -> algorithm.server().receive(server, a, ctx));
                 newState(next);
             }
+            recycle(s);
             afterSessionEnd();
         }
 
@@ -963,6 +986,7 @@ public final class TimedSimulation<S, C> {
             ctx.at(time, queue.seq(), sessions.size());
             S next = callServer(() -> algorithm.server().lost(server, s.client, s.startVersion, ctx));
             newState(next);
+            recycle(s);
             afterSessionEnd();
         }
 
@@ -1415,47 +1439,6 @@ public final class TimedSimulation<S, C> {
         @Override
         public String describe() {
             return "equal(1 sample/s, unlimited bandwidth)";
-        }
-    }
-
-    /** Every client always online. */
-    static final class AlwaysOnline implements AvailabilityModel {
-        @Override
-        public Availability start(int population, SeedTree seeds) {
-            return new Availability() {
-                @Override
-                public double nextAvailable(int client, double t) {
-                    return t;
-                }
-
-                @Override
-                public double availableUntil(int client, double t) {
-                    return Double.POSITIVE_INFINITY;
-                }
-            };
-        }
-
-        @Override
-        public String describe() {
-            return "always";
-        }
-
-        @Override
-        public boolean alwaysOnline() {
-            return true;
-        }
-    }
-
-    /** No session fails. */
-    static final class NoDropout implements DropoutModel {
-        @Override
-        public FailurePoint draw(RandomStream rng) {
-            return FailurePoint.NONE;
-        }
-
-        @Override
-        public String describe() {
-            return "none";
         }
     }
 

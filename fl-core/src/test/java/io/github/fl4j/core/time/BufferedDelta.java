@@ -91,7 +91,7 @@ final class BufferedDelta implements AsyncAlgorithm<BufferedDelta.State, NoState
     public Client<NoState> client() {
         return (down, state, ctx) -> {
             INDArray x = down.vector(0);
-            INDArray g = x.ulike();
+            INDArray g = ctx.workspace().vector("g", ctx.precision(), x.length());
             double loss = ctx.model().lossAndGradient(x, ctx.data(), g);
             Tensors.scale(-1, g);
             ctx.uplink().send(g);

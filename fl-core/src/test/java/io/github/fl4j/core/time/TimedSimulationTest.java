@@ -271,4 +271,24 @@ class TimedSimulationTest {
         assertEquals(2.0, r.finalParameters().getDouble(0), 1e-15);
         assertEquals(Tensors.toDoubleArray(r.finalParameters())[0], 2.0, 1e-15);
     }
+
+    @Test
+    void aClientGoingOfflineLosesItsSessionAndStartsWhenBack() {
+        Trace trace = new Trace(1);
+        TimedResult<BufferedDelta.State> r = TimedSimulation.builder(new BufferedDelta(1, 1.0, Staleness.constant()))
+                .model(new LeastSquares(1)).data(scalar(4.0)).initialParameters(Nd4j.zeros(DataType.DOUBLE, 1))
+                .config(config(2, 1)).schedule(Schedule.closed(1))
+                .availability(AvailabilityModels.replay(java.util.Map.of(0, new double[] {0, 1.5, 3, 100})))
+                .listener(trace).build().run();
+        // session 1: 0 -> 1 applied; session 2: 1 -> offline at 1.5, lost; session 3 starts when back at 3, ends 4
+        assertEquals(3, trace.sessions.size());
+        assertEquals(SessionRecord.Outcome.APPLIED, trace.sessions.get(0).outcome());
+        assertEquals(SessionRecord.Outcome.FAILED, trace.sessions.get(1).outcome());
+        assertEquals(1.5, trace.sessions.get(1).endTime());
+        assertEquals(3.0, trace.sessions.get(2).startTime());
+        assertEquals(4.0, trace.sessions.get(2).endTime());
+        assertEquals(4.0, r.virtualTime());
+        assertEquals(1, r.counts().failed());
+        assertEquals(4.0, r.finalParameters().getDouble(0), 1e-15);
+    }
 }
