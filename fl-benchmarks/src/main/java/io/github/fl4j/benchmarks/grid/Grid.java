@@ -1,15 +1,24 @@
 package io.github.fl4j.benchmarks.grid;
 
 import io.github.fl4j.core.api.Compressor;
+import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.participation.FullParticipation;
 import io.github.fl4j.core.participation.Participation;
+import io.github.fl4j.core.participation.UniformParticipation;
 import io.github.fl4j.core.sim.RoundListener;
 import io.github.fl4j.core.sim.RoundReport;
 import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
+import io.github.fl4j.core.time.AsyncAlgorithm;
+import io.github.fl4j.core.time.Schedule;
+import io.github.fl4j.core.time.TimeListener;
+import io.github.fl4j.core.time.TimeReport;
+import io.github.fl4j.core.time.TimedResult;
+import io.github.fl4j.core.time.TimedSimulation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +36,22 @@ import java.util.function.Supplier;
 
 /**
  * A grid of simulations that compares aggregation strategies fairly: every cell (strategy x compressor x
- * participation x heterogeneity) runs on every seed, and a seed fixes the data, the initial model, the participants
- * and every minibatch whatever the strategy (common random numbers: the seed tree derives each from the seed alone;
- * the data of a (heterogeneity, seed) pair is generated once, shared by all its cells, and dropped after its last
- * run, so a large grid holds only the data of the groups in flight).
+ * participation x heterogeneity [x system]) runs on every seed, and a seed fixes the data, the initial model, the
+ * participants and every minibatch whatever the strategy (common random numbers: the seed tree derives each from the
+ * seed alone; the data of a (heterogeneity, seed) pair is generated once, shared by all its cells, and dropped after
+ * its last run, so a large grid holds only the data of the groups in flight).
+ *
+ * <p><b>System heterogeneity.</b> Without a {@link Builder#system system} axis every run is an untimed
+ * {@link Simulation}. With one or more systems ({@link SystemSetting}: devices, availability, dropouts and the round
+ * rule of synchronous strategies) every run is a {@link TimedSimulation} on a virtual clock: synchronous strategies
+ * run under the system's {@link Schedule#rounds() rounds} schedule, asynchronous ones
+ * ({@link Builder#asyncStrategy}) under their own schedule; each round (server version) then has a virtual time and
+ * the staleness counts of its updates, and the reports add virtual time to target, accuracy against virtual time and
+ * the staleness distribution. The devices, availability and dropouts of a run are drawn from its seed's tree, so
+ * every strategy of a seed meets the same ones. For asynchronous strategies {@code rounds} counts server versions.
+ * Asynchronous runs have no participation pattern (their schedule chooses who starts a session), so a grid with
+ * asynchronous strategies takes at most one participation pattern, which its synchronous strategies use; with no
+ * synchronous strategy the participation axis may be left out (its single entry is then named "-").
  *
  * <p>Runs execute on a pool of {@code parallelism} threads, each simulation on one thread, so results do not depend
  * on the parallelism (timings aside). Each finished run is written atomically to {@code runs/<cell>-seed<k>.csv}
@@ -49,12 +70,21 @@ import java.util.function.Supplier;
  *     .seeds(1, 2, 3).rounds(50).targetAccuracy(0.7).output(Path.of("grid-out")).parallelism(2)
  *     .build().run();
  * }</pre>
+ *
+ * <p>With time: {@code .system("equal", SystemSetting.equal())}, {@code .system("lognormal",
+ * SystemSetting.of(Devices.logNormal(200, 1, 2e6, 1, 2e7, 1)).withRounds(Schedule.rounds().deadline(30)))} and
+ * {@code .asyncStrategy("FedBuff", () -> FedBuff.builder().bufferSize(10).build(), Schedule.closed(20))}.
  */
 public final class Grid {
-    private final Map<String, Supplier<? extends FederatedAlgorithm<?, ?>>> strategies;
+    /** The name of the participation axis's single entry when a grid of asynchronous strategies leaves it out. */
+    public static final String NO_PARTICIPATION = "-";
+
+    private final Map<String, StrategyDef> strategies;
     private final Map<String, Compressor> compressors;
     private final Map<String, ParticipationFactory> participations;
     private final Map<String, Function<Long, FederatedDataset>> heterogeneities;
+    private final Map<String, SystemSetting> systems;
+    private final double maxVirtualTime;
     private final Function<FederatedDataset, Model> model;
     private final long[] seeds;
     private final int rounds;
@@ -71,8 +101,25 @@ public final class Grid {
         if (b.strategies.isEmpty()) {
             throw new IllegalArgumentException("strategies must not be empty");
         }
-        if (b.participations.isEmpty()) {
+        List<String> async = b.strategies.entrySet().stream().filter(e -> e.getValue().async() != null)
+                .map(Map.Entry::getKey).toList();
+        boolean anySync = async.size() < b.strategies.size();
+        if (!async.isEmpty() && b.systems.isEmpty()) {
+            throw new IllegalArgumentException("the asynchronous strategies " + async + " run on a virtual clock: "
+                    + "add a system axis (system(name, SystemSetting), e.g. SystemSetting.equal())");
+        }
+        if (!async.isEmpty() && b.participations.size() > 1) {
+            throw new IllegalArgumentException("the asynchronous strategies " + async + " have no participation "
+                    + "pattern (their schedule chooses who starts), so a grid with asynchronous strategies takes at "
+                    + "most one participation pattern, for its synchronous strategies; had "
+                    + b.participations.keySet());
+        }
+        if (b.participations.isEmpty() && anySync) {
             throw new IllegalArgumentException("participation must not be empty");
+        }
+        if (b.systems.isEmpty() && b.maxVirtualTime != Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("maxVirtualTime needs a system axis (virtual time), was "
+                    + b.maxVirtualTime);
         }
         if (b.heterogeneities.isEmpty()) {
             throw new IllegalArgumentException("heterogeneity must not be empty");
@@ -105,7 +152,12 @@ public final class Grid {
         this.compressors = b.compressors.isEmpty() ? Map.of("identity", IdentityCompressor.INSTANCE)
                 : new LinkedHashMap<>(b.compressors);
         this.participations = new LinkedHashMap<>(b.participations);
+        if (participations.isEmpty()) {
+            participations.put(NO_PARTICIPATION, (data, seed) -> Participation.all());
+        }
         this.heterogeneities = new LinkedHashMap<>(b.heterogeneities);
+        this.systems = new LinkedHashMap<>(b.systems);
+        this.maxVirtualTime = b.maxVirtualTime;
         this.model = b.model;
         this.seeds = b.seeds.clone();
         this.rounds = b.rounds;
@@ -136,21 +188,37 @@ public final class Grid {
         return new Builder();
     }
 
-    /** Every run of the grid, in report order: heterogeneity, participation, strategy, compressor, seed. */
+    /**
+     * Every run of the grid, in report order: heterogeneity, system (when there is a system axis), participation,
+     * strategy, compressor, seed.
+     */
     public List<RunKey> keys() {
         List<RunKey> keys = new ArrayList<>();
+        List<String> sys = systems.isEmpty() ? List.of(RunKey.UNTIMED) : List.copyOf(systems.keySet());
         for (String h : heterogeneities.keySet()) {
-            for (String p : participations.keySet()) {
-                for (String s : strategies.keySet()) {
-                    for (String c : compressors.keySet()) {
-                        for (long seed : seeds) {
-                            keys.add(new RunKey(s, c, p, h, seed));
+            for (String y : sys) {
+                for (String p : participations.keySet()) {
+                    for (String s : strategies.keySet()) {
+                        for (String c : compressors.keySet()) {
+                            for (long seed : seeds) {
+                                keys.add(new RunKey(s, c, p, h, y, seed));
+                            }
                         }
                     }
                 }
             }
         }
         return keys;
+    }
+
+    /** True when the grid has a system axis: every run is then a simulation with time. */
+    public boolean timed() {
+        return !systems.isEmpty();
+    }
+
+    /** The virtual-time budget of a timed run in seconds ({@link Double#POSITIVE_INFINITY}: none). */
+    public double maxVirtualTime() {
+        return maxVirtualTime;
     }
 
     /** The output directory. */
@@ -187,7 +255,7 @@ public final class Grid {
         for (RunKey k : keys) {
             Path f = runsDir.resolve(k.fileName());
             if (Files.isRegularFile(f)) {
-                done.put(k, new RunResult(k, RunFiles.read(f), true));
+                done.put(k, RunFiles.read(k, f));
             } else {
                 todo.add(k);
             }
@@ -284,7 +352,16 @@ public final class Grid {
     }
 
     private RunResult execute(RunKey k, FederatedDataset d, Path runsDir) {
-        FederatedAlgorithm<?, ?> algorithm = strategies.get(k.strategy()).get();
+        RunResult result = k.timed() ? executeTimed(k, d) : executeUntimed(k, d);
+        RunFiles.write(runsDir.resolve(k.fileName()), result);
+        if (onExecuted != null) {
+            onExecuted.accept(k);
+        }
+        return result;
+    }
+
+    private RunResult executeUntimed(RunKey k, FederatedDataset d) {
+        FederatedAlgorithm<?, ?> algorithm = strategies.get(k.strategy()).sync().get();
         Participation participation = participations.get(k.participation()).create(d, k.seed());
         List<RoundReport> reports = new ArrayList<>(rounds);
         try {
@@ -296,11 +373,89 @@ public final class Grid {
             throw new GridException("run " + k.fileName() + " exceeded the uplink budget of " + maxUplinkBits
                     + " bits in its first round", null);
         }
-        RunFiles.write(runsDir.resolve(k.fileName()), reports);
-        if (onExecuted != null) {
-            onExecuted.accept(k);
-        }
         return new RunResult(k, reports, false);
+    }
+
+    /**
+     * A run on the virtual clock. A run that stops before its last version (at the time budget, or when every
+     * client left for good) has its last version evaluated if it was not, so that it has a final accuracy.
+     */
+    private RunResult executeTimed(RunKey k, FederatedDataset d) {
+        StrategyDef def = strategies.get(k.strategy());
+        SystemSetting system = systems.get(k.system());
+        SimulationConfig.Builder config = SimulationConfig.builder().rounds(rounds).clientsPerRound(1).threads(1)
+                .seed(k.seed()).evalEvery(evalEvery);
+        TimedSimulation.Builder<?, ?> b;
+        if (def.async() != null) {
+            b = TimedSimulation.builder(def.async().get()).schedule(def.schedule());
+        } else {
+            Participation participation = participations.get(k.participation()).create(d, k.seed());
+            b = TimedSimulation.synchronous(def.sync().get()).schedule(system.rounds());
+            if (system.rounds().overSelectionFactor() > 1) {
+                // over-selection draws ceil(f m) clients uniformly among the idle ones: it needs m, not a pattern
+                config.clientsPerRound(overSelectedCount(k, participation, d.clientCount(), system.rounds()));
+            } else {
+                b.participation(participation);
+            }
+        }
+        List<TimeReport> reports = new ArrayList<>(rounds);
+        b.config(config.build()).model(model.apply(d)).data(d).devices(system.devices().apply(d))
+                .availability(system.availability()).dropout(system.dropout())
+                .uplinkCompressor(compressors.get(k.compressor()))
+                .listener(new TimeListener() {
+                    @Override
+                    public void onVersion(TimeReport report) {
+                        if (report.cumulativeUplink() > maxUplinkBits) {
+                            throw new BudgetReached();
+                        }
+                        reports.add(report);
+                    }
+                });
+        if (maxVirtualTime != Double.POSITIVE_INFINITY) {
+            b.maxTime(maxVirtualTime);
+        }
+        TimedSimulation<?, ?> sim = b.build();
+        TimedResult<?> result = null;
+        try {
+            result = sim.run();
+        } catch (BudgetReached e) {
+            // the uplink budget ends the run; the versions within budget are kept
+        }
+        if (reports.isEmpty()) {
+            throw new GridException("run " + k.fileName() + (result == null ? " exceeded the uplink budget of "
+                    + maxUplinkBits + " bits before its first server version" : " made no server version within "
+                    + "the virtual-time budget of " + maxVirtualTime + " s (or its clients never came online)"),
+                    null);
+        }
+        List<RoundReport> rr = new ArrayList<>(reports.size());
+        List<RunResult.Timing> timings = new ArrayList<>(reports.size());
+        for (TimeReport r : reports) {
+            rr.add(RunResult.roundReport(r));
+            timings.add(RunResult.Timing.of(r));
+        }
+        RoundReport last = rr.get(rr.size() - 1);
+        if (result != null && !last.evaluated() && sim.data().test().size() > 0) {
+            long e0 = System.nanoTime();
+            Evaluation ev = sim.model().evaluate(result.finalParameters(), sim.data().test());
+            long evalNanos = System.nanoTime() - e0;
+            rr.set(rr.size() - 1, new RoundReport(last.round(), last.participants(), last.trainLoss(), ev.loss(),
+                    ev.accuracy(), last.uplinkBits(), last.downlinkBits(), last.cumulativeUplink(),
+                    last.cumulativeDownlink(), last.wallNanos() + evalNanos, evalNanos));
+        }
+        return new RunResult(k, rr, timings, false);
+    }
+
+    /** m for over-selection: the participation must be uniform:M or all. */
+    private static int overSelectedCount(RunKey k, Participation p, int population, Schedule rounds) {
+        if (p instanceof UniformParticipation u) {
+            return u.clientsPerRound();
+        }
+        if (p instanceof FullParticipation) {
+            return population;
+        }
+        throw new IllegalArgumentException("system '" + k.system() + "' over-selects (" + rounds.describe()
+                + "), which draws clients uniformly among the idle ones and needs the participation to give m: "
+                + "uniform:M or all; participation '" + k.participation() + "' is " + p.describe());
     }
 
     private <S, C> void simulate(FederatedAlgorithm<S, C> algorithm, RunKey k, FederatedDataset d,
@@ -343,12 +498,25 @@ public final class Grid {
         }
     }
 
+    /**
+     * A strategy: a synchronous algorithm, or an asynchronous one with its schedule.
+     *
+     * @param sync     a fresh synchronous algorithm per run, or null
+     * @param async    a fresh asynchronous algorithm per run, or null
+     * @param schedule the asynchronous algorithm's arrival model, or null
+     */
+    private record StrategyDef(Supplier<? extends FederatedAlgorithm<?, ?>> sync,
+                               Supplier<? extends AsyncAlgorithm<?, ?>> async, Schedule schedule) {
+    }
+
     /** Builder of a {@link Grid}; names must be unique per axis, insertion order is report order. */
     public static final class Builder {
-        private final Map<String, Supplier<? extends FederatedAlgorithm<?, ?>>> strategies = new LinkedHashMap<>();
+        private final Map<String, StrategyDef> strategies = new LinkedHashMap<>();
         private final Map<String, Compressor> compressors = new LinkedHashMap<>();
         private final Map<String, ParticipationFactory> participations = new LinkedHashMap<>();
         private final Map<String, Function<Long, FederatedDataset>> heterogeneities = new LinkedHashMap<>();
+        private final Map<String, SystemSetting> systems = new LinkedHashMap<>();
+        private double maxVirtualTime = Double.POSITIVE_INFINITY;
         private Function<FederatedDataset, Model> model;
         private long[] seeds;
         private int rounds = 100;
@@ -375,7 +543,55 @@ public final class Grid {
 
         /** A strategy: a fresh algorithm per run. */
         public Builder strategy(String name, Supplier<? extends FederatedAlgorithm<?, ?>> algorithm) {
-            put(strategies, "strategy", name, algorithm);
+            if (algorithm == null) {
+                throw new IllegalArgumentException("strategy '" + name + "' must not be null");
+            }
+            put(strategies, "strategy", name, new StrategyDef(algorithm, null, null));
+            return this;
+        }
+
+        /**
+         * An asynchronous strategy: a fresh algorithm per run, run under {@code schedule} ({@link Schedule#closed},
+         * {@link Schedule#poisson}, {@link Schedule#everyInterval}, optionally with a maximum staleness). Needs a
+         * {@link #system system} axis; {@code rounds} then counts its server versions. It ignores the participation
+         * axis, which may then have at most one entry.
+         */
+        public Builder asyncStrategy(String name, Supplier<? extends AsyncAlgorithm<?, ?>> algorithm,
+                                     Schedule schedule) {
+            if (algorithm == null) {
+                throw new IllegalArgumentException("strategy '" + name + "' must not be null");
+            }
+            if (schedule == null || schedule.kind() == Schedule.Kind.ROUNDS) {
+                throw new IllegalArgumentException("asynchronous strategy '" + name + "' needs an asynchronous "
+                        + "schedule (closed(C), poisson(rate), everyInterval(s)), was "
+                        + (schedule == null ? "null" : schedule.describe()));
+            }
+            put(strategies, "strategy", name, new StrategyDef(null, algorithm, schedule));
+            return this;
+        }
+
+        /**
+         * A system-heterogeneity setting: devices, availability, dropouts and the round rule of synchronous
+         * strategies. With at least one, every run of the grid is a simulation with time.
+         */
+        public Builder system(String name, SystemSetting setting) {
+            if (RunKey.UNTIMED.equals(name)) {
+                throw new IllegalArgumentException("system name '" + RunKey.UNTIMED + "' is reserved for untimed "
+                        + "runs; choose another");
+            }
+            put(systems, "system", name, setting);
+            return this;
+        }
+
+        /**
+         * Timed grids: stop each run at this virtual time (seconds, &gt; 0) even before {@code rounds} versions;
+         * the last version is then evaluated (default: no time budget).
+         */
+        public Builder maxVirtualTime(double seconds) {
+            if (!(seconds > 0)) {
+                throw new IllegalArgumentException("maxVirtualTime must be > 0 seconds, was " + seconds);
+            }
+            maxVirtualTime = seconds;
             return this;
         }
 
@@ -429,7 +645,7 @@ public final class Grid {
             return this;
         }
 
-        /** Rounds per run (default 100). */
+        /** Rounds per run (default 100); server versions for asynchronous strategies. */
         public Builder rounds(int v) {
             rounds = v;
             return this;

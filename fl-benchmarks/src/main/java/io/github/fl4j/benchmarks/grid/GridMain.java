@@ -28,8 +28,10 @@ public final class GridMain {
         file = base.resolve(file);
         Grid grid = GridSpec.parse(file, base).build();
         // One log line per round of every run would bury the progress bar: keep the simulations' warnings only.
-        if (org.slf4j.LoggerFactory.getLogger("io.github.fl4j.core.sim") instanceof ch.qos.logback.classic.Logger l) {
-            l.setLevel(ch.qos.logback.classic.Level.WARN);
+        for (String name : new String[] {"io.github.fl4j.core.sim", "io.github.fl4j.core.time"}) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+                l.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
         }
         long t0 = System.nanoTime();
         GridResult r = grid.run();

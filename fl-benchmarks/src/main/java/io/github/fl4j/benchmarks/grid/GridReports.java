@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -21,12 +23,32 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * The output files of a grid: {@code rounds.csv}, {@code summary.csv}, {@code summary.md} and, per (participation,
  * heterogeneity), {@code accuracy-rounds__<p>__<h>.png} and {@code accuracy-uplink__<p>__<h>.png} (one line per
  * strategy/compressor, mean over seeds).
+ *
+ * <p>A timed grid (one with a system axis) has a figure per (participation, heterogeneity, system), named with a
+ * {@code __<system>} suffix, and adds {@code accuracy-time__<p>__<h>__<s>.png} (accuracy against virtual time: at
+ * each round or server version, the mean over seeds of its virtual time and of its accuracy) and
+ * {@code staleness__<p>__<h>__<s>.png} (a bar chart per strategy/compressor: the share of applied updates by
+ * staleness, pooled over seeds and versions; staleness values are grouped in ranges when the largest is 25 or
+ * more). Its tables gain the system column, virtual time to target and final virtual time; {@code rounds.csv} gains
+ * the system column and the run files' timed columns.
  */
 public final class GridReports {
     /** Columns of summary.csv; the wall-time columns come last (the only ones that are not reproducible). */
     public static final String SUMMARY_HEADER = "strategy,compressor,participation,heterogeneity,seeds,"
             + "final_accuracy_mean,final_accuracy_ci95,tail_accuracy_mean,tail_accuracy_ci95,rounds_to_target_mean,rounds_to_target_ci95,"
             + "uplink_bits_to_target_mean,uplink_bits_to_target_ci95,reached,wall_seconds_mean,wall_seconds_ci95";
+
+    /**
+     * Columns of summary.csv of a timed grid: the system after the heterogeneity, virtual seconds to target and
+     * final virtual seconds after the uplink bits; the wall-time columns still last.
+     */
+    public static final String TIMED_SUMMARY_HEADER = "strategy,compressor,participation,heterogeneity,system,seeds,"
+            + "final_accuracy_mean,final_accuracy_ci95,tail_accuracy_mean,tail_accuracy_ci95,rounds_to_target_mean,"
+            + "rounds_to_target_ci95,uplink_bits_to_target_mean,uplink_bits_to_target_ci95,time_to_target_mean,"
+            + "time_to_target_ci95,final_time_mean,final_time_ci95,reached,wall_seconds_mean,wall_seconds_ci95";
+
+    /** Largest number of bars per strategy in a staleness chart; wider ranges are grouped. */
+    static final int MAX_STALENESS_BARS = 25;
 
     private GridReports() {
     }
@@ -46,61 +68,102 @@ public final class GridReports {
         }
     }
 
-    /** Every round of every run: the cell keys, the seed and CsvReportWriter's columns. */
+    /**
+     * Every round of every run: the cell keys, the seed and CsvReportWriter's columns; when timed, the system after
+     * the heterogeneity and the run files' timed columns ({@code virtual_time,staleness_counts,wasted_updates}) at
+     * the end.
+     */
     public static String roundsCsv(GridResult result) {
-        StringBuilder sb = new StringBuilder("strategy,compressor,participation,heterogeneity,seed,")
-                .append(CsvReportWriter.HEADER).append('\n');
+        boolean timed = result.timed();
+        StringBuilder sb = new StringBuilder("strategy,compressor,participation,heterogeneity,")
+                .append(timed ? "system," : "").append("seed,")
+                .append(timed ? RunFiles.TIMED_HEADER : CsvReportWriter.HEADER).append('\n');
         for (RunResult r : result.runs()) {
             RunKey k = r.key();
             String prefix = csv(k.strategy()) + "," + csv(k.compressor()) + "," + csv(k.participation()) + ","
-                    + csv(k.heterogeneity()) + "," + k.seed() + ",";
-            for (RoundReport rep : r.reports()) {
-                sb.append(prefix).append(CsvReportWriter.line(rep)).append('\n');
+                    + csv(k.heterogeneity()) + "," + (timed ? csv(k.system()) + "," : "") + k.seed() + ",";
+            for (int i = 0; i < r.reports().size(); i++) {
+                sb.append(prefix).append(CsvReportWriter.line(r.reports().get(i)));
+                if (timed) {
+                    sb.append(',').append(RunFiles.timedColumns(r.timings().get(i)));
+                }
+                sb.append('\n');
             }
         }
         return sb.toString();
     }
 
-    /** One line per cell: means and 95% CI half-widths; NaN where no seed reached the target. */
+    /**
+     * One line per cell: means and 95% CI half-widths; NaN where no seed reached the target. Columns
+     * {@link #SUMMARY_HEADER}, or {@link #TIMED_SUMMARY_HEADER} for a timed grid.
+     */
     public static String summaryCsv(GridResult result) {
-        StringBuilder sb = new StringBuilder(SUMMARY_HEADER).append('\n');
+        boolean timed = result.timed();
+        StringBuilder sb = new StringBuilder(timed ? TIMED_SUMMARY_HEADER : SUMMARY_HEADER).append('\n');
         for (GridResult.CellSummary s : result.summaries()) {
             RunKey.Cell c = s.cell();
             sb.append(csv(c.strategy())).append(',').append(csv(c.compressor())).append(',')
-                    .append(csv(c.participation())).append(',').append(csv(c.heterogeneity())).append(',')
-                    .append(s.seeds()).append(',')
+                    .append(csv(c.participation())).append(',').append(csv(c.heterogeneity())).append(',');
+            if (timed) {
+                sb.append(csv(c.system())).append(',');
+            }
+            sb.append(s.seeds()).append(',')
                     .append(num(s.finalAccuracy().mean())).append(',').append(num(s.finalAccuracy().halfWidth()))
                     .append(',').append(num(s.tailAccuracy().mean())).append(',')
                     .append(num(s.tailAccuracy().halfWidth()))
                     .append(',').append(num(s.roundsToTarget().mean())).append(',')
                     .append(num(s.roundsToTarget().halfWidth())).append(',')
-                    .append(num(s.bitsToTarget().mean())).append(',').append(num(s.bitsToTarget().halfWidth()))
-                    .append(',').append(s.reached()).append(',')
+                    .append(num(s.bitsToTarget().mean())).append(',').append(num(s.bitsToTarget().halfWidth()));
+            if (timed) {
+                sb.append(',').append(num(s.timeToTarget().mean())).append(',')
+                        .append(num(s.timeToTarget().halfWidth())).append(',')
+                        .append(num(s.finalTime().mean())).append(',').append(num(s.finalTime().halfWidth()));
+            }
+            sb.append(',').append(s.reached()).append(',')
                     .append(num(s.wallSeconds().mean())).append(',').append(num(s.wallSeconds().halfWidth()))
                     .append('\n');
         }
         return sb.toString();
     }
 
-    /** The summary as a Markdown table, "not reached" where no seed reached the target. */
+    /**
+     * The summary as a Markdown table, "not reached" where no seed reached the target; a timed grid adds the system,
+     * virtual seconds to target and final virtual seconds.
+     */
     public static String summaryMarkdown(GridResult result) {
+        boolean timed = result.timed();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "# Grid summary%n%nMean ± 95%% confidence half-width (Student t) over "
                 + "seeds; target accuracy %s. Rounds and uplink bits to target are over the seeds that reached it. "
                 + "Tail accuracy: mean over the evaluations in the last 10%% of the rounds.%n%n",
                 result.targetAccuracy()));
-        sb.append("| strategy | compressor | participation | heterogeneity | seeds | final accuracy "
-                + "| tail accuracy | rounds to target | uplink Mbit to target | reached | wall s |\n");
-        sb.append("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        if (timed) {
+            sb.append(String.format(Locale.ROOT, "Simulations with time: virtual seconds on the simulated clock "
+                    + "(device, network and availability models), to the target over the seeds that reached it, "
+                    + "and at the last round. For asynchronous strategies a round is a server version.%n%n"));
+        }
+        sb.append("| strategy | compressor | participation | heterogeneity | ").append(timed ? "system | " : "")
+                .append("seeds | final accuracy | tail accuracy | rounds to target | uplink Mbit to target | ")
+                .append(timed ? "virtual s to target | final virtual s | " : "").append("reached | wall s |\n");
+        sb.append("| --- | --- | --- | --- | ").append(timed ? "--- | " : "")
+                .append("---: | ---: | ---: | ---: | ---: | ").append(timed ? "---: | ---: | " : "")
+                .append("---: | ---: |\n");
         for (GridResult.CellSummary s : result.summaries()) {
             RunKey.Cell c = s.cell();
             sb.append("| ").append(c.strategy()).append(" | ").append(c.compressor()).append(" | ")
-                    .append(c.participation()).append(" | ").append(c.heterogeneity()).append(" | ")
-                    .append(s.seeds()).append(" | ").append(pm(s.finalAccuracy(), 1, "%.4f")).append(" | ")
+                    .append(c.participation()).append(" | ").append(c.heterogeneity()).append(" | ");
+            if (timed) {
+                sb.append(c.system()).append(" | ");
+            }
+            sb.append(s.seeds()).append(" | ").append(pm(s.finalAccuracy(), 1, "%.4f")).append(" | ")
                     .append(pm(s.tailAccuracy(), 1, "%.4f")).append(" | ")
                     .append(pm(s.roundsToTarget(), 1, "%.1f")).append(" | ")
-                    .append(pm(s.bitsToTarget(), 1e-6, "%.3f")).append(" | ")
-                    .append(s.reached()).append('/').append(s.seeds()).append(" | ")
+                    .append(pm(s.bitsToTarget(), 1e-6, "%.3f")).append(" | ");
+            if (timed) {
+                sb.append(pm(s.timeToTarget(), 1, "%.4g")).append(" | ").append(pm(s.finalTime(), 1, "%.4g"))
+                        .append(" | ");
+            }
+            sb.append(s.reached()).append('/').append(s.seeds()).append(" | ")
                     .append(pm(s.wallSeconds(), 1, "%.2f")).append(" |\n");
         }
         return sb.toString();
@@ -116,18 +179,22 @@ public final class GridReports {
 
     private static void writePlots(GridResult result, Path dir) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        Map<String, Map<String, List<RunResult>>> figures = new LinkedHashMap<>();
+        Map<List<String>, Map<String, List<RunResult>>> figures = new LinkedHashMap<>();
         for (Map.Entry<RunKey.Cell, List<RunResult>> e : result.byCell().entrySet()) {
             RunKey.Cell c = e.getKey();
-            figures.computeIfAbsent(c.participation() + "\u0000" + c.heterogeneity(), x -> new LinkedHashMap<>())
-                    .put(c.label(), e.getValue());
+            List<String> fig = c.timed() ? List.of(c.participation(), c.heterogeneity(), c.system())
+                    : List.of(c.participation(), c.heterogeneity());
+            figures.computeIfAbsent(fig, x -> new LinkedHashMap<>()).put(c.label(), e.getValue());
         }
-        for (Map.Entry<String, Map<String, List<RunResult>>> f : figures.entrySet()) {
-            String[] ph = f.getKey().split("\u0000", 2);
-            String suffix = RunKey.safe(ph[0]) + "__" + RunKey.safe(ph[1]);
-            String title = ph[0] + ", " + ph[1];
-            XYChart byRound = chart("Accuracy vs rounds (" + title + ")", "round");
+        for (Map.Entry<List<String>, Map<String, List<RunResult>>> f : figures.entrySet()) {
+            List<String> fig = f.getKey();
+            boolean timed = fig.size() == 3;
+            String suffix = String.join("__", fig.stream().map(RunKey::safe).toList());
+            String title = String.join(", ", fig);
+            XYChart byRound = chart("Accuracy vs rounds (" + title + ")",
+                    timed ? "round (server version)" : "round");
             XYChart byBits = chart("Accuracy vs uplink bits (" + title + ")", "cumulative uplink Mbit");
+            XYChart byTime = chart("Accuracy vs virtual time (" + title + ")", "virtual time (s)");
             for (Map.Entry<String, List<RunResult>> line : f.getValue().entrySet()) {
                 double[][] curve = meanCurve(line.getValue());
                 if (curve[0].length == 0) {
@@ -135,12 +202,92 @@ public final class GridReports {
                 }
                 byRound.addSeries(line.getKey(), curve[0], curve[2]).setMarker(SeriesMarkers.NONE);
                 byBits.addSeries(line.getKey(), curve[1], curve[2]).setMarker(SeriesMarkers.NONE);
+                if (timed) {
+                    byTime.addSeries(line.getKey(), curve[3], curve[2]).setMarker(SeriesMarkers.NONE);
+                }
             }
             BitmapEncoder.saveBitmap(byRound, dir.resolve("accuracy-rounds__" + suffix + ".png").toString(),
                     BitmapEncoder.BitmapFormat.PNG);
             BitmapEncoder.saveBitmap(byBits, dir.resolve("accuracy-uplink__" + suffix + ".png").toString(),
                     BitmapEncoder.BitmapFormat.PNG);
+            if (timed) {
+                BitmapEncoder.saveBitmap(byTime, dir.resolve("accuracy-time__" + suffix + ".png").toString(),
+                        BitmapEncoder.BitmapFormat.PNG);
+                CategoryChart staleness = stalenessChart("Staleness of applied updates (" + title + ")",
+                        f.getValue());
+                if (staleness != null) {
+                    BitmapEncoder.saveBitmap(staleness, dir.resolve("staleness__" + suffix + ".png").toString(),
+                            BitmapEncoder.BitmapFormat.PNG);
+                }
+            }
         }
+    }
+
+    /**
+     * Bars per line: the share of its applied updates (pooled over seeds) in each staleness bucket; one bucket per
+     * value up to {@link #MAX_STALENESS_BARS}, ranges of equal width beyond. Null when no update was applied.
+     */
+    static CategoryChart stalenessChart(String title, Map<String, List<RunResult>> lines) {
+        Map<String, long[]> pooled = new LinkedHashMap<>();
+        int values = 0;
+        for (Map.Entry<String, List<RunResult>> line : lines.entrySet()) {
+            long[] h = pooledStaleness(line.getValue());
+            if (java.util.Arrays.stream(h).sum() > 0) {
+                pooled.put(line.getKey(), h);
+                values = Math.max(values, h.length);
+            }
+        }
+        if (pooled.isEmpty()) {
+            return null;
+        }
+        int width = (values + MAX_STALENESS_BARS - 1) / MAX_STALENESS_BARS;
+        List<String> buckets = new ArrayList<>();
+        for (int lo = 0; lo < values; lo += width) {
+            int hi = Math.min(lo + width, values) - 1;
+            buckets.add(hi == lo ? Integer.toString(lo) : lo + "-" + hi);
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(600).title(title)
+                .xAxisTitle("staleness (server versions)").yAxisTitle("share of applied updates").build();
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setXAxisLabelRotation(buckets.size() > 12 ? 45 : 0);
+        chart.getStyler().setYAxisMin(0.0);
+        for (Map.Entry<String, long[]> line : pooled.entrySet()) {
+            double[] share = stalenessShares(line.getValue(), width, buckets.size());
+            List<Double> y = new ArrayList<>(share.length);
+            for (double v : share) {
+                y.add(v);
+            }
+            chart.addSeries(line.getKey(), buckets, y);
+        }
+        return chart;
+    }
+
+    /** The staleness counts of the runs, summed. */
+    static long[] pooledStaleness(List<RunResult> runs) {
+        long[] h = new long[0];
+        for (RunResult r : runs) {
+            long[] c = r.stalenessHistogram();
+            if (c.length > h.length) {
+                h = java.util.Arrays.copyOf(h, c.length);
+            }
+            for (int i = 0; i < c.length; i++) {
+                h[i] += c[i];
+            }
+        }
+        return h;
+    }
+
+    /** The shares of {@code counts} in {@code buckets} consecutive ranges of {@code width} staleness values. */
+    static double[] stalenessShares(long[] counts, int width, int buckets) {
+        double total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        double[] share = new double[buckets];
+        for (int s = 0; s < counts.length; s++) {
+            share[s / width] += counts[s] / total;
+        }
+        return share;
     }
 
     private static XYChart chart(String title, String xTitle) {
@@ -150,27 +297,32 @@ public final class GridReports {
         return chart;
     }
 
-    /** Rounds, mean cumulative uplink Mbit and mean accuracy over the seeds evaluated at each round. */
+    /**
+     * Rounds, mean cumulative uplink Mbit, mean accuracy and mean virtual time (NaN when untimed) over the seeds
+     * evaluated at each round.
+     */
     static double[][] meanCurve(List<RunResult> runs) {
         Map<Integer, double[]> acc = new java.util.TreeMap<>();
         for (RunResult r : runs) {
-            for (RoundReport rep : r.reports()) {
+            for (int i = 0; i < r.reports().size(); i++) {
+                RoundReport rep = r.reports().get(i);
                 if (rep.evaluated()) {
-                    double[] a = acc.computeIfAbsent(rep.round(), x -> new double[3]);
+                    double[] a = acc.computeIfAbsent(rep.round(), x -> new double[4]);
                     a[0] += rep.testAccuracy();
                     a[1] += rep.cumulativeUplink() / 1e6;
                     a[2]++;
+                    a[3] += r.timed() ? r.timings().get(i).time() : Double.NaN;
                 }
             }
         }
         List<double[]> pts = new ArrayList<>();
         for (Map.Entry<Integer, double[]> e : acc.entrySet()) {
             double[] a = e.getValue();
-            pts.add(new double[] {e.getKey(), a[1] / a[2], a[0] / a[2]});
+            pts.add(new double[] {e.getKey(), a[1] / a[2], a[0] / a[2], a[3] / a[2]});
         }
-        double[][] out = new double[3][pts.size()];
+        double[][] out = new double[4][pts.size()];
         for (int i = 0; i < pts.size(); i++) {
-            for (int j = 0; j < 3; j++) {
+            for (int j = 0; j < 4; j++) {
                 out[j][i] = pts.get(i)[j];
             }
         }

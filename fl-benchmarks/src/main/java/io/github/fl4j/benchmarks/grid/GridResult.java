@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Every run of a grid, in grid order, and the per-cell summaries.
  *
- * @param runs           the runs (heterogeneity, participation, strategy, compressor, seed order)
+ * @param runs           the runs (heterogeneity, system, participation, strategy, compressor, seed order)
  * @param targetAccuracy the target accuracy of the grid
  */
 public record GridResult(List<RunResult> runs, double targetAccuracy) {
@@ -36,6 +36,11 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
         return out;
     }
 
+    /** True when the runs are simulations with time (the grid has a system axis). */
+    public boolean timed() {
+        return !runs.isEmpty() && runs.get(0).key().timed();
+    }
+
     /** Number of runs executed in this invocation (the others were loaded from run files). */
     public long executedRuns() {
         return runs.stream().filter(r -> !r.loaded()).count();
@@ -50,11 +55,15 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
      * @param tailAccuracy   mean test accuracy over the last 10% of the rounds ({@link RunResult#tailAccuracy})
      * @param roundsToTarget first round reaching the target, over the seeds that reached it
      * @param bitsToTarget   cumulative uplink bits at that round, over the seeds that reached it
+     * @param timeToTarget   virtual time in seconds at that round, over the seeds that reached it (n = 0 when
+     *                       untimed)
+     * @param finalTime      virtual time in seconds of the last round (n = 0 when untimed)
      * @param reached        number of seeds that reached the target
      * @param wallSeconds    wall time of a run in seconds
      */
     public record CellSummary(RunKey.Cell cell, int seeds, Stats finalAccuracy, Stats tailAccuracy,
-                              Stats roundsToTarget, Stats bitsToTarget, int reached, Stats wallSeconds) {
+                              Stats roundsToTarget, Stats bitsToTarget, Stats timeToTarget, Stats finalTime,
+                              int reached, Stats wallSeconds) {
 
         static CellSummary of(RunKey.Cell cell, List<RunResult> runs, double target) {
             int n = runs.size();
@@ -63,6 +72,8 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
             double[] rounds = new double[n];
             double[] bits = new double[n];
             double[] wall = new double[n];
+            double[] time = new double[n];
+            double[] end = new double[n];
             int reached = 0;
             for (int i = 0; i < n; i++) {
                 RunResult r = runs.get(i);
@@ -73,9 +84,11 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
                 bits[i] = hit == null ? Double.NaN : hit.cumulativeUplink();
                 reached += hit == null ? 0 : 1;
                 wall[i] = r.wallSeconds();
+                time[i] = r.timeReaching(target);
+                end[i] = r.finalTime();
             }
-            return new CellSummary(cell, n, Stats.of(acc), Stats.of(tail), Stats.of(rounds), Stats.of(bits), reached,
-                    Stats.of(wall));
+            return new CellSummary(cell, n, Stats.of(acc), Stats.of(tail), Stats.of(rounds), Stats.of(bits),
+                    Stats.of(time), Stats.of(end), reached, Stats.of(wall));
         }
     }
 }

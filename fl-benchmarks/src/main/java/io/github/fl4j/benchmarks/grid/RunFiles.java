@@ -10,20 +10,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Reads and atomically writes the per-run files {@code runs/<cell>-seed<k>.csv} (CsvReportWriter's columns). */
+/**
+ * Reads and atomically writes the per-run files {@code runs/<cell>-seed<k>.csv}: CsvReportWriter's columns and,
+ * for a timed run, {@value #TIMED_COLUMNS} after them (the staleness counts as {@code staleness:count} pairs joined
+ * by ';', e.g. {@code 0:3;1:5}, zero counts left out). Files without the timed columns (untimed runs, and files
+ * written before the system axis existed) are read as untimed.
+ */
 final class RunFiles {
+    /** The columns a timed run adds after CsvReportWriter's. */
+    static final String TIMED_COLUMNS = "virtual_time,staleness_counts,wasted_updates";
+    /** The header of a timed run file. */
+    static final String TIMED_HEADER = CsvReportWriter.HEADER + "," + TIMED_COLUMNS;
+
     private RunFiles() {
     }
 
     /** Writes the run to a temporary file next to {@code file} and moves it into place atomically. */
-    static void write(Path file, List<RoundReport> reports) {
+    static void write(Path file, RunResult run) {
         try {
             Files.createDirectories(file.getParent());
-            StringBuilder sb = new StringBuilder(CsvReportWriter.HEADER).append('\n');
-            for (RoundReport r : reports) {
-                sb.append(CsvReportWriter.line(r)).append('\n');
+            StringBuilder sb = new StringBuilder(run.timed() ? TIMED_HEADER : CsvReportWriter.HEADER).append('\n');
+            for (int i = 0; i < run.reports().size(); i++) {
+                sb.append(CsvReportWriter.line(run.reports().get(i)));
+                if (run.timed()) {
+                    sb.append(',').append(timedColumns(run.timings().get(i)));
+                }
+                sb.append('\n');
             }
             Path tmp = Files.createTempFile(file.getParent(), ".tmp-", ".csv");
             Files.writeString(tmp, sb, StandardCharsets.UTF_8);
@@ -37,18 +52,71 @@ final class RunFiles {
         }
     }
 
+    /** The timed columns of one report: virtual time, staleness counts, wasted updates (no leading comma). */
+    static String timedColumns(RunResult.Timing t) {
+        return t.time() + "," + staleness(t.stalenessCounts()) + "," + t.wastedUpdates();
+    }
+
+    /** Counts as {@code s:count} pairs joined by ';', zero counts left out; "" when all are zero. */
+    static String staleness(long[] counts) {
+        StringBuilder sb = new StringBuilder();
+        for (int s = 0; s < counts.length; s++) {
+            if (counts[s] != 0) {
+                if (sb.length() > 0) {
+                    sb.append(';');
+                }
+                sb.append(s).append(':').append(counts[s]);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Parses {@link #staleness(long[])}'s form: increasing staleness values, positive counts. */
+    static long[] parseStaleness(String v) {
+        if (v.isEmpty()) {
+            return new long[0];
+        }
+        String[] pairs = v.split(";", -1);
+        long[] out = new long[0];
+        int prev = -1;
+        for (String p : pairs) {
+            int c = p.indexOf(':');
+            if (c < 0) {
+                throw new IllegalArgumentException("staleness_counts entry '" + p + "' is not staleness:count");
+            }
+            int s = Integer.parseInt(p.substring(0, c));
+            long n = Long.parseLong(p.substring(c + 1));
+            if (s <= prev || n <= 0) {
+                throw new IllegalArgumentException("staleness_counts entry '" + p
+                        + "' must have a staleness above the previous one and a positive count");
+            }
+            out = Arrays.copyOf(out, s + 1);
+            out[s] = n;
+            prev = s;
+        }
+        return out;
+    }
+
     /** Reads a run file; fails naming the file and line on malformed content. */
-    static List<RoundReport> read(Path file) {
+    static RunResult read(RunKey key, Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read run file " + file, e);
         }
-        if (lines.isEmpty() || !lines.get(0).equals(CsvReportWriter.HEADER)) {
-            throw new IllegalStateException(file + ": line 1 must be the header '" + CsvReportWriter.HEADER + "'");
+        boolean timed = !lines.isEmpty() && lines.get(0).equals(TIMED_HEADER);
+        if (lines.isEmpty() || !(timed || lines.get(0).equals(CsvReportWriter.HEADER))) {
+            throw new IllegalStateException(file + ": line 1 must be the header '" + CsvReportWriter.HEADER
+                    + "' (or, for a timed run, '" + TIMED_HEADER + "')");
         }
+        if (timed != key.timed()) {
+            throw new IllegalStateException(file + ": the run " + key + " is " + (key.timed() ? "" : "not ")
+                    + "timed, but the file " + (timed ? "has" : "does not have") + " the columns " + TIMED_COLUMNS);
+        }
+        int columns = timed ? 13 : 10;
         List<RoundReport> out = new ArrayList<>();
+        List<RunResult.Timing> timings = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
@@ -56,13 +124,17 @@ final class RunFiles {
             }
             String[] f = line.split(",", -1);
             try {
-                if (f.length != 10) {
-                    throw new IllegalArgumentException("expected 10 columns, found " + f.length);
+                if (f.length != columns) {
+                    throw new IllegalArgumentException("expected " + columns + " columns, found " + f.length);
                 }
                 out.add(new RoundReport(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]),
                         Double.parseDouble(f[3]), Double.parseDouble(f[4]), Long.parseLong(f[5]),
                         Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
                         Math.round(Double.parseDouble(f[9]) * 1e6), 0));
+                if (timed) {
+                    timings.add(new RunResult.Timing(Double.parseDouble(f[10]), parseStaleness(f[11]),
+                            Long.parseLong(f[12])));
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(file + ": line " + (i + 1) + " is malformed (" + e.getMessage()
                         + "): '" + line + "'", e);
@@ -71,6 +143,6 @@ final class RunFiles {
         if (out.isEmpty()) {
             throw new IllegalStateException(file + ": no rounds");
         }
-        return out;
+        return new RunResult(key, out, timings, true);
     }
 }
