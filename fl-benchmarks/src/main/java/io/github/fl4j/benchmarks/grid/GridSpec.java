@@ -28,6 +28,13 @@ import io.github.fl4j.core.participation.ParticipationProbabilities;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.time.AvailabilityModel;
+import io.github.fl4j.core.time.AvailabilityModels;
+import io.github.fl4j.core.time.DeviceModel;
+import io.github.fl4j.core.time.Devices;
+import io.github.fl4j.core.time.DropoutModel;
+import io.github.fl4j.core.time.Dropouts;
+import io.github.fl4j.core.time.Schedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -89,11 +96,46 @@ import java.util.function.Supplier;
  * the project. Model: {@code softmax[:CLASSES]} or {@code mlp:H1,H2,...[:CLASSES]} (ReLU hidden layers), 10
  * classes by default. Optional: maxUplinkBits, evalEvery (1), parallelism (the number of processors), seeds as a
  * count n (seeds 1..n).
+ *
+ * <p>Systems (optional; with them every run is a simulation with time, see {@link SystemSetting}): an object of
+ * name: spec, where a spec is a device string alone or an object with any of {@code devices} (default
+ * {@code equal}), {@code availability} ({@code always}), {@code dropout} ({@code none}) and {@code rounds}
+ * ({@code all}), or an array of device strings (each its own name):
+ * <pre>{@code
+ * "systems": {
+ *   "equal": "equal",
+ *   "lognormal": {"devices": "lognormal:200:1.0:2e6:1.0:2e7:1.0", "availability": "markov:3600:1800",
+ *                 "dropout": "probability:0.05", "rounds": "deadline:30,overselect:1.3"}
+ * }
+ * }</pre>
+ * Devices ({@link Devices}; speeds in training samples per second, bandwidths in bits per second, {@code inf} for
+ * unlimited): {@code equal} (1 sample/s, unlimited bandwidth), {@code constant:SPEED:UP:DOWN},
+ * {@code lognormal:SPEED:SIGMA_SPEED:UP:SIGMA_UP:DOWN:SIGMA_DOWN} (medians and log standard deviations),
+ * {@code uniform:MIN_SPEED:MAX_SPEED:MIN_UP:MAX_UP:MIN_DOWN:MAX_DOWN}, {@code file:PATH} (a device trace, relative
+ * to the base directory), and the decorators {@code slow-label:LABEL:FACTOR[:DEVICES]} (clients whose most frequent
+ * label is LABEL compute FACTOR times slower; equal devices when DEVICES is left out), {@code jitter:SIGMA:DEVICES}
+ * and {@code latency:SECONDS:DEVICES}, e.g. {@code slow-label:3:10:lognormal:200:1:2e6:1:2e7:1}. Availability
+ * ({@link AvailabilityModels}, seconds): {@code always}, {@code bernoulli:PERIOD:P},
+ * {@code markov:MEAN_ONLINE:MEAN_OFFLINE}, {@code diurnal:PERIOD:DAY:MEAN:AMPLITUDE}, {@code file:PATH}. Dropout
+ * ({@link Dropouts}): {@code none}, {@code probability:Q}, {@code hazard:RATE} (per second). Rounds (synchronous
+ * strategies): {@code all}, or a comma-separated combination of {@code deadline:SECONDS}, {@code first:K} and
+ * {@code overselect:FACTOR} (over-selection needs participation {@code uniform:M} or {@code all}). With systems,
+ * {@code maxVirtualTime} (seconds) may bound each run's virtual time.
  */
 public final class GridSpec {
     private static final Set<String> TOP = Set.of("strategies", "compressors", "participation", "heterogeneity",
-            "model", "seeds", "rounds", "targetAccuracy", "output", "parallelism", "maxUplinkBits", "evalEvery",
-            "data");
+            "systems", "model", "seeds", "rounds", "targetAccuracy", "output", "parallelism", "maxUplinkBits",
+            "maxVirtualTime", "evalEvery", "data");
+    private static final Set<String> SYSTEM_FIELDS = Set.of("devices", "availability", "dropout", "rounds");
+    private static final String DEVICES_USAGE = "equal, constant:SPEED:UP:DOWN, "
+            + "lognormal:SPEED:SIGMA_SPEED:UP:SIGMA_UP:DOWN:SIGMA_DOWN, "
+            + "uniform:MIN_SPEED:MAX_SPEED:MIN_UP:MAX_UP:MIN_DOWN:MAX_DOWN, file:PATH, slow-label:LABEL:FACTOR[:DEVICES], "
+            + "jitter:SIGMA:DEVICES, latency:SECONDS:DEVICES";
+    private static final String AVAILABILITY_USAGE = "always, bernoulli:PERIOD:P, markov:MEAN_ONLINE:MEAN_OFFLINE, "
+            + "diurnal:PERIOD:DAY:MEAN:AMPLITUDE, file:PATH";
+    private static final String DROPOUT_USAGE = "none, probability:Q, hazard:RATE";
+    private static final String ROUNDS_USAGE = "all, or a comma-separated combination of deadline:SECONDS, first:K, "
+            + "overselect:FACTOR";
 
     private GridSpec() {
     }
@@ -156,9 +198,13 @@ public final class GridSpec {
                 b.compressor(cs.get(i), compressor("compressors[" + i + "]", cs.get(i)));
             }
         }
-        List<String> ps = strings(root, "participation");
+        // optional: a grid of asynchronous strategies alone has no participation pattern
+        List<String> ps = root.has("participation") ? strings(root, "participation") : List.of();
         for (int i = 0; i < ps.size(); i++) {
             b.participationFor(ps.get(i), participation("participation[" + i + "]", ps.get(i)));
+        }
+        if (root.has("systems")) {
+            systems(root.get("systems"), baseDir, b);
         }
         MnistSource mnist = new MnistSource(dataDir(root, baseDir));
         List<String> hs = strings(root, "heterogeneity");
@@ -211,6 +257,17 @@ public final class GridSpec {
             }
             b.maxUplinkBits((long) v.asDouble());
         }
+        if (root.has("maxVirtualTime")) {
+            JsonNode v = root.get("maxVirtualTime");
+            if (!v.isNumber() || !(v.asDouble() > 0) || !Double.isFinite(v.asDouble())) {
+                throw new IllegalArgumentException("maxVirtualTime must be a positive number of seconds, was " + v);
+            }
+            if (!root.has("systems")) {
+                throw new IllegalArgumentException("maxVirtualTime needs a \"systems\" axis (virtual time), was "
+                        + v);
+            }
+            b.maxVirtualTime(v.asDouble());
+        }
         if (root.has("evalEvery")) {
             JsonNode v = root.get("evalEvery");
             if (!v.isInt() || v.asInt() < 0) {
@@ -219,6 +276,280 @@ public final class GridSpec {
             b.evalEvery(v.asInt());
         }
         return b;
+    }
+
+    /**
+     * The system axis: an object of name: spec, where a spec is a device string or an object with {@code devices},
+     * {@code availability}, {@code dropout} and {@code rounds} (each optional); or an array of device strings, each
+     * its own name.
+     */
+    private static void systems(JsonNode systems, Path baseDir, Grid.Builder b) {
+        if (systems.isObject() && !systems.isEmpty()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = systems.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                b.system(e.getKey(), system("systems." + e.getKey(), e.getValue(), baseDir));
+            }
+        } else if (systems.isArray() && !systems.isEmpty()) {
+            for (int i = 0; i < systems.size(); i++) {
+                JsonNode s = systems.get(i);
+                if (!s.isTextual()) {
+                    throw new IllegalArgumentException("systems[" + i + "] must be a device string (or use an "
+                            + "object of name: spec for the other fields), was " + s);
+                }
+                b.system(s.asText(), system("systems[" + i + "]", s, baseDir));
+            }
+        } else {
+            throw new IllegalArgumentException("systems must be a non-empty object of name: spec, was " + systems);
+        }
+    }
+
+    /** One system: a device string, or an object with devices, availability, dropout and rounds. */
+    static SystemSetting system(String path, JsonNode spec, Path baseDir) {
+        if (spec.isTextual()) {
+            return SystemSetting.of(devices(path, spec.asText(), baseDir));
+        }
+        if (!spec.isObject()) {
+            throw new IllegalArgumentException(path + " must be a device string or an object with "
+                    + new java.util.TreeSet<>(SYSTEM_FIELDS) + ", was " + spec);
+        }
+        for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!SYSTEM_FIELDS.contains(f)) {
+                throw new IllegalArgumentException(path + "." + f + " is not a field of a system (known: "
+                        + new java.util.TreeSet<>(SYSTEM_FIELDS) + "), was " + spec.get(f));
+            }
+        }
+        SystemSetting s = SystemSetting.of(devices(path + ".devices", text(spec, path, "devices", "equal"), baseDir));
+        s = s.withAvailability(availability(path + ".availability", text(spec, path, "availability", "always"),
+                baseDir));
+        s = s.withDropout(dropout(path + ".dropout", text(spec, path, "dropout", "none")));
+        return s.withRounds(rounds(path + ".rounds", text(spec, path, "rounds", "all")));
+    }
+
+    private static String text(JsonNode node, String path, String field, String def) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return def;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(path + "." + field + " must be a string, was " + v);
+        }
+        return v.asText();
+    }
+
+    /**
+     * A device model for a run's data from {@code equal}, {@code constant:SPEED:UP:DOWN},
+     * {@code lognormal:SPEED:SIGMA_SPEED:UP:SIGMA_UP:DOWN:SIGMA_DOWN},
+     * {@code uniform:MIN_SPEED:MAX_SPEED:MIN_UP:MAX_UP:MIN_DOWN:MAX_DOWN}, {@code file:PATH},
+     * {@code slow-label:LABEL:FACTOR[:DEVICES]}, {@code jitter:SIGMA:DEVICES} or {@code latency:SECONDS:DEVICES}.
+     * Everything that does not need the data is built (and checked) now.
+     */
+    static Function<FederatedDataset, DeviceModel> devices(String path, String spec, Path baseDir) {
+        String[] a = spec.split(":", -1);
+        try {
+            switch (a[0]) {
+                case "equal":
+                    if (a.length == 1) {
+                        return fixed(SystemSetting.EQUAL_DEVICES);
+                    }
+                    break;
+                case "constant":
+                    if (a.length == 4) {
+                        return fixed(Devices.constant(number(path, spec, a[1]), number(path, spec, a[2]),
+                                number(path, spec, a[3])));
+                    }
+                    break;
+                case "lognormal":
+                    if (a.length == 7) {
+                        double[] v = numbers(path, spec, a, 1);
+                        return fixed(Devices.logNormal(v[0], v[1], v[2], v[3], v[4], v[5]));
+                    }
+                    break;
+                case "uniform":
+                    if (a.length == 7) {
+                        double[] v = numbers(path, spec, a, 1);
+                        return fixed(Devices.uniform(v[0], v[1], v[2], v[3], v[4], v[5]));
+                    }
+                    break;
+                case "file":
+                    if (a.length >= 2 && !spec.substring(5).isBlank()) {
+                        Path file = baseDir.resolve(spec.substring(5)).normalize();
+                        try {
+                            return fixed(Devices.fromFile(file));
+                        } catch (IOException e) {
+                            throw new IllegalArgumentException("cannot read the device file " + file + ": " + e);
+                        }
+                    }
+                    break;
+                case "slow-label":
+                    if (a.length >= 3) {
+                        int label = intArg(path, spec, a[1], 0);
+                        double factor = number(path, spec, a[2]);
+                        if (!(factor >= 1) || Double.isInfinite(factor)) {
+                            throw new IllegalArgumentException("FACTOR must be a finite number >= 1, was " + a[2]);
+                        }
+                        Function<FederatedDataset, DeviceModel> base = a.length == 3
+                                ? fixed(SystemSetting.EQUAL_DEVICES) : devices(path, rest(spec, 3), baseDir);
+                        return d -> Devices.slowForLabel(base.apply(d), d, label, factor);
+                    }
+                    break;
+                case "jitter":
+                    if (a.length >= 3) {
+                        double sigma = number(path, spec, a[1]);
+                        Devices.withJitter(SystemSetting.EQUAL_DEVICES, sigma); // checks sigma now
+                        Function<FederatedDataset, DeviceModel> base = devices(path, rest(spec, 2), baseDir);
+                        return d -> Devices.withJitter(base.apply(d), sigma);
+                    }
+                    break;
+                case "latency":
+                    if (a.length >= 3) {
+                        double seconds = number(path, spec, a[1]);
+                        Devices.withLatency(SystemSetting.EQUAL_DEVICES, seconds); // checks seconds now
+                        Function<FederatedDataset, DeviceModel> base = devices(path, rest(spec, 2), baseDir);
+                        return d -> Devices.withLatency(base.apply(d), seconds);
+                    }
+                    break;
+                default:
+                    break;
+            }
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(path)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(path + " must be one of " + DEVICES_USAGE + ", was \"" + spec + "\"");
+    }
+
+    private static Function<FederatedDataset, DeviceModel> fixed(DeviceModel m) {
+        return d -> m;
+    }
+
+    /** {@code spec} after its first {@code fields} ':'-separated fields. */
+    private static String rest(String spec, int fields) {
+        int at = -1;
+        for (int i = 0; i < fields; i++) {
+            at = spec.indexOf(':', at + 1);
+        }
+        return spec.substring(at + 1);
+    }
+
+    private static double[] numbers(String path, String spec, String[] a, int from) {
+        double[] v = new double[a.length - from];
+        for (int i = from; i < a.length; i++) {
+            v[i - from] = number(path, spec, a[i]);
+        }
+        return v;
+    }
+
+    /**
+     * An availability model from {@code always}, {@code bernoulli:PERIOD:P}, {@code markov:MEAN_ONLINE:MEAN_OFFLINE},
+     * {@code diurnal:PERIOD:DAY:MEAN:AMPLITUDE} or {@code file:PATH} (an availability trace).
+     */
+    static AvailabilityModel availability(String path, String spec, Path baseDir) {
+        String[] a = spec.split(":", -1);
+        try {
+            switch (a[0]) {
+                case "always":
+                    if (a.length == 1) {
+                        return AvailabilityModels.always();
+                    }
+                    break;
+                case "bernoulli":
+                    if (a.length == 3) {
+                        return AvailabilityModels.bernoulli(number(path, spec, a[1]), number(path, spec, a[2]));
+                    }
+                    break;
+                case "markov":
+                    if (a.length == 3) {
+                        return AvailabilityModels.markov(number(path, spec, a[1]), number(path, spec, a[2]));
+                    }
+                    break;
+                case "diurnal":
+                    if (a.length == 5) {
+                        double[] v = numbers(path, spec, a, 1);
+                        return AvailabilityModels.diurnal(v[0], v[1], v[2], v[3]);
+                    }
+                    break;
+                case "file":
+                    if (a.length >= 2 && !spec.substring(5).isBlank()) {
+                        Path file = baseDir.resolve(spec.substring(5)).normalize();
+                        try {
+                            return AvailabilityModels.replayFile(file);
+                        } catch (IOException e) {
+                            throw new IllegalArgumentException("cannot read the availability file " + file + ": "
+                                    + e);
+                        }
+                    }
+                    break;
+                default:
+                    break;
+            }
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(path)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(path + " must be one of " + AVAILABILITY_USAGE + ", was \"" + spec
+                + "\"");
+    }
+
+    /** A dropout model from {@code none}, {@code probability:Q} or {@code hazard:RATE} (failures per second). */
+    static DropoutModel dropout(String path, String spec) {
+        String[] a = spec.split(":", -1);
+        try {
+            if (a[0].equals("none") && a.length == 1) {
+                return Dropouts.none();
+            }
+            if (a[0].equals("probability") && a.length == 2) {
+                return Dropouts.probability(number(path, spec, a[1]));
+            }
+            if (a[0].equals("hazard") && a.length == 2) {
+                return Dropouts.hazard(number(path, spec, a[1]));
+            }
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(path)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(path + " must be one of " + DROPOUT_USAGE + ", was \"" + spec + "\"");
+    }
+
+    /**
+     * The round rule of synchronous strategies: {@code all} (wait for every selected client), or a comma-separated
+     * combination of {@code deadline:SECONDS}, {@code first:K} and {@code overselect:FACTOR}, each at most once
+     * (e.g. {@code deadline:30,overselect:1.3}).
+     */
+    static Schedule rounds(String path, String spec) {
+        Schedule s = Schedule.rounds();
+        if (spec.equals("all")) {
+            return s;
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (String part : spec.split(",", -1)) {
+            String[] a = part.trim().split(":", -1);
+            if (a.length != 2 || !seen.add(a[0])) {
+                throw new IllegalArgumentException(path + " must be " + ROUNDS_USAGE + (a.length == 2
+                        ? " (" + a[0] + " given twice)" : "") + ", was \"" + spec + "\"");
+            }
+            try {
+                s = switch (a[0]) {
+                    case "deadline" -> s.deadline(number(path, spec, a[1]));
+                    case "first" -> s.firstK(intArg(path, spec, a[1], 1));
+                    case "overselect" -> s.overSelection(number(path, spec, a[1]));
+                    default -> throw new IllegalArgumentException(path + " must be " + ROUNDS_USAGE + ", was \""
+                            + spec + "\"");
+                };
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith(path)) {
+                    throw e;
+                }
+                throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+            }
+        }
+        return s;
     }
 
     private static JsonNode required(JsonNode root, String field) {
@@ -760,8 +1091,11 @@ public final class GridSpec {
     }
 
     private static double number(String path, String spec, String v) {
+        if (v.equals("inf") || v.equals("Infinity")) {
+            return Double.POSITIVE_INFINITY;
+        }
         try {
-            return Double.parseDouble(v);
+            return Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(path + " \"" + spec + "\": '" + v + "' is not a number");
         }
