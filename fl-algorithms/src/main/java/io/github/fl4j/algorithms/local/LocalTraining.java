@@ -107,6 +107,43 @@ public record LocalTraining(int steps, int epochs, int batchSize, double maxGrad
         return (int) Math.min(Integer.MAX_VALUE, epochs * batches);
     }
 
+    /**
+     * The training of one session in which the server assigned {@code assignedSteps} local steps (a scheduler such as
+     * FedCompass's; see {@code ClientContext#localSteps(int)}): this training when {@code assignedSteps} is 0, else
+     * {@code assignedSteps} steps of the same batch size and clipping (epochs are replaced by the assigned steps).
+     *
+     * @throws IllegalArgumentException if {@code assignedSteps} is negative
+     */
+    public LocalTraining forSession(int assignedSteps) {
+        if (assignedSteps < 0) {
+            throw new IllegalArgumentException("assignedSteps must be >= 0, was " + assignedSteps);
+        }
+        return assignedSteps == 0 || assignedSteps == steps ? this
+                : new LocalTraining(assignedSteps, 0, batchSize, maxGradientNorm);
+    }
+
+    /**
+     * The exact number of training samples the gradient evaluations of {@link #stepsFor}({@code samples}) steps touch,
+     * with the minibatches of {@code io.github.fl4j.core.data.MinibatchSampler}: every step sees the whole dataset when
+     * B &gt;= m; otherwise an epoch is ceil(m/B) batches holding m samples in all (its last one m mod B when B does
+     * not divide m), so K steps are K div ceil(m/B) whole epochs and K mod ceil(m/B) full batches of B. E epochs are
+     * E m samples.
+     *
+     * @param samples the client's number of training samples m (&gt;= 1)
+     * @throws IllegalArgumentException if {@code samples} &lt; 1
+     */
+    public long samplesFor(int samples) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, was " + samples);
+        }
+        long k = stepsFor(samples);
+        if (batchSize >= samples) {
+            return k * samples;
+        }
+        long perEpoch = (samples + (long) batchSize - 1) / batchSize;
+        return (k / perEpoch) * samples + (k % perEpoch) * batchSize;
+    }
+
     @Override
     public String toString() {
         String b = batchSize == FULL_BATCH ? "full" : Integer.toString(batchSize);

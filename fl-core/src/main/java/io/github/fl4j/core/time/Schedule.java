@@ -9,8 +9,9 @@ package io.github.fl4j.core.time;
  *       each starts its session when it is next online; the round closes when every selected session has ended,
  *       at the {@link #firstK K}-th arrival, or at the {@link #deadline}, whichever comes first. Uploads that arrive
  *       after their round closed are dropped as wasted (a synchronous server cannot use a stale update).</li>
- *   <li><b>Closed</b> ({@link #closed(int)}): C sessions always in flight; when one ends, a client drawn uniformly
- *       among the idle ones starts (when it is next online). FedBuff's "concurrency", FedScale's
+ *   <li><b>Closed</b> ({@link #closed(int)}): C sessions always in flight: at time 0 a uniform set of C clients
+ *       starts, in increasing id order; when a session ends, a client drawn uniformly among the idle ones starts
+ *       (when it is next online). FedBuff's "concurrency", FedScale's
  *       {@code max_concurrency}.</li>
  *   <li><b>Open</b> ({@link #poisson(double)}, {@link #everyInterval(double)}): sessions start at the times of a
  *       Poisson process or at a constant interval, each with a client drawn uniformly among the idle ones (none

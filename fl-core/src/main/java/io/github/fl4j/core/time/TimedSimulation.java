@@ -87,6 +87,7 @@ import org.slf4j.LoggerFactory;
 public final class TimedSimulation<S, C> {
     private static final Logger LOG = LoggerFactory.getLogger(TimedSimulation.class);
     private static final long OPEN_GAP_KEY = -2;
+    private static final long FIRST_FILL_KEY = -3;
 
     private final SimulationConfig config;
     private final AsyncAlgorithm<S, C> algorithm;
@@ -542,8 +543,21 @@ public final class TimedSimulation<S, C> {
             switch (schedule.kind()) {
                 case ROUNDS -> beginRound(0);
                 case CLOSED -> {
-                    for (int i = 0; i < schedule.concurrency(); i++) {
-                        dispatchOne(0);
+                    // the first C clients are a uniform set, started in increasing id order (like a round's
+                    // participants), so that with C = N and equal durations arrivals come in id order
+                    int[] first = drawIdle(schedule.concurrency(), seeds.stream(Purpose.SCHEDULE, SeedTree.GLOBAL,
+                            FIRST_FILL_KEY));
+                    for (int c : first) {
+                        if (!idle.contains(c)) {
+                            continue;
+                        }
+                        double ts = availability.nextAvailable(c, 0);
+                        if (Double.isInfinite(ts)) {
+                            skippedStarts++;
+                            dispatchOne(0);
+                        } else {
+                            newSession(c, ts, dispatches[c] + 1, 0);
+                        }
                     }
                 }
                 case POISSON, INTERVAL -> queue.push(gap(0), EventKind.CLIENT_START, seq++, -1, -1);

@@ -35,6 +35,16 @@ import io.github.fl4j.core.state.ClientStateStore;
 import io.github.fl4j.core.state.ObjectStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.github.fl4j.core.participation.Participation;
+import io.github.fl4j.core.state.CheckpointDirectory;
+import io.github.fl4j.core.time.AvailabilityModels;
+import io.github.fl4j.core.time.Devices;
+import io.github.fl4j.core.time.Dropouts;
+import io.github.fl4j.core.time.EngineInvariants;
+import io.github.fl4j.core.time.Schedule;
+import io.github.fl4j.core.time.TimeReport;
+import io.github.fl4j.core.time.TimedResult;
+import io.github.fl4j.core.time.TimedSimulation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -432,5 +442,57 @@ public abstract class AlgorithmContractTest {
             out[i] = Double.doubleToRawLongBits(v[i]);
         }
         return out;
+    }
+
+    /** The test problem under time: log-normal devices with jitter, dropouts and a schedule. */
+    protected <S, C> TimedSimulation.Builder<?, C> timed(FederatedAlgorithm<S, C> algorithm, int threads,
+                                                        Schedule schedule) {
+        SimulationConfig c = config(threads);
+        return TimedSimulation.synchronous(algorithm).config(SimulationConfig.builder().rounds(8)
+                        .clientsPerRound(c.clientsPerRound()).threads(threads).seed(c.seed()).evalEvery(2)
+                        .precision(c.precision()).build())
+                .model(model()).data(data()).uplinkCompressor(uplinkCompressor()).schedule(schedule)
+                .devices(Devices.withJitter(Devices.logNormal(200, 0.8, 1e6, 0.8, 1e7, 0.8), 0.3));
+    }
+
+    /**
+     * Every synchronous algorithm runs in time: rounds with a deadline, over-selection and dropouts, the same bits for
+     * 1 and 2 threads and after a resume in the middle; an algorithm that needs every client every round refuses such
+     * a schedule when the simulation is built, naming itself and the schedule, and runs when every client is waited
+     * for.
+     */
+    @Test
+    void runsUnderTimeWithDeadlinesOverSelectionAndDropouts(@TempDir Path dir) throws IOException {
+        FederatedAlgorithm<?, ?> alg = algorithm();
+        Schedule tight = Schedule.rounds().deadline(0.5).overSelection(1.3);
+        if (alg.requiresEveryClientEveryRound()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> timed(alg, 1, Schedule.rounds().deadline(0.5)).participation(Participation.all()).build());
+            assertTrue(e.getMessage().contains(alg.name()) && e.getMessage().contains("deadline 0.5 s"),
+                    e.getMessage());
+            EngineInvariants inv = new EngineInvariants(data().clientCount());
+            TimedResult<?> r = timed(alg, 1, Schedule.rounds()).participation(Participation.all()).listener(inv)
+                    .build().run();
+            assertEquals(8, r.reports().size());
+            assertTrue(r.virtualTime() > 0);
+            return;
+        }
+        EngineInvariants inv = new EngineInvariants(data().clientCount());
+        TimedResult<?> one = timed(alg, 1, tight).dropout(Dropouts.probability(0.1))
+                .availability(AvailabilityModels.markov(30, 3)).listener(inv).checkpointEvery(3, dir).build().run();
+        assertEquals(8, one.reports().size());
+        assertTrue(java.util.Arrays.stream(one.appliedPerClient()).sum() > 0, "some uploads were applied");
+        TimedResult<?> two = timed(alg, 2, tight).dropout(Dropouts.probability(0.1))
+                .availability(AvailabilityModels.markov(30, 3)).build().run();
+        assertEquals(one.finalParameters(), two.finalParameters());
+        List<TimeReport> a = one.reports().stream().map(TimeReport::withoutTimings).toList();
+        assertEquals(a, two.reports().stream().map(TimeReport::withoutTimings).toList());
+        assertEquals(one.ledger().entries(), two.ledger().entries());
+        TimedResult<?> resumed = timed(alg, 2, tight).dropout(Dropouts.probability(0.1))
+                .availability(AvailabilityModels.markov(30, 3)).build()
+                .resumeFrom(CheckpointDirectory.file(dir, 6));
+        assertEquals(one.finalParameters(), resumed.finalParameters());
+        assertEquals(a, resumed.reports().stream().map(TimeReport::withoutTimings).toList());
+        assertEquals(one.ledger().entries(), resumed.ledger().entries());
     }
 }

@@ -157,6 +157,30 @@ class TimedSimulationTest {
     }
 
     /**
+     * O5 with a buffer: C = 100 always busy, one version per K = 10 updates: the mean staleness is about (C - 1)/K
+     * (9.9; a long simulation gives 9.895), checked within 5 batch-means standard errors plus 0.1 for "about".
+     */
+    @Test
+    void o5WithABufferTheMeanStalenessIsAboutCMinusOneOverK() {
+        Trace trace = new Trace(100);
+        TimedSimulation.builder(new BufferedDelta(10, 0.5, Staleness.constant()))
+                .model(new LeastSquares(1)).data(scalar(new double[100])).config(config(3_000, 1))
+                .schedule(Schedule.closed(100)).devices(new ExponentialDurations(1.0)).listener(trace).build().run();
+        double[] tau = trace.sessions.stream().skip(2000).mapToDouble(SessionRecord::staleness).toArray();
+        int batches = 50;
+        int per = tau.length / batches;
+        double[] bm = new double[batches];
+        for (int b = 0; b < batches; b++) {
+            for (int i = 0; i < per; i++) {
+                bm[b] += tau[b * per + i] / per;
+            }
+        }
+        double m = java.util.Arrays.stream(bm).average().orElseThrow();
+        double se = sd(bm) / Math.sqrt(batches);
+        assertEquals(9.895, m, 5 * se + 0.1, "mean staleness " + m + " (se " + se + ")");
+    }
+
+    /**
      * O6: an open system with Poisson starts at rate 10 and Exp(1) durations: tau | T ~ Poisson(10 T), so E[tau] = 10
      * and Var[tau] = 10 + 100 = 110; the mean number in flight is 10 (Little's law).
      */

@@ -67,16 +67,16 @@ public final class DatasetDownloader {
     public static final List<String> MNIST_MIRRORS = List.of(
             "https://ossci-datasets.s3.amazonaws.com/mnist/",
             "http://yann.lecun.com/exdb/mnist/");
-    /** MNIST training images (60,000 x 28 x 28); SHA-256 from ../shared/data/README.md. */
+    /** MNIST training images (60,000 x 28 x 28); with the SHA-256 of the published file. */
     public static final DatasetFile MNIST_TRAIN_IMAGES = new DatasetFile("mnist", "train-images-idx3-ubyte.gz",
             "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", MNIST_MIRRORS);
-    /** MNIST training labels (60,000); SHA-256 from ../shared/data/README.md. */
+    /** MNIST training labels (60,000); with the SHA-256 of the published file. */
     public static final DatasetFile MNIST_TRAIN_LABELS = new DatasetFile("mnist", "train-labels-idx1-ubyte.gz",
             "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", MNIST_MIRRORS);
-    /** MNIST test images (10,000 x 28 x 28); SHA-256 from ../shared/data/README.md. */
+    /** MNIST test images (10,000 x 28 x 28); with the SHA-256 of the published file. */
     public static final DatasetFile MNIST_TEST_IMAGES = new DatasetFile("mnist", "t10k-images-idx3-ubyte.gz",
             "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", MNIST_MIRRORS);
-    /** MNIST test labels (10,000); SHA-256 from ../shared/data/README.md. */
+    /** MNIST test labels (10,000); with the SHA-256 of the published file. */
     public static final DatasetFile MNIST_TEST_LABELS = new DatasetFile("mnist", "t10k-labels-idx1-ubyte.gz",
             "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", MNIST_MIRRORS);
     /** The four MNIST files. */
