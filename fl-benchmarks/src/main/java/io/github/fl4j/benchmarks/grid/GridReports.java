@@ -25,8 +25,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * strategy/compressor, mean over seeds).
  *
  * <p>A timed grid (one with a system axis) has a figure per (participation, heterogeneity, system), named with a
- * {@code __<system>} suffix, and adds {@code accuracy-time__<p>__<h>__<s>.png} (accuracy against virtual time: at
- * each round or server version, the mean over seeds of its virtual time and of its accuracy) and
+ * {@code __<system>} suffix, and adds {@code accuracy-time__<p>__<h>__<s>.png} (accuracy against virtual time, the
+ * mean over seeds of each seed's latest evaluated accuracy, over the time range every seed covers) and
  * {@code staleness__<p>__<h>__<s>.png} (a bar chart per strategy/compressor: the share of applied updates by
  * staleness, pooled over seeds and versions; staleness values are grouped in ranges when the largest is 25 or
  * more). Its tables gain the system column, virtual time to target and final virtual time; {@code rounds.csv} gains
@@ -202,8 +202,9 @@ public final class GridReports {
                 }
                 byRound.addSeries(line.getKey(), curve[0], curve[2]).setMarker(SeriesMarkers.NONE);
                 byBits.addSeries(line.getKey(), curve[1], curve[2]).setMarker(SeriesMarkers.NONE);
-                if (timed) {
-                    byTime.addSeries(line.getKey(), curve[3], curve[2]).setMarker(SeriesMarkers.NONE);
+                double[][] overTime = timed ? meanOverTime(line.getValue()) : null;
+                if (timed && overTime[0].length > 0) {
+                    byTime.addSeries(line.getKey(), overTime[0], overTime[1]).setMarker(SeriesMarkers.NONE);
                 }
             }
             BitmapEncoder.saveBitmap(byRound, dir.resolve("accuracy-rounds__" + suffix + ".png").toString(),
@@ -298,31 +299,75 @@ public final class GridReports {
     }
 
     /**
-     * Rounds, mean cumulative uplink Mbit, mean accuracy and mean virtual time (NaN when untimed) over the seeds
-     * evaluated at each round.
+     * Accuracy against virtual time, averaged over seeds: at each time at which some seed was evaluated, the mean
+     * over the seeds of their last evaluated accuracy at or before it, over the times every seed covers (from the
+     * latest first evaluation to the earliest last one). Seeds run different numbers of versions in the same time,
+     * so averaging by version would mix seeds at different times. Rows: times, accuracies (empty when the seeds'
+     * ranges do not overlap).
      */
+    static double[][] meanOverTime(List<RunResult> runs) {
+        List<double[][]> curves = new ArrayList<>();
+        double from = Double.NEGATIVE_INFINITY;
+        double to = Double.POSITIVE_INFINITY;
+        java.util.TreeSet<Double> times = new java.util.TreeSet<>();
+        for (RunResult r : runs) {
+            List<double[]> pts = new ArrayList<>();
+            for (int i = 0; i < r.reports().size(); i++) {
+                RoundReport rep = r.reports().get(i);
+                if (rep.evaluated() && r.timed()) {
+                    pts.add(new double[] {r.timings().get(i).time(), rep.testAccuracy()});
+                }
+            }
+            if (pts.isEmpty()) {
+                return new double[2][0];
+            }
+            from = Math.max(from, pts.get(0)[0]);
+            to = Math.min(to, pts.get(pts.size() - 1)[0]);
+            pts.forEach(pt -> times.add(pt[0]));
+            curves.add(pts.toArray(new double[0][]));
+        }
+        List<double[]> out = new ArrayList<>();
+        int[] at = new int[curves.size()];
+        for (double t : times.subSet(from, true, to, true)) {
+            double sum = 0;
+            for (int c = 0; c < curves.size(); c++) {
+                double[][] pts = curves.get(c);
+                while (at[c] + 1 < pts.length && pts[at[c] + 1][0] <= t) {
+                    at[c]++;
+                }
+                sum += pts[at[c]][1];
+            }
+            out.add(new double[] {t, sum / curves.size()});
+        }
+        double[][] rows = new double[2][out.size()];
+        for (int i = 0; i < out.size(); i++) {
+            rows[0][i] = out.get(i)[0];
+            rows[1][i] = out.get(i)[1];
+        }
+        return rows;
+    }
+
+    /** Rounds, mean cumulative uplink Mbit and mean accuracy over the seeds evaluated at each round. */
     static double[][] meanCurve(List<RunResult> runs) {
         Map<Integer, double[]> acc = new java.util.TreeMap<>();
         for (RunResult r : runs) {
-            for (int i = 0; i < r.reports().size(); i++) {
-                RoundReport rep = r.reports().get(i);
+            for (RoundReport rep : r.reports()) {
                 if (rep.evaluated()) {
-                    double[] a = acc.computeIfAbsent(rep.round(), x -> new double[4]);
+                    double[] a = acc.computeIfAbsent(rep.round(), x -> new double[3]);
                     a[0] += rep.testAccuracy();
                     a[1] += rep.cumulativeUplink() / 1e6;
                     a[2]++;
-                    a[3] += r.timed() ? r.timings().get(i).time() : Double.NaN;
                 }
             }
         }
         List<double[]> pts = new ArrayList<>();
         for (Map.Entry<Integer, double[]> e : acc.entrySet()) {
             double[] a = e.getValue();
-            pts.add(new double[] {e.getKey(), a[1] / a[2], a[0] / a[2], a[3] / a[2]});
+            pts.add(new double[] {e.getKey(), a[1] / a[2], a[0] / a[2]});
         }
-        double[][] out = new double[4][pts.size()];
+        double[][] out = new double[3][pts.size()];
         for (int i = 0; i < pts.size(); i++) {
-            for (int j = 0; j < 4; j++) {
+            for (int j = 0; j < 3; j++) {
                 out[j][i] = pts.get(i)[j];
             }
         }
