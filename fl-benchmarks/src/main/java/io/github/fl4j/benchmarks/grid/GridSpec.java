@@ -3,6 +3,12 @@ package io.github.fl4j.benchmarks.grid;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.fl4j.algorithms.async.Afa;
+import io.github.fl4j.algorithms.async.FedAsync;
+import io.github.fl4j.algorithms.async.FedBuff;
+import io.github.fl4j.algorithms.async.FedCompass;
+import io.github.fl4j.algorithms.async.FedFix;
+import io.github.fl4j.algorithms.async.MixingMode;
 import io.github.fl4j.algorithms.fedau.FedAu;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.algorithms.fedavg.FedAvg;
@@ -28,6 +34,7 @@ import io.github.fl4j.core.participation.ParticipationProbabilities;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.time.AsyncAlgorithm;
 import io.github.fl4j.core.time.AvailabilityModel;
 import io.github.fl4j.core.time.AvailabilityModels;
 import io.github.fl4j.core.time.DeviceModel;
@@ -35,6 +42,8 @@ import io.github.fl4j.core.time.Devices;
 import io.github.fl4j.core.time.DropoutModel;
 import io.github.fl4j.core.time.Dropouts;
 import io.github.fl4j.core.time.Schedule;
+import io.github.fl4j.core.time.Staleness;
+import io.github.fl4j.core.time.StalenessFunction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,8 +83,8 @@ import java.util.function.Supplier;
  * step's direction, {@link LocalTraining#withGradientClipping}): {@code fedavg} (serverMomentum),
  * {@code scaffold} (option "I"/"II"), {@code fedprox} (mu, default 0.01), {@code fedspeed} (rho, alpha, lambda),
  * {@code fedau} (aggregation: "adaptive" (default), "participating", "all", "mifa" or "fedvarp"; cutoff K, default
- * none). {@code fedavg}, {@code fedprox} and {@code scaffold} also take {@code serverOptimizer} instead of serverLr
- * (and serverMomentum): {@code sgd:LR}, {@code momentum:LR:BETA}, {@code adagrad:LR[:TAU]},
+ * none). {@code fedavg}, {@code fedprox}, {@code scaffold} and {@code fedbuff} also take {@code serverOptimizer}
+ * instead of serverLr (and serverMomentum): {@code sgd:LR}, {@code momentum:LR:BETA}, {@code adagrad:LR[:TAU]},
  * {@code adam:LR[:BETA1:BETA2:TAU]} or {@code yogi:LR[:BETA1:BETA2:TAU]} (defaults beta1 0.9, beta2 0.99, tau 1e-3;
  * {@link ServerOptimizers}), e.g. {@code "serverOptimizer": "adam:0.01"}. Compressors: {@code identity},
  * {@code topk:F}, {@code randk:F} (F a fraction of the dimension), {@code qsgd:S}.
@@ -121,6 +130,20 @@ import java.util.function.Supplier;
  * strategies): {@code all}, or a comma-separated combination of {@code deadline:SECONDS}, {@code first:K} and
  * {@code overselect:FACTOR} (over-selection needs participation {@code uniform:M} or {@code all}). With systems,
  * {@code maxVirtualTime} (seconds) may bound each run's virtual time.
+ *
+ * <p>Asynchronous strategies (they need systems; {@code rounds} counts their server versions; they have no
+ * participation pattern, so the grid then takes at most one, for its synchronous strategies, and none is needed
+ * without them) are objects with the local work (localSteps, batch, lr, clip as above), their arrival model,
+ * {@code "concurrency": C} (C sessions in flight) or {@code "schedule"}: {@code closed:C}, {@code poisson:RATE}
+ * (starts per virtual second) or {@code interval:SECONDS}, optionally {@code "maxStaleness": TAU}, and their own
+ * options (s(tau) is {@code "staleness"}: {@code constant}, {@code polynomial:A} (default 0.5), {@code hinge:A:B},
+ * {@code threshold:C:VALUE} or {@code nvflare}; {@code "mode"} is {@code mix} (default) or {@code delta}):
+ * {@code fedasync} (alpha 0.9, staleness, mode, rho: the proximal weight, 0), {@code fedbuff} (K 10, staleness,
+ * serverLr 1 or serverOptimizer), {@code fedfix} (period: seconds, required; serverLr 1; clientWeights
+ * {@code samples} or {@code uniform}; unbiased true), {@code fedcompass} (minLocalSteps: Q_min, required, Q_max being
+ * localSteps; alpha 0.9, staleness, lambda 1.5, speedMomentum 0.9, mode), {@code afa-cd} and {@code afa-cs} (m: the
+ * arrivals per server step, required; serverLr 1), e.g.
+ * {@code "FedBuff": {"algorithm": "fedbuff", "K": 10, "concurrency": 100, "staleness": "polynomial:0.5"}}.
  */
 public final class GridSpec {
     private static final Set<String> TOP = Set.of("strategies", "compressors", "participation", "heterogeneity",
@@ -129,8 +152,8 @@ public final class GridSpec {
     private static final Set<String> SYSTEM_FIELDS = Set.of("devices", "availability", "dropout", "rounds");
     private static final String DEVICES_USAGE = "equal, constant:SPEED:UP:DOWN, "
             + "lognormal:SPEED:SIGMA_SPEED:UP:SIGMA_UP:DOWN:SIGMA_DOWN, "
-            + "uniform:MIN_SPEED:MAX_SPEED:MIN_UP:MAX_UP:MIN_DOWN:MAX_DOWN, file:PATH, slow-label:LABEL:FACTOR[:DEVICES], "
-            + "jitter:SIGMA:DEVICES, latency:SECONDS:DEVICES";
+            + "uniform:MIN_SPEED:MAX_SPEED:MIN_UP:MAX_UP:MIN_DOWN:MAX_DOWN, file:PATH, "
+            + "slow-label:LABEL:FACTOR[:DEVICES], jitter:SIGMA:DEVICES, latency:SECONDS:DEVICES";
     private static final String AVAILABILITY_USAGE = "always, bernoulli:PERIOD:P, markov:MEAN_ONLINE:MEAN_OFFLINE, "
             + "diurnal:PERIOD:DAY:MEAN:AMPLITUDE, file:PATH";
     private static final String DROPOUT_USAGE = "none, probability:Q, hazard:RATE";
@@ -178,13 +201,13 @@ public final class GridSpec {
         if (strategies.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = strategies.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                b.strategy(e.getKey(), strategy("strategies." + e.getKey(), e.getValue()));
+                addStrategy(b, e.getKey(), "strategies." + e.getKey(), e.getValue());
             }
         } else if (strategies.isArray()) {
             for (int i = 0; i < strategies.size(); i++) {
                 JsonNode s = strategies.get(i);
                 String name = s.isTextual() ? s.asText() : s.path("name").asText(s.path("algorithm").asText());
-                b.strategy(name, strategy("strategies[" + i + "]", s));
+                addStrategy(b, name, "strategies[" + i + "]", s);
             }
         } else {
             throw new IllegalArgumentException("strategies must be an object of name: spec, was " + strategies);
@@ -587,8 +610,19 @@ public final class GridSpec {
         return out;
     }
 
-    /** A strategy from its spec: a registry name, or an object with "algorithm" and hyper-parameters. */
-    static Supplier<FederatedAlgorithm<?, ?>> strategy(String path, JsonNode spec) {
+    /** Adds a synchronous or an asynchronous strategy, by its algorithm's name. */
+    private static void addStrategy(Grid.Builder b, String name, String path, JsonNode spec) {
+        JsonNode a = spec.isObject() ? spec.get("algorithm") : spec;
+        if (a != null && a.isTextual() && ASYNC_ALGORITHMS.contains(a.asText())) {
+            AsyncStrategy s = asyncStrategy(path, spec);
+            b.asyncStrategy(name, s.algorithm(), s.schedule());
+        } else {
+            b.strategy(name, strategy(path, spec));
+        }
+    }
+
+    /** The hyper-parameters of a strategy spec: a registry name, or an object with "algorithm". */
+    private static Params params(String path, JsonNode spec) {
         Params p;
         if (spec.isTextual()) {
             p = new Params(path, null);
@@ -597,13 +631,19 @@ public final class GridSpec {
             p = new Params(path, spec);
             JsonNode a = spec.get("algorithm");
             if (a == null || !a.isTextual()) {
-                throw new IllegalArgumentException(path + ".algorithm must be one of " + ALGORITHMS + ", was "
-                        + a);
+                throw new IllegalArgumentException(path + ".algorithm must be one of " + ALGORITHMS + " or "
+                        + ASYNC_ALGORITHMS + ", was " + a);
             }
             p.algorithm = a.asText();
         } else {
             throw new IllegalArgumentException(path + " must be an algorithm name or an object, was " + spec);
         }
+        return p;
+    }
+
+    /** A synchronous strategy from its spec: a registry name, or an object with "algorithm" and hyper-parameters. */
+    static Supplier<FederatedAlgorithm<?, ?>> strategy(String path, JsonNode spec) {
+        Params p = params(path, spec);
         int steps = p.positiveInt("localSteps", 10);
         int batch = p.positiveInt("batch", 10);
         double lr = p.positive("lr", 0.05);
@@ -670,7 +710,8 @@ public final class GridSpec {
                 };
             }
             default -> throw new IllegalArgumentException(path + (spec.isTextual() ? "" : ".algorithm")
-                    + " must be one of " + ALGORITHMS + ", was \"" + p.algorithm + "\"");
+                    + " must be one of " + ALGORITHMS + " or " + ASYNC_ALGORITHMS + ", was \"" + p.algorithm
+                    + "\"");
         }
         p.checkAllUsed();
         s.get(); // validates the hyper-parameters now, not in a pool thread
@@ -678,6 +719,221 @@ public final class GridSpec {
     }
 
     private static final List<String> ALGORITHMS = List.of("fedavg", "scaffold", "fedprox", "fedspeed", "fedau");
+    private static final List<String> ASYNC_ALGORITHMS = List.of("fedasync", "fedbuff", "fedfix", "fedcompass",
+            "afa-cd", "afa-cs");
+
+    /**
+     * An asynchronous strategy: a fresh algorithm per run and its schedule.
+     *
+     * @param algorithm the algorithm
+     * @param schedule  its arrival model
+     */
+    record AsyncStrategy(Supplier<AsyncAlgorithm<?, ?>> algorithm, Schedule schedule) {
+    }
+
+    /**
+     * An asynchronous strategy from an object with "algorithm" (fedasync, fedbuff, fedfix, fedcompass, afa-cd,
+     * afa-cs), its schedule ("concurrency": C, or "schedule": closed:C, poisson:RATE or interval:SECONDS, and
+     * optionally "maxStaleness") and hyper-parameters.
+     */
+    static AsyncStrategy asyncStrategy(String path, JsonNode spec) {
+        Params p = params(path, spec);
+        if (!spec.isObject()) {
+            throw new IllegalArgumentException(path + " \"" + p.algorithm + "\" is asynchronous: give an object with "
+                    + "its schedule, e.g. {\"algorithm\": \"" + p.algorithm + "\", \"concurrency\": 10}");
+        }
+        int steps = p.positiveInt("localSteps", 10);
+        int batch = p.positiveInt("batch", 10);
+        double lr = p.positive("lr", 0.05);
+        double clip = p.positive("clip", LocalTraining.NO_CLIPPING);
+        Schedule schedule = asyncSchedule(p);
+        Supplier<AsyncAlgorithm<?, ?>> s;
+        switch (p.algorithm) {
+            case "fedasync" -> {
+                double alpha = p.positive("alpha", 0.9);
+                StalenessFunction st = staleness(p);
+                MixingMode mode = mixingMode(p);
+                double rho = p.nonNegative("rho", 0.0);
+                s = () -> FedAsync.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
+                        .alpha(alpha).staleness(st).mode(mode).proximalWeight(rho).build();
+            }
+            case "fedbuff" -> {
+                int k = p.positiveInt("K", 10);
+                StalenessFunction st = staleness(p);
+                double serverLr = p.positive("serverLr", 1.0);
+                ServerOptimizer opt = serverOptimizer(p, "serverLr");
+                s = () -> {
+                    FedBuff.Builder b = FedBuff.builder().localSteps(steps, batch).localLearningRate(lr)
+                            .gradientClipping(clip).bufferSize(k).staleness(st);
+                    return (opt == null ? b.serverLearningRate(serverLr) : b.serverOptimizer(opt)).build();
+                };
+            }
+            case "fedfix" -> {
+                double period = p.positive("period", Double.NaN);
+                if (Double.isNaN(period)) {
+                    throw new IllegalArgumentException(path + ".period (the aggregation period in virtual seconds) "
+                            + "is required for fedfix");
+                }
+                double serverLr = p.positive("serverLr", 1.0);
+                String w = p.text("clientWeights", "samples");
+                FedFix.ClientWeights weights = switch (w) {
+                    case "samples" -> FedFix.ClientWeights.SAMPLE_COUNT;
+                    case "uniform" -> FedFix.ClientWeights.UNIFORM;
+                    default -> throw new IllegalArgumentException(path + ".clientWeights must be \"samples\" or "
+                            + "\"uniform\", was \"" + w + "\"");
+                };
+                boolean unbiased = p.bool("unbiased", true);
+                s = () -> FedFix.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
+                        .period(period).serverLearningRate(serverLr).clientWeights(weights).unbiased(unbiased)
+                        .build();
+            }
+            case "fedcompass" -> {
+                int qMin = p.positiveInt("minLocalSteps", Integer.MIN_VALUE);
+                if (qMin == Integer.MIN_VALUE) {
+                    throw new IllegalArgumentException(path + ".minLocalSteps (Q_min; Q_max is localSteps) is "
+                            + "required for fedcompass");
+                }
+                double alpha = p.positive("alpha", 0.9);
+                StalenessFunction st = staleness(p);
+                double lambda = p.positive("lambda", 1.5);
+                double mu = p.positive("speedMomentum", 0.9);
+                MixingMode mode = mixingMode(p);
+                s = () -> FedCompass.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
+                        .minLocalSteps(qMin).alpha(alpha).staleness(st).latestTimeFactor(lambda).speedMomentum(mu)
+                        .mode(mode).build();
+            }
+            case "afa-cd", "afa-cs" -> {
+                int m = p.positiveInt("m", Integer.MIN_VALUE);
+                if (m == Integer.MIN_VALUE) {
+                    throw new IllegalArgumentException(path + ".m (the arrivals per server step) is required for "
+                            + p.algorithm);
+                }
+                double serverLr = p.positive("serverLr", 1.0);
+                boolean cd = p.algorithm.equals("afa-cd");
+                s = () -> (cd ? Afa.cd() : Afa.cs()).localSteps(steps, batch).localLearningRate(lr)
+                        .gradientClipping(clip).arrivalsPerStep(m).serverLearningRate(serverLr).build();
+            }
+            default -> throw new IllegalArgumentException(path + ".algorithm must be one of " + ASYNC_ALGORITHMS
+                    + ", was \"" + p.algorithm + "\"");
+        }
+        p.checkAllUsed();
+        try {
+            s.get(); // validates the hyper-parameters now, not in a pool thread
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + " (" + p.algorithm + "): " + e.getMessage(), e);
+        }
+        return new AsyncStrategy(s, schedule);
+    }
+
+    /**
+     * The arrival model of an asynchronous strategy: {@code "concurrency": C} (closed) or {@code "schedule"}:
+     * {@code closed:C}, {@code poisson:RATE} (starts per virtual second) or {@code interval:SECONDS}; optionally
+     * {@code "maxStaleness": TAU}.
+     */
+    private static Schedule asyncSchedule(Params p) {
+        String usage = "closed:C, poisson:RATE or interval:SECONDS";
+        String path = p.path;
+        boolean hasConcurrency = p.node.has("concurrency");
+        String spec = p.text("schedule", null);
+        Schedule s;
+        if (hasConcurrency && spec != null) {
+            throw new IllegalArgumentException(path + ".concurrency must not be given with " + path + ".schedule "
+                    + "(\"" + spec + "\"), was " + p.node.get("concurrency"));
+        }
+        if (hasConcurrency) {
+            s = Schedule.closed(p.positiveInt("concurrency", 1));
+        } else if (spec != null) {
+            String[] a = spec.split(":", -1);
+            String field = path + ".schedule";
+            if (a.length != 2) {
+                throw new IllegalArgumentException(field + " must be one of " + usage + ", was \"" + spec + "\"");
+            }
+            try {
+                s = switch (a[0]) {
+                    case "closed" -> Schedule.closed(intArg(field, spec, a[1], 1));
+                    case "poisson" -> Schedule.poisson(number(field, spec, a[1]));
+                    case "interval" -> Schedule.everyInterval(number(field, spec, a[1]));
+                    default -> throw new IllegalArgumentException(field + " must be one of " + usage + ", was \""
+                            + spec + "\"");
+                };
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith(field)) {
+                    throw e;
+                }
+                throw new IllegalArgumentException(field + " \"" + spec + "\": " + e.getMessage(), e);
+            }
+        } else {
+            throw new IllegalArgumentException(path + " (" + p.algorithm + ") needs its arrival model: "
+                    + "\"concurrency\": C (sessions in flight) or \"schedule\": " + usage);
+        }
+        JsonNode tau = p.get("maxStaleness");
+        if (tau != null) {
+            if (!tau.isIntegralNumber() || tau.asLong() < 0) {
+                throw new IllegalArgumentException(path + ".maxStaleness must be an integer >= 0, was " + tau);
+            }
+            s = s.maxStaleness(tau.asLong());
+        }
+        return s;
+    }
+
+    /**
+     * s(tau) from {@code "staleness"}: {@code constant}, {@code polynomial:A}, {@code hinge:A:B},
+     * {@code threshold:C:VALUE} or {@code nvflare} (default polynomial:0.5, the algorithms' own default).
+     */
+    private static StalenessFunction staleness(Params p) {
+        String spec = p.text("staleness", "polynomial:0.5");
+        String field = p.path + ".staleness";
+        String[] a = spec.split(":", -1);
+        try {
+            switch (a[0]) {
+                case "constant":
+                    if (a.length == 1) {
+                        return Staleness.constant();
+                    }
+                    break;
+                case "polynomial":
+                    if (a.length == 2) {
+                        return Staleness.polynomial(number(field, spec, a[1]));
+                    }
+                    break;
+                case "hinge":
+                    if (a.length == 3) {
+                        return Staleness.hinge(number(field, spec, a[1]), number(field, spec, a[2]));
+                    }
+                    break;
+                case "threshold":
+                    if (a.length == 3) {
+                        return Staleness.threshold(intArg(field, spec, a[1], 0), number(field, spec, a[2]));
+                    }
+                    break;
+                case "nvflare":
+                    if (a.length == 1) {
+                        return Staleness.nvflare();
+                    }
+                    break;
+                default:
+                    break;
+            }
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(field)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(field + " \"" + spec + "\": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(field + " must be one of constant, polynomial:A, hinge:A:B, "
+                + "threshold:C:VALUE, nvflare, was \"" + spec + "\"");
+    }
+
+    /** {@code "mode"}: {@code mix} (default) or {@code delta}. */
+    private static MixingMode mixingMode(Params p) {
+        String m = p.text("mode", "mix");
+        return switch (m) {
+            case "mix" -> MixingMode.MIX;
+            case "delta" -> MixingMode.DELTA;
+            default -> throw new IllegalArgumentException(p.path + ".mode must be \"mix\" or \"delta\", was \"" + m
+                    + "\"");
+        };
+    }
 
     /**
      * The strategy's {@code serverOptimizer}, or null when absent; fails naming the field when one of the shorthand
@@ -758,7 +1014,7 @@ public final class GridSpec {
             this.node = node;
         }
 
-        private JsonNode get(String f) {
+        JsonNode get(String f) {
             used.add(f);
             return node == null ? null : node.get(f);
         }
@@ -783,6 +1039,28 @@ public final class GridSpec {
                 throw new IllegalArgumentException(path + "." + f + " must be a positive number, was " + v);
             }
             return v.asDouble();
+        }
+
+        double nonNegative(String f, double def) {
+            JsonNode v = get(f);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isNumber() || !(v.asDouble() >= 0) || !Double.isFinite(v.asDouble())) {
+                throw new IllegalArgumentException(path + "." + f + " must be a number >= 0, was " + v);
+            }
+            return v.asDouble();
+        }
+
+        boolean bool(String f, boolean def) {
+            JsonNode v = get(f);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isBoolean()) {
+                throw new IllegalArgumentException(path + "." + f + " must be true or false, was " + v);
+            }
+            return v.asBoolean();
         }
 
         int positiveInt(String f, int def) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.fl4j.algorithms.async.FedBuff;
 import io.github.fl4j.algorithms.fedavg.FedAvg;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.data.SyntheticFedProx;
@@ -32,11 +33,12 @@ class TimedGridTest {
                 .generate(new SeedTree(seed).stream(Purpose.DATA_GENERATION));
     }
 
-    /** FedAvg (2 local steps of batch 5) and a buffered asynchronous step (K = 2, 3 sessions in flight). */
+    /** FedAvg and FedBuff (2 local steps of batch 5; FedBuff with K = 2 and 3 sessions in flight). */
     private static Grid.Builder strategies(Path out) {
         return Grid.builder()
                 .strategy("FedAvg", () -> FedAvg.builder().localSteps(2, 5).localLearningRate(0.05).build())
-                .asyncStrategy("Async", () -> new BufferedGradientStep(2, 0.5), Schedule.closed(3))
+                .asyncStrategy("FedBuff", () -> FedBuff.builder().localSteps(2, 5).localLearningRate(0.05)
+                        .bufferSize(2).build(), Schedule.closed(3))
                 .participation("uniform:3", Participation.uniform(3))
                 .heterogeneity("synthetic", TimedGridTest::data)
                 .model((FederatedDataset d) -> new SoftmaxRegression(d.featureCount(), 3))
@@ -73,11 +75,11 @@ class TimedGridTest {
                 assertTrue(run.stalenessHistogram().length <= 1, "rounds accept only staleness 0");
             }
         }
-        // the asynchronous strategy has stale updates with 3 sessions in flight and K = 2
-        assertTrue(r.runs().stream().filter(x -> x.key().strategy().equals("Async"))
+        // FedBuff has stale updates with 3 sessions in flight and K = 2
+        assertTrue(r.runs().stream().filter(x -> x.key().strategy().equals("FedBuff"))
                 .anyMatch(x -> x.stalenessHistogram().length > 1));
 
-        Path file = dir.resolve("runs/Async__identity__uniform-3__synthetic__slow-seed2.csv");
+        Path file = dir.resolve("runs/FedBuff__identity__uniform-3__synthetic__slow-seed2.csv");
         List<String> lines = Files.readAllLines(file);
         assertEquals(RunFiles.TIMED_HEADER, lines.get(0));
         assertEquals(1 + ROUNDS, lines.size());
@@ -183,7 +185,7 @@ class TimedGridTest {
     @Test
     void invalidCombinationsFailClearly(@TempDir Path dir) {
         String m = assertThrows(IllegalArgumentException.class, () -> strategies(dir).build()).getMessage();
-        assertTrue(m.contains("[Async]") && m.contains("system axis"), m);
+        assertTrue(m.contains("[FedBuff]") && m.contains("system axis"), m);
         m = assertThrows(IllegalArgumentException.class, () -> tiny(dir)
                 .participation("bernoulli", Participation.all()).build()).getMessage();
         assertTrue(m.contains("at most one participation") && m.contains("[uniform:3, bernoulli]"), m);
@@ -191,7 +193,7 @@ class TimedGridTest {
                 .getMessage();
         assertTrue(m.contains("reserved"), m);
         m = assertThrows(IllegalArgumentException.class, () -> Grid.builder()
-                .asyncStrategy("A", () -> new BufferedGradientStep(1, 1), Schedule.rounds())).getMessage();
+                .asyncStrategy("A", () -> FedBuff.builder().build(), Schedule.rounds())).getMessage();
         assertTrue(m.contains("'A'") && m.contains("rounds(wait for all)"), m);
         m = assertThrows(IllegalArgumentException.class, () -> SystemSetting.equal()
                 .withRounds(Schedule.closed(2))).getMessage();
@@ -236,6 +238,29 @@ class TimedGridTest {
         assertThrows(IllegalArgumentException.class, () -> RunFiles.parseStaleness("0:0"));
         assertThrows(IllegalArgumentException.class, () -> RunFiles.parseStaleness("3"));
         assertArrayEquals(new double[] {0.5, 0.5}, GridReports.stalenessShares(new long[] {1, 1, 2}, 2, 2));
+    }
+
+    /**
+     * Seeds evaluated at different times: A at 1, 3, 5 (0.2, 0.4, 0.6), B at 2, 4, 6 (0.1, 0.3, 0.5). Over [2, 5]
+     * (the range both cover), the mean of their latest accuracies: 0.15, 0.25, 0.35, 0.45.
+     */
+    @Test
+    void accuracyOverTimeAveragesTheSeedsLatestEvaluations() {
+        RunResult a = evaluatedAt(new double[] {1, 3, 5}, new double[] {0.2, 0.4, 0.6});
+        RunResult b = evaluatedAt(new double[] {2, 4, 6}, new double[] {0.1, 0.3, 0.5});
+        double[][] c = GridReports.meanOverTime(List.of(a, b));
+        assertArrayEquals(new double[] {2, 3, 4, 5}, c[0]);
+        assertArrayEquals(new double[] {0.15, 0.25, 0.35, 0.45}, c[1], 1e-12);
+    }
+
+    private static RunResult evaluatedAt(double[] times, double[] accuracies) {
+        List<RoundReport> reports = new java.util.ArrayList<>();
+        List<RunResult.Timing> timings = new java.util.ArrayList<>();
+        for (int i = 0; i < times.length; i++) {
+            reports.add(new RoundReport(i + 1, 1, 1, 1, accuracies[i], 8, 8, 8L * (i + 1), 8L * (i + 1), 0, 0));
+            timings.add(new RunResult.Timing(times[i], new long[] {1}, 0));
+        }
+        return new RunResult(new RunKey("s", "c", "p", "h", "sys", 1), reports, timings, false);
     }
 
     private static String withoutWall(List<String> lines, int columns) {
