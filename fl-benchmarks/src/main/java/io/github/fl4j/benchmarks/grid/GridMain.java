@@ -14,6 +14,7 @@ public final class GridMain {
     private GridMain() {
     }
 
+    /** Runs the grid file given as the only argument and prints its summary. */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         if (args.length != 1) {

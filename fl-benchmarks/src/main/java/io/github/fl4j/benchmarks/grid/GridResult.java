@@ -14,6 +14,7 @@ import java.util.Map;
  */
 public record GridResult(List<RunResult> runs, double targetAccuracy) {
 
+    /** Copies the runs. */
     public GridResult {
         runs = List.copyOf(runs);
     }
