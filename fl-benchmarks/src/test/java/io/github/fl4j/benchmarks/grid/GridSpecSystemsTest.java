@@ -73,6 +73,26 @@ class GridSpecSystemsTest {
         assertEquals(Schedule.rounds().firstK(4).describe(), GridSpec.rounds("r", "first:4").describe());
     }
 
+    /** slow-label needs the run's data: clients whose most frequent label is 0 compute 10 times slower. */
+    @Test
+    void slowLabelIsBuiltFromTheRunsData() {
+        FederatedDataset d = SyntheticFedProx.builder().alpha(1).beta(1).clients(20).dimension(3).classes(2)
+                .maxSamples(10).build().generate(new SeedTree(1).stream(Purpose.DATA_GENERATION));
+        var model = GridSpec.devices("systems.s.devices", "slow-label:0:10:constant:100:inf:inf", Path.of("."))
+                .apply(d);
+        int slow = 0;
+        for (int i = 0; i < d.clientCount(); i++) {
+            double speed = model.device(i, new SeedTree(1)).samplesPerSecond();
+            int[] counts = new int[2];
+            for (int y : io.github.fl4j.core.data.Labels.classIndices(d.client(i))) {
+                counts[y]++;
+            }
+            assertEquals(counts[0] >= counts[1] ? 10.0 : 100.0, speed, "client " + i);
+            slow += speed == 10 ? 1 : 0;
+        }
+        assertTrue(slow > 0 && slow < d.clientCount(), "some clients slowed, not all: " + slow);
+    }
+
     @Test
     void deviceAndAvailabilityFilesAreRelativeToTheBase(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("devices.csv"), "client,samples_per_second,uplink_bps,downlink_bps,"

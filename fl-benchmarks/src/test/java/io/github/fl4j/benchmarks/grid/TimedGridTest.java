@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.fl4j.algorithms.async.FedBuff;
 import io.github.fl4j.algorithms.fedavg.FedAvg;
+import io.github.fl4j.algorithms.fedprox.FedProx;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.data.SyntheticFedProx;
 import io.github.fl4j.core.model.SoftmaxRegression;
@@ -168,6 +169,43 @@ class TimedGridTest {
         assertTrue(Files.isRegularFile(dir.resolve("untimed/runs/FedAvg__identity__uniform-3__synthetic-seed1.csv")));
         assertTrue(Files.isRegularFile(
                 dir.resolve("timed/runs/FedAvg__identity__uniform-3__synthetic__equal-seed1.csv")));
+    }
+
+    /**
+     * Common random numbers under time: FedAvg and FedProx do the same local work and send the same bits, so on the
+     * same seed they meet the same devices, dropouts and deadline cuts: the same participants and round times.
+     */
+    @Test
+    void strategiesOfASeedMeetTheSameSystem(@TempDir Path dir) {
+        GridResult r = Grid.builder()
+                .strategy("FedAvg", () -> FedAvg.builder().localSteps(2, 5).localLearningRate(0.05).build())
+                .strategy("FedProx", () -> FedProx.builder().localSteps(2, 5).localLearningRate(0.05)
+                        .proximalWeight(0.1).build())
+                .participation("uniform:4", Participation.uniform(4)).heterogeneity("synthetic", TimedGridTest::data)
+                .model((FederatedDataset d) -> new SoftmaxRegression(d.featureCount(), 3)).seeds(1, 2).rounds(8)
+                .output(dir).progress(false).plots(false)
+                .system("slow", SystemSetting.of(Devices.logNormal(20, 1.0, 1e4, 1.0, Double.POSITIVE_INFINITY, 0))
+                        .withDropout(Dropouts.probability(0.2)).withRounds(Schedule.rounds().deadline(0.8)))
+                .build().run();
+        for (int seed = 0; seed < 2; seed++) {
+            RunResult avg = r.runs().get(seed);
+            RunResult prox = r.runs().get(2 + seed);
+            assertEquals(avg.key().seed(), prox.key().seed());
+            assertEquals(avg.timings(), prox.timings());
+            assertEquals(avg.reports().stream().map(RoundReport::participants).toList(),
+                    prox.reports().stream().map(RoundReport::participants).toList());
+        }
+        assertTrue(r.runs().get(0).timings().get(7).wastedUpdates() > 0, "the deadline and dropouts waste work");
+    }
+
+    @Test
+    void aTimedRunRefusesAnUntimedFile(@TempDir Path dir) throws Exception {
+        RunKey timed = new RunKey("s", "c", "p", "h", "sys", 1);
+        Path f = dir.resolve(timed.fileName());
+        RunFiles.write(f, new RunResult(new RunKey("s", "c", "p", "h", 1),
+                List.of(new RoundReport(1, 1, 1, 1, 0.5, 8, 8, 8, 8, 0, 0)), false));
+        String m = assertThrows(IllegalStateException.class, () -> RunFiles.read(timed, f)).getMessage();
+        assertTrue(m.contains(f.toString()) && m.contains("virtual_time"), m);
     }
 
     @Test
