@@ -10,12 +10,12 @@ package io.github.fl4j.core.time;
  *       at the {@link #firstK K}-th arrival, or at the {@link #deadline}, whichever comes first. Uploads that arrive
  *       after their round closed are dropped as wasted (a synchronous server cannot use a stale update).</li>
  *   <li><b>Closed</b> ({@link #closed(int)}): C sessions always in flight: at time 0 a uniform set of C clients
- *       starts, in increasing id order; when a session ends, a client drawn uniformly among the idle ones starts
- *       (when it is next online). FedBuff's "concurrency", FedScale's
+ *       starts, in increasing id order; when a session ends, a client drawn uniformly among the idle clients that are
+ *       online starts (when none is online, the idle client that comes online first, when it does). FedBuff's "concurrency", FedScale's
  *       {@code max_concurrency}.</li>
  *   <li><b>Open</b> ({@link #poisson(double)}, {@link #everyInterval(double)}): sessions start at the times of a
- *       Poisson process or at a constant interval, each with a client drawn uniformly among the idle ones (none
- *       idle: the start is skipped and counted); the number in flight emerges as rate times mean duration.</li>
+ *       Poisson process or at a constant interval, each with a client drawn uniformly among the idle clients that are
+ *       online (none idle: the start is skipped and counted; none online: the first to come online starts then); the number in flight emerges as rate times mean duration.</li>
  * </ul>
  * {@link #maxStaleness} drops asynchronous uploads older than tau_max server versions (counted as wasted work and
  * bits). Immutable.

@@ -545,19 +545,31 @@ public final class TimedSimulation<S, C> {
                 case CLOSED -> {
                     // the first C clients are a uniform set, started in increasing id order (like a round's
                     // participants), so that with C = N and equal durations arrivals come in id order
-                    int[] first = drawIdle(schedule.concurrency(), seeds.stream(Purpose.SCHEDULE, SeedTree.GLOBAL,
-                            FIRST_FILL_KEY));
+                    RandomStream fill = seeds.stream(Purpose.SCHEDULE, SeedTree.GLOBAL, FIRST_FILL_KEY);
+                    int[] first;
+                    if (availabilityModel.alwaysOnline()) {
+                        first = drawIdle(schedule.concurrency(), fill);
+                    } else {
+                        // uniform among the online clients (or the first to come online), one by one
+                        int[] picked = new int[schedule.concurrency()];
+                        int k = 0;
+                        while (k < picked.length && idle.count > 0) {
+                            int c = pickIdle(0, fill);
+                            if (c < 0) {
+                                break;
+                            }
+                            idle.remove(c);
+                            picked[k++] = c;
+                        }
+                        first = Arrays.copyOf(picked, k);
+                        for (int c : first) {
+                            idle.add(c);
+                        }
+                        Arrays.sort(first);
+                        skippedStarts += picked.length - k;
+                    }
                     for (int c : first) {
-                        if (!idle.contains(c)) {
-                            continue;
-                        }
-                        double ts = availability.nextAvailable(c, 0);
-                        if (Double.isInfinite(ts)) {
-                            skippedStarts++;
-                            dispatchOne(0);
-                        } else {
-                            newSession(c, ts, dispatches[c] + 1, 0);
-                        }
+                        newSession(c, availability.nextAvailable(c, 0), dispatches[c] + 1, 0);
                     }
                 }
                 case POISSON, INTERVAL -> queue.push(gap(0), EventKind.CLIENT_START, seq++, -1, -1);
@@ -764,20 +776,56 @@ public final class TimedSimulation<S, C> {
             return pick;
         }
 
-        /** Closed system: one more client starts (when it is next online). */
-        void dispatchOne(double t) {
-            while (idle.count > 0) {
-                RandomStream r = seeds.stream(Purpose.SCHEDULE, scheduleDraws++, SeedTree.GLOBAL);
+        /**
+         * An idle client drawn uniformly among the idle clients online at {@code t} (rejection sampling, then a scan);
+         * when none is online, the idle client that comes online first (ties: the lowest id); -1 when no idle client
+         * ever comes online again.
+         */
+        int pickIdle(double t, RandomStream r) {
+            if (availabilityModel.alwaysOnline()) {
+                return idle.ids[r.nextInt(idle.count)];
+            }
+            for (int k = 0; k < 32; k++) {
                 int c = idle.ids[r.nextInt(idle.count)];
-                double ts = availability.nextAvailable(c, t);
-                if (Double.isInfinite(ts)) {
-                    idle.remove(c);
-                    skippedStarts++;
-                    continue;
+                if (availability.nextAvailable(c, t) == t) {
+                    return c;
                 }
-                newSession(c, ts, dispatches[c] + 1, 0);
+            }
+            int[] online = new int[idle.count];
+            int m = 0;
+            int first = -1;
+            double firstTime = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < idle.count; i++) {
+                int c = idle.ids[i];
+                double a = availability.nextAvailable(c, t);
+                if (a == t) {
+                    online[m++] = c;
+                } else if (a < firstTime || (a == firstTime && c < first)) {
+                    first = c;
+                    firstTime = a;
+                }
+            }
+            if (m > 0) {
+                return online[r.nextInt(m)];
+            }
+            return first;
+        }
+
+        /**
+         * Closed system: one more client starts: drawn uniformly among the idle clients that are online now, or, when
+         * none is, the idle client that comes online first (it starts then).
+         */
+        void dispatchOne(double t) {
+            if (idle.count == 0) {
                 return;
             }
+            RandomStream r = seeds.stream(Purpose.SCHEDULE, scheduleDraws++, SeedTree.GLOBAL);
+            int c = pickIdle(t, r);
+            if (c < 0) {
+                skippedStarts++;
+                return;
+            }
+            newSession(c, availability.nextAvailable(c, t), dispatches[c] + 1, 0);
         }
 
         void openArrival() {
@@ -800,7 +848,11 @@ public final class TimedSimulation<S, C> {
                     return;
                 }
                 RandomStream r = seeds.stream(Purpose.SCHEDULE, scheduleDraws++, SeedTree.GLOBAL);
-                c = idle.ids[r.nextInt(idle.count)];
+                c = pickIdle(t, r);
+                if (c < 0) {
+                    skippedStarts++;
+                    return;
+                }
             }
             double ts = availability.nextAvailable(c, t);
             if (Double.isInfinite(ts)) {

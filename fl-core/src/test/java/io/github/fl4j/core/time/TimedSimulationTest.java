@@ -315,4 +315,23 @@ class TimedSimulationTest {
         assertEquals(1, r.counts().failed());
         assertEquals(4.0, r.finalParameters().getDouble(0), 1e-15);
     }
+
+    @Test
+    void theClosedScheduleStartsOnlineClientsFirst() {
+        // clients 0-2 come online at t = 100, client 3 is always online: until 100 only client 3 may start
+        Trace trace = new Trace(2);
+        TimedSimulation.builder(new BufferedDelta(1, 1.0, Staleness.constant()))
+                .model(new LeastSquares(1)).data(scalar(0, 1, 2, 3)).config(config(150, 1))
+                .schedule(Schedule.closed(2))
+                .availability(AvailabilityModels.replay(java.util.Map.of(0, new double[] {100, 1e9},
+                        1, new double[] {100, 1e9}, 2, new double[] {100, 1e9}, 3, new double[] {0, 1e9})))
+                .listener(trace).build().run();
+        for (SessionRecord r : trace.sessions) {
+            if (r.startTime() < 100) {
+                assertEquals(3, r.client(), "only the online client starts before t = 100: " + r);
+            }
+        }
+        // the second slot waits for the first client to come online (client 0 at t = 100)
+        assertTrue(trace.sessions.stream().anyMatch(r -> r.client() == 0 && r.startTime() == 100.0));
+    }
 }
