@@ -351,9 +351,10 @@ public final class AsyncVersusSync {
             tailClass[c] = classSums[c] / tailModels[0];
         }
         long evalNanos = r.reports().stream().mapToLong(TimeReport::evalNanos).sum();
-        System.out.printf(Locale.ROOT, "  %-32s done: %d versions, %d sessions, %d events, %.1f s wall (%.1f s of it "
-                + "evaluating)%n", name, r.reports().size(), r.counts().started(), r.counts().events(), wall,
-                evalNanos / 1e9);
+        long silent = Arrays.stream(r.appliedPerClient()).filter(k -> k == 0).count();
+        System.out.printf(Locale.ROOT, "  %-32s done: %d versions, %d sessions, %d events, %d clients never applied, "
+                        + "%.1f s wall (%.1f s of it evaluating)%n", name, r.reports().size(), r.counts().started(),
+                r.counts().events(), silent, wall, evalNanos / 1e9);
         return new Run(name, r, accuracy, tail(r, tailStart), tailClass, slow, others, wall);
     }
 
