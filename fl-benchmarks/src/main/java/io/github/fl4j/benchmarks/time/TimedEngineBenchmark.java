@@ -322,12 +322,13 @@ public final class TimedEngineBenchmark {
      */
     static String memory() {
         Runtime rt = Runtime.getRuntime();
-        long heap = rt.totalMemory() - rt.freeMemory();
+        long committed = rt.totalMemory();
+        long heap = committed - rt.freeMemory();
         String rss = rss();
         System.gc();
         long live = rt.totalMemory() - rt.freeMemory();
         return String.format(Locale.ROOT, "memory at the end of the part: resident %s, heap used %d MiB (of %d MiB "
-                + "committed), %d MiB after System.gc() (resident then %s)", rss, heap >> 20, rt.totalMemory() >> 20,
+                + "committed), %d MiB after System.gc() (resident then %s)", rss, heap >> 20, committed >> 20,
                 live >> 20, rss());
     }
 
