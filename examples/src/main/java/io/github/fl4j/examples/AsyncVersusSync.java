@@ -85,7 +85,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * their uploads and of the others', for the same five algorithms plus FedFix with plain weights
  * ({@code unbiased(false)}, its server learning rate scaled so that its mean step matches the unbiased run's).
  *
- * <p>Run (about 2 minutes on 2 cores):
+ * <p>Run (about 3 minutes on 2 cores, Maven included):
  * {@code mvn -B -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.AsyncVersusSync}.
  * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; found beside the project by
  * default, as for the other MNIST examples), {@code time} (virtual seconds per run; 600), {@code versions} (at most
