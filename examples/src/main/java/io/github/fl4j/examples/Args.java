@@ -50,4 +50,16 @@ final class Args {
             throw new IllegalArgumentException(key + " must be an integer, was '" + v + "'");
         }
     }
+
+    double doubleValue(String key, double fallback) {
+        String v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, was '" + v + "'");
+        }
+    }
 }
