@@ -51,6 +51,8 @@ final class SyncRounds<S, C> implements AsyncAlgorithm<SyncRounds.State<S>, C> {
         final TreeMap<Integer, Message> buffer = new TreeMap<>();
         transient Message broadcast;
         transient int broadcastRound = -1;
+        /** Where the buffered copies of the uploads live; recycled when the round closes. */
+        final transient io.github.fl4j.core.tensor.BufferPool copies = new io.github.fl4j.core.tensor.BufferPool();
 
         State(S server) {
             this.server = server;
@@ -162,6 +164,7 @@ final class SyncRounds<S, C> implements AsyncAlgorithm<SyncRounds.State<S>, C> {
         st.version = st.round;
         st.open = false;
         st.buffer.clear();
+        st.copies.recycle();
         st.broadcast = null;
         st.broadcastRound = -1;
         return st;
@@ -189,7 +192,9 @@ final class SyncRounds<S, C> implements AsyncAlgorithm<SyncRounds.State<S>, C> {
             }
             List<INDArray> copies = new ArrayList<>(a.upload().size());
             for (INDArray v : a.upload().vectors()) {
-                copies.add(v.dup());
+                INDArray c = st.copies.take(io.github.fl4j.core.tensor.Precision.of(v.dataType()), v.length());
+                Tensors.copy(v, c);
+                copies.add(c);
             }
             st.buffer.put(a.clientId(), new Message(copies));
             st.arrived++;
