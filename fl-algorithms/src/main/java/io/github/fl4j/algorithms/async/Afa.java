@@ -12,7 +12,6 @@ import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.time.Arrival;
-import io.github.fl4j.core.time.AsyncAlgorithm;
 import io.github.fl4j.core.time.AsyncContext;
 import io.github.fl4j.core.time.AsyncServer;
 import java.io.DataInput;
@@ -52,7 +51,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * latest gradients live in the server table {@link #LATEST_GRADIENTS_TABLE}, N x d). Communication per session:
  * 1 d-vector down (x), 1 up (G). This object is immutable and thread-safe.
  */
-public final class Afa implements AsyncAlgorithm<Afa.ServerState, NoState> {
+public final class Afa extends LocalSgdAsyncAlgorithm<Afa.ServerState> {
 
     /** The server rule. */
     public enum Variant {
@@ -70,15 +69,12 @@ public final class Afa implements AsyncAlgorithm<Afa.ServerState, NoState> {
             v -> v);
 
     private final Variant variant;
-    private final LocalTraining training;
-    private final double localLearningRate;
     private final double serverLearningRate;
     private final int arrivalsPerStep;
 
     private Afa(Builder b) {
+        super(b.requireTraining(), b.requireLocalLearningRate());
         this.variant = AsyncSupport.required("variant", b.variant);
-        this.training = b.requireTraining();
-        this.localLearningRate = b.requireLocalLearningRate();
         this.serverLearningRate = AsyncSupport.positive("serverLearningRate", b.serverLearningRate);
         if (b.arrivalsPerStep == null) {
             throw new IllegalArgumentException("arrivalsPerStep must be set (m >= 1)");
@@ -148,7 +144,7 @@ public final class Afa implements AsyncAlgorithm<Afa.ServerState, NoState> {
 
     @Override
     public String name() {
-        return String.format(Locale.ROOT, "AFA-%s(%s, lr=%s, m=%d", variant, training, localLearningRate,
+        return String.format(Locale.ROOT, "AFA-%s(%s, lr=%s, m=%d", variant, training(), localLearningRate(),
                 arrivalsPerStep) + (serverLearningRate != 1 ? ", server lr=" + serverLearningRate : "") + ")";
     }
 
@@ -161,11 +157,6 @@ public final class Afa implements AsyncAlgorithm<Afa.ServerState, NoState> {
     public ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
         INDArray x = initialParameters.dup();
         return new ServerState(x, 0, 0, Tensors.zeros(Precision.of(x.dataType()), x.length()), 0);
-    }
-
-    @Override
-    public NoState initClientState(int clientId, AlgorithmSetup setup) {
-        return NoState.INSTANCE;
     }
 
     @Override
@@ -196,7 +187,7 @@ public final class Afa implements AsyncAlgorithm<Afa.ServerState, NoState> {
                 s.arrivals++;
                 if (s.arrivals == arrivalsPerStep) {
                     int count = variant == Variant.CD ? arrivalsPerStep : s.seen;
-                    Tensors.axpy(-serverLearningRate * localLearningRate / count, s.sum, s.x);
+                    Tensors.axpy(-serverLearningRate * localLearningRate() / count, s.sum, s.x);
                     if (variant == Variant.CD) {
                         Tensors.fillZero(s.sum);
                     }
@@ -220,7 +211,7 @@ public final class Afa implements AsyncAlgorithm<Afa.ServerState, NoState> {
 
     @Override
     public Client<NoState> client() {
-        return AsyncSupport.localSgdClient(training, localLearningRate, 0.0, true);
+        return AsyncSupport.localSgdClient(training(), localLearningRate(), 0.0, true);
     }
 
     /** The binary form of {@link ServerState}: version byte 1, v (long), k (int), |seen| (int), x, then B or Gsum. */
@@ -251,40 +242,9 @@ public final class Afa implements AsyncAlgorithm<Afa.ServerState, NoState> {
         return SERVER_CODEC;
     }
 
-    @Override
-    public StateCodec<NoState> clientStateCodec() {
-        return NoState.CODEC;
-    }
-
-    @Override
-    public int downlinkVectors() {
-        return 1;
-    }
-
-    @Override
-    public int uplinkVectors() {
-        return 1;
-    }
-
-    /** The exact samples of a session: K steps of B (or E epochs), K replaced by an assigned step count. */
-    @Override
-    public long minimumWork(int clientSize, int assignedSteps) {
-        return AsyncSupport.minimumWork(training, clientSize, assignedSteps);
-    }
-
     /** CD or CS. */
     public Variant variant() {
         return variant;
-    }
-
-    /** The local work. */
-    public LocalTraining training() {
-        return training;
-    }
-
-    /** eta_L. */
-    public double localLearningRate() {
-        return localLearningRate;
     }
 
     /** eta. */

@@ -10,7 +10,6 @@ import io.github.fl4j.core.api.StateCodec;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.time.Arrival;
-import io.github.fl4j.core.time.AsyncAlgorithm;
 import io.github.fl4j.core.time.AsyncContext;
 import io.github.fl4j.core.time.AsyncServer;
 import io.github.fl4j.core.time.Staleness;
@@ -45,17 +44,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>State: clients none ({@link NoState}); the server keeps x, its version and a scratch d-vector (not encoded).
  * Communication per session: 1 d-vector down (x), 1 up (Delta). This object is immutable and thread-safe.
  */
-public final class FedAsync implements AsyncAlgorithm<FedAsync.ServerState, NoState> {
-    private final LocalTraining training;
-    private final double localLearningRate;
+public final class FedAsync extends LocalSgdAsyncAlgorithm<FedAsync.ServerState> {
     private final double alpha;
     private final StalenessFunction staleness;
     private final MixingMode mode;
     private final double proximalWeight;
 
     private FedAsync(Builder b) {
-        this.training = b.requireTraining();
-        this.localLearningRate = b.requireLocalLearningRate();
+        super(b.requireTraining(), b.requireLocalLearningRate());
         this.alpha = AsyncSupport.unitInterval("alpha", b.alpha);
         this.staleness = AsyncSupport.required("staleness", b.staleness);
         this.mode = AsyncSupport.required("mode", b.mode);
@@ -95,8 +91,8 @@ public final class FedAsync implements AsyncAlgorithm<FedAsync.ServerState, NoSt
 
     @Override
     public String name() {
-        return String.format(Locale.ROOT, "FedAsync(%s, lr=%s, alpha=%s, staleness=%s, mode=%s", training,
-                localLearningRate, alpha, staleness.describe(), mode.label())
+        return String.format(Locale.ROOT, "FedAsync(%s, lr=%s, alpha=%s, staleness=%s, mode=%s", training(),
+                localLearningRate(), alpha, staleness.describe(), mode.label())
                 + (proximalWeight > 0 ? ", rho=" + proximalWeight : "") + ")";
     }
 
@@ -108,11 +104,6 @@ public final class FedAsync implements AsyncAlgorithm<FedAsync.ServerState, NoSt
     @Override
     public ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
         return new ServerState(initialParameters.dup(), 0);
-    }
-
-    @Override
-    public NoState initClientState(int clientId, AlgorithmSetup setup) {
-        return NoState.INSTANCE;
     }
 
     @Override
@@ -152,7 +143,7 @@ public final class FedAsync implements AsyncAlgorithm<FedAsync.ServerState, NoSt
 
     @Override
     public Client<NoState> client() {
-        return AsyncSupport.localSgdClient(training, localLearningRate, proximalWeight, false);
+        return AsyncSupport.localSgdClient(training(), localLearningRate(), proximalWeight, false);
     }
 
     /** The binary form of {@link ServerState}: version byte 1, the version v (long), then x. */
@@ -175,37 +166,6 @@ public final class FedAsync implements AsyncAlgorithm<FedAsync.ServerState, NoSt
     @Override
     public StateCodec<ServerState> serverStateCodec() {
         return SERVER_CODEC;
-    }
-
-    @Override
-    public StateCodec<NoState> clientStateCodec() {
-        return NoState.CODEC;
-    }
-
-    @Override
-    public int downlinkVectors() {
-        return 1;
-    }
-
-    @Override
-    public int uplinkVectors() {
-        return 1;
-    }
-
-    /** The exact samples of a session: K steps of B (or E epochs), K replaced by an assigned step count. */
-    @Override
-    public long minimumWork(int clientSize, int assignedSteps) {
-        return AsyncSupport.minimumWork(training, clientSize, assignedSteps);
-    }
-
-    /** The local work. */
-    public LocalTraining training() {
-        return training;
-    }
-
-    /** The local learning rate. */
-    public double localLearningRate() {
-        return localLearningRate;
     }
 
     /** alpha, the mixing weight. */

@@ -1,7 +1,6 @@
 package io.github.fl4j.algorithms.async;
 
 import io.github.fl4j.algorithms.local.LocalSgdBuilder;
-import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.Message;
@@ -12,7 +11,6 @@ import io.github.fl4j.core.optim.ServerOptimizers;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.time.Arrival;
-import io.github.fl4j.core.time.AsyncAlgorithm;
 import io.github.fl4j.core.time.AsyncContext;
 import io.github.fl4j.core.time.AsyncServer;
 import io.github.fl4j.core.time.Staleness;
@@ -54,16 +52,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>State: clients none ({@link NoState}); the server keeps x, v, Dbar, k and the optimizer's state (none for SGD).
  * Communication per session: 1 d-vector down (x), 1 up (Delta). This object is immutable and thread-safe.
  */
-public final class FedBuff implements AsyncAlgorithm<FedBuff.ServerState, NoState> {
-    private final LocalTraining training;
-    private final double localLearningRate;
+public final class FedBuff extends LocalSgdAsyncAlgorithm<FedBuff.ServerState> {
     private final int bufferSize;
     private final StalenessFunction staleness;
     private final ServerOptimizer optimizer;
 
     private FedBuff(Builder b) {
-        this.training = b.requireTraining();
-        this.localLearningRate = b.requireLocalLearningRate();
+        super(b.requireTraining(), b.requireLocalLearningRate());
         if (b.bufferSize < 1) {
             throw new IllegalArgumentException("bufferSize must be >= 1, was " + b.bufferSize);
         }
@@ -122,7 +117,7 @@ public final class FedBuff implements AsyncAlgorithm<FedBuff.ServerState, NoStat
     @Override
     public String name() {
         String label = ServerOptimizers.label(optimizer);
-        return String.format(Locale.ROOT, "FedBuff(%s, lr=%s, buffer=%d, staleness=%s", training, localLearningRate,
+        return String.format(Locale.ROOT, "FedBuff(%s, lr=%s, buffer=%d, staleness=%s", training(), localLearningRate(),
                 bufferSize, staleness.describe()) + (label.isEmpty() ? "" : ", " + label) + ")";
     }
 
@@ -136,11 +131,6 @@ public final class FedBuff implements AsyncAlgorithm<FedBuff.ServerState, NoStat
         INDArray x = initialParameters.dup();
         Precision p = Precision.of(x.dataType());
         return new ServerState(x, 0, Tensors.zeros(p, x.length()), 0, optimizer.init(p, x.length()));
-    }
-
-    @Override
-    public NoState initClientState(int clientId, AlgorithmSetup setup) {
-        return NoState.INSTANCE;
     }
 
     @Override
@@ -179,7 +169,7 @@ public final class FedBuff implements AsyncAlgorithm<FedBuff.ServerState, NoStat
 
     @Override
     public Client<NoState> client() {
-        return AsyncSupport.localSgdClient(training, localLearningRate, 0.0, false);
+        return AsyncSupport.localSgdClient(training(), localLearningRate(), 0.0, false);
     }
 
     /**
@@ -211,37 +201,6 @@ public final class FedBuff implements AsyncAlgorithm<FedBuff.ServerState, NoStat
     @Override
     public StateCodec<ServerState> serverStateCodec() {
         return SERVER_CODEC;
-    }
-
-    @Override
-    public StateCodec<NoState> clientStateCodec() {
-        return NoState.CODEC;
-    }
-
-    @Override
-    public int downlinkVectors() {
-        return 1;
-    }
-
-    @Override
-    public int uplinkVectors() {
-        return 1;
-    }
-
-    /** The exact samples of a session: K steps of B (or E epochs), K replaced by an assigned step count. */
-    @Override
-    public long minimumWork(int clientSize, int assignedSteps) {
-        return AsyncSupport.minimumWork(training, clientSize, assignedSteps);
-    }
-
-    /** The local work. */
-    public LocalTraining training() {
-        return training;
-    }
-
-    /** The local learning rate. */
-    public double localLearningRate() {
-        return localLearningRate;
     }
 
     /** K, the number of updates per server step. */

@@ -1,7 +1,6 @@
 package io.github.fl4j.algorithms.async;
 
 import io.github.fl4j.algorithms.local.LocalSgdBuilder;
-import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.Message;
@@ -10,7 +9,6 @@ import io.github.fl4j.core.api.StateCodec;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.time.Arrival;
-import io.github.fl4j.core.time.AsyncAlgorithm;
 import io.github.fl4j.core.time.AsyncContext;
 import io.github.fl4j.core.time.AsyncServer;
 import io.github.fl4j.core.time.Staleness;
@@ -20,7 +18,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,12 +73,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * group may hold up to N d-vectors. Communication per session: 1 d-vector down (x), 1 up (Delta). This object is
  * immutable and thread-safe.
  */
-public final class FedCompass implements AsyncAlgorithm<FedCompass.ServerState, NoState> {
+public final class FedCompass extends LocalSgdAsyncAlgorithm<FedCompass.ServerState> {
     /** The group of a client whose session has no group (no speed estimate yet). */
     public static final int NO_GROUP = -1;
 
-    private final LocalTraining training;
-    private final double localLearningRate;
     private final int minSteps;
     private final int maxSteps;
     private final double alpha;
@@ -91,11 +86,11 @@ public final class FedCompass implements AsyncAlgorithm<FedCompass.ServerState, 
     private final MixingMode mode;
 
     private FedCompass(Builder b) {
-        this.training = b.requireTraining();
-        if (training.steps() == 0) {
-            throw new IllegalArgumentException("FedCompass needs localSteps(Q_max, B), not epochs, was " + training);
+        super(b.requireTraining(), b.requireLocalLearningRate());
+        if (training().steps() == 0) {
+            throw new IllegalArgumentException("FedCompass needs localSteps(Q_max, B), not epochs, was " + training());
         }
-        this.maxSteps = training.steps();
+        this.maxSteps = training().steps();
         if (b.minSteps == null) {
             throw new IllegalArgumentException("minLocalSteps must be set (1 <= Q_min <= Q_max = " + maxSteps + ")");
         }
@@ -104,7 +99,6 @@ public final class FedCompass implements AsyncAlgorithm<FedCompass.ServerState, 
                     + b.minSteps);
         }
         this.minSteps = b.minSteps;
-        this.localLearningRate = b.requireLocalLearningRate();
         this.alpha = AsyncSupport.unitInterval("alpha", b.alpha);
         this.staleness = AsyncSupport.required("staleness", b.staleness);
         if (!(b.latestTimeFactor >= 1) || Double.isInfinite(b.latestTimeFactor)) {
@@ -226,7 +220,7 @@ public final class FedCompass implements AsyncAlgorithm<FedCompass.ServerState, 
     @Override
     public String name() {
         return String.format(Locale.ROOT, "FedCompass(%s, lr=%s, Qmin=%d, alpha=%s, staleness=%s, lambda=%s, "
-                        + "speed momentum=%s, mode=%s)", training, localLearningRate, minSteps, alpha,
+                        + "speed momentum=%s, mode=%s)", training(), localLearningRate(), minSteps, alpha,
                 staleness.describe(), latestTimeFactor, speedMomentum, mode.label());
     }
 
@@ -243,11 +237,6 @@ public final class FedCompass implements AsyncAlgorithm<FedCompass.ServerState, 
         int[] group = new int[n];
         Arrays.fill(group, NO_GROUP);
         return new ServerState(initialParameters.dup(), 0, speed, group, 0);
-    }
-
-    @Override
-    public NoState initClientState(int clientId, AlgorithmSetup setup) {
-        return NoState.INSTANCE;
     }
 
     /** Tries to put client i in an existing group; its Q_i, or -1 when no group fits. */
@@ -441,7 +430,7 @@ public final class FedCompass implements AsyncAlgorithm<FedCompass.ServerState, 
 
     @Override
     public Client<NoState> client() {
-        return AsyncSupport.localSgdClient(training, localLearningRate, 0.0, false);
+        return AsyncSupport.localSgdClient(training(), localLearningRate(), 0.0, false);
     }
 
     private static void writeEntries(Map<Integer, Entry> entries, DataOutput out) throws IOException {
@@ -532,37 +521,6 @@ public final class FedCompass implements AsyncAlgorithm<FedCompass.ServerState, 
     @Override
     public StateCodec<ServerState> serverStateCodec() {
         return SERVER_CODEC;
-    }
-
-    @Override
-    public StateCodec<NoState> clientStateCodec() {
-        return NoState.CODEC;
-    }
-
-    @Override
-    public int downlinkVectors() {
-        return 1;
-    }
-
-    @Override
-    public int uplinkVectors() {
-        return 1;
-    }
-
-    /** The exact samples of a session of the assigned Q_i steps of B (Q_max when none was assigned). */
-    @Override
-    public long minimumWork(int clientSize, int assignedSteps) {
-        return AsyncSupport.minimumWork(training, clientSize, assignedSteps);
-    }
-
-    /** The local work at Q_max (the batch size B and clipping apply to every session). */
-    public LocalTraining training() {
-        return training;
-    }
-
-    /** The local learning rate. */
-    public double localLearningRate() {
-        return localLearningRate;
     }
 
     /** Q_min. */

@@ -1,7 +1,6 @@
 package io.github.fl4j.algorithms.async;
 
 import io.github.fl4j.algorithms.local.LocalSgdBuilder;
-import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.Message;
@@ -12,7 +11,6 @@ import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.time.Arrival;
-import io.github.fl4j.core.time.AsyncAlgorithm;
 import io.github.fl4j.core.time.AsyncContext;
 import io.github.fl4j.core.time.AsyncServer;
 import java.io.DataInput;
@@ -67,7 +65,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (M_i, Mbar_i, k_i') per client live in the server table {@link #DELIVERY_TABLE} (unbiased mode only).
  * Communication per session: 1 d-vector down (x), 1 up (Delta). This object is immutable and thread-safe.
  */
-public final class FedFix implements AsyncAlgorithm<FedFix.ServerState, NoState> {
+public final class FedFix extends LocalSgdAsyncAlgorithm<FedFix.ServerState> {
 
     /** The tag of the aggregation timers. */
     public static final int AGGREGATION_TIMER = 1;
@@ -111,16 +109,13 @@ public final class FedFix implements AsyncAlgorithm<FedFix.ServerState, NoState>
         }
     };
 
-    private final LocalTraining training;
-    private final double localLearningRate;
     private final double period;
     private final double serverLearningRate;
     private final ClientWeights clientWeights;
     private final boolean unbiased;
 
     private FedFix(Builder b) {
-        this.training = b.requireTraining();
-        this.localLearningRate = b.requireLocalLearningRate();
+        super(b.requireTraining(), b.requireLocalLearningRate());
         if (Double.isNaN(b.period)) {
             throw new IllegalArgumentException("period must be set (the aggregation period Delta_t > 0)");
         }
@@ -184,7 +179,7 @@ public final class FedFix implements AsyncAlgorithm<FedFix.ServerState, NoState>
 
     @Override
     public String name() {
-        return String.format(Locale.ROOT, "FedFix(%s, lr=%s, period=%s", training, localLearningRate, period)
+        return String.format(Locale.ROOT, "FedFix(%s, lr=%s, period=%s", training(), localLearningRate(), period)
                 + (serverLearningRate != 1 ? ", server lr=" + serverLearningRate : "")
                 + (clientWeights == ClientWeights.UNIFORM ? ", uniform" : "")
                 + (unbiased ? "" : ", plain") + ")";
@@ -199,11 +194,6 @@ public final class FedFix implements AsyncAlgorithm<FedFix.ServerState, NoState>
     public ServerState initServerState(INDArray initialParameters, AlgorithmSetup setup) {
         INDArray x = initialParameters.dup();
         return new ServerState(x, 0, Tensors.zeros(Precision.of(x.dataType()), x.length()), 0, 0);
-    }
-
-    @Override
-    public NoState initClientState(int clientId, AlgorithmSetup setup) {
-        return NoState.INSTANCE;
     }
 
     /** The time of aggregation k, k Delta_t (the one expression both the timers and the period lookup use). */
@@ -293,7 +283,7 @@ public final class FedFix implements AsyncAlgorithm<FedFix.ServerState, NoState>
 
     @Override
     public Client<NoState> client() {
-        return AsyncSupport.localSgdClient(training, localLearningRate, 0.0, false);
+        return AsyncSupport.localSgdClient(training(), localLearningRate(), 0.0, false);
     }
 
     /**
@@ -325,37 +315,6 @@ public final class FedFix implements AsyncAlgorithm<FedFix.ServerState, NoState>
     @Override
     public StateCodec<ServerState> serverStateCodec() {
         return SERVER_CODEC;
-    }
-
-    @Override
-    public StateCodec<NoState> clientStateCodec() {
-        return NoState.CODEC;
-    }
-
-    @Override
-    public int downlinkVectors() {
-        return 1;
-    }
-
-    @Override
-    public int uplinkVectors() {
-        return 1;
-    }
-
-    /** The exact samples of a session: K steps of B (or E epochs), K replaced by an assigned step count. */
-    @Override
-    public long minimumWork(int clientSize, int assignedSteps) {
-        return AsyncSupport.minimumWork(training, clientSize, assignedSteps);
-    }
-
-    /** The local work. */
-    public LocalTraining training() {
-        return training;
-    }
-
-    /** The local learning rate. */
-    public double localLearningRate() {
-        return localLearningRate;
     }
 
     /** Delta_t, the aggregation period in virtual seconds. */
