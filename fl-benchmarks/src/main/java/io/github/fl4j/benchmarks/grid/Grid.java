@@ -1,5 +1,6 @@
 package io.github.fl4j.benchmarks.grid;
 
+import io.github.fl4j.core.api.Aggregator;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.FederatedAlgorithm;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,6 +76,19 @@ import java.util.function.Supplier;
  * <p>With time: {@code .system("equal", SystemSetting.equal())}, {@code .system("lognormal",
  * SystemSetting.of(Devices.logNormal(200, 1, 2e6, 1, 2e7, 1)).withRounds(Schedule.rounds().deadline(30)))} and
  * {@code .asyncStrategy("FedBuff", () -> FedBuff.builder().bufferSize(10).build(), Schedule.closed(20))}.
+ *
+ * <p><b>Aggregation under attack and under privacy.</b> Three more optional axes, each absent by default (and then
+ * the grid, its file names and its reports are exactly those of a grid without it):
+ * {@link Builder#aggregator aggregators} (the rule that turns a round's uploads into one vector: a robust aggregator
+ * such as the coordinate-wise median, or {@link Builder#defaultAggregator the strategy's own} weighted mean),
+ * {@link Builder#attack attacks} (a share of Byzantine clients and what they do, {@link AttackSetting}) and
+ * {@link Builder#privacy privacy} settings (DP-FedAvg's noise multiplier and clip norm, {@link PrivacySetting}).
+ * Aggregators and privacy apply to {@link Builder#strategy(String, AveragingStrategy) averaging strategies}; a
+ * strategy that cannot take them (given as a plain supplier, or asynchronous) combined with a non-default
+ * aggregator, an attack (asynchronous strategies) or a privacy setting fails when the grid is built, naming both.
+ * The Byzantine clients of a run are drawn from its seed alone ({@link AttackSetting#byzantineClients}), so every
+ * strategy of a seed meets the same ones. Private runs report their privacy loss epsilon per round: the run files
+ * gain an {@code epsilon} column and the summaries the final epsilon.
  */
 public final class Grid {
     /** The name of the participation axis's single entry when a grid of asynchronous strategies leaves it out. */
@@ -84,6 +99,9 @@ public final class Grid {
     private final Map<String, ParticipationFactory> participations;
     private final Map<String, Function<Long, FederatedDataset>> heterogeneities;
     private final Map<String, SystemSetting> systems;
+    private final Map<String, Optional<Aggregator>> aggregators;
+    private final Map<String, AttackSetting> attacks;
+    private final Map<String, PrivacySetting> privacies;
     private final double maxVirtualTime;
     private final Function<FederatedDataset, Model> model;
     private final long[] seeds;
@@ -157,6 +175,9 @@ public final class Grid {
         }
         this.heterogeneities = new LinkedHashMap<>(b.heterogeneities);
         this.systems = new LinkedHashMap<>(b.systems);
+        this.aggregators = new LinkedHashMap<>(b.aggregators);
+        this.attacks = new LinkedHashMap<>(b.attacks);
+        this.privacies = new LinkedHashMap<>(b.privacies);
         this.maxVirtualTime = b.maxVirtualTime;
         this.model = b.model;
         this.seeds = b.seeds.clone();
@@ -169,7 +190,86 @@ public final class Grid {
         this.plots = b.plots;
         this.progress = b.progress;
         this.onExecuted = b.onExecuted;
+        checkCombinations();
         checkUnique();
+    }
+
+    /**
+     * Every strategy meets every aggregator, attack and privacy setting: fails, naming both, when a strategy cannot
+     * take one of them, and builds each combination once so that a builder's own check fails now, not in a pool
+     * thread.
+     */
+    private void checkCombinations() {
+        for (Map.Entry<String, StrategyDef> e : strategies.entrySet()) {
+            String s = e.getKey();
+            StrategyDef def = e.getValue();
+            String kind = def.async() != null ? "an asynchronous strategy" : "given as a plain supplier; use "
+                    + "strategy(name, AveragingStrategy) for one that averages";
+            for (Map.Entry<String, Optional<Aggregator>> a : aggregators.entrySet()) {
+                if (a.getValue().isPresent() && def.averaging() == null) {
+                    throw new IllegalArgumentException("strategy '" + s + "' cannot take aggregator '" + a.getKey()
+                            + "' (" + kind + "); only its own aggregation (defaultAggregator) applies to it");
+                }
+            }
+            for (Map.Entry<String, AttackSetting> a : attacks.entrySet()) {
+                if (!a.getValue().isNone() && def.async() != null) {
+                    throw new IllegalArgumentException("strategy '" + s + "' cannot be attacked by '" + a.getKey()
+                            + "' (the Byzantine wrapper takes synchronous algorithms; " + kind + ")");
+                }
+            }
+            for (Map.Entry<String, PrivacySetting> p : privacies.entrySet()) {
+                if (p.getValue().isNone()) {
+                    continue;
+                }
+                if (def.averaging() == null || def.averaging().training() == null) {
+                    throw new IllegalArgumentException("strategy '" + s + "' cannot be made private by '"
+                            + p.getKey() + "' (" + (def.averaging() == null ? kind : "its local training is "
+                            + "unknown: give it to AveragingStrategy.of(withAggregator, training, learningRate)")
+                            + ")");
+                }
+            }
+            if (def.averaging() == null) {
+                continue;
+            }
+            for (Map.Entry<String, Optional<Aggregator>> a : axis(aggregators, Optional.empty()).entrySet()) {
+                for (Map.Entry<String, PrivacySetting> p : axis(privacies, PrivacySetting.none()).entrySet()) {
+                    try {
+                        honest(def, a.getValue().orElse(null), p.getValue());
+                    } catch (IllegalArgumentException | IllegalStateException x) {
+                        throw new IllegalArgumentException("strategy '" + s + "'"
+                                + (aggregators.isEmpty() ? "" : " with aggregator '" + a.getKey() + "'")
+                                + (privacies.isEmpty() ? "" : " and privacy '" + p.getKey() + "'")
+                                + " cannot be built: " + x.getMessage(), x);
+                    }
+                }
+            }
+        }
+    }
+
+    private static <V> Map<String, V> axis(Map<String, V> m, V none) {
+        return m.isEmpty() ? Map.of(RunKey.NONE, none) : m;
+    }
+
+    /** The algorithm of a synchronous strategy with an aggregator (null: its own) and a privacy setting. */
+    private static FederatedAlgorithm<?, ?> honest(StrategyDef def, Aggregator aggregator, PrivacySetting privacy) {
+        if (!privacy.isNone()) {
+            FederatedAlgorithm<?, ?> a = privacy.factory().create(def.averaging(), aggregator);
+            if (a == null) {
+                throw new IllegalStateException("the privacy setting built no algorithm (null)");
+            }
+            return a;
+        }
+        return def.averaging() != null ? def.averaging().create(aggregator) : def.sync().get();
+    }
+
+    /** The algorithm of a synchronous run: its strategy with the run's aggregator, privacy and attack. */
+    private FederatedAlgorithm<?, ?> algorithm(RunKey k, FederatedDataset d) {
+        StrategyDef def = strategies.get(k.strategy());
+        Aggregator aggregator = aggregators.isEmpty() ? null : aggregators.get(k.aggregator()).orElse(null);
+        PrivacySetting privacy = privacies.isEmpty() ? PrivacySetting.none() : privacies.get(k.privacy());
+        FederatedAlgorithm<?, ?> a = honest(def, aggregator, privacy);
+        AttackSetting attack = attacks.isEmpty() ? AttackSetting.none() : attacks.get(k.attack());
+        return attack.apply(a, k.seed(), d.clientCount());
     }
 
     private void checkUnique() {
@@ -190,18 +290,27 @@ public final class Grid {
 
     /**
      * Every run of the grid, in report order: heterogeneity, system (when there is a system axis), participation,
-     * strategy, compressor, seed.
+     * strategy, compressor, aggregator, attack, privacy (each when there is that axis), seed.
      */
     public List<RunKey> keys() {
         List<RunKey> keys = new ArrayList<>();
         List<String> sys = systems.isEmpty() ? List.of(RunKey.UNTIMED) : List.copyOf(systems.keySet());
+        List<String> aggs = names(aggregators);
+        List<String> atts = names(attacks);
+        List<String> privs = names(privacies);
         for (String h : heterogeneities.keySet()) {
             for (String y : sys) {
                 for (String p : participations.keySet()) {
                     for (String s : strategies.keySet()) {
                         for (String c : compressors.keySet()) {
-                            for (long seed : seeds) {
-                                keys.add(new RunKey(s, c, p, h, y, seed));
+                            for (String a : aggs) {
+                                for (String t : atts) {
+                                    for (String v : privs) {
+                                        for (long seed : seeds) {
+                                            keys.add(new RunKey(s, c, p, h, y, a, t, v, seed));
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -209,6 +318,15 @@ public final class Grid {
             }
         }
         return keys;
+    }
+
+    private static List<String> names(Map<String, ?> axis) {
+        return axis.isEmpty() ? List.of(RunKey.NONE) : List.copyOf(axis.keySet());
+    }
+
+    /** True when the grid has a privacy axis: its reports then carry the privacy loss epsilon. */
+    public boolean privacyAxis() {
+        return !privacies.isEmpty();
     }
 
     /** True when the grid has a system axis: every run is then a simulation with time. */
@@ -361,7 +479,7 @@ public final class Grid {
     }
 
     private RunResult executeUntimed(RunKey k, FederatedDataset d) {
-        FederatedAlgorithm<?, ?> algorithm = strategies.get(k.strategy()).sync().get();
+        FederatedAlgorithm<?, ?> algorithm = algorithm(k, d);
         Participation participation = participations.get(k.participation()).create(d, k.seed());
         List<RoundReport> reports = new ArrayList<>(rounds);
         try {
@@ -390,7 +508,7 @@ public final class Grid {
             b = TimedSimulation.builder(def.async().get()).schedule(def.schedule());
         } else {
             Participation participation = participations.get(k.participation()).create(d, k.seed());
-            b = TimedSimulation.synchronous(def.sync().get()).schedule(system.rounds());
+            b = TimedSimulation.synchronous(algorithm(k, d)).schedule(system.rounds());
             if (system.rounds().overSelectionFactor() > 1) {
                 // over-selection draws ceil(f m) clients uniformly among the idle ones: it needs m, not a pattern
                 config.clientsPerRound(overSelectedCount(k, participation, d.clientCount(), system.rounds()));
@@ -504,9 +622,15 @@ public final class Grid {
      * @param sync     a fresh synchronous algorithm per run, or null
      * @param async    a fresh asynchronous algorithm per run, or null
      * @param schedule the asynchronous algorithm's arrival model, or null
+     * @param averaging the averaging strategy (takes aggregators and privacy), or null
      */
     private record StrategyDef(Supplier<? extends FederatedAlgorithm<?, ?>> sync,
-                               Supplier<? extends AsyncAlgorithm<?, ?>> async, Schedule schedule) {
+                               Supplier<? extends AsyncAlgorithm<?, ?>> async, Schedule schedule,
+                               AveragingStrategy averaging) {
+        StrategyDef(Supplier<? extends FederatedAlgorithm<?, ?>> sync,
+                    Supplier<? extends AsyncAlgorithm<?, ?>> async, Schedule schedule) {
+            this(sync, async, schedule, null);
+        }
     }
 
     /** Builder of a {@link Grid}; names must be unique per axis, insertion order is report order. */
@@ -516,6 +640,9 @@ public final class Grid {
         private final Map<String, ParticipationFactory> participations = new LinkedHashMap<>();
         private final Map<String, Function<Long, FederatedDataset>> heterogeneities = new LinkedHashMap<>();
         private final Map<String, SystemSetting> systems = new LinkedHashMap<>();
+        private final Map<String, Optional<Aggregator>> aggregators = new LinkedHashMap<>();
+        private final Map<String, AttackSetting> attacks = new LinkedHashMap<>();
+        private final Map<String, PrivacySetting> privacies = new LinkedHashMap<>();
         private double maxVirtualTime = Double.POSITIVE_INFINITY;
         private Function<FederatedDataset, Model> model;
         private long[] seeds;
@@ -547,6 +674,65 @@ public final class Grid {
                 throw new IllegalArgumentException("strategy '" + name + "' must not be null");
             }
             put(strategies, "strategy", name, new StrategyDef(algorithm, null, null));
+            return this;
+        }
+
+        /**
+         * A synchronous strategy whose server averages: it takes the aggregators of the aggregator axis and can be
+         * made private by the privacy axis (see {@link AveragingStrategy}).
+         */
+        public Builder strategy(String name, AveragingStrategy strategy) {
+            if (strategy == null) {
+                throw new IllegalArgumentException("strategy '" + name + "' must not be null");
+            }
+            put(strategies, "strategy", name, new StrategyDef(() -> strategy.create(null), null, null, strategy));
+            return this;
+        }
+
+        /**
+         * An aggregator for the averaging strategies ({@link #strategy(String, AveragingStrategy)}), e.g. the
+         * coordinate-wise median. With at least one aggregator (or {@link #defaultAggregator}) the grid has an
+         * aggregator axis: every cell runs with each, and the names go into the run files' names.
+         */
+        public Builder aggregator(String name, Aggregator aggregator) {
+            if (aggregator == null) {
+                throw new IllegalArgumentException("aggregator '" + name + "' must not be null (defaultAggregator("
+                        + "name) names the strategies' own)");
+            }
+            return putAxis(aggregators, "aggregator", name, Optional.of(aggregator));
+        }
+
+        /**
+         * The strategies' own aggregation (their default weighted mean) as an entry of the aggregator axis, e.g.
+         * {@code "mean"}; every strategy, averaging or not, takes it.
+         */
+        public Builder defaultAggregator(String name) {
+            return putAxis(aggregators, "aggregator", name, Optional.empty());
+        }
+
+        /**
+         * An attack: a share of Byzantine clients and what they do ({@link AttackSetting#none()} for honest runs).
+         * With at least one, the grid has an attack axis. Asynchronous strategies take only {@code none()}.
+         */
+        public Builder attack(String name, AttackSetting attack) {
+            return putAxis(attacks, "attack", name, attack);
+        }
+
+        /**
+         * A privacy setting ({@link PrivacySetting#none()} for non-private runs). With at least one, the grid has a
+         * privacy axis and its reports carry the privacy loss epsilon; only averaging strategies with a known local
+         * training take a private setting.
+         */
+        public Builder privacy(String name, PrivacySetting privacy) {
+            return putAxis(privacies, "privacy", name, privacy);
+        }
+
+        private <V> Builder putAxis(Map<String, V> m, String axis, String name, V v) {
+            if (RunKey.NONE.equals(name)) {
+                throw new IllegalArgumentException(axis + " name '" + RunKey.NONE + "' is reserved for grids "
+                        + "without the " + axis + " axis; choose another");
+            }
+            put(m, axis, name, v);
             return this;
         }
 

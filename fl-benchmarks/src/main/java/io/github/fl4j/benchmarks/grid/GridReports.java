@@ -31,6 +31,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * staleness, pooled over seeds and versions; staleness values are grouped in ranges when the largest is 25 or
  * more). Its tables gain the system column, virtual time to target and final virtual time; {@code rounds.csv} gains
  * the system column and the run files' timed columns.
+ *
+ * <p>A grid with an aggregator, attack or privacy axis has those columns after the heterogeneity (and system) in
+ * {@code rounds.csv} and the summaries, and its figures' lines are labelled strategy / compressor / aggregator /
+ * attack / privacy (the parts of the axes it has); without them every file is as before.
  */
 public final class GridReports {
     /** Columns of summary.csv; the wall-time columns come last (the only ones that are not reproducible). */
@@ -71,17 +75,19 @@ public final class GridReports {
     /**
      * Every round of every run: the cell keys, the seed and CsvReportWriter's columns; when timed, the system after
      * the heterogeneity and the run files' timed columns ({@code virtual_time,staleness_counts,wasted_updates}) at
-     * the end.
+     * the end; the aggregator, attack and privacy (of the axes the grid has) before the seed.
      */
     public static String roundsCsv(GridResult result) {
         boolean timed = result.timed();
         StringBuilder sb = new StringBuilder("strategy,compressor,participation,heterogeneity,")
-                .append(timed ? "system," : "").append("seed,")
+                .append(timed ? "system," : "").append(axisColumns(result)).append("seed,")
                 .append(timed ? RunFiles.TIMED_HEADER : CsvReportWriter.HEADER).append('\n');
         for (RunResult r : result.runs()) {
             RunKey k = r.key();
             String prefix = csv(k.strategy()) + "," + csv(k.compressor()) + "," + csv(k.participation()) + ","
-                    + csv(k.heterogeneity()) + "," + (timed ? csv(k.system()) + "," : "") + k.seed() + ",";
+                    + csv(k.heterogeneity()) + "," + (timed ? csv(k.system()) + "," : "")
+                    + String.join("", extras(result, k.cell()).stream().map(x -> csv(x) + ",").toList())
+                    + k.seed() + ",";
             for (int i = 0; i < r.reports().size(); i++) {
                 sb.append(prefix).append(CsvReportWriter.line(r.reports().get(i)));
                 if (timed) {
@@ -94,18 +100,57 @@ public final class GridReports {
     }
 
     /**
+     * The header of {@link #summaryCsv}: {@link #SUMMARY_HEADER} ({@link #TIMED_SUMMARY_HEADER} for a timed grid)
+     * with, after the heterogeneity (and system), the columns of the aggregator, attack and privacy axes the grid
+     * has.
+     */
+    public static String summaryHeader(GridResult result) {
+        String h = result.timed() ? TIMED_SUMMARY_HEADER : SUMMARY_HEADER;
+        String axes = axisColumns(result);
+        if (axes.isEmpty()) {
+            return h;
+        }
+        int at = h.indexOf("seeds,");
+        return h.substring(0, at) + axes + h.substring(at);
+    }
+
+    /** "aggregator,attack,privacy," restricted to the axes the grid has ("" when none). */
+    static String axisColumns(GridResult result) {
+        return (result.aggregatorAxis() ? "aggregator," : "") + (result.attackAxis() ? "attack," : "")
+                + (result.privacyAxis() ? "privacy," : "");
+    }
+
+    /** The cell's names on the aggregator, attack and privacy axes the grid has, in that order. */
+    static List<String> extras(GridResult result, RunKey.Cell c) {
+        List<String> out = new ArrayList<>(3);
+        if (result.aggregatorAxis()) {
+            out.add(c.aggregator());
+        }
+        if (result.attackAxis()) {
+            out.add(c.attack());
+        }
+        if (result.privacyAxis()) {
+            out.add(c.privacy());
+        }
+        return out;
+    }
+
+    /**
      * One line per cell: means and 95% CI half-widths; NaN where no seed reached the target. Columns
-     * {@link #SUMMARY_HEADER}, or {@link #TIMED_SUMMARY_HEADER} for a timed grid.
+     * {@link #summaryHeader}.
      */
     public static String summaryCsv(GridResult result) {
         boolean timed = result.timed();
-        StringBuilder sb = new StringBuilder(timed ? TIMED_SUMMARY_HEADER : SUMMARY_HEADER).append('\n');
+        StringBuilder sb = new StringBuilder(summaryHeader(result)).append('\n');
         for (GridResult.CellSummary s : result.summaries()) {
             RunKey.Cell c = s.cell();
             sb.append(csv(c.strategy())).append(',').append(csv(c.compressor())).append(',')
                     .append(csv(c.participation())).append(',').append(csv(c.heterogeneity())).append(',');
             if (timed) {
                 sb.append(csv(c.system())).append(',');
+            }
+            for (String extra : extras(result, c)) {
+                sb.append(csv(extra)).append(',');
             }
             sb.append(s.seeds()).append(',')
                     .append(num(s.finalAccuracy().mean())).append(',').append(num(s.finalAccuracy().halfWidth()))
@@ -142,10 +187,17 @@ public final class GridReports {
                     + "(device, network and availability models), to the target over the seeds that reached it, "
                     + "and at the last round. For asynchronous strategies a round is a server version.%n%n"));
         }
+        List<String> axisNames = new ArrayList<>();
+        for (String col : axisColumns(result).split(",")) {
+            if (!col.isEmpty()) {
+                axisNames.add(col);
+            }
+        }
         sb.append("| strategy | compressor | participation | heterogeneity | ").append(timed ? "system | " : "")
+                .append(String.join("", axisNames.stream().map(x -> x + " | ").toList()))
                 .append("seeds | final accuracy | tail accuracy | rounds to target | uplink Mbit to target | ")
                 .append(timed ? "virtual s to target | final virtual s | " : "").append("reached | wall s |\n");
-        sb.append("| --- | --- | --- | --- | ").append(timed ? "--- | " : "")
+        sb.append("| --- | --- | --- | --- | ").append(timed ? "--- | " : "").append("--- | ".repeat(axisNames.size()))
                 .append("---: | ---: | ---: | ---: | ---: | ").append(timed ? "---: | ---: | " : "")
                 .append("---: | ---: |\n");
         for (GridResult.CellSummary s : result.summaries()) {
@@ -154,6 +206,9 @@ public final class GridReports {
                     .append(c.participation()).append(" | ").append(c.heterogeneity()).append(" | ");
             if (timed) {
                 sb.append(c.system()).append(" | ");
+            }
+            for (String extra : extras(result, c)) {
+                sb.append(extra).append(" | ");
             }
             sb.append(s.seeds()).append(" | ").append(pm(s.finalAccuracy(), 1, "%.4f")).append(" | ")
                     .append(pm(s.tailAccuracy(), 1, "%.4f")).append(" | ")

@@ -42,6 +42,21 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
         return !runs.isEmpty() && runs.get(0).key().timed();
     }
 
+    /** True when the grid has an aggregator axis. */
+    public boolean aggregatorAxis() {
+        return !runs.isEmpty() && !RunKey.NONE.equals(runs.get(0).key().aggregator());
+    }
+
+    /** True when the grid has an attack axis. */
+    public boolean attackAxis() {
+        return !runs.isEmpty() && !RunKey.NONE.equals(runs.get(0).key().attack());
+    }
+
+    /** True when the grid has a privacy axis (its reports carry the privacy loss epsilon). */
+    public boolean privacyAxis() {
+        return !runs.isEmpty() && runs.get(0).key().privacyAxis();
+    }
+
     /** Number of runs executed in this invocation (the others were loaded from run files). */
     public long executedRuns() {
         return runs.stream().filter(r -> !r.loaded()).count();
