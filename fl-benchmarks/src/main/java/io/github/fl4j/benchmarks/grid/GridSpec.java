@@ -617,7 +617,12 @@ public final class GridSpec {
             AsyncStrategy s = asyncStrategy(path, spec);
             b.asyncStrategy(name, s.algorithm(), s.schedule());
         } else {
-            b.strategy(name, strategy(path, spec));
+            SyncStrategy s = syncStrategy(path, spec);
+            if (s.averaging() != null) {
+                b.strategy(name, s.averaging());
+            } else {
+                b.strategy(name, s.supplier());
+            }
         }
     }
 
@@ -643,20 +648,35 @@ public final class GridSpec {
 
     /** A synchronous strategy from its spec: a registry name, or an object with "algorithm" and hyper-parameters. */
     static Supplier<FederatedAlgorithm<?, ?>> strategy(String path, JsonNode spec) {
+        return syncStrategy(path, spec).supplier();
+    }
+
+    /**
+     * A parsed synchronous strategy.
+     *
+     * @param supplier  a fresh algorithm per run
+     * @param averaging the same strategy with any aggregator (fedavg, fedprox, scaffold), or null
+     */
+    record SyncStrategy(Supplier<FederatedAlgorithm<?, ?>> supplier, AveragingStrategy averaging) {
+    }
+
+    /** A synchronous strategy, and for the averaging ones (fedavg, fedprox, scaffold) its aggregator form. */
+    static SyncStrategy syncStrategy(String path, JsonNode spec) {
         Params p = params(path, spec);
         int steps = p.positiveInt("localSteps", 10);
         int batch = p.positiveInt("batch", 10);
         double lr = p.positive("lr", 0.05);
         double serverLr = p.positive("serverLr", 1.0);
         double clip = p.positive("clip", LocalTraining.NO_CLIPPING);
-        Supplier<FederatedAlgorithm<?, ?>> s;
+        Supplier<FederatedAlgorithm<?, ?>> s = null;
+        Function<io.github.fl4j.core.api.Aggregator, FederatedAlgorithm<?, ?>> withAggregator = null;
         switch (p.algorithm) {
             case "fedavg" -> {
                 double momentum = p.number("serverMomentum", 0.0);
                 ServerOptimizer opt = serverOptimizer(p, "serverLr", "serverMomentum");
-                s = () -> {
+                withAggregator = a -> {
                     FedAvg.Builder b = FedAvg.builder().localSteps(steps, batch).localLearningRate(lr)
-                            .gradientClipping(clip);
+                            .gradientClipping(clip).aggregator(a);
                     return (opt == null ? b.serverLearningRate(serverLr).serverMomentum(momentum)
                             : b.serverOptimizer(opt)).build();
                 };
@@ -668,18 +688,18 @@ public final class GridSpec {
                 }
                 Scaffold.Option option = Scaffold.Option.valueOf(o);
                 ServerOptimizer opt = serverOptimizer(p, "serverLr");
-                s = () -> {
+                withAggregator = a -> {
                     Scaffold.Builder b = Scaffold.builder().localSteps(steps, batch).localLearningRate(lr)
-                            .gradientClipping(clip).option(option);
+                            .gradientClipping(clip).option(option).aggregator(a);
                     return (opt == null ? b.serverLearningRate(serverLr) : b.serverOptimizer(opt)).build();
                 };
             }
             case "fedprox" -> {
                 double mu = p.positive("mu", 0.01);
                 ServerOptimizer opt = serverOptimizer(p, "serverLr");
-                s = () -> {
+                withAggregator = a -> {
                     FedProx.Builder b = FedProx.builder().localSteps(steps, batch).localLearningRate(lr)
-                            .gradientClipping(clip).proximalWeight(mu);
+                            .gradientClipping(clip).proximalWeight(mu).aggregator(a);
                     return (opt == null ? b.serverLearningRate(serverLr) : b.serverOptimizer(opt)).build();
                 };
             }
@@ -714,8 +734,14 @@ public final class GridSpec {
                     + "\"");
         }
         p.checkAllUsed();
+        AveragingStrategy averaging = null;
+        if (withAggregator != null) {
+            Function<io.github.fl4j.core.api.Aggregator, FederatedAlgorithm<?, ?>> f = withAggregator;
+            s = () -> f.apply(null);
+            averaging = AveragingStrategy.of(f, LocalTraining.steps(steps, batch).withGradientClipping(clip), lr);
+        }
         s.get(); // validates the hyper-parameters now, not in a pool thread
-        return s;
+        return new SyncStrategy(s, averaging);
     }
 
     private static final List<String> ALGORITHMS = List.of("fedavg", "scaffold", "fedprox", "fedspeed", "fedau");
