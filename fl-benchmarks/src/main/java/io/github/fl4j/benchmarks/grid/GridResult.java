@@ -74,12 +74,13 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
      * @param timeToTarget   virtual time in seconds at that round, over the seeds that reached it (n = 0 when
      *                       untimed)
      * @param finalTime      virtual time in seconds of the last round (n = 0 when untimed)
+     * @param finalEpsilon   the privacy loss epsilon after the last round (n = 0 when not private)
      * @param reached        number of seeds that reached the target
      * @param wallSeconds    wall time of a run in seconds
      */
     public record CellSummary(RunKey.Cell cell, int seeds, Stats finalAccuracy, Stats tailAccuracy,
                               Stats roundsToTarget, Stats bitsToTarget, Stats timeToTarget, Stats finalTime,
-                              int reached, Stats wallSeconds) {
+                              Stats finalEpsilon, int reached, Stats wallSeconds) {
 
         static CellSummary of(RunKey.Cell cell, List<RunResult> runs, double target) {
             int n = runs.size();
@@ -90,6 +91,7 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
             double[] wall = new double[n];
             double[] time = new double[n];
             double[] end = new double[n];
+            double[] eps = new double[n];
             int reached = 0;
             for (int i = 0; i < n; i++) {
                 RunResult r = runs.get(i);
@@ -102,9 +104,10 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
                 wall[i] = r.wallSeconds();
                 time[i] = r.timeReaching(target);
                 end[i] = r.finalTime();
+                eps[i] = r.finalEpsilon();
             }
             return new CellSummary(cell, n, Stats.of(acc), Stats.of(tail), Stats.of(rounds), Stats.of(bits),
-                    Stats.of(time), Stats.of(end), reached, Stats.of(wall));
+                    Stats.of(time), Stats.of(end), Stats.of(eps), reached, Stats.of(wall));
         }
     }
 }

@@ -16,6 +16,7 @@ import io.github.fl4j.algorithms.fedprox.FedProx;
 import io.github.fl4j.algorithms.fedspeed.FedSpeed;
 import io.github.fl4j.algorithms.scaffold.Scaffold;
 import io.github.fl4j.compression.Compressors;
+import io.github.fl4j.core.api.Aggregator;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.ServerOptimizer;
@@ -148,7 +149,7 @@ import java.util.function.Supplier;
 public final class GridSpec {
     private static final Set<String> TOP = Set.of("strategies", "compressors", "participation", "heterogeneity",
             "systems", "model", "seeds", "rounds", "targetAccuracy", "output", "parallelism", "maxUplinkBits",
-            "maxVirtualTime", "evalEvery", "data");
+            "maxVirtualTime", "evalEvery", "data", "aggregators", "attacks", "privacy");
     private static final Set<String> SYSTEM_FIELDS = Set.of("devices", "availability", "dropout", "rounds");
     private static final String DEVICES_USAGE = "equal, constant:SPEED:UP:DOWN, "
             + "lognormal:SPEED:SIGMA_SPEED:UP:SIGMA_UP:DOWN:SIGMA_DOWN, "
@@ -228,6 +229,29 @@ public final class GridSpec {
         }
         if (root.has("systems")) {
             systems(root.get("systems"), baseDir, b);
+        }
+        if (root.has("aggregators")) {
+            List<String> as = strings(root, "aggregators");
+            for (int i = 0; i < as.size(); i++) {
+                java.util.Optional<Aggregator> a = aggregator("aggregators[" + i + "]", as.get(i));
+                if (a.isPresent()) {
+                    b.aggregator(as.get(i), a.get());
+                } else {
+                    b.defaultAggregator(as.get(i));
+                }
+            }
+        }
+        if (root.has("attacks")) {
+            List<String> as = strings(root, "attacks");
+            for (int i = 0; i < as.size(); i++) {
+                b.attack(as.get(i), attack("attacks[" + i + "]", as.get(i)));
+            }
+        }
+        if (root.has("privacy")) {
+            List<String> ps2 = strings(root, "privacy");
+            for (int i = 0; i < ps2.size(); i++) {
+                b.privacy(ps2.get(i), privacy("privacy[" + i + "]", ps2.get(i)));
+            }
         }
         MnistSource mnist = new MnistSource(dataDir(root, baseDir));
         List<String> hs = strings(root, "heterogeneity");
@@ -1122,6 +1146,165 @@ public final class GridSpec {
                             + ", was " + node.get(f));
                 }
             }
+        }
+    }
+
+    static final String AGGREGATORS_USAGE = "mean, median, trimmed-mean:BETA, krum:F, multi-krum:F:M, "
+            + "geometric-median, centered-clipping:TAU:ITERATIONS, norm-bound:MAX_NORM";
+    static final String ATTACKS_USAGE = "none, sign-flip:FRACTION, scale:FACTOR:FRACTION, "
+            + "gaussian:SIGMA:FRACTION, label-flip:FRACTION, alie:FRACTION, ipm:EPSILON:FRACTION";
+    static final String PRIVACY_USAGE = "none, dp:NOISE_MULTIPLIER:CLIP, dp-adaptive:NOISE_MULTIPLIER:CLIP";
+
+    /**
+     * An aggregator from {@code mean} (the strategies' own weighted mean: empty), {@code median},
+     * {@code trimmed-mean:BETA}, {@code krum:F}, {@code multi-krum:F:M}, {@code geometric-median},
+     * {@code centered-clipping:TAU:ITERATIONS} or {@code norm-bound:MAX_NORM} (the sample-weighted mean of the
+     * uploads scaled down to norm at most MAX_NORM).
+     */
+    static java.util.Optional<Aggregator> aggregator(String path, String spec) {
+        String[] a = spec.split(":", -1);
+        String usage = path + " must be one of " + AGGREGATORS_USAGE + ", was \"" + spec + "\"";
+        try {
+            switch (a[0]) {
+                case "mean":
+                    if (a.length == 1) {
+                        return java.util.Optional.empty();
+                    }
+                    break;
+                case "median":
+                    if (a.length == 1) {
+                        return java.util.Optional.of(RobustComponents.median());
+                    }
+                    break;
+                case "trimmed-mean":
+                    if (a.length == 2) {
+                        double beta = number(path, spec, a[1]);
+                        if (!(beta >= 0 && beta < 0.5)) {
+                            throw new IllegalArgumentException(path + " \"" + spec + "\": BETA (the share trimmed "
+                                    + "at each end) must be in [0, 0.5), was " + a[1]);
+                        }
+                        return java.util.Optional.of(RobustComponents.trimmedMean(beta));
+                    }
+                    break;
+                case "krum":
+                    if (a.length == 2) {
+                        return java.util.Optional.of(RobustComponents.krum(intArg(path, spec, a[1], 0)));
+                    }
+                    break;
+                case "multi-krum":
+                    if (a.length == 3) {
+                        return java.util.Optional.of(RobustComponents.multiKrum(intArg(path, spec, a[1], 0),
+                                intArg(path, spec, a[2], 1)));
+                    }
+                    break;
+                case "geometric-median":
+                    if (a.length == 1) {
+                        return java.util.Optional.of(RobustComponents.geometricMedian());
+                    }
+                    break;
+                case "centered-clipping":
+                    if (a.length == 3) {
+                        double tau = number(path, spec, a[1]);
+                        if (!(tau > 0) || Double.isInfinite(tau)) {
+                            throw new IllegalArgumentException(path + " \"" + spec + "\": TAU must be a positive "
+                                    + "number, was " + a[1]);
+                        }
+                        return java.util.Optional.of(RobustComponents.centeredClipping(tau,
+                                intArg(path, spec, a[2], 1)));
+                    }
+                    break;
+                case "norm-bound":
+                    if (a.length == 2) {
+                        double max = number(path, spec, a[1]);
+                        if (!(max > 0) || Double.isInfinite(max)) {
+                            throw new IllegalArgumentException(path + " \"" + spec + "\": MAX_NORM must be a "
+                                    + "positive number, was " + a[1]);
+                        }
+                        return java.util.Optional.of(RobustComponents.normBound(max));
+                    }
+                    break;
+                default:
+                    break;
+            }
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(path)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(usage);
+    }
+
+    /**
+     * An attack from {@code none}, {@code sign-flip:FRACTION}, {@code scale:FACTOR:FRACTION},
+     * {@code gaussian:SIGMA:FRACTION}, {@code label-flip:FRACTION}, {@code alie:FRACTION} or
+     * {@code ipm:EPSILON:FRACTION}; FRACTION, the share of Byzantine clients, is in (0, 0.5].
+     */
+    static AttackSetting attack(String path, String spec) {
+        String[] a = spec.split(":", -1);
+        String usage = path + " must be one of " + ATTACKS_USAGE + ", was \"" + spec + "\"";
+        int params = switch (a[0]) {
+            case "none" -> -1;
+            case "sign-flip", "label-flip", "alie" -> 0;
+            case "scale", "gaussian", "ipm" -> 1;
+            default -> throw new IllegalArgumentException(usage);
+        };
+        if (params < 0) {
+            if (a.length != 1) {
+                throw new IllegalArgumentException(usage);
+            }
+            return AttackSetting.none();
+        }
+        if (a.length != params + 2) {
+            throw new IllegalArgumentException(usage);
+        }
+        double fraction = number(path, spec, a[a.length - 1]);
+        if (!(fraction > 0 && fraction <= 0.5)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": FRACTION (the share of Byzantine clients) "
+                    + "must be in (0, 0.5], was " + a[a.length - 1]);
+        }
+        double v = params == 1 ? number(path, spec, a[1]) : Double.NaN;
+        if (params == 1 && !Double.isFinite(v)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": '" + a[1] + "' must be a finite number");
+        }
+        if (a[0].equals("gaussian") && !(v > 0)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": SIGMA must be a positive number, was "
+                    + a[1]);
+        }
+        try {
+            return RobustComponents.attack(a[0], v, fraction);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A privacy setting from {@code none}, {@code dp:NOISE_MULTIPLIER:CLIP} (DP-FedAvg with noise multiplier z and
+     * clip norm S) or {@code dp-adaptive:NOISE_MULTIPLIER:CLIP} (adaptive clipping from the initial norm S).
+     */
+    static PrivacySetting privacy(String path, String spec) {
+        String[] a = spec.split(":", -1);
+        String usage = path + " must be one of " + PRIVACY_USAGE + ", was \"" + spec + "\"";
+        if (a[0].equals("none") && a.length == 1) {
+            return PrivacySetting.none();
+        }
+        if (!(a[0].equals("dp") || a[0].equals("dp-adaptive")) || a.length != 3) {
+            throw new IllegalArgumentException(usage);
+        }
+        double z = number(path, spec, a[1]);
+        if (!(z >= 0) || Double.isInfinite(z)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": NOISE_MULTIPLIER must be a number >= 0, "
+                    + "was " + a[1]);
+        }
+        double clip = number(path, spec, a[2]);
+        if (!(clip > 0) || Double.isInfinite(clip)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": CLIP must be a positive number, was "
+                    + a[2]);
+        }
+        try {
+            return RobustComponents.privacy(z, clip, a[0].equals("dp-adaptive"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
         }
     }
 

@@ -17,13 +17,21 @@ import java.util.List;
  * Reads and atomically writes the per-run files {@code runs/<cell>-seed<k>.csv}: CsvReportWriter's columns and,
  * for a timed run, {@value #TIMED_COLUMNS} after them (the staleness counts as {@code staleness:count} pairs joined
  * by ';', e.g. {@code 0:3;1:5}, zero counts left out). Files without the timed columns (untimed runs, and files
- * written before the system axis existed) are read as untimed.
+ * written before the system axis existed) are read as untimed. The runs of a grid with a privacy axis add a last
+ * column, {@value #EPSILON_COLUMN}: the privacy loss after the round (NaN for a non-private run).
  */
 final class RunFiles {
     /** The columns a timed run adds after CsvReportWriter's. */
     static final String TIMED_COLUMNS = "virtual_time,staleness_counts,wasted_updates";
     /** The header of a timed run file. */
     static final String TIMED_HEADER = CsvReportWriter.HEADER + "," + TIMED_COLUMNS;
+    /** The column the runs of a grid with a privacy axis add after the others. */
+    static final String EPSILON_COLUMN = "epsilon";
+
+    /** The header of a run file of the run {@code key}. */
+    static String header(RunKey key) {
+        return (key.timed() ? TIMED_HEADER : CsvReportWriter.HEADER) + (key.privacyAxis() ? "," + EPSILON_COLUMN : "");
+    }
 
     private RunFiles() {
     }
@@ -32,11 +40,14 @@ final class RunFiles {
     static void write(Path file, RunResult run) {
         try {
             Files.createDirectories(file.getParent());
-            StringBuilder sb = new StringBuilder(run.timed() ? TIMED_HEADER : CsvReportWriter.HEADER).append('\n');
+            StringBuilder sb = new StringBuilder(header(run.key())).append('\n');
             for (int i = 0; i < run.reports().size(); i++) {
                 sb.append(CsvReportWriter.line(run.reports().get(i)));
                 if (run.timed()) {
                     sb.append(',').append(timedColumns(run.timings().get(i)));
+                }
+                if (run.key().privacyAxis()) {
+                    sb.append(',').append(run.epsilons().get(i));
                 }
                 sb.append('\n');
             }
@@ -105,8 +116,17 @@ final class RunFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read run file " + file, e);
         }
-        boolean timed = !lines.isEmpty() && lines.get(0).equals(TIMED_HEADER);
-        if (lines.isEmpty() || !(timed || lines.get(0).equals(CsvReportWriter.HEADER))) {
+        boolean privacy = key.privacyAxis();
+        String first = lines.isEmpty() ? "" : lines.get(0);
+        if (privacy) {
+            if (!first.endsWith("," + EPSILON_COLUMN)) {
+                throw new IllegalStateException(file + ": line 1 must be the header '" + header(key) + "' (the run "
+                        + key + " is of a grid with a privacy axis), was '" + first + "'");
+            }
+            first = first.substring(0, first.length() - EPSILON_COLUMN.length() - 1);
+        }
+        boolean timed = first.equals(TIMED_HEADER);
+        if (lines.isEmpty() || !(timed || first.equals(CsvReportWriter.HEADER))) {
             throw new IllegalStateException(file + ": line 1 must be the header '" + CsvReportWriter.HEADER
                     + "' (or, for a timed run, '" + TIMED_HEADER + "')");
         }
@@ -114,9 +134,10 @@ final class RunFiles {
             throw new IllegalStateException(file + ": the run " + key + " is " + (key.timed() ? "" : "not ")
                     + "timed, but the file " + (timed ? "has" : "does not have") + " the columns " + TIMED_COLUMNS);
         }
-        int columns = timed ? 13 : 10;
+        int columns = (timed ? 13 : 10) + (privacy ? 1 : 0);
         List<RoundReport> out = new ArrayList<>();
         List<RunResult.Timing> timings = new ArrayList<>();
+        List<Double> epsilons = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
@@ -135,6 +156,9 @@ final class RunFiles {
                     timings.add(new RunResult.Timing(Double.parseDouble(f[10]), parseStaleness(f[11]),
                             Long.parseLong(f[12])));
                 }
+                if (privacy) {
+                    epsilons.add(Double.parseDouble(f[columns - 1]));
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(file + ": line " + (i + 1) + " is malformed (" + e.getMessage()
                         + "): '" + line + "'", e);
@@ -143,6 +167,6 @@ final class RunFiles {
         if (out.isEmpty()) {
             throw new IllegalStateException(file + ": no rounds");
         }
-        return new RunResult(key, out, timings, true);
+        return new RunResult(key, out, timings, epsilons, true);
     }
 }

@@ -12,23 +12,41 @@ import java.util.List;
  *
  * @param key     the run
  * @param reports its rounds (server versions), in order
- * @param timings the virtual time and staleness of each report, in the same order; empty when untimed
- * @param loaded  true when read from a previous invocation's run file instead of executed
+ * @param timings  the virtual time and staleness of each report, in the same order; empty when untimed
+ * @param epsilons the privacy loss epsilon after each report, in the same order (NaN for a non-private run of a
+ *                 grid with a privacy axis); empty when the grid has no privacy axis
+ * @param loaded   true when read from a previous invocation's run file instead of executed
  */
-public record RunResult(RunKey key, List<RoundReport> reports, List<Timing> timings, boolean loaded) {
+public record RunResult(RunKey key, List<RoundReport> reports, List<Timing> timings, List<Double> epsilons,
+                        boolean loaded) {
 
     /**
      * Copies the lists.
      *
-     * @throws IllegalArgumentException when there are timings but not one per report
+     * @throws IllegalArgumentException when there are timings or epsilons but not one per report
      */
     public RunResult {
         reports = List.copyOf(reports);
         timings = List.copyOf(timings);
+        epsilons = List.copyOf(epsilons);
         if (!timings.isEmpty() && timings.size() != reports.size()) {
             throw new IllegalArgumentException("a timed run needs one timing per report, had " + timings.size()
                     + " for " + reports.size() + " reports");
         }
+        if (!epsilons.isEmpty() && epsilons.size() != reports.size()) {
+            throw new IllegalArgumentException("a run of a grid with a privacy axis needs one epsilon per report, had "
+                    + epsilons.size() + " for " + reports.size() + " reports");
+        }
+    }
+
+    /** A run of a grid without a privacy axis. */
+    public RunResult(RunKey key, List<RoundReport> reports, List<Timing> timings, boolean loaded) {
+        this(key, reports, timings, List.of(), loaded);
+    }
+
+    /** The privacy loss epsilon after the last report (NaN when not private or without a privacy axis). */
+    public double finalEpsilon() {
+        return epsilons.isEmpty() ? Double.NaN : epsilons.get(epsilons.size() - 1);
     }
 
     /** An untimed run. */
