@@ -37,7 +37,12 @@ public enum Purpose {
     /** Which client starts a session and when (arrival models), in simulations with time. */
     SCHEDULE(13),
     /** Whether and when a session fails before its upload, in simulations with time. */
-    DROPOUT(14);
+    DROPOUT(14),
+    /**
+     * Randomness of a simulated attack: which clients are Byzantine (a stream that depends on neither round nor
+     * client) and the noise a Byzantine client uploads (keyed by round and client).
+     */
+    ATTACK(15);
 
     private final int code;
 
