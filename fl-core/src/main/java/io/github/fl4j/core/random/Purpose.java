@@ -46,7 +46,12 @@ public enum Purpose {
     /** Secure aggregation: a participant's self mask PRG(b_i), keyed (round, client). */
     SECAGG_SELF_MASK(16),
     /** Secure aggregation: whether a participant drops between masking and unmasking, keyed (round, client). */
-    SECAGG_DROPOUT(17);
+    SECAGG_DROPOUT(17),
+    /**
+     * Randomness of a simulated attack: which clients are Byzantine (a stream that depends on neither round nor
+     * client) and the noise a Byzantine client uploads (keyed by round and client).
+     */
+    ATTACK(18);
 
     private final int code;
 
