@@ -111,6 +111,15 @@ public final class ClientContext {
         return seeds.stream(purpose, round, clientId);
     }
 
+    /**
+     * A new stream keyed (purpose, this round, {@code key}), for a value this client shares with other parties: the
+     * server draws the same stream with {@code ServerContext.random(purpose, key)} and another client with the same
+     * key (e.g. a pairwise secure-aggregation mask keyed by the pair).
+     */
+    public RandomStream random(Purpose purpose, long key) {
+        return seeds.stream(purpose, round, key);
+    }
+
     /** The root seed of the run (for error messages). */
     public long rootSeed() {
         return seeds.root();

@@ -1,5 +1,6 @@
 package io.github.fl4j.core.api;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,10 +14,38 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Message {
     private final List<INDArray> vectors;
+    private final List<Compressor> encodings;
 
     /** A message of the given vectors, in order. */
     public Message(List<INDArray> vectors) {
         this.vectors = List.copyOf(vectors);
+        this.encodings = null;
+    }
+
+    private Message(List<INDArray> vectors, List<Compressor> encodings) {
+        this.vectors = List.copyOf(vectors);
+        if (encodings.size() != vectors.size()) {
+            throw new IllegalArgumentException("encodings must have one entry per vector (" + vectors.size()
+                    + "), had " + encodings.size());
+        }
+        this.encodings = Collections.unmodifiableList(new ArrayList<>(encodings));
+    }
+
+    /**
+     * A message whose vectors name their own encodings: entry i is the {@link Compressor} the engine sends vector i
+     * with instead of the run's compressor of that direction, or null for the run's compressor. For protocol messages
+     * that are not model vectors (secure aggregation's key list, say, sent with a
+     * {@link io.github.fl4j.core.comm.ProtocolMessage} of its exact size) and must not pass through a lossy
+     * compressor. The engine sends a server's broadcast this way; a message decoded by a channel has no encodings.
+     */
+    public static Message withEncodings(List<INDArray> vectors, List<Compressor> encodings) {
+        return new Message(vectors, encodings);
+    }
+
+    /** The encoding of the i-th vector, or null for the run's compressor (see {@link #withEncodings}). */
+    public Compressor encoding(int i) {
+        vector(i);
+        return encodings == null ? null : encodings.get(i);
     }
 
     /** A message of the given vectors, in order. */

@@ -1,5 +1,7 @@
 package io.github.fl4j.core.api;
 
+import io.github.fl4j.core.comm.CommunicationLedger;
+import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.random.SeedTree;
@@ -18,6 +20,7 @@ public final class ServerContext {
     private final SeedTree seeds;
     private final Precision precision;
     private final ServerTables tables;
+    private final CommunicationLedger ledger;
 
     /**
      * @param round        the round (1-based)
@@ -35,6 +38,16 @@ public final class ServerContext {
      */
     public ServerContext(int round, int[] clientSizes, int[] participants, SeedTree seeds, Precision precision,
                          ServerTables tables) {
+        this(round, clientSizes, participants, seeds, precision, tables, null);
+    }
+
+    /**
+     * @param ledger the run's ledger, in which {@link #recordProtocolMessage} records the server's protocol messages
+     *               of this round, or null when the engine does not record them
+     */
+    public ServerContext(int round, int[] clientSizes, int[] participants, SeedTree seeds, Precision precision,
+                         ServerTables tables, CommunicationLedger ledger) {
+        this.ledger = ledger;
         if (tables == null) {
             throw new IllegalArgumentException("tables must not be null");
         }
@@ -93,5 +106,38 @@ public final class ServerContext {
     /** A new stream keyed (purpose, this round, no client). */
     public RandomStream random(Purpose purpose) {
         return seeds.stream(purpose, round, SeedTree.GLOBAL);
+    }
+
+    /**
+     * A new stream keyed (purpose, this round, {@code key}): the stream a client draws with
+     * {@link ClientContext#random(Purpose, long)} for the same key (or with {@link ClientContext#random(Purpose)} when
+     * the key is its id), so that the server can reproduce a value both sides derive, such as a secure-aggregation
+     * mask it reconstructs.
+     */
+    public RandomStream random(Purpose purpose, long key) {
+        return seeds.stream(purpose, round, key);
+    }
+
+    /**
+     * Records in the run's ledger a message of this round between the server and one client that is not part of the
+     * broadcast or of a client's upload, and that is sent after the uploads (secure aggregation's list of survivors
+     * to each survivor, say). The entry is (this round, direction, client, vector, bits), appended after the round's
+     * downlink and uplink entries in the order of the calls; {@code vector} numbers the message after the
+     * algorithm's declared vectors of that direction (e.g. {@code downlinkVectors()} for the first such downlink
+     * message), as the algorithm documents.
+     *
+     * @throws UnsupportedOperationException when the engine does not record server protocol messages (the engine
+     *                                       with time does not; the round engine {@code Simulation} does)
+     * @throws IllegalArgumentException      if the client is not a participant of this round, or bits &lt; 0
+     */
+    public void recordProtocolMessage(Direction direction, int client, int vector, long bits) {
+        if (ledger == null) {
+            throw new UnsupportedOperationException("this engine does not record server protocol messages (round "
+                    + round + "); run the algorithm in the round engine (Simulation)");
+        }
+        if (java.util.Arrays.binarySearch(participants, client) < 0) {
+            throw new IllegalArgumentException("client " + client + " is not a participant of round " + round);
+        }
+        ledger.record(round, direction, client, vector, bits);
     }
 }

@@ -60,9 +60,20 @@ public final class Channel {
      * sender does not own; {@code x} is not modified and may be reused by the sender afterwards).
      */
     public INDArray send(INDArray x) {
+        return send(x, null);
+    }
+
+    /**
+     * Sends one vector with an explicit encoding instead of the channel's compressor: a message whose encoding is
+     * part of a protocol rather than a choice of the run (secure aggregation's masked vector at b bits a coordinate,
+     * a {@link ProtocolMessage} of a given size). Counted and returned like {@link #send(INDArray)}; a null
+     * {@code encoding} means the channel's compressor. The encoding draws from the channel's random stream.
+     */
+    public INDArray send(INDArray x, Compressor encoding) {
+        Compressor c = encoding != null ? encoding : compressor;
         INDArray decoded = pool != null ? pool.take(Precision.of(x.dataType()), x.length())
                 : Nd4j.createUninitialized(x.dataType(), x.length());
-        long b = compressor.compress(x, decoded, rng);
+        long b = c.compress(x, decoded, rng);
         sent.add(decoded);
         bits.add(b);
         return decoded;

@@ -15,8 +15,9 @@ import java.util.List;
  *
  * <p>Stored as parallel primitive arrays (about 21 bytes an entry), so a run of 10^4 rounds with 100 clients and two
  * vectors each way stays near 80 MB. The engine appends entries in a deterministic order (per round: downlink, then
- * uplink, each in client-id order), so two runs with the same seed have equal ledgers. Appending is confined to the
- * engine's thread; reading is safe once the run has finished.
+ * uplink, each in client-id order, then the server's protocol messages of the round in the order the server records
+ * them, see {@code ServerContext.recordProtocolMessage}), so two runs with the same seed have equal ledgers.
+ * Appending is confined to the engine's thread; reading is safe once the run has finished.
  *
  * <p>A ledger is part of a run's checkpoint: {@link #write} and {@link #read} encode it bit for bit.
  */

@@ -37,7 +37,21 @@ public enum Purpose {
     /** Which client starts a session and when (arrival models), in simulations with time. */
     SCHEDULE(13),
     /** Whether and when a session fails before its upload, in simulations with time. */
-    DROPOUT(14);
+    DROPOUT(14),
+    /**
+     * Secure aggregation: the pairwise mask PRG(s_ij) of a pair of participants, keyed (round, pair) so that both ends
+     * of the pair derive the same mask.
+     */
+    SECAGG_PAIR_MASK(15),
+    /** Secure aggregation: a participant's self mask PRG(b_i), keyed (round, client). */
+    SECAGG_SELF_MASK(16),
+    /** Secure aggregation: whether a participant drops between masking and unmasking, keyed (round, client). */
+    SECAGG_DROPOUT(17),
+    /**
+     * Randomness of a simulated attack: which clients are Byzantine (a stream that depends on neither round nor
+     * client) and the noise a Byzantine client uploads (keyed by round and client).
+     */
+    ATTACK(18);
 
     private final int code;
 

@@ -280,13 +280,13 @@ public final class Simulation<S, C> {
                 SeedTree.GLOBAL));
         checkParticipants(t, participants, state.participation().allowsEmptyRounds());
         ServerContext sctx = new ServerContext(t, clientSizes, participants, seeds, precision,
-                state.serverTables());
+                state.serverTables(), ledger);
         final S current = state.serverState();
         Message broadcast = callServer(t, () -> server.broadcast(current, sctx));
         Channel down = new Channel(Direction.DOWNLINK, t, (int) SeedTree.GLOBAL, downlinkCompressor,
                 seeds.stream(Purpose.DOWNLINK_COMPRESSION, t, SeedTree.GLOBAL), messages);
-        for (INDArray v : broadcast.vectors()) {
-            down.send(v);
+        for (int j = 0; j < broadcast.size(); j++) {
+            down.send(broadcast.vector(j), broadcast.encoding(j));
         }
         Message decodedDown = down.message();
         long[] downBits = down.bitsPerVector();

@@ -910,8 +910,8 @@ public final class TimedSimulation<S, C> {
             s.buffers = buffers();
             Channel down = new Channel(Direction.DOWNLINK, (int) version + 1, s.client, downlinkCompressor,
                     seeds.stream(Purpose.DOWNLINK_COMPRESSION, s.key, s.client), s.buffers);
-            for (INDArray v : msg.vectors()) {
-                down.send(v);
+            for (int j = 0; j < msg.size(); j++) {
+                down.send(msg.vector(j), msg.encoding(j));
             }
             s.startMessage = down.message();
             s.downBits = down.bitsPerVector();
