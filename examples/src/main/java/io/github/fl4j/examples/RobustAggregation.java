@@ -42,7 +42,7 @@ public final class RobustAggregation {
             "multi-krum:4:10", "geometric-median", "centered-clipping:1:3", "norm-bound:1");
     /** The attack axis, in table order (grid-file names; 20 % Byzantine clients). */
     static final List<String> ATTACKS = List.of("none", "sign-flip:0.2", "scale:-10:0.2", "gaussian:1.0:0.2",
-            "alie:0.2", "ipm:0.5:0.2", "label-flip:0.2");
+            "alie:0.2", "ipm:0.5:0.2", "label-flip:10:0.2");
 
     private RobustAggregation() {
     }

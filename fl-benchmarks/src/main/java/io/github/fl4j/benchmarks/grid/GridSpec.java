@@ -1152,7 +1152,7 @@ public final class GridSpec {
     static final String AGGREGATORS_USAGE = "mean, median, trimmed-mean:BETA, krum:F, multi-krum:F:M, "
             + "geometric-median, centered-clipping:TAU:ITERATIONS, norm-bound:MAX_NORM";
     static final String ATTACKS_USAGE = "none, sign-flip:FRACTION, scale:FACTOR:FRACTION, "
-            + "gaussian:SIGMA:FRACTION, label-flip:FRACTION, alie:FRACTION, ipm:EPSILON:FRACTION";
+            + "gaussian:SIGMA:FRACTION, label-flip:CLASSES:FRACTION, alie:FRACTION, ipm:EPSILON:FRACTION";
     static final String PRIVACY_USAGE = "none, dp:NOISE_MULTIPLIER:CLIP, dp-adaptive:NOISE_MULTIPLIER:CLIP";
 
     /**
@@ -1237,7 +1237,7 @@ public final class GridSpec {
 
     /**
      * An attack from {@code none}, {@code sign-flip:FRACTION}, {@code scale:FACTOR:FRACTION},
-     * {@code gaussian:SIGMA:FRACTION}, {@code label-flip:FRACTION}, {@code alie:FRACTION} or
+     * {@code gaussian:SIGMA:FRACTION}, {@code label-flip:CLASSES:FRACTION}, {@code alie:FRACTION} or
      * {@code ipm:EPSILON:FRACTION}; FRACTION, the share of Byzantine clients, is in (0, 0.5].
      */
     static AttackSetting attack(String path, String spec) {
@@ -1245,8 +1245,8 @@ public final class GridSpec {
         String usage = path + " must be one of " + ATTACKS_USAGE + ", was \"" + spec + "\"";
         int params = switch (a[0]) {
             case "none" -> -1;
-            case "sign-flip", "label-flip", "alie" -> 0;
-            case "scale", "gaussian", "ipm" -> 1;
+            case "sign-flip", "alie" -> 0;
+            case "scale", "gaussian", "ipm", "label-flip" -> 1;
             default -> throw new IllegalArgumentException(usage);
         };
         if (params < 0) {
