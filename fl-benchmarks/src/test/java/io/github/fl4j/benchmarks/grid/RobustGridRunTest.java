@@ -1,0 +1,60 @@
+package io.github.fl4j.benchmarks.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.fl4j.algorithms.fedavg.FedAvg;
+import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.Partitioners;
+import io.github.fl4j.core.data.SyntheticFedProx;
+import io.github.fl4j.core.model.SoftmaxRegression;
+import io.github.fl4j.core.participation.Participation;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.random.SeedTree;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The grid's aggregator and attack axes with the real robust aggregators and the Byzantine wrapper, on IID data (one
+ * Synthetic client's samples split over 10 clients, so every honest update points the same way): 30 % of the clients
+ * upload -10 times their update; the mean collapses, the coordinate median and Krum do not.
+ */
+class RobustGridRunTest {
+
+    static FederatedDataset iid(long seed) {
+        FederatedDataset one = SyntheticFedProx.builder().alpha(0).beta(0).clients(1).fixedSamples(1500).build()
+                .generate(new SeedTree(seed).stream(Purpose.DATA_GENERATION));
+        return Partitioners.iid(one.client(0), one.test(), 10, new SeedTree(seed).stream(Purpose.PARTITION));
+    }
+
+    @Test
+    void theMedianAndKrumResistAScalingAttackThatBreaksTheMean(@TempDir Path dir) throws Exception {
+        GridResult r = Grid.builder()
+                .strategy("FedAvg", AveragingStrategy.of(agg -> {
+                    FedAvg.Builder b = FedAvg.builder().localSteps(5, 10).localLearningRate(0.1);
+                    return (agg == null ? b : b.aggregator(agg)).build();
+                }))
+                .defaultAggregator("mean").aggregator("median", RobustComponents.median())
+                .aggregator("krum:3", RobustComponents.krum(3))
+                .attack("none", AttackSetting.none()).attack("scale:-10:0.3", RobustComponents.attack("scale", -10, 0.3))
+                .participation("all", Participation.all()).heterogeneity("iid", RobustGridRunTest::iid)
+                .model(d -> new SoftmaxRegression(d.featureCount(), 10)).seeds(1).rounds(15).targetAccuracy(0.5)
+                .output(dir.resolve("out")).parallelism(2).plots(false).progress(false).build().run();
+        Map<String, Double> acc = new HashMap<>();
+        for (RunResult run : r.runs()) {
+            acc.put(run.key().aggregator() + "|" + run.key().attack(), run.finalAccuracy());
+        }
+        assertEquals(6, acc.size(), acc.toString());
+        double clean = acc.get("mean|none");
+        assertTrue(clean > 0.5, "FedAvg learns without the attack: " + acc);
+        assertTrue(acc.get("mean|scale:-10:0.3") < clean - 0.3, "the attack breaks the mean: " + acc);
+        assertTrue(acc.get("median|scale:-10:0.3") > clean - 0.1, "the median resists: " + acc);
+        assertTrue(acc.get("krum:3|scale:-10:0.3") > clean - 0.1, "Krum resists: " + acc);
+        String summary = Files.readString(dir.resolve("out/summary.csv"));
+        assertTrue(summary.contains("median") && summary.contains("scale:-10:0.3"), summary);
+    }
+}
