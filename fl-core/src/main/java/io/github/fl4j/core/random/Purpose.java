@@ -37,7 +37,13 @@ public enum Purpose {
     /** Which client starts a session and when (arrival models), in simulations with time. */
     SCHEDULE(13),
     /** Whether and when a session fails before its upload, in simulations with time. */
-    DROPOUT(14);
+    DROPOUT(14),
+    /**
+     * Noise of a differential-privacy mechanism: the server's Gaussian noise on the aggregate (keyed by round) and a
+     * client's local noise on its update (keyed by round and client). Reproducible by design, hence for simulations
+     * only: a deployment draws such noise from a cryptographic generator (docs/privacy.md).
+     */
+    DP_NOISE(15);
 
     private final int code;
 
