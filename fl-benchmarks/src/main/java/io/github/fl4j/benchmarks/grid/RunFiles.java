@@ -114,7 +114,8 @@ final class RunFiles {
             throw new IllegalStateException(file + ": the run " + key + " is " + (key.timed() ? "" : "not ")
                     + "timed, but the file " + (timed ? "has" : "does not have") + " the columns " + TIMED_COLUMNS);
         }
-        int columns = timed ? 13 : 10;
+        int base = CsvReportWriter.HEADER.split(",").length;
+        int columns = timed ? base + 3 : base;
         List<RoundReport> out = new ArrayList<>();
         List<RunResult.Timing> timings = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
@@ -130,10 +131,10 @@ final class RunFiles {
                 out.add(new RoundReport(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]),
                         Double.parseDouble(f[3]), Double.parseDouble(f[4]), Long.parseLong(f[5]),
                         Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
-                        Math.round(Double.parseDouble(f[9]) * 1e6), 0));
+                        Math.round(Double.parseDouble(f[9]) * 1e6), 0, Double.parseDouble(f[10])));
                 if (timed) {
-                    timings.add(new RunResult.Timing(Double.parseDouble(f[10]), parseStaleness(f[11]),
-                            Long.parseLong(f[12])));
+                    timings.add(new RunResult.Timing(Double.parseDouble(f[base]), parseStaleness(f[base + 1]),
+                            Long.parseLong(f[base + 2])));
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(file + ": line " + (i + 1) + " is malformed (" + e.getMessage()
