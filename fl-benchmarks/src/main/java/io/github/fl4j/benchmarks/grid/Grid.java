@@ -580,7 +580,7 @@ public final class Grid {
 
     /** The privacy loss epsilon a report carries (NaN when the run is not private). */
     static double epsilon(RoundReport r) {
-        return Double.NaN;
+        return r.epsilon();
     }
 
     /** m for over-selection: the participation must be uniform:M or all. */

@@ -1153,7 +1153,8 @@ public final class GridSpec {
             + "geometric-median, centered-clipping:TAU:ITERATIONS, norm-bound:MAX_NORM";
     static final String ATTACKS_USAGE = "none, sign-flip:FRACTION, scale:FACTOR:FRACTION, "
             + "gaussian:SIGMA:FRACTION, label-flip:CLASSES:FRACTION, alie:FRACTION, ipm:EPSILON:FRACTION";
-    static final String PRIVACY_USAGE = "none, dp:NOISE_MULTIPLIER:CLIP, dp-adaptive:NOISE_MULTIPLIER:CLIP";
+    static final String PRIVACY_USAGE = "none, dp:NOISE_MULTIPLIER:CLIP:SAMPLING_RATE, "
+            + "dp-adaptive:NOISE_MULTIPLIER:CLIP:SAMPLING_RATE:BIT_NOISE";
 
     /**
      * An aggregator from {@code mean} (the strategies' own weighted mean: empty), {@code median},
@@ -1279,8 +1280,9 @@ public final class GridSpec {
     }
 
     /**
-     * A privacy setting from {@code none}, {@code dp:NOISE_MULTIPLIER:CLIP} (DP-FedAvg with noise multiplier z and
-     * clip norm S) or {@code dp-adaptive:NOISE_MULTIPLIER:CLIP} (adaptive clipping from the initial norm S).
+     * A privacy setting from {@code none}, {@code dp:NOISE_MULTIPLIER:CLIP:SAMPLING_RATE} (DP-FedAvg with noise
+     * multiplier z, clip norm S and Poisson rate q) or {@code dp-adaptive:NOISE_MULTIPLIER:CLIP:SAMPLING_RATE:BIT_NOISE}
+     * (adaptive clipping from the initial norm S, bit noise sigma_b).
      */
     static PrivacySetting privacy(String path, String spec) {
         String[] a = spec.split(":", -1);
@@ -1288,7 +1290,8 @@ public final class GridSpec {
         if (a[0].equals("none") && a.length == 1) {
             return PrivacySetting.none();
         }
-        if (!(a[0].equals("dp") || a[0].equals("dp-adaptive")) || a.length != 3) {
+        boolean adaptive = a[0].equals("dp-adaptive");
+        if (!(a[0].equals("dp") || adaptive) || a.length != (adaptive ? 5 : 4)) {
             throw new IllegalArgumentException(usage);
         }
         double z = number(path, spec, a[1]);
@@ -1301,8 +1304,18 @@ public final class GridSpec {
             throw new IllegalArgumentException(path + " \"" + spec + "\": CLIP must be a positive number, was "
                     + a[2]);
         }
+        double q = number(path, spec, a[3]);
+        if (!(q > 0 && q <= 1)) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": SAMPLING_RATE must be in (0, 1], was "
+                    + a[3]);
+        }
+        double bitNoise = adaptive ? number(path, spec, a[4]) : 0;
+        if (adaptive && !(bitNoise > 0 && Double.isFinite(bitNoise))) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": BIT_NOISE must be a positive number, was "
+                    + a[4]);
+        }
         try {
-            return RobustComponents.privacy(z, clip, a[0].equals("dp-adaptive"));
+            return RobustComponents.privacy(z, clip, q, bitNoise);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.github.fl4j.benchmarks.grid;
 
 import io.github.fl4j.algorithms.attacks.Attack;
 import io.github.fl4j.algorithms.attacks.Byzantine;
+import io.github.fl4j.algorithms.privacy.DpFedAvg;
 import io.github.fl4j.core.aggregation.CenteredClipping;
 import io.github.fl4j.core.aggregation.CoordinateMedian;
 import io.github.fl4j.core.aggregation.GeometricMedian;
@@ -78,7 +79,34 @@ final class RobustComponents {
         return Byzantine.wrap(honest, attack, byzantine.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    static PrivacySetting privacy(double noiseMultiplier, double clip, boolean adaptive) {
-        throw new UnsupportedOperationException("dp");
+    /**
+     * DP-FedAvg with the strategy's local training, noise multiplier z, clip norm S and sampling rate q (the grid's
+     * participation should then be {@code bernoulli:q}, the Poisson sampling the accountant assumes); with
+     * {@code bitNoise} &gt; 0 (sigma_b), adaptive clipping from S with the paper's target quantile 0.5 and clip
+     * learning rate 0.2. DP-FedAvg sums clipped updates, so it takes no other aggregator.
+     */
+    static PrivacySetting privacy(double noiseMultiplier, double clip, double samplingRate, double bitNoise) {
+        // validate once, with the builder's own messages
+        configure(DpFedAvg.builder().localSteps(1, 1).localLearningRate(0.1), noiseMultiplier, clip, samplingRate,
+                bitNoise).build();
+        String what = (bitNoise > 0 ? "DP-FedAvg adaptive" : "DP-FedAvg") + " z=" + noiseMultiplier + " S=" + clip
+                + " q=" + samplingRate + (bitNoise > 0 ? " sigma_b=" + bitNoise : "");
+        return PrivacySetting.of((strategy, aggregator) -> {
+            if (aggregator != null) {
+                throw new IllegalArgumentException(what + " sums clipped updates and cannot use the aggregator "
+                        + aggregator);
+            }
+            DpFedAvg.Builder b = DpFedAvg.builder().localTraining(strategy.training())
+                    .localLearningRate(strategy.localLearningRate());
+            return configure(b, noiseMultiplier, clip, samplingRate, bitNoise).build();
+        }, what);
+    }
+
+    private static DpFedAvg.Builder configure(DpFedAvg.Builder b, double z, double clip, double q, double bitNoise) {
+        b.noiseMultiplier(z).clipNorm(clip).samplingRate(q);
+        if (bitNoise > 0) {
+            b.adaptiveClipping(0.5, 0.2, bitNoise);
+        }
+        return b;
     }
 }

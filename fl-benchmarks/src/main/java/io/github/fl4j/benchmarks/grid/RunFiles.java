@@ -17,20 +17,18 @@ import java.util.List;
  * Reads and atomically writes the per-run files {@code runs/<cell>-seed<k>.csv}: CsvReportWriter's columns and,
  * for a timed run, {@value #TIMED_COLUMNS} after them (the staleness counts as {@code staleness:count} pairs joined
  * by ';', e.g. {@code 0:3;1:5}, zero counts left out). Files without the timed columns (untimed runs, and files
- * written before the system axis existed) are read as untimed. The runs of a grid with a privacy axis add a last
- * column, {@value #EPSILON_COLUMN}: the privacy loss after the round (NaN for a non-private run).
+ * written before the system axis existed) are read as untimed. The privacy loss after each round is
+ * CsvReportWriter's {@code epsilon} column (NaN for a non-private run).
  */
 final class RunFiles {
     /** The columns a timed run adds after CsvReportWriter's. */
     static final String TIMED_COLUMNS = "virtual_time,staleness_counts,wasted_updates";
     /** The header of a timed run file. */
     static final String TIMED_HEADER = CsvReportWriter.HEADER + "," + TIMED_COLUMNS;
-    /** The column the runs of a grid with a privacy axis add after the others. */
-    static final String EPSILON_COLUMN = "epsilon";
 
     /** The header of a run file of the run {@code key}. */
     static String header(RunKey key) {
-        return (key.timed() ? TIMED_HEADER : CsvReportWriter.HEADER) + (key.privacyAxis() ? "," + EPSILON_COLUMN : "");
+        return key.timed() ? TIMED_HEADER : CsvReportWriter.HEADER;
     }
 
     private RunFiles() {
@@ -45,9 +43,6 @@ final class RunFiles {
                 sb.append(CsvReportWriter.line(run.reports().get(i)));
                 if (run.timed()) {
                     sb.append(',').append(timedColumns(run.timings().get(i)));
-                }
-                if (run.key().privacyAxis()) {
-                    sb.append(',').append(run.epsilons().get(i));
                 }
                 sb.append('\n');
             }
@@ -118,13 +113,6 @@ final class RunFiles {
         }
         boolean privacy = key.privacyAxis();
         String first = lines.isEmpty() ? "" : lines.get(0);
-        if (privacy) {
-            if (!first.endsWith("," + EPSILON_COLUMN)) {
-                throw new IllegalStateException(file + ": line 1 must be the header '" + header(key) + "' (the run "
-                        + key + " is of a grid with a privacy axis), was '" + first + "'");
-            }
-            first = first.substring(0, first.length() - EPSILON_COLUMN.length() - 1);
-        }
         boolean timed = first.equals(TIMED_HEADER);
         if (lines.isEmpty() || !(timed || first.equals(CsvReportWriter.HEADER))) {
             throw new IllegalStateException(file + ": line 1 must be the header '" + CsvReportWriter.HEADER
@@ -134,7 +122,8 @@ final class RunFiles {
             throw new IllegalStateException(file + ": the run " + key + " is " + (key.timed() ? "" : "not ")
                     + "timed, but the file " + (timed ? "has" : "does not have") + " the columns " + TIMED_COLUMNS);
         }
-        int columns = (timed ? 13 : 10) + (privacy ? 1 : 0);
+        int base = CsvReportWriter.HEADER.split(",").length;
+        int columns = timed ? base + 3 : base;
         List<RoundReport> out = new ArrayList<>();
         List<RunResult.Timing> timings = new ArrayList<>();
         List<Double> epsilons = new ArrayList<>();
@@ -151,13 +140,13 @@ final class RunFiles {
                 out.add(new RoundReport(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]),
                         Double.parseDouble(f[3]), Double.parseDouble(f[4]), Long.parseLong(f[5]),
                         Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
-                        Math.round(Double.parseDouble(f[9]) * 1e6), 0));
+                        Math.round(Double.parseDouble(f[9]) * 1e6), 0, Double.parseDouble(f[10])));
                 if (timed) {
-                    timings.add(new RunResult.Timing(Double.parseDouble(f[10]), parseStaleness(f[11]),
-                            Long.parseLong(f[12])));
+                    timings.add(new RunResult.Timing(Double.parseDouble(f[base]), parseStaleness(f[base + 1]),
+                            Long.parseLong(f[base + 2])));
                 }
                 if (privacy) {
-                    epsilons.add(Double.parseDouble(f[columns - 1]));
+                    epsilons.add(out.get(out.size() - 1).epsilon());
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(file + ": line " + (i + 1) + " is malformed (" + e.getMessage()

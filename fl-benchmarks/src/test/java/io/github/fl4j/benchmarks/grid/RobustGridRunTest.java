@@ -57,4 +57,36 @@ class RobustGridRunTest {
         String summary = Files.readString(dir.resolve("out/summary.csv"));
         assertTrue(summary.contains("median") && summary.contains("scale:-10:0.3"), summary);
     }
+
+    /** The privacy axis builds DP-FedAvg from the strategy's local training; its epsilon reaches the summary. */
+    @Test
+    void privateRunsReportTheirEpsilon(@TempDir Path dir) throws Exception {
+        GridResult r = Grid.builder()
+                .strategy("FedAvg", AveragingStrategy.of(agg -> {
+                    FedAvg.Builder b = FedAvg.builder().localSteps(5, 10).localLearningRate(0.1);
+                    return (agg == null ? b : b.aggregator(agg)).build();
+                }, io.github.fl4j.algorithms.local.LocalTraining.steps(5, 10), 0.1))
+                .privacy("none", PrivacySetting.none()).privacy("dp", RobustComponents.privacy(1.0, 0.5, 0.5, 0))
+                .participation("bernoulli:0.5", n -> Participation.bernoulli(filled(n, 0.5)))
+                .heterogeneity("iid", RobustGridRunTest::iid)
+                .model(d -> new SoftmaxRegression(d.featureCount(), 10)).seeds(1).rounds(5).targetAccuracy(0.5)
+                .output(dir.resolve("out")).parallelism(2).plots(false).progress(false).build().run();
+        double expected = new io.github.fl4j.core.privacy.RdpAccountant().compose(0.5, 1.0, 5).epsilon(1e-5).epsilon();
+        for (RunResult run : r.runs()) {
+            double eps = run.reports().get(run.reports().size() - 1).epsilon();
+            if (run.key().privacy().equals("dp")) {
+                assertEquals(expected, eps, 1e-12, "epsilon after 5 rounds at q 0.5, z 1, delta 1e-5");
+            } else {
+                assertTrue(Double.isNaN(eps));
+            }
+        }
+        String summary = Files.readString(dir.resolve("out/summary.csv"));
+        assertTrue(summary.contains("final_epsilon"), summary);
+    }
+
+    static double[] filled(int n, double p) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, p);
+        return a;
+    }
 }

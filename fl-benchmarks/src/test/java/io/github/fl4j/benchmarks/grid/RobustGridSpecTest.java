@@ -57,8 +57,11 @@ class RobustGridSpecTest {
     @Test
     void privacyErrorsNameFieldAndValue() {
         check("\"privacy\": [\"none\", \"dp:1.0\"]", "privacy[1]", "dp:1.0", "dp:NOISE_MULTIPLIER:CLIP");
-        check("\"privacy\": [\"dp:-1:0.5\"]", "privacy[0]", "dp:-1:0.5", "NOISE_MULTIPLIER");
-        check("\"privacy\": [\"dp:1:0\"]", "privacy[0]", "dp:1:0", "CLIP");
+        check("\"privacy\": [\"dp:-1:0.5:0.1\"]", "privacy[0]", "dp:-1:0.5:0.1", "NOISE_MULTIPLIER");
+        check("\"privacy\": [\"dp:1:0:0.1\"]", "privacy[0]", "dp:1:0:0.1", "CLIP");
+        check("\"privacy\": [\"dp:1:0.5:2\"]", "privacy[0]", "dp:1:0.5:2", "SAMPLING_RATE");
+        check("\"privacy\": [\"dp-adaptive:1:0.5:0.1:0.2\"]", "privacy[0]", "dp-adaptive:1:0.5:0.1:0.2",
+                "bitNoise must be > noiseMultiplier / 2");
         check("\"privacy\": [\"ldp:1:1\"]", "privacy[0]", "ldp:1:1");
     }
 

@@ -58,4 +58,14 @@ public interface FederatedAlgorithm<S, C> {
     default boolean requiresEveryClientEveryRound() {
         return false;
     }
+
+    /**
+     * The differential-privacy epsilon spent after the rounds that produced {@code state}, at the delta the
+     * algorithm was configured with, from its privacy accountant (DP-FedAvg's: {@code io.github.fl4j.core.privacy
+     * .RdpAccountant}); the engine puts it in every {@code RoundReport}. Must be a pure function of the state and the
+     * configuration (it is part of the reproducible report). The default is NaN: no accountant.
+     */
+    default double privacySpent(S state) {
+        return Double.NaN;
+    }
 }

@@ -51,7 +51,13 @@ public enum Purpose {
      * Randomness of a simulated attack: which clients are Byzantine (a stream that depends on neither round nor
      * client) and the noise a Byzantine client uploads (keyed by round and client).
      */
-    ATTACK(18);
+    ATTACK(18),
+    /**
+     * Noise of a differential-privacy mechanism: the server's Gaussian noise on the aggregate (keyed by round) and a
+     * client's local noise on its update (keyed by round and client). Reproducible by design, hence for simulations
+     * only: a deployment draws such noise from a cryptographic generator (docs/privacy.md).
+     */
+    DP_NOISE(19);
 
     private final int code;
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
-    private static final int REPORT_FORMAT = 1;
+    /** Version 2 adds each report's epsilon; version 1 (no epsilon, read as NaN) is still read. */
+    private static final int REPORT_FORMAT = 2;
 
     private Checkpoints() {
     }
@@ -128,15 +129,15 @@ final class Checkpoints {
             r.section("ledger", in -> ledger[0] = CommunicationLedger.read(in));
             r.section("reports", in -> {
                 int v = in.readUnsignedByte();
-                if (v != REPORT_FORMAT) {
-                    throw new IOException("report format version must be " + REPORT_FORMAT + ", was " + v);
+                if (v != REPORT_FORMAT && v != 1) {
+                    throw new IOException("report format version must be 1 or " + REPORT_FORMAT + ", was " + v);
                 }
                 int n = in.readInt();
                 if (n != round[0]) {
                     throw new IOException("report count " + n + " differs from the round " + round[0]);
                 }
                 for (int i = 0; i < n; i++) {
-                    reports.add(readReport(in));
+                    reports.add(readReport(in, v));
                 }
             });
             r.end();
@@ -172,10 +173,17 @@ final class Checkpoints {
         out.writeLong(r.cumulativeDownlink());
         out.writeLong(r.wallNanos());
         out.writeLong(r.evalNanos());
+        out.writeDouble(r.epsilon());
     }
 
-    static RoundReport readReport(DataInput in) throws IOException {
-        return new RoundReport(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
+    static RoundReport readReport(DataInput in, int version) throws IOException {
+        RoundReport r = new RoundReport(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
                 in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+        if (version == 1) {
+            return r;
+        }
+        return new RoundReport(r.round(), r.participants(), r.trainLoss(), r.testLoss(), r.testAccuracy(),
+                r.uplinkBits(), r.downlinkBits(), r.cumulativeUplink(), r.cumulativeDownlink(), r.wallNanos(),
+                r.evalNanos(), in.readDouble());
     }
 }

@@ -11,12 +11,12 @@ import java.util.Locale;
 /**
  * Writes one CSV line per round (header first) and flushes after each, so a long run's progress is on disk as it
  * goes. Columns: {@value #HEADER}. Numbers use '.' as decimal separator and full double precision; NaN marks "not
- * evaluated".
+ * evaluated" (and, in the last column, "no privacy accountant").
  */
 public final class CsvReportWriter implements RoundListener, AutoCloseable {
     /** The header line. */
     public static final String HEADER = "round,participants,train_loss,test_loss,test_accuracy,uplink_bits,"
-            + "downlink_bits,cumulative_uplink_bits,cumulative_downlink_bits,wall_ms";
+            + "downlink_bits,cumulative_uplink_bits,cumulative_downlink_bits,wall_ms,epsilon";
 
     private final Writer out;
     private final Path path;
@@ -39,9 +39,9 @@ public final class CsvReportWriter implements RoundListener, AutoCloseable {
 
     /** The CSV line of one report (no newline). */
     public static String line(RoundReport r) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%d,%d,%.3f", r.round(), r.participants(),
+        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%d,%d,%.3f,%s", r.round(), r.participants(),
                 num(r.trainLoss()), num(r.testLoss()), num(r.testAccuracy()), r.uplinkBits(), r.downlinkBits(),
-                r.cumulativeUplink(), r.cumulativeDownlink(), r.wallNanos() / 1e6);
+                r.cumulativeUplink(), r.cumulativeDownlink(), r.wallNanos() / 1e6, num(r.epsilon()));
     }
 
     static String num(double v) {

@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * Writes one JSON object per round per line (JSON Lines), flushed after each. Keys match the CSV columns of
- * {@link CsvReportWriter}; values not evaluated are written as {@code null} (JSON has no NaN).
+ * {@link CsvReportWriter}; values not evaluated, and the epsilon of a run without privacy accountant, are written as
+ * {@code null} (JSON has no NaN).
  */
 public final class JsonLinesReportWriter implements RoundListener, AutoCloseable {
     private final Writer out;
@@ -33,9 +34,9 @@ public final class JsonLinesReportWriter implements RoundListener, AutoCloseable
     public static String line(RoundReport r) {
         return String.format(Locale.ROOT, "{\"round\":%d,\"participants\":%d,\"train_loss\":%s,\"test_loss\":%s,"
                         + "\"test_accuracy\":%s,\"uplink_bits\":%d,\"downlink_bits\":%d,\"cumulative_uplink_bits\":%d,"
-                        + "\"cumulative_downlink_bits\":%d,\"wall_ms\":%.3f}", r.round(), r.participants(),
+                        + "\"cumulative_downlink_bits\":%d,\"wall_ms\":%.3f,\"epsilon\":%s}", r.round(), r.participants(),
                 num(r.trainLoss()), num(r.testLoss()), num(r.testAccuracy()), r.uplinkBits(), r.downlinkBits(),
-                r.cumulativeUplink(), r.cumulativeDownlink(), r.wallNanos() / 1e6);
+                r.cumulativeUplink(), r.cumulativeDownlink(), r.wallNanos() / 1e6, num(r.epsilon()));
     }
 
     private static String num(double v) {

@@ -36,6 +36,9 @@ public final class ReportFormat {
         sb.append(" | up ").append(bits(r.uplinkBits())).append(" (").append(bits(r.cumulativeUplink()))
                 .append(") | down ").append(bits(r.downlinkBits())).append(" (")
                 .append(bits(r.cumulativeDownlink())).append(')');
+        if (r.accountsPrivacy()) {
+            sb.append(String.format(Locale.ROOT, " | eps %.4f", r.epsilon()));
+        }
         sb.append(String.format(Locale.ROOT, " | %.1f ms", r.wallNanos() / 1e6));
         return sb.toString();
     }
@@ -55,6 +58,9 @@ public final class ReportFormat {
         sb.append(String.format(Locale.ROOT, "  final train loss     %.5f%n", last.trainLoss()));
         sb.append("  uplink               ").append(bits(res.uplinkBits())).append('\n');
         sb.append("  downlink             ").append(bits(res.downlinkBits())).append('\n');
+        if (last.accountsPrivacy()) {
+            sb.append(String.format(Locale.ROOT, "  privacy spent        epsilon %.4f%n", last.epsilon()));
+        }
         double[] rates = res.participationRates();
         double min = Double.POSITIVE_INFINITY;
         double max = 0;

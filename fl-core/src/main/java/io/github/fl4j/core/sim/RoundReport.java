@@ -15,10 +15,26 @@ package io.github.fl4j.core.sim;
  * @param wallNanos          wall-clock time of the round, evaluation included (the only field that is not
  *                           reproducible)
  * @param evalNanos          wall-clock time of the evaluation part (0 when not evaluated)
+ * @param epsilon            the differential-privacy epsilon spent by rounds 1..round at the algorithm's delta
+ *                           ({@link io.github.fl4j.core.api.FederatedAlgorithm#privacySpent}), NaN when the algorithm
+ *                           has no privacy accountant
  */
 public record RoundReport(int round, int participants, double trainLoss, double testLoss, double testAccuracy,
                           long uplinkBits, long downlinkBits, long cumulativeUplink, long cumulativeDownlink,
-                          long wallNanos, long evalNanos) {
+                          long wallNanos, long evalNanos, double epsilon) {
+
+    /** A report without a privacy accountant (epsilon NaN). */
+    public RoundReport(int round, int participants, double trainLoss, double testLoss, double testAccuracy,
+                       long uplinkBits, long downlinkBits, long cumulativeUplink, long cumulativeDownlink,
+                       long wallNanos, long evalNanos) {
+        this(round, participants, trainLoss, testLoss, testAccuracy, uplinkBits, downlinkBits, cumulativeUplink,
+                cumulativeDownlink, wallNanos, evalNanos, Double.NaN);
+    }
+
+    /** True when the run has a privacy accountant (epsilon is not NaN). */
+    public boolean accountsPrivacy() {
+        return !Double.isNaN(epsilon);
+    }
 
     /** True when the test set was evaluated after this round. */
     public boolean evaluated() {
@@ -28,6 +44,6 @@ public record RoundReport(int round, int participants, double trainLoss, double 
     /** This report without its timings, for reproducibility comparisons. */
     public RoundReport withoutTimings() {
         return new RoundReport(round, participants, trainLoss, testLoss, testAccuracy, uplinkBits, downlinkBits,
-                cumulativeUplink, cumulativeDownlink, 0, 0);
+                cumulativeUplink, cumulativeDownlink, 0, 0, epsilon);
     }
 }

@@ -362,7 +362,7 @@ public final class Simulation<S, C> {
         RoundReport report = new RoundReport(t, participants.length, lossSum / participants.length, testLoss,
                 testAcc, ledger.roundBits(t, Direction.UPLINK), ledger.roundBits(t, Direction.DOWNLINK),
                 ledger.totalBits(Direction.UPLINK), ledger.totalBits(Direction.DOWNLINK),
-                System.nanoTime() - start, evalNanos);
+                System.nanoTime() - start, evalNanos, algorithm.privacySpent(next));
         state.completeRound(next, report);
         if (LOG.isInfoEnabled()) {
             LOG.info(ReportFormat.line(report, config.rounds()));

@@ -58,7 +58,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>the same seed gives bit-identical reports, ledgers and final parameters with 1, 2 and 4 worker threads;</li>
  *   <li>a client does not modify the downlink message, its data or its input state arrays it does not own;</li>
  *   <li>the ledger equals the algorithm's declared vectors: with the identity encoding, each participant costs
- *       {@code downlinkVectors * 32 d} bits down and {@code uplinkVectors * 32 d} bits up per round;</li>
+ *       {@code downlinkVectors * 32 d} bits down and {@code uplinkVectors * 32 d} bits up per round (or 32 times
+ *       {@link #valuesPerParticipant});</li>
  *   <li>the state codecs round-trip bit-exactly, for initial and non-initial states, and keep every field (a run
  *       through the codecs equals a run with live objects);</li>
  *   <li>checkpoint and resume: a run resumed in a fresh simulation from a checkpoint equals an uninterrupted run,
@@ -95,6 +96,16 @@ public abstract class AlgorithmContractTest {
      */
     protected Compressor uplinkCompressor() {
         return IdentityCompressor.INSTANCE;
+    }
+
+    /**
+     * The number of values each participant's message holds per round in a direction: by default the declared number
+     * of vectors times d. An algorithm whose messages also carry short vectors (DP-FedAvg's adaptive clipping sends
+     * its clip norm down and a clipped bit up, one value each) overrides it.
+     */
+    protected long valuesPerParticipant(Direction direction, long d) {
+        FederatedAlgorithm<?, ?> alg = algorithm();
+        return (direction == Direction.UPLINK ? alg.uplinkVectors() : alg.downlinkVectors()) * d;
     }
 
     /** A builder of the test problem's simulation. */
@@ -144,12 +155,13 @@ public abstract class AlgorithmContractTest {
      * that sends protocol messages of other sizes (secure aggregation) overrides it with its own formula.
      */
     protected void checkRoundBits(SimulationResult<?> r, SimulationConfig cfg) {
-        FederatedAlgorithm<?, ?> alg = algorithm();
         long d = model().dimension();
         int bitsPerValue = cfg.precision().bits();
         for (RoundReport rep : r.reports()) {
-            assertEquals((long) alg.uplinkVectors() * bitsPerValue * d * rep.participants(), rep.uplinkBits());
-            assertEquals((long) alg.downlinkVectors() * bitsPerValue * d * rep.participants(), rep.downlinkBits());
+            assertEquals(valuesPerParticipant(Direction.UPLINK, d) * bitsPerValue * rep.participants(),
+                    rep.uplinkBits());
+            assertEquals(valuesPerParticipant(Direction.DOWNLINK, d) * bitsPerValue * rep.participants(),
+                    rep.downlinkBits());
         }
     }
 
