@@ -12,6 +12,8 @@ import io.github.fl4j.algorithms.async.MixingMode;
 import io.github.fl4j.algorithms.fedau.FedAu;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.algorithms.fedavg.FedAvg;
+import io.github.fl4j.algorithms.secagg.SecAggParams;
+import io.github.fl4j.algorithms.secagg.SecureAggregation;
 import io.github.fl4j.algorithms.fedprox.FedProx;
 import io.github.fl4j.algorithms.fedspeed.FedSpeed;
 import io.github.fl4j.algorithms.scaffold.Scaffold;
@@ -81,7 +83,9 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Strategies (defaults localSteps 10, batch 10, lr 0.05, serverLr 1, clip none: the largest norm of a local
- * step's direction, {@link LocalTraining#withGradientClipping}): {@code fedavg} (serverMomentum),
+ * step's direction, {@link LocalTraining#withGradientClipping}): {@code fedavg} (serverMomentum; and
+ * secureAggregation {@code B:K:R[:DROPOUT]}: Bonawitz et al.'s protocol simulated over its uploads, with b modulus
+ * bits, k fractional bits, clip range R and the drop probability; its protocol messages count in the bits),
  * {@code scaffold} (option "I"/"II"), {@code fedprox} (mu, default 0.01), {@code fedspeed} (rho, alpha, lambda),
  * {@code fedau} (aggregation: "adaptive" (default), "participating", "all", "mifa" or "fedvarp"; cutoff K, default
  * none). {@code fedavg}, {@code fedprox}, {@code scaffold} and {@code fedbuff} also take {@code serverOptimizer}
@@ -698,12 +702,19 @@ public final class GridSpec {
             case "fedavg" -> {
                 double momentum = p.number("serverMomentum", 0.0);
                 ServerOptimizer opt = serverOptimizer(p, "serverLr", "serverMomentum");
-                withAggregator = a -> {
+                String secAgg = p.text("secureAggregation", null);
+                Function<io.github.fl4j.core.api.Aggregator, FedAvg> fedAvg = a -> {
                     FedAvg.Builder b = FedAvg.builder().localSteps(steps, batch).localLearningRate(lr)
                             .gradientClipping(clip).aggregator(a);
                     return (opt == null ? b.serverLearningRate(serverLr).serverMomentum(momentum)
                             : b.serverOptimizer(opt)).build();
                 };
+                if (secAgg == null) {
+                    withAggregator = fedAvg::apply;
+                } else {
+                    SecAggParams params = secAggParams(path + ".secureAggregation", secAgg);
+                    s = () -> SecureAggregation.wrap(fedAvg.apply(null), params);
+                }
             }
             case "scaffold" -> {
                 String o = p.text("option", "II");
@@ -766,6 +777,30 @@ public final class GridSpec {
         }
         s.get(); // validates the hyper-parameters now, not in a pool thread
         return new SyncStrategy(s, averaging);
+    }
+
+    /**
+     * Secure aggregation's parameters from {@code MODULUS_BITS:FRACTIONAL_BITS:CLIP_RANGE[:DROPOUT]} (b, k, R and the
+     * probability that a participant drops between masking and unmasking).
+     */
+    static SecAggParams secAggParams(String path, String spec) {
+        String[] a = spec.split(":", -1);
+        if (a.length != 3 && a.length != 4) {
+            throw new IllegalArgumentException(path + " must be MODULUS_BITS:FRACTIONAL_BITS:CLIP_RANGE[:DROPOUT], "
+                    + "e.g. \"32:16:100\", was \"" + spec + "\"");
+        }
+        try {
+            SecAggParams.Builder b = SecAggParams.builder().modulusBits(Integer.parseInt(a[0]))
+                    .fractionalBits(Integer.parseInt(a[1])).clipRange(Double.parseDouble(a[2]));
+            if (a.length == 4) {
+                b.dropoutProbability(Double.parseDouble(a[3]));
+            }
+            return b.build();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + " \"" + spec + "\": " + e.getMessage(), e);
+        }
     }
 
     private static final List<String> ALGORITHMS = List.of("fedavg", "scaffold", "fedprox", "fedspeed", "fedau");

@@ -89,4 +89,33 @@ class RobustGridRunTest {
         java.util.Arrays.fill(a, p);
         return a;
     }
+
+    /** A fedavg strategy with secureAggregation: its protocol messages show in the grid's uplink bits. */
+    @Test
+    void secureAggregationCostsShowInTheGrid(@TempDir Path dir) throws Exception {
+        String json = """
+                {
+                  "strategies": {
+                    "FedAvg": {"algorithm": "fedavg", "localSteps": 2, "batch": 5, "lr": 0.1},
+                    "FedAvg+SecAgg": {"algorithm": "fedavg", "localSteps": 2, "batch": 5, "lr": 0.1,
+                                      "secureAggregation": "32:16:100"}
+                  },
+                  "participation": ["all"],
+                  "heterogeneity": ["synthetic:1:1:8"],
+                  "model": "softmax",
+                  "seeds": [1], "rounds": 3, "targetAccuracy": 0.5, "output": "%s"
+                }
+                """.formatted(dir.resolve("out").toString().replace("\\", "/"));
+        GridResult r = GridSpec.parse(json, dir).plots(false).progress(false).build().run();
+        Map<String, RunResult> runs = new HashMap<>();
+        r.runs().forEach(run -> runs.put(run.key().strategy(), run));
+        long plain = runs.get("FedAvg").reports().get(2).cumulativeUplink();
+        long secure = runs.get("FedAvg+SecAgg").reports().get(2).cumulativeUplink();
+        assertTrue(secure > plain, "secure aggregation adds protocol bits: " + secure + " vs " + plain);
+        assertEquals(runs.get("FedAvg").finalAccuracy(), runs.get("FedAvg+SecAgg").finalAccuracy(), 0.05,
+                "the same model up to fixed-point rounding");
+        String bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GridSpec.parse(json.replace("32:16:100", "32:x"), dir).build()).getMessage();
+        assertTrue(bad.contains("strategies.FedAvg+SecAgg.secureAggregation") && bad.contains("32:x"), bad);
+    }
 }
