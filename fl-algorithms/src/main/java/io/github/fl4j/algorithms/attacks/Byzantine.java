@@ -6,6 +6,7 @@ import io.github.fl4j.core.api.ClientContext;
 import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.api.ForwardingAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
@@ -73,7 +74,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param <S> the inner server state type
  * @param <C> the inner client state type
  */
-public final class Byzantine<S, C> implements FederatedAlgorithm<S, C> {
+public final class Byzantine<S, C> extends ForwardingAlgorithm<S, C> {
     private final FederatedAlgorithm<S, C> inner;
     private final Attack attack;
     private final int[] ids;
@@ -82,9 +83,7 @@ public final class Byzantine<S, C> implements FederatedAlgorithm<S, C> {
     private final ThreadLocal<Workspace> scratch = ThreadLocal.withInitial(Workspace::new);
 
     private Byzantine(FederatedAlgorithm<S, C> inner, Attack attack, int[] ids, String selection) {
-        if (inner == null) {
-            throw new IllegalArgumentException("inner algorithm must not be null");
-        }
+        super(inner);
         if (attack == null) {
             throw new IllegalArgumentException("attack must not be null");
         }
@@ -361,33 +360,4 @@ public final class Byzantine<S, C> implements FederatedAlgorithm<S, C> {
         return new Dataset(d.features(), labels);
     }
 
-    @Override
-    public StateCodec<S> serverStateCodec() {
-        return inner.serverStateCodec();
-    }
-
-    @Override
-    public StateCodec<C> clientStateCodec() {
-        return inner.clientStateCodec();
-    }
-
-    @Override
-    public int downlinkVectors() {
-        return inner.downlinkVectors();
-    }
-
-    @Override
-    public int uplinkVectors() {
-        return inner.uplinkVectors();
-    }
-
-    @Override
-    public void checkCompressors(Compressor uplink, Compressor downlink) {
-        inner.checkCompressors(uplink, downlink);
-    }
-
-    @Override
-    public boolean requiresEveryClientEveryRound() {
-        return inner.requiresEveryClientEveryRound();
-    }
 }

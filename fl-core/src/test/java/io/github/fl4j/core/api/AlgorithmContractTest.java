@@ -354,13 +354,14 @@ public abstract class AlgorithmContractTest {
     }
 
     /** Delegates to an algorithm and checks, around every client call, that the client's inputs are unchanged. */
-    private static final class Watched<S, C> implements FederatedAlgorithm<S, C> {
+    private static final class Watched<S, C> extends ForwardingAlgorithm<S, C> {
         private final FederatedAlgorithm<S, C> inner;
         private final AlgorithmSetup setup;
         int calls;
         int nonInitialCalls;
 
         Watched(FederatedAlgorithm<S, C> inner, AlgorithmSetup setup) {
+            super(inner);
             this.inner = inner;
             this.setup = setup;
         }
@@ -433,30 +434,6 @@ public abstract class AlgorithmContractTest {
             };
         }
 
-        @Override
-        public StateCodec<S> serverStateCodec() {
-            return inner.serverStateCodec();
-        }
-
-        @Override
-        public StateCodec<C> clientStateCodec() {
-            return inner.clientStateCodec();
-        }
-
-        @Override
-        public int downlinkVectors() {
-            return inner.downlinkVectors();
-        }
-
-        @Override
-        public int uplinkVectors() {
-            return inner.uplinkVectors();
-        }
-
-        @Override
-        public void checkCompressors(Compressor uplink, Compressor downlink) {
-            inner.checkCompressors(uplink, downlink);
-        }
     }
 
     private static <T> byte[] encode(StateCodec<T> codec, T state) throws IOException {
