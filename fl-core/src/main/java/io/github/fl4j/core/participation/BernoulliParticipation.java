@@ -27,6 +27,11 @@ import java.util.Arrays;
  * <p>Immutable and thread-safe.
  */
 public final class BernoulliParticipation implements Participation {
+    /** Draws of one round before a pattern that keeps redrawing empty rounds gives up. */
+    static final int MAX_ATTEMPTS = 10_000;
+    /** The largest probability of an empty draw that redrawing accepts (about 1,000 draws per round on average). */
+    static final double MAX_EMPTY_PROBABILITY = 0.999;
+
     private final double[] p;
     private final boolean allowEmpty;
 
@@ -57,7 +62,7 @@ public final class BernoulliParticipation implements Participation {
     public int[] select(int round, int population, RandomStream rng) {
         ParticipationProbabilities.checkPopulation(p, population);
         int[] buf = new int[population];
-        while (true) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             int k = 0;
             for (int n = 0; n < population; n++) {
                 if (rng.nextDouble() < p[n]) {
@@ -68,11 +73,29 @@ public final class BernoulliParticipation implements Participation {
                 return Arrays.copyOf(buf, k);
             }
         }
+        throw new IllegalStateException(describe() + ": round " + round + " drew nobody in " + MAX_ATTEMPTS
+                + " attempts (an empty round has probability " + emptyProbability()
+                + "); use allowingEmptyRounds() or larger p_n");
+    }
+
+    /** prod_n (1 - p_n): the probability that a draw selects nobody. */
+    public double emptyProbability() {
+        double log = 0;
+        for (double v : p) {
+            log += Math.log1p(-v);
+        }
+        return Math.exp(log);
     }
 
     @Override
     public Process start(int population, SeedTree seeds) {
         ParticipationProbabilities.checkPopulation(p, population);
+        double empty = emptyProbability();
+        if (!allowEmpty && empty > MAX_EMPTY_PROBABILITY) {
+            throw new IllegalArgumentException(describe() + " draws nobody with probability " + empty
+                    + ", so redrawing empty rounds would take about " + Math.round(1 / (1 - empty))
+                    + " draws per round; use allowingEmptyRounds() (rounds without participants) or larger p_n");
+        }
         return new Process() {
             @Override
             public int[] select(int round, RandomStream rng) {

@@ -18,22 +18,38 @@ public final class CsvReportWriter implements RoundListener, AutoCloseable {
     public static final String HEADER = "round,participants,train_loss,test_loss,test_accuracy,uplink_bits,"
             + "downlink_bits,cumulative_uplink_bits,cumulative_downlink_bits,wall_ms,epsilon";
 
-    private final Writer out;
+    private Writer out;
     private final Path path;
 
     /** Writes to {@code path} (created or truncated; parent folders created). */
     public CsvReportWriter(Path path) {
+        if (path == null) {
+            throw new IllegalArgumentException("path must not be null");
+        }
         this.path = path;
+        this.out = open(path);
+    }
+
+    private static Writer open(Path path) {
         try {
             if (path.getParent() != null) {
                 Files.createDirectories(path.getParent());
             }
-            this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
-            out.write(HEADER);
-            out.write('\n');
-            out.flush();
+            Writer w = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            w.write(HEADER);
+            w.write('\n');
+            w.flush();
+            return w;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write report file " + path, e);
+            throw new UncheckedIOException("cannot write report file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A writer that finished a run starts the file again for the next one (so one writer can serve several runs). */
+    @Override
+    public void onStart(Simulation<?, ?> simulation) {
+        if (out == null) {
+            out = open(path);
         }
     }
 
@@ -50,6 +66,9 @@ public final class CsvReportWriter implements RoundListener, AutoCloseable {
 
     @Override
     public void onRound(RoundReport report) {
+        if (out == null) {
+            throw new IllegalStateException("the report writer of " + path + " is closed");
+        }
         try {
             out.write(line(report));
             out.write('\n');
@@ -66,10 +85,15 @@ public final class CsvReportWriter implements RoundListener, AutoCloseable {
 
     @Override
     public void close() {
+        if (out == null) {
+            return;
+        }
         try {
             out.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close report file " + path, e);
+        } finally {
+            out = null;
         }
     }
 }

@@ -14,19 +14,35 @@ import java.util.Locale;
  * {@code null} (JSON has no NaN).
  */
 public final class JsonLinesReportWriter implements RoundListener, AutoCloseable {
-    private final Writer out;
+    private Writer out;
     private final Path path;
 
     /** Writes to {@code path} (created or truncated; parent folders created). */
     public JsonLinesReportWriter(Path path) {
+        if (path == null) {
+            throw new IllegalArgumentException("path must not be null");
+        }
         this.path = path;
+        this.out = open(path);
+    }
+
+    private static Writer open(Path path) {
         try {
             if (path.getParent() != null) {
                 Files.createDirectories(path.getParent());
             }
-            this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            Writer w = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            return w;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write report file " + path, e);
+            throw new UncheckedIOException("cannot write report file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A writer that finished a run starts the file again for the next one (so one writer can serve several runs). */
+    @Override
+    public void onStart(Simulation<?, ?> simulation) {
+        if (out == null) {
+            out = open(path);
         }
     }
 
@@ -45,6 +61,9 @@ public final class JsonLinesReportWriter implements RoundListener, AutoCloseable
 
     @Override
     public void onRound(RoundReport report) {
+        if (out == null) {
+            throw new IllegalStateException("the report writer of " + path + " is closed");
+        }
         try {
             out.write(line(report));
             out.write('\n');
@@ -61,10 +80,15 @@ public final class JsonLinesReportWriter implements RoundListener, AutoCloseable
 
     @Override
     public void close() {
+        if (out == null) {
+            return;
+        }
         try {
             out.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close report file " + path, e);
+        } finally {
+            out = null;
         }
     }
 }
