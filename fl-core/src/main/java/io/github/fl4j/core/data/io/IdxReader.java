@@ -348,6 +348,13 @@ public final class IdxReader {
         private long pos;
 
         Input(Path file) throws IOException {
+            if (Files.isDirectory(file)) {
+                throw new IOException(file + " is a directory, not an IDX file (for a folder of MNIST files use "
+                        + "IdxReader.mnist(folder, ...))");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new java.nio.file.NoSuchFileException(file + ": no such IDX file");
+            }
             this.file = file;
             this.gzip = DatasetDownloader.isGzip(file);
             this.in = DatasetDownloader.openUncompressed(file);

@@ -106,6 +106,9 @@ public final class LibSvmReader {
             int lineNo = 0;
             while ((line = readLine(r, file, lineNo)) != null) {
                 lineNo++;
+                if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+                    line = line.substring(1); // a UTF-8 byte-order mark is not part of the first label
+                }
                 int end = line.indexOf('#');
                 if (end < 0) {
                     end = line.length();
