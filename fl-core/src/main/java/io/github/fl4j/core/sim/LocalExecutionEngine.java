@@ -78,7 +78,10 @@ public final class LocalExecutionEngine implements ExecutionEngine {
                 for (Future<R> g : futures) {
                     g.cancel(true);
                 }
-                throw new IllegalStateException("interrupted while waiting for client tasks", e);
+                java.util.concurrent.CancellationException c =
+                        new java.util.concurrent.CancellationException("interrupted while waiting for client tasks");
+                c.initCause(e);
+                throw c;
             }
         }
         if (first != null) {

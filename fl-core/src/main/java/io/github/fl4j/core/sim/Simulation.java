@@ -248,7 +248,22 @@ public final class Simulation<S, C> {
                     + ", after the configured rounds " + config.rounds());
         }
         while (state.round() < config.rounds()) {
-            step(state, exec);
+            int next = state.round() + 1;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RunCancelledException(next, "the run was interrupted before round " + next + " (seed "
+                        + config.seed() + "); the reports of rounds 1.." + state.round() + " went to the listeners"
+                        + (checkpoints == null ? "" : " and the last checkpoint in " + checkpoints.directory()));
+            }
+            try {
+                step(state, exec);
+            } catch (RunCancelledException e) {
+                throw e;
+            } catch (java.util.concurrent.CancellationException e) {
+                RunCancelledException c = new RunCancelledException(next, "the run was interrupted in round " + next
+                        + " (seed " + config.seed() + "); the round was not applied");
+                c.initCause(e);
+                throw c;
+            }
             int t = state.round();
             if (checkpoints != null && checkpoints.checkpoints(t, config.rounds())) {
                 try {

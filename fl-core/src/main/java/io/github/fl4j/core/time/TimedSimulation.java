@@ -608,6 +608,10 @@ public final class TimedSimulation<S, C> {
                     maybeCheckpoint();
                     continue;
                 }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new io.github.fl4j.core.sim.RunCancelledException(version + 1, "the run was interrupted at "
+                            + "t=" + time + " s before version " + (version + 1) + " (seed " + config.seed() + ")");
+                }
                 settle();
                 if (queue.isEmpty()) {
                     LOG.warn("no more events at t={} s after version {}: every remaining client is offline for "
@@ -683,7 +687,11 @@ public final class TimedSimulation<S, C> {
                 o = s.future.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for client " + s.client, e);
+                io.github.fl4j.core.sim.RunCancelledException c = new io.github.fl4j.core.sim.RunCancelledException(
+                        version + 1, "the run was interrupted at t=" + time + " s while waiting for client "
+                        + s.client + " (seed " + config.seed() + ")");
+                c.initCause(e);
+                throw c;
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 throw new SimulationException((int) (s.startVersion + 1), s.client, config.seed(),

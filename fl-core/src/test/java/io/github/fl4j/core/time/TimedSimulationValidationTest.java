@@ -80,4 +80,25 @@ class TimedSimulationValidationTest {
                 () -> sim.get().run());
         assertTrue(e.getMessage().contains("client 0") && e.getMessage().contains("seed 7"), e.getMessage());
     }
+
+    @Test
+    void anInterruptStopsATimedRunBeforeTheNextEvent() {
+        for (int threads : new int[] {1, 2}) {
+            TimedSimulation<?, ?> sim = TimedSimulation.builder(new BufferedDelta(1, 1.0, Staleness.constant()))
+                    .model(new LeastSquares(1)).data(TimedSimulationTest.scalar(0, 1, 2))
+                    .config(TimedSimulationTest.config(10, threads)).schedule(Schedule.closed(2))
+                    .listener(new TimeListener() {
+                        @Override
+                        public void onVersion(TimeReport r) {
+                            if (r.version() == 3) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }).build();
+            io.github.fl4j.core.sim.RunCancelledException e =
+                    assertThrows(io.github.fl4j.core.sim.RunCancelledException.class, sim::run);
+            assertTrue(Thread.interrupted());
+            assertTrue(e.round() == 4 && e.getMessage().contains("before version 4"), e.getMessage());
+        }
+    }
 }
