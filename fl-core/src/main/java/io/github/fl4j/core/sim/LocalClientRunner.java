@@ -1,5 +1,6 @@
 package io.github.fl4j.core.sim;
 
+import io.github.fl4j.core.api.Client;
 import io.github.fl4j.core.api.ClientContext;
 import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.Compressor;
@@ -31,7 +32,9 @@ import io.github.fl4j.core.tensor.Workspace;
  * @param <C> the client state type
  */
 public final class LocalClientRunner<C> implements ClientRunner<C> {
-    private final FederatedAlgorithm<?, C> algorithm;
+    private final String name;
+    private final Client<C> client;
+    private final int uplinkVectors;
     private final Model model;
     private final FederatedDataset data;
     private final Compressor uplink;
@@ -51,17 +54,40 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
      */
     public LocalClientRunner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedDataset data,
                              Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
-        if (algorithm == null || model == null || data == null || uplink == null || seeds == null
+        this(requireAlgorithm(algorithm).name(), algorithm.client(), algorithm.uplinkVectors(), model, data, uplink,
+                seeds, precision, pool);
+    }
+
+    /**
+     * A runner of a client half alone (e.g. an asynchronous algorithm's).
+     *
+     * @param name          the algorithm's name, for messages
+     * @param client        the client half
+     * @param uplinkVectors the number of vectors a client must upload per task
+     */
+    public LocalClientRunner(String name, Client<C> client, int uplinkVectors, Model model, FederatedDataset data,
+                             Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
+        if (name == null || client == null || model == null || data == null || uplink == null || seeds == null
                 || precision == null) {
-            throw new IllegalArgumentException("algorithm, model, data, uplink, seeds and precision must not be null");
+            throw new IllegalArgumentException("name, client, model, data, uplink, seeds and precision must not be "
+                    + "null");
         }
-        this.algorithm = algorithm;
+        this.name = name;
+        this.client = client;
+        this.uplinkVectors = uplinkVectors;
         this.model = model;
         this.data = data;
         this.uplink = uplink;
         this.seeds = seeds;
         this.precision = precision;
         this.pool = pool;
+    }
+
+    private static FederatedAlgorithm<?, ?> requireAlgorithm(FederatedAlgorithm<?, ?> algorithm) {
+        if (algorithm == null) {
+            throw new IllegalArgumentException("algorithm must not be null");
+        }
+        return algorithm;
     }
 
     @Override
@@ -88,25 +114,25 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
                 workspaces.get(), task.assignedSteps());
         ClientResult<C> r;
         try {
-            r = algorithm.client().train(task.downlink(), task.state(), ctx);
+            r = client.train(task.downlink(), task.state(), ctx);
         } catch (SimulationException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new SimulationException(t, id, seed, "the client failed: " + e, e);
         }
         if (r == null) {
-            throw new SimulationException(t, id, seed, algorithm.name() + " client returned null", null);
+            throw new SimulationException(t, id, seed, name + " client returned null", null);
         }
         if (r.state() == null) {
-            throw new SimulationException(t, id, seed, algorithm.name() + " client returned a null state", null);
+            throw new SimulationException(t, id, seed, name + " client returned a null state", null);
         }
         if (!Double.isFinite(r.trainLoss())) {
             throw new SimulationException(t, id, seed, "the training loss diverged to " + r.trainLoss()
                     + "; lower the learning rate", null);
         }
         Message upload = up.message();
-        if (upload.size() != algorithm.uplinkVectors()) {
-            throw new SimulationException(t, id, seed, algorithm.name() + " declares " + algorithm.uplinkVectors()
+        if (upload.size() != uplinkVectors) {
+            throw new SimulationException(t, id, seed, name + " declares " + uplinkVectors
                     + " uplink vectors but the client sent " + upload.size(), null);
         }
         for (int j = 0; j < upload.size(); j++) {

@@ -38,7 +38,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +136,7 @@ public final class TimedSimulation<S, C> {
         if (data.featureCount() <= 0) {
             throw new IllegalArgumentException("data must have at least one feature, had " + data.featureCount());
         }
-        this.devices = b.devices != null ? b.devices : new ConstantDevices();
+        this.devices = b.devices != null ? b.devices : Devices.constant(1.0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
         this.availabilityModel = b.availability != null ? b.availability : AvailabilityModels.always();
         this.dropout = b.dropout != null ? b.dropout : Dropouts.none();
         this.maxTime = b.maxTime;
@@ -217,8 +216,8 @@ public final class TimedSimulation<S, C> {
         this.listeners = List.copyOf(b.listeners);
         this.stores = b.stores != null ? b.stores : StateStoreFactory.inMemory();
         this.checkpoints = b.checkpoints;
-        FederatedAlgorithmView<C> view = new FederatedAlgorithmView<>(algorithm);
-        this.runner = new LocalClientRunner<>(view, model, data, uplinkCompressor, seeds, config.precision(), null);
+        this.runner = new LocalClientRunner<>(algorithm.name(), algorithm.client(), algorithm.uplinkVectors(), model,
+                data, uplinkCompressor, seeds, config.precision(), null);
     }
 
     /** A builder for a simulation of an asynchronous algorithm. */
@@ -1501,21 +1500,6 @@ public final class TimedSimulation<S, C> {
         }
     }
 
-    /** Every device the same: 1 sample per second, infinite bandwidths, no latency (time = samples processed). */
-    static final class ConstantDevices implements DeviceModel {
-        private static final Device UNIT = new Device(1.0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0);
-
-        @Override
-        public Device device(int client, SeedTree seeds) {
-            return UNIT;
-        }
-
-        @Override
-        public String describe() {
-            return "equal(1 sample/s, unlimited bandwidth)";
-        }
-    }
-
     /**
      * Builder of a {@link TimedSimulation}. Required: config (its {@code rounds} is the number of server versions to
      * run), model, data, schedule. Defaults: every device equal (1 sample per second, unlimited bandwidth), always
@@ -1650,63 +1634,5 @@ public final class TimedSimulation<S, C> {
         public TimedSimulation<S, C> build() {
             return new TimedSimulation<>(this);
         }
-    }
-
-    /** An asynchronous algorithm seen as a synchronous one by the client runner (only its client half is used). */
-    private static final class FederatedAlgorithmView<C> implements FederatedAlgorithm<Object, C> {
-        private final AsyncAlgorithm<?, C> a;
-
-        FederatedAlgorithmView(AsyncAlgorithm<?, C> a) {
-            this.a = a;
-        }
-
-        @Override
-        public String name() {
-            return a.name();
-        }
-
-        @Override
-        public Object initServerState(INDArray initialParameters, AlgorithmSetup setup) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public C initClientState(int clientId, AlgorithmSetup setup) {
-            return a.initClientState(clientId, setup);
-        }
-
-        @Override
-        public io.github.fl4j.core.api.Server<Object> server() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public io.github.fl4j.core.api.Client<C> client() {
-            return a.client();
-        }
-
-        @Override
-        public io.github.fl4j.core.api.StateCodec<Object> serverStateCodec() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public io.github.fl4j.core.api.StateCodec<C> clientStateCodec() {
-            return a.clientStateCodec();
-        }
-
-        @Override
-        public int downlinkVectors() {
-            return a.downlinkVectors();
-        }
-
-        @Override
-        public int uplinkVectors() {
-            return a.uplinkVectors();
-        }
-    }
-
-    static List<TimeReport> unmodifiable(List<TimeReport> r) {
-        return Collections.unmodifiableList(r);
     }
 }
