@@ -29,7 +29,6 @@ import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.BufferPool;
 import io.github.fl4j.core.tensor.NativeThreads;
-import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import java.io.DataInput;
 import java.io.DataOutput;
