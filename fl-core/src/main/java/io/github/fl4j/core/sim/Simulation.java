@@ -11,6 +11,7 @@ import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.comm.Channel;
 import io.github.fl4j.core.comm.CommunicationLedger;
+import io.github.fl4j.core.comm.LedgerOptions;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.data.FederatedDataset;
@@ -88,6 +89,7 @@ public final class Simulation<S, C> {
     private final BufferPool messages = new BufferPool();
     private final StateStoreFactory stores;
     private final CheckpointPolicy checkpoints;
+    private final LedgerOptions ledgerOptions;
     private final LocalClientRunner<C> runner;
     private final RemoteRun<C> remote;
     private boolean ran;
@@ -137,6 +139,7 @@ public final class Simulation<S, C> {
         this.engine = b.engine;
         this.stores = b.stores != null ? b.stores : StateStoreFactory.inMemory();
         this.checkpoints = b.checkpoints;
+        this.ledgerOptions = b.ledger != null ? b.ledger : LedgerOptions.defaults();
         this.runner = new LocalClientRunner<>(algorithm, model, data, uplinkCompressor, seeds, config.precision(),
                 messages);
         this.remote = b.description == null ? null : new RemoteRun<>(b.description, algorithm.clientStateCodec());
@@ -203,12 +206,18 @@ public final class Simulation<S, C> {
             if (state == null) {
                 state = newRunState();
             }
+            try {
+                state.ledger().attach(ledgerOptions);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the ledger entry file cannot be opened: " + e.getMessage(), e);
+            }
             return loop(state, exec);
         } finally {
             if (ownsEngine) {
                 exec.close();
             }
             if (state != null) {
+                state.ledger().close();
                 state.clientStates().close();
                 state.serverTables().close();
             }
@@ -232,7 +241,7 @@ public final class Simulation<S, C> {
      */
     RunState<S, C> emptyRunState(S server) {
         return new RunState<>(0, server, stores.create("clients", algorithm.clientStateCodec()),
-                new ServerTables(stores), participation.start(data.clientCount(), seeds), new CommunicationLedger(),
+                new ServerTables(stores), participation.start(data.clientCount(), seeds), new CommunicationLedger(ledgerOptions),
                 List.of(), new int[data.clientCount()]);
     }
 
@@ -495,6 +504,7 @@ public final class Simulation<S, C> {
         private ExecutionEngine engine;
         private StateStoreFactory stores;
         private CheckpointPolicy checkpoints;
+        private LedgerOptions ledger;
         private RunDescription description;
 
         private Builder(FederatedAlgorithm<S, C> algorithm) {
@@ -561,6 +571,20 @@ public final class Simulation<S, C> {
         /** Checkpoint the run as it goes (see {@link CheckpointPolicy}); resume with {@link Simulation#resume}. */
         public Builder<S, C> checkpoints(CheckpointPolicy v) {
             checkpoints = v;
+            return this;
+        }
+
+        /**
+         * What the communication ledger keeps in memory and whether it writes every entry to a file (default
+         * {@link LedgerOptions#defaults()}: up to a million entries, then totals per round and per client only).
+         * Totals, reports and summaries are the same whatever is chosen. On a resume, the entry file is cut back to
+         * the checkpoint's entry count and continued; the in-memory retention is the one the checkpoint recorded.
+         */
+        public Builder<S, C> ledger(LedgerOptions v) {
+            if (v == null) {
+                throw new IllegalArgumentException("ledger options must not be null");
+            }
+            ledger = v;
             return this;
         }
 
