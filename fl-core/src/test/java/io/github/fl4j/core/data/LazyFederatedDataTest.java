@@ -322,6 +322,26 @@ class LazyFederatedDataTest {
         assertSameData(p.materialize().as(Precision.FLOAT32), p.as(Precision.FLOAT32));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Precision.class)
+    void rowsOfAViewWithOffsetAndRowStrideAreCopiedExactly(Precision precision) {
+        // big[i][j] = 10 i + j, 10 x 5; features = rows 2..7, columns 1..3 (offset 11, row stride 5); labels = column 4
+        double[] v = new double[50];
+        for (int i = 0; i < 10; i++) {
+            for (int j = 0; j < 5; j++) {
+                v[i * 5 + j] = 10 * i + j;
+            }
+        }
+        INDArray big = Nd4j.create(v, new long[] {10, 5}, 'c').castTo(precision.dataType());
+        org.nd4j.linalg.indexing.INDArrayIndex rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 8);
+        Dataset d = new Dataset(big.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 4)),
+                big.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 5)));
+        Dataset picked = d.rows(new int[] {5, 0, 3});
+        assertArrayEquals(new double[] {71, 72, 73, 21, 22, 23, 51, 52, 53}, values(picked.features()));
+        assertArrayEquals(new double[] {74, 24, 54}, values(picked.labels()));
+        assertEquals(precision, picked.precision());
+    }
+
     @Test
     void badIndexPartitionsAreNamed() {
         Dataset train = labelled(10, Precision.FLOAT32);
