@@ -105,10 +105,10 @@ public final class Dataset {
 
     /**
      * The rows {@code indices} of a matrix whose rows are contiguous (element stride 1), copied on the Java side from
-     * the array's buffer into a new c-order array: the cost is that of the copied rows only. Native
-     * {@code Nd4j.pullRows} (used before) prepares the offsets of every row of the source on each call, which made
-     * gathering 600 rows of a 60,000-row MNIST matrix cost about 50 ms; getRows costs an op per row. Falls back to
-     * pullRows for other layouts. Values are copied exactly either way.
+     * the array's buffer into a new c-order array. Measured against native {@code Nd4j.pullRows} (used before) on
+     * 600 rows of a 60,000 x 784 float32 matrix, alternating in one session: 0.78-0.88 of its time; most of either
+     * cost is allocating the new array, the copy itself takes well under a millisecond (getRows would cost an op per
+     * row). Falls back to pullRows for layouts whose rows are not contiguous. Values are copied exactly either way.
      */
     private static INDArray gather(INDArray a, int[] indices) {
         long cols = a.columns();
