@@ -88,14 +88,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code mvn -B -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.AsyncVersusSync}.
  * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; by default {@code -Dfl4j.mnist} or
  * {@code FL4J_MNIST} if set, else downloaded once into {@code ~/.fl4j/datasets/mnist} by
- * {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code time} (virtual seconds per run; 600), {@code versions} (at most
- * this many server versions per run; 1000000), {@code target} (0.85), {@code lr} (0.05), {@code steps} (10),
+ * {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code time} (virtual seconds per run; 600), {@code versions} (at
+ * most this many server versions per run; 1000000), {@code target} (0.85), {@code lr} (0.05), {@code steps} (10),
  * {@code batch} (10), {@code alpha} (FedAsync's; 0.3), {@code percentile} (of the session duration, for the deadline
  * and FedFix's period; 70), {@code part} (all, compare or coupled; all), {@code label} (3), {@code factor} (10),
  * {@code concurrency} (sessions in flight of the asynchronous runs of the coupled part, one number or three for
- * FedAsync, FedBuff and FedFix; 100), {@code reference}
- * (run the coupled part without the slow-down too; true), {@code threads} (2), {@code seed} (1), {@code out}
- * (out/async-versus-sync).
+ * FedAsync, FedBuff and FedFix; 100), {@code reference} (run the coupled part without the slow-down too; true),
+ * {@code threads} (2), {@code seed} (1), {@code out} (out/async-versus-sync).
  */
 public final class AsyncVersusSync {
     private static final int CLIENTS = 100;

@@ -24,7 +24,7 @@ final class ExampleData {
         return MnistDatasets.Variant.parse(a.value("dataset", "mnist"));
     }
 
-    /** The folder of {@code variant}: argument {@code data=FOLDER} or {@code mnist=FOLDER}, else found or downloaded. */
+    /** The folder of {@code variant}: argument {@code data=FOLDER} or {@code mnist=FOLDER}, else found/downloaded. */
     static Path folder(Args a, MnistDatasets.Variant variant) throws IOException {
         String given = a.value("data", a.value("mnist", null));
         return MnistDatasets.resolve(variant, given == null ? null : Path.of(given));

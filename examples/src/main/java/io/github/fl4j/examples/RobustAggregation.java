@@ -32,8 +32,9 @@ import java.util.Map;
  * <p>Run (a few minutes on 2 cores): {@code mvn -B -q -pl examples -am test-compile exec:java
  * -Dexec.mainClass=io.github.fl4j.examples.RobustAggregation}. Arguments ({@code key=value}): {@code mnist} (folder
  * with the four IDX files; by default {@code -Dfl4j.mnist} or {@code FL4J_MNIST} if set, else downloaded once into
- * {@code ~/.fl4j/datasets/mnist} by {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code rounds} (60), {@code perRound} (clients per round; 20), {@code seed} (1),
- * {@code threads} (2), {@code out} (out/robust-aggregation).
+ * {@code ~/.fl4j/datasets/mnist} by {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code rounds} (60),
+ * {@code perRound} (clients per round; 20), {@code seed} (1), {@code threads} (2), {@code out}
+ * (out/robust-aggregation).
  */
 public final class RobustAggregation {
     /** The aggregator axis, in table order (grid-file names). */

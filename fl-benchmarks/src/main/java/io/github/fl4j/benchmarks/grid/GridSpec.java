@@ -110,9 +110,9 @@ import java.util.function.Supplier;
  * {@code mnist/} (or the four MNIST files themselves), relative to the grid file's base directory; without it the
  * property {@code fl4j.mnist} or a {@code shared/data} folder beside the project is used when present, else MNIST is
  * found or downloaded by {@link io.github.fl4j.core.data.io.MnistDatasets} (environment variable {@code FL4J_MNIST},
- * else the verified cache {@code ~/.fl4j/datasets/mnist}, else a download into it). Model: {@code softmax[:CLASSES]} or {@code mlp:H1,H2,...[:CLASSES]} (ReLU hidden layers), 10
- * classes by default. Optional: maxUplinkBits, evalEvery (1), parallelism (the number of processors), seeds as a
- * count n (seeds 1..n).
+ * else the verified cache {@code ~/.fl4j/datasets/mnist}, else a download into it). Model: {@code softmax[:CLASSES]} or
+ * {@code mlp:H1,H2,...[:CLASSES]} (ReLU hidden layers), 10 classes by default. Optional: maxUplinkBits, evalEvery (1),
+ * parallelism (the number of processors), seeds as a count n (seeds 1..n).
  *
  * <p>Systems (optional; with them every run is a simulation with time, see {@link SystemSetting}): an object of
  * name: spec, where a spec is a device string alone or an object with any of {@code devices} (default

@@ -319,7 +319,7 @@ public final class MnistDatasets {
         }
         m.append(nl).append("     and run again; each file is checked by the SHA-256 of its uncompressed content.");
         m.append(nl).append("  2. Or use a folder that already holds the 4 files ")
-                .append(String.join(", ", FILE_NAMES)).append(" (each plain or .gz): ").append(alternatives(variant));
+                .append(String.join(", ", FILE_NAMES)).append(" (each plain or .gz). ").append(alternatives(variant));
         return m.toString();
     }
 
