@@ -217,30 +217,35 @@ public final class Simulation<S, C> {
         NativeMemory.checkAtStart();
         ExecutionEngine exec = ownsEngine ? new LocalExecutionEngine(config.threads()) : engine;
         RunState<S, C> state = resumed;
+        boolean idle = true; // no client task can still be running when the run ends
         try {
             if (state == null) {
                 state = newRunState();
             }
             return loop(state, exec);
+        } catch (RunCancelledException e) {
+            idle = false; // a cancelled round may leave tasks running on a caller-owned engine
+            throw e;
         } finally {
             if (ownsEngine) {
-                exec.close();
+                idle = ((LocalExecutionEngine) exec).closeAndWait();
             }
             if (state != null) {
                 state.clientStates().close();
                 state.serverTables().close();
             }
-            releaseNativeMemory();
+            releaseNativeMemory(idle);
         }
     }
 
     /**
      * Frees what this run allocated off-heap, now rather than when the garbage collector gets to it: the workers'
-     * workspaces (and the calling thread's entry, which with one thread would outlive the run), the message pool and
-     * the model's per-thread scratch. The result's arrays are copies and stay valid.
+     * workspaces (and the calling thread's entry, which with one thread would outlive the run) and the message pool
+     * when no task can still use them, and the model's per-thread scratch (which waits for a running call). The
+     * result's arrays are copies and stay valid.
      */
-    private void releaseNativeMemory() {
-        long bytes = runner.release() + messages.release() + model.releaseScratch();
+    private void releaseNativeMemory(boolean idle) {
+        long bytes = (idle ? runner.release() + messages.release() : 0) + model.releaseScratch();
         if (lastFinite != null) {
             lastFinite.close();
             lastFinite = null;
