@@ -237,4 +237,40 @@ class FailedRunTest {
         assertEquals(Optional.empty(), e.partialResult());
         assertEquals(Optional.of("not a result"), e.partialResult(String.class));
     }
+
+    // ---- the same with time (the synchronous adapter: one server version per round)
+
+    private static io.github.fl4j.core.time.TimedSimulation.Builder<?, NoState> timed(Fault fault, int threads) {
+        return io.github.fl4j.core.time.TimedSimulation.synchronous(new Faulty(fault))
+                .model(new LeastSquares(1)).data(SimulationTest.scalarClients(4))
+                .initialParameters(Nd4j.zeros(DataType.DOUBLE, 1))
+                .config(SimulationConfig.builder().rounds(6).clientsPerRound(4).threads(threads).seed(5)
+                        .precision(Precision.FLOAT64).build());
+    }
+
+    @Test
+    void aFailedTimedRunKeepsTheCompletedVersionsAndClosesItsSinks(@TempDir Path dir) throws IOException {
+        for (Fault fault : new Fault[] {Fault.SERVER_NAN, Fault.CLIENT_THROWS, Fault.CLIENT_OUT_OF_MEMORY}) {
+            for (int threads : new int[] {1, 2}) {
+                Path csv = dir.resolve(fault + "-" + threads + ".csv");
+                io.github.fl4j.core.time.TimeCsvWriter writer = new io.github.fl4j.core.time.TimeCsvWriter(csv);
+                SimulationException e = assertThrows(SimulationException.class,
+                        () -> timed(fault, threads).listener(writer).build().run());
+                String where = fault + ", " + threads + " threads: " + e.getMessage();
+                assertEquals(3, e.round(), where);
+                assertEquals(fault == Fault.SERVER_NAN ? SimulationException.SERVER : 2, e.client(), where);
+                if (fault == Fault.CLIENT_OUT_OF_MEMORY) {
+                    assertTrue(e.getMessage().contains("out of memory (Cannot allocate new LongPointer(8)"), where);
+                }
+                assertTrue(e.partialResult().isEmpty(), "not a SimulationResult");
+                io.github.fl4j.core.time.TimedResult<?> p =
+                        e.partialResult(io.github.fl4j.core.time.TimedResult.class).orElseThrow();
+                assertEquals(2, p.reports().size(), where);
+                assertEquals(X2, p.finalParameters().getDouble(0), 0.0, where);
+                List<String> lines = Files.readAllLines(csv);
+                assertEquals(3, lines.size(), where + " " + lines);
+                assertThrows(IllegalStateException.class, () -> writer.onVersion(p.reports().get(0)), "closed");
+            }
+        }
+    }
 }
