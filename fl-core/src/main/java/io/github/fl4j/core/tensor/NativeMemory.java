@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *       {@code 6g}).</li>
  *   <li>{@link #checkAtStart()} logs a warning once when the limit in force is unbounded or larger than 90% of
  *       the machine's memory.</li>
+ *   <li>{@value #MAX_RESIDENT_BYTES} (a system property, read at every check) sets a tighter bound for fl4j's
+ *       own check, also after ND4J has loaded.</li>
  *   <li>{@link #overLimit()} is checked by the simulations before every round or server version: when the
  *       resident size exceeds the limit even after a garbage collection, the run stops with a
  *       {@code SimulationException} naming the round and the sizes; a native {@code OutOfMemoryError}
@@ -39,6 +41,12 @@ public final class NativeMemory {
 
     /** The JavaCPP system property read once when its {@code Pointer} class loads (JavaCPP also reads it lower case). */
     public static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
+    /**
+     * An optional tighter bound for fl4j's own check (bytes, or with a suffix k, m, g as JavaCPP's flags), read at
+     * every check, so that it can be set at any time, also after ND4J has loaded.
+     */
+    public static final String MAX_RESIDENT_BYTES = "fl4j.maxResidentBytes";
 
     private static final long GIB = 1L << 30;
     private static volatile boolean warned;
@@ -90,13 +98,30 @@ public final class NativeMemory {
 
     /**
      * The bound in force: JavaCPP's {@code maxPhysicalBytes} (as read when it loaded), or 90% of the machine's memory
-     * when that is unbounded (0) or larger.
+     * when that is unbounded (0) or larger, or {@value #MAX_RESIDENT_BYTES} when that is set and smaller.
+     *
+     * @throws IllegalArgumentException if {@value #MAX_RESIDENT_BYTES} is set to something other than a positive size
      */
     public static long limit() {
         long max = Pointer.maxPhysicalBytes();
         long ram = machineBytes();
         long cap = ram > 0 ? ram / 10 * 9 : Long.MAX_VALUE;
-        return max > 0 ? Math.min(max, cap) : cap;
+        long limit = max > 0 ? Math.min(max, cap) : cap;
+        String own = System.getProperty(MAX_RESIDENT_BYTES);
+        if (own != null) {
+            long v;
+            try {
+                v = Pointer.parseBytes(own.trim(), -1);
+            } catch (NumberFormatException e) {
+                v = -1;
+            }
+            if (v <= 0) {
+                throw new IllegalArgumentException(MAX_RESIDENT_BYTES + " must be a positive size such as 6g, was \""
+                        + own + "\"");
+            }
+            limit = Math.min(limit, v);
+        }
+        return limit;
     }
 
     /** The resident size of this process now (heap, native memory, code), in bytes. */
@@ -155,8 +180,12 @@ public final class NativeMemory {
 
     private static String sizes() {
         Runtime rt = Runtime.getRuntime();
-        return Pointer.formatBytes(residentBytes()) + " resident against a limit of " + Pointer.formatBytes(limit())
-                + " (" + MAX_PHYSICAL_BYTES + "), heap " + Pointer.formatBytes(rt.totalMemory() - rt.freeMemory())
+        long limit = limit();
+        long max = Pointer.maxPhysicalBytes();
+        String source = System.getProperty(MAX_RESIDENT_BYTES) != null && (max <= 0 || limit < max)
+                ? MAX_RESIDENT_BYTES : limit == max ? MAX_PHYSICAL_BYTES : "90% of the machine's memory";
+        return Pointer.formatBytes(residentBytes()) + " resident against a limit of " + Pointer.formatBytes(limit)
+                + " (" + source + "), heap " + Pointer.formatBytes(rt.totalMemory() - rt.freeMemory())
                 + " used of " + Pointer.formatBytes(rt.maxMemory()) + ", JavaCPP-tracked native "
                 + Pointer.formatBytes(Pointer.totalBytes()) + "; use fewer threads or clients per round, a smaller "
                 + "model, or a larger -Xmx (the native limit follows it) or -D" + MAX_PHYSICAL_BYTES;

@@ -273,4 +273,31 @@ class FailedRunTest {
             }
         }
     }
+
+    @Test
+    void aProcessPastTheMemoryLimitStopsBeforeTheNextRound() {
+        // the bound is checked before every round; 1 MB is below any JVM's resident size
+        Recorder rec = new Recorder();
+        RoundListener tighten = new RoundListener() {
+            @Override
+            public void onRound(RoundReport report) {
+                if (report.round() == 2) {
+                    System.setProperty(io.github.fl4j.core.tensor.NativeMemory.MAX_RESIDENT_BYTES, "1m");
+                }
+            }
+        };
+        try {
+            SimulationException e = assertThrows(SimulationException.class,
+                    () -> sim(Fault.CLIENT_THROWS, 1).listener(tighten).listener(rec).build().run());
+            assertEquals(3, e.round());
+            assertEquals(SimulationException.SERVER, e.client());
+            assertTrue(e.getMessage().startsWith("round 3, server, seed 5: out of memory before the round: the "
+                    + "process is ") && e.getMessage().contains("against a limit of 1024K (fl4j.maxResidentBytes)"),
+                    e.getMessage());
+            assertTwoRoundsKept(e.partialResult().orElseThrow());
+            assertTrue(rec.partial != null);
+        } finally {
+            System.clearProperty(io.github.fl4j.core.tensor.NativeMemory.MAX_RESIDENT_BYTES);
+        }
+    }
 }
