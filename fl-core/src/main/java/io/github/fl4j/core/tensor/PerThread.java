@@ -52,6 +52,11 @@ public final class PerThread<T> {
         return v;
     }
 
+    /** The calling thread's value, or null if it has none (nothing is made). */
+    public T peek() {
+        return local.get();
+    }
+
     private synchronized void register(T v) {
         made.removeIf(r -> r.get() == null);
         made.add(new WeakReference<>(v));

@@ -75,4 +75,17 @@ class MlpReleaseTest {
         assertEquals(before, m.loss(x, b), 0.0, "same bits after the scratch was freed and allocated again");
         assertTrue(m.releaseScratch() > 0);
     }
+
+    @Test
+    void linearModelsFreeTheCallingThreadsScratch() {
+        Dataset b = batch(5, 20, 3);
+        SoftmaxRegression m = new SoftmaxRegression(20, 3);
+        INDArray x = Nd4j.create(DataType.FLOAT, m.dimension());
+        m.initialParameters(new SeedTree(3).stream(Purpose.INIT), x);
+        INDArray g = Nd4j.create(DataType.FLOAT, m.dimension());
+        double before = m.lossAndGradient(x, b, g);
+        assertTrue(m.releaseScratch() > 0);
+        assertEquals(0, m.releaseScratch(), "nothing left to free");
+        assertEquals(before, m.lossAndGradient(x, b, g), 0.0, "same bits with new scratch");
+    }
 }
