@@ -83,8 +83,14 @@ public final class NativeMemory {
         return ram > 0 ? Math.min(limit, ram / 10 * 9) : limit;
     }
 
-    /** The machine's physical memory in bytes, or 0 if unknown. */
+    private static final long MACHINE_BYTES = readMachineBytes();
+
+    /** The machine's physical memory in bytes (read once), or 0 if unknown. */
     static long machineBytes() {
+        return MACHINE_BYTES;
+    }
+
+    private static long readMachineBytes() {
         try {
             java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
             if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
