@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p><b>Class</b> (see docs/compression.md): if either operator is lossless, the class of the other; if both are
  * unbiased with omega1, omega2, unbiased with omega = (omega1 + 1)(omega2 + 1) - 1 (independent randomness:
- * E||o(i(x))||^2 <= (omega_o + 1) E||i(x)||^2 <= (omega_o + 1)(omega_i + 1)||x||^2); in every other case
+ * E||o(i(x))||^2 &le; (omega_o + 1) E||i(x)||^2 &le; (omega_o + 1)(omega_i + 1)||x||^2); in every other case
  * {@link CompressionClass.Kind#BIASED} (no general guarantee).
  *
  * <p><b>Bits</b> (convention): the bits the <em>outer</em> operator reports for encoding inner's decoded output,

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * An unbiased operator scaled for error feedback: C'(x) = C(x) / (omega + 1), with omega = omega(d) of C.
  *
  * <p><b>Class.</b> Contractive with alpha = 1/(omega + 1): E||C/(w+1) - x||^2 = E||C||^2/(w+1)^2 - 2||x||^2/(w+1)
- * + ||x||^2 <= (1 - 1/(w+1))||x||^2 since E||C(x)||^2 <= (w+1)||x||^2. This is how EF21, EF21-SGD and EControl use
+ * + ||x||^2 &le; (1 - 1/(w+1))||x||^2 since E||C(x)||^2 &le; (w+1)||x||^2. This is how EF21, EF21-SGD and EControl use
  * unbiased compressors (Richtarik et al., NeurIPS 2021; flpytorch does the same).
  *
  * <p><b>Bits:</b> those of C (the factor 1/(omega + 1) is known to both sides). Randomness: that of C.

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Natural compression (Horvath, Ho, Horvath, Sahu, Canini, Richtarik, "Natural Compression for Distributed Deep
  * Learning", 2019): unbiased stochastic rounding of every coordinate to a signed power of two.
  *
- * <p><b>Definition.</b> For x_j != 0 with 2^a <= |x_j| < 2^(a+1): C(x)_j = sign(x_j) 2^a with probability
+ * <p><b>Definition.</b> For x_j != 0 with 2^a &le; |x_j| &lt; 2^(a+1): C(x)_j = sign(x_j) 2^a with probability
  * (2^(a+1) - |x_j|) / 2^a, else sign(x_j) 2^(a+1). Zeros stay zero; powers of two are kept exactly. One uniform draw
  * per coordinate, in index order, zeros included (so the draw for coordinate j does not depend on x). Computed in
  * the vector's precision, exactly (both candidates are powers of two; the probability is exact in double).

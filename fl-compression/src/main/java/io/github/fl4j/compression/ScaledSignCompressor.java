@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Scaled sign compression (Karimireddy, Rebjock, Stich, Jaggi, "Error Feedback Fixes SignSGD and other Gradient
  * Compression Schemes", ICML 2019): C(x) = (||x||_1 / d) sign(x).
  *
- * <p><b>Definition.</b> sign(x_j) = +1 for x_j >= 0 (zero included, so each sign is one bit) and -1 for x_j < 0.
+ * <p><b>Definition.</b> sign(x_j) = +1 for x_j &ge; 0 (zero included, so each sign is one bit) and -1 for x_j &lt; 0.
  * Since sum_j sign(x_j) x_j = ||x||_1 and ||sign(x)||^2 = d whatever the convention at zero,
  * ||C(x) - x||^2 = ||x||^2 - ||x||_1^2 / d exactly. Deterministic: draws nothing.
  *

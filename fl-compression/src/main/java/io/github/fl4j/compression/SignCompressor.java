@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Unscaled sign compression, signSGD's operator (Bernstein, Wang, Azizzadenesheli, Anandkumar, "signSGD: Compressed
  * Optimisation for Non-Convex Problems", ICML 2018): C(x) = sign(x), with sign(x_j) = +1 for x_j >= 0 and -1 for
- * x_j < 0.
+ * x_j &lt; 0.
  *
  * <p><b>Class.</b> {@link CompressionClass.Kind#BIASED}: neither unbiased nor contractive in general (||sign(x) - x||
  * can exceed ||x|| by any factor when ||x|| is small), so it is not covered by EF/DIANA theory;

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code k = max(1, round(fraction * d))} (round half up, {@link Math#round}), capped at d.
  *
  * <p><b>Class.</b> Contractive with alpha = k/d (worst case, attained by vectors of equal magnitudes):
- * ||C(x) - x||^2 = sum of the d - k smallest x_j^2 <= (1 - k/d) ||x||^2. Biased. Deterministic: draws nothing from the
+ * ||C(x) - x||^2 = sum of the d - k smallest x_j^2 &le; (1 - k/d) ||x||^2. Biased. Deterministic: draws nothing from the
  * random stream. Source: Stich, Cordonnier, Jaggi, "Sparsified SGD with Memory" (NeurIPS 2018), Lemma A.1.
  *
  * <p><b>Bits</b> (default): {@code b k + min(k ceil(log2 d), d)}, with b = 32 for float32 and 64 for float64 vectors:

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <pre>
  *   v^0     = sum_i alpha_i u_i                                   (the weighted mean)
  *   repeat: beta_i  = alpha_i / max(nu, ||v - u_i||)
- *           v      <- sum_i beta_i u_i / sum_i beta_i
+ *           v      &larr; sum_i beta_i u_i / sum_i beta_i
  *   until   |g(v_old) - g(v)| &lt;= tolerance * g(v)   or maxIterations updates
  * </pre>
  * The smoothing nu &gt; 0 keeps the weights finite when v reaches an upload (Weiszfeld's iteration is undefined

@@ -5,8 +5,8 @@ package io.github.fl4j.core.api;
  *
  * <ul>
  *   <li>{@link Kind#LOSSLESS}: C(x) = x.</li>
- *   <li>{@link Kind#UNBIASED} with variance parameter omega: E[C(x)] = x and E||C(x) - x||^2 <= omega ||x||^2.</li>
- *   <li>{@link Kind#CONTRACTIVE} with parameter alpha in (0, 1]: E||C(x) - x||^2 <= (1 - alpha) ||x||^2.</li>
+ *   <li>{@link Kind#UNBIASED} with variance parameter omega: E[C(x)] = x and E||C(x) - x||^2 &le; omega ||x||^2.</li>
+ *   <li>{@link Kind#CONTRACTIVE} with parameter alpha in (0, 1]: E||C(x) - x||^2 &le; (1 - alpha) ||x||^2.</li>
  *   <li>{@link Kind#BIASED}: no guarantee of either kind (e.g. the unscaled sign operator); algorithms whose theory
  *       needs an unbiased or contractive operator reject it.</li>
  * </ul>
@@ -22,9 +22,9 @@ public record CompressionClass(Kind kind, double parameter) {
     public enum Kind {
         /** C(x) = x. */
         LOSSLESS,
-        /** E[C(x)] = x, E||C(x)-x||^2 <= omega ||x||^2. */
+        /** E[C(x)] = x, E||C(x)-x||^2 &le; omega ||x||^2. */
         UNBIASED,
-        /** E||C(x)-x||^2 <= (1-alpha) ||x||^2. */
+        /** E||C(x)-x||^2 &le; (1-alpha) ||x||^2. */
         CONTRACTIVE,
         /** Neither unbiased nor contractive: no guarantee (e.g. sign(x)). */
         BIASED

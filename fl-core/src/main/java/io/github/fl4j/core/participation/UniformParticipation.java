@@ -14,7 +14,7 @@ public final class UniformParticipation implements Participation {
 
     /**
      * @param clientsPerRound m, at least 1
-     * @throws IllegalArgumentException if m < 1
+     * @throws IllegalArgumentException if m &lt; 1
      */
     public UniformParticipation(int clientsPerRound) {
         if (clientsPerRound < 1) {

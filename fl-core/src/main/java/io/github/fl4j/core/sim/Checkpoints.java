@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   clients        the client-state store
  *   tables         the server's per-client tables
  *   participation  the participation process's memory
- *   ledger         every ledger entry
+ *   ledger         the ledger's totals, and its entries while it keeps them (its entry file is flushed and
+ *                  forced to disk before the checkpoint is written)
  *   reports        every round report
  * </pre>
  */
@@ -56,6 +57,7 @@ final class Checkpoints {
 
     static <S, C> void write(RunState<S, C> state, Simulation<S, C> sim, CheckpointPolicy policy) throws IOException {
         Files.createDirectories(policy.directory());
+        state.ledger().flush();
         Path target = file(policy.directory(), state.round());
         SortedMap<String, String> identity = sim.identity();
         try (CheckpointFile.Writer w = CheckpointFile.Writer.create(target, policy.progress())) {

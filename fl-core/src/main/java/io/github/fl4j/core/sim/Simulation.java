@@ -6,11 +6,13 @@ import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Model;
+import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.comm.Channel;
 import io.github.fl4j.core.comm.CommunicationLedger;
+import io.github.fl4j.core.comm.LedgerOptions;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.data.FederatedDataset;
@@ -47,11 +49,13 @@ import org.slf4j.LoggerFactory;
  *   P_t   = process.select(t, seeds.stream(PARTICIPATION, t))   (empty only if the process allows empty rounds:
  *           then no client runs and server.apply gets no uploads; the train loss of the round is NaN)
  *   down  = server.broadcast(S)  -&gt; downlink channel, counted once per participant
- *   C_P   = store.getAll(P_t)  (initClientState for a client never seen)
- *   engine.execute(round t, P_t, down, C_P, runner):  for i in P_t, concurrently,
- *           C_i', upload_i = client.train(down, C_i, ctx(i, t))          (uplink counted)
- *   store.putAll(P_t, C_P')
- *   S     = server.apply(S, uploads in client-id order, ctx with the server tables)
+ *   acc   = server.begin(S, ctx with the server tables)          (default: collect the uploads for server.apply)
+ *   for each chunk Q of P_t (consecutive ids, {@link Builder#chunkSize} participants):
+ *     C_Q   = store.getAll(Q)  (initClientState for a client never seen)
+ *     engine.execute(round t, Q, down, C_Q, runner):  for i in Q, concurrently,
+ *             C_i', upload_i = client.train(down, C_i, ctx(i, t))        (uplink counted)
+ *     acc.accept(upload_i) for i in Q in increasing id order;  store.putAll(Q, C_Q')
+ *   S     = acc.finish()        (= server.apply(S, uploads in client-id order, ctx) bit for bit)
  *   evaluate every evalEvery rounds and after round T; report; listeners; checkpoint every n rounds
  * </pre>
  *
@@ -100,9 +104,14 @@ public final class Simulation<S, C> {
     private final SeedTree seeds;
     private final int[] clientSizes;
     private final AlgorithmSetup setup;
+    /** The decoded upload vectors of the clients (recycled after each chunk when the server streams). */
     private final BufferPool messages = new BufferPool();
+    /** The decoded downlink vectors (recycled at the end of the round). */
+    private final BufferPool downMessages = new BufferPool();
+    private final int chunkSize;
     private final StateStoreFactory stores;
     private final CheckpointPolicy checkpoints;
+    private final LedgerOptions ledgerOptions;
     private final LocalClientRunner<C> runner;
     private final RemoteRun<C> remote;
     private boolean ran;
@@ -154,6 +163,8 @@ public final class Simulation<S, C> {
         this.engine = b.engine;
         this.stores = b.stores != null ? b.stores : StateStoreFactory.inMemory();
         this.checkpoints = b.checkpoints;
+        this.ledgerOptions = b.ledger != null ? b.ledger : LedgerOptions.defaults();
+        this.chunkSize = b.chunkSize;
         this.runner = new LocalClientRunner<>(algorithm, model, data, uplinkCompressor, seeds, config.precision(),
                 messages);
         this.remote = b.description == null ? null : new RemoteRun<>(b.description, algorithm.clientStateCodec());
@@ -222,6 +233,11 @@ public final class Simulation<S, C> {
             if (state == null) {
                 state = newRunState();
             }
+            try {
+                state.ledger().attach(ledgerOptions);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the ledger entry file cannot be opened: " + e.getMessage(), e);
+            }
             return loop(state, exec);
         } catch (RunCancelledException e) {
             idle = false; // a cancelled round may leave tasks running on a caller-owned engine
@@ -231,6 +247,7 @@ public final class Simulation<S, C> {
                 idle = ((LocalExecutionEngine) exec).closeAndWait();
             }
             if (state != null) {
+                state.ledger().close();
                 state.clientStates().close();
                 state.serverTables().close();
             }
@@ -270,7 +287,8 @@ public final class Simulation<S, C> {
      */
     RunState<S, C> emptyRunState(S server) {
         return new RunState<>(0, server, stores.create("clients", algorithm.clientStateCodec()),
-                new ServerTables(stores), participation.start(data.clientCount(), seeds), new CommunicationLedger(),
+                new ServerTables(stores), participation.start(data.clientCount(), seeds),
+                new CommunicationLedger(ledgerOptions),
                 List.of(), new int[data.clientCount()]);
     }
 
@@ -382,7 +400,11 @@ public final class Simulation<S, C> {
         return result;
     }
 
-    /** One round: select, broadcast, run the clients, store their states, apply the uploads, evaluate, report. */
+    /**
+     * One round: select, broadcast, then chunk by chunk run the clients, fold their uploads, store their states;
+     * finish the fold, evaluate, report. The ledger gets the round's downlink entries after the first chunk has run
+     * and each chunk's uplink entries in client-id order, so it is the same for every chunk size.
+     */
     private void step(RunState<S, C> state, ExecutionEngine exec) {
         Precision precision = config.precision();
         long seed = config.seed();
@@ -398,63 +420,78 @@ public final class Simulation<S, C> {
         final S current = state.serverState();
         Message broadcast = callServer(t, () -> server.broadcast(current, sctx));
         Channel down = new Channel(Direction.DOWNLINK, t, (int) SeedTree.GLOBAL, downlinkCompressor,
-                seeds.stream(Purpose.DOWNLINK_COMPRESSION, t, SeedTree.GLOBAL), messages);
+                seeds.stream(Purpose.DOWNLINK_COMPRESSION, t, SeedTree.GLOBAL), downMessages);
         for (int j = 0; j < broadcast.size(); j++) {
             down.send(broadcast.vector(j), broadcast.encoding(j));
         }
         Message decodedDown = down.message();
         long[] downBits = down.bitsPerVector();
 
-        List<C> before = state.clientStates().getAll(participants);
-        List<ClientTask<C>> tasks = new ArrayList<>(participants.length);
-        for (int k = 0; k < participants.length; k++) {
-            C c = before.get(k);
-            if (c == null) {
-                c = algorithm.initClientState(participants[k], setup);
-                before.set(k, c);
-            }
-            tasks.add(new ClientTask<>(participants[k], t, decodedDown, c));
-        }
-        List<ClientOutcome<C>> outcomes = exec.execute(new RoundWork<>(t, decodedDown, tasks, runner, remote));
-        if (outcomes.size() != tasks.size()) {
-            throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine returned "
-                    + outcomes.size() + " outcomes for " + tasks.size() + " tasks", null);
-        }
-
-        List<Upload> uploads = new ArrayList<>(outcomes.size());
-        List<C> after = new ArrayList<>(outcomes.size());
+        RoundAccumulator<S> acc = callServer(t, () -> server.begin(current, sctx));
+        int chunk = chunkSize(exec);
         double lossSum = 0;
-        for (int id : participants) {
-            for (int j = 0; j < downBits.length; j++) {
-                ledger.record(t, Direction.DOWNLINK, id, j, downBits[j]);
-            }
-        }
         int[] counts = state.counts();
-        for (int k = 0; k < outcomes.size(); k++) {
-            ClientOutcome<C> o = outcomes.get(k);
-            int id = o.clientId();
-            if (id != participants[k]) {
+        for (int from = 0; from < participants.length; from += chunk) {
+            int to = (int) Math.min(participants.length, (long) from + chunk);
+            int[] ids = from == 0 && to == participants.length ? participants
+                    : Arrays.copyOfRange(participants, from, to);
+            List<C> before = state.clientStates().getAll(ids);
+            List<ClientTask<C>> tasks = new ArrayList<>(ids.length);
+            for (int k = 0; k < ids.length; k++) {
+                C c = before.get(k);
+                if (c == null) {
+                    c = algorithm.initClientState(ids[k], setup);
+                    before.set(k, c);
+                }
+                tasks.add(new ClientTask<>(ids[k], t, decodedDown, c));
+            }
+            List<ClientOutcome<C>> outcomes = exec.execute(new RoundWork<>(t, decodedDown, tasks, runner, remote));
+            if (outcomes.size() != tasks.size()) {
                 throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine returned "
-                        + "the outcome of client " + id + " in place of client " + participants[k], null);
+                        + outcomes.size() + " outcomes for " + tasks.size() + " tasks", null);
             }
-            long[] upBits = o.uplinkBits();
-            for (int j = 0; j < upBits.length; j++) {
-                ledger.record(t, Direction.UPLINK, id, j, upBits[j]);
+            if (from == 0) {
+                for (int id : participants) {
+                    for (int j = 0; j < downBits.length; j++) {
+                        ledger.record(t, Direction.DOWNLINK, id, j, downBits[j]);
+                    }
+                }
             }
-            after.add(o.state());
-            counts[id]++;
-            lossSum += o.trainLoss();
-            uploads.add(new Upload(id, clientSizes[id], o.upload()));
+            List<C> after = new ArrayList<>(outcomes.size());
+            for (int k = 0; k < outcomes.size(); k++) {
+                ClientOutcome<C> o = outcomes.get(k);
+                int id = o.clientId();
+                if (id != ids[k]) {
+                    throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine "
+                            + "returned the outcome of client " + id + " in place of client " + ids[k], null);
+                }
+                long[] upBits = o.uplinkBits();
+                for (int j = 0; j < upBits.length; j++) {
+                    ledger.record(t, Direction.UPLINK, id, j, upBits[j]);
+                }
+                after.add(o.state());
+                counts[id]++;
+                lossSum += o.trainLoss();
+                Upload upload = new Upload(id, clientSizes[id], o.upload());
+                callServer(t, () -> {
+                    acc.accept(upload);
+                    return null;
+                });
+            }
+            state.clientStates().putAll(ids, after);
+            for (int k = 0; k < after.size(); k++) {
+                state.clientStates().release(after.get(k));
+                if (before.get(k) != after.get(k)) {
+                    state.clientStates().release(before.get(k));
+                }
+            }
+            if (!acc.retainsUploads()) {
+                messages.recycle();
+            }
         }
-        state.clientStates().putAll(participants, after);
-        for (int k = 0; k < after.size(); k++) {
-            state.clientStates().release(after.get(k));
-            if (before.get(k) != after.get(k)) {
-                state.clientStates().release(before.get(k));
-            }
-        }
-        S next = callServer(t, () -> server.apply(current, uploads, sctx));
+        S next = callServer(t, acc::finish);
         messages.recycle();
+        downMessages.recycle();
         INDArray x = server.model(next);
         long bad = Tensors.firstNonFinite(x);
         if (bad >= 0) {
@@ -485,6 +522,23 @@ public final class Simulation<S, C> {
             l.onServerModel(t, x);
             l.onRound(report);
         }
+    }
+
+    /** Default memory budget of one chunk's decoded uploads, see {@link Builder#chunkSize}. */
+    static final long CHUNK_BUDGET_BYTES = 64L << 20;
+
+    /**
+     * Participants per chunk: the builder's value, else max(2 x engine parallelism, floor(64 MiB / bytes of one
+     * participant's decoded upload)), at least 1.
+     */
+    int chunkSize(ExecutionEngine exec) {
+        if (chunkSize > 0) {
+            return chunkSize;
+        }
+        long perUpload = Math.max(1L, (long) Math.max(1, algorithm.uplinkVectors()) * model.dimension()
+                * (config.precision().bits() / 8));
+        long byBudget = CHUNK_BUDGET_BYTES / perUpload;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.max(2L * exec.parallelism(), byBudget)));
     }
 
     private interface ServerCall<T> {
@@ -596,7 +650,9 @@ public final class Simulation<S, C> {
         private ExecutionEngine engine;
         private StateStoreFactory stores;
         private CheckpointPolicy checkpoints;
+        private LedgerOptions ledger;
         private RunDescription description;
+        private int chunkSize;
 
         private Builder(FederatedAlgorithm<S, C> algorithm) {
             this.algorithm = algorithm;
@@ -665,6 +721,20 @@ public final class Simulation<S, C> {
             return this;
         }
 
+        /**
+         * What the communication ledger keeps in memory and whether it writes every entry to a file (default
+         * {@link LedgerOptions#defaults()}: up to a million entries, then totals per round and per client only).
+         * Totals, reports and summaries are the same whatever is chosen. On a resume, the entry file is cut back to
+         * the checkpoint's entry count and continued; the in-memory retention is the one the checkpoint recorded.
+         */
+        public Builder<S, C> ledger(LedgerOptions v) {
+            if (v == null) {
+                throw new IllegalArgumentException("ledger options must not be null");
+            }
+            ledger = v;
+            return this;
+        }
+
         /** Checkpoint every {@code rounds} rounds (and after the last) into {@code directory}, keeping two. */
         public Builder<S, C> checkpointEvery(int rounds, Path directory) {
             return checkpoints(CheckpointPolicy.every(rounds, directory));
@@ -677,6 +747,28 @@ public final class Simulation<S, C> {
          */
         public Builder<S, C> description(RunDescription v) {
             description = v;
+            return this;
+        }
+
+        /**
+         * Participants per chunk of a round (streaming aggregation). A round runs its participants in chunks in
+         * increasing client-id order: read the chunk's client states (one {@code getAll}), execute the chunk through
+         * the engine, record its uplink bits, fold its uploads into the server's {@link RoundAccumulator} in
+         * client-id order, write the states back (one {@code putAll}) and, when the server streams, reuse the
+         * chunk's upload buffers for the next chunk. With a streaming server a round holds at most one chunk of
+         * uploads, whatever the number of participants; with a collecting one (the default of
+         * {@link Server#begin}) it holds all of them, as before. Results (parameters, states, tables, ledger,
+         * reports) do not depend on the chunk size; only memory and the overlap of clients across chunk boundaries
+         * do. Default: max(2 x engine parallelism, floor(64 MiB / bytes of one participant's decoded upload)), so
+         * small models run the whole round as one chunk; {@code Integer.MAX_VALUE} always runs one chunk.
+         *
+         * @param v at least 1
+         */
+        public Builder<S, C> chunkSize(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("chunkSize must be >= 1, was " + v);
+            }
+            chunkSize = v;
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.comm.Channel;
 import io.github.fl4j.core.comm.CommunicationLedger;
+import io.github.fl4j.core.comm.LedgerOptions;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.data.FederatedDataset;
@@ -110,6 +111,7 @@ public final class TimedSimulation<S, C> {
     private final List<TimeListener> listeners;
     private final StateStoreFactory stores;
     private final CheckpointPolicy checkpoints;
+    private final LedgerOptions ledgerOptions;
     private final SeedTree seeds;
     private final int[] clientSizes;
     private final AlgorithmSetup setup;
@@ -221,6 +223,7 @@ public final class TimedSimulation<S, C> {
         this.listeners = List.copyOf(b.listeners);
         this.stores = b.stores != null ? b.stores : StateStoreFactory.inMemory();
         this.checkpoints = b.checkpoints;
+        this.ledgerOptions = b.ledger != null ? b.ledger : LedgerOptions.defaults();
         this.runner = new LocalClientRunner<>(algorithm.name(), algorithm.client(), algorithm.uplinkVectors(), model,
                 data, uplinkCompressor, seeds, config.precision(), null);
     }
@@ -289,6 +292,11 @@ public final class TimedSimulation<S, C> {
             if (e == null) {
                 e = new Engine();
                 e.fresh();
+            }
+            try {
+                e.ledger.attach(ledgerOptions);
+            } catch (IOException x) {
+                throw new java.io.UncheckedIOException("the ledger entry file cannot be opened: " + x.getMessage(), x);
             }
             return e.loop();
         } finally {
@@ -477,7 +485,7 @@ public final class TimedSimulation<S, C> {
         final int[] applied = new int[n];
         ClientStateStore<C> clients;
         ServerTables tables;
-        CommunicationLedger ledger = new CommunicationLedger();
+        CommunicationLedger ledger = new CommunicationLedger(ledgerOptions);
         final List<TimeReport> reports = new ArrayList<>();
         Participation.Process process;
         Availability availability;
@@ -533,9 +541,10 @@ public final class TimedSimulation<S, C> {
             }) : null;
         }
 
-        /** Stops the workers and closes the stores; true when no task can still be running. */
+        /** Stops the workers and closes the ledger and the stores; true when no task can still be running. */
         boolean shutdown() {
             boolean idle = pool == null || io.github.fl4j.core.sim.LocalExecutionEngine.awaitShutdown(pool);
+            ledger.close();
             clients.close();
             tables.close();
             return idle;
@@ -1304,6 +1313,7 @@ public final class TimedSimulation<S, C> {
             Path target = CheckpointDirectory.file(checkpoints.directory(), version);
             try {
                 java.nio.file.Files.createDirectories(checkpoints.directory());
+                ledger.flush();
                 try (CheckpointFile.Writer w = CheckpointFile.Writer.create(target, checkpoints.progress())) {
                     w.section("header", out -> {
                         out.writeUTF(CheckpointDirectory.libraryVersion());
@@ -1614,6 +1624,7 @@ public final class TimedSimulation<S, C> {
         private final List<TimeListener> listeners = new ArrayList<>();
         private StateStoreFactory stores;
         private CheckpointPolicy checkpoints;
+        private LedgerOptions ledger;
 
         private Builder(AsyncAlgorithm<S, C> algorithm, SyncRounds<?, C> rounds) {
             this.algorithm = algorithm;
@@ -1707,6 +1718,18 @@ public final class TimedSimulation<S, C> {
         /** Where client states and server tables are kept (default: in memory). */
         public Builder<S, C> stateStores(StateStoreFactory v) {
             stores = v;
+            return this;
+        }
+
+        /**
+         * What the communication ledger keeps in memory and whether it writes every entry to a file (default
+         * {@link LedgerOptions#defaults()}); see {@code Simulation.Builder.ledger}.
+         */
+        public Builder<S, C> ledger(LedgerOptions v) {
+            if (v == null) {
+                throw new IllegalArgumentException("ledger options must not be null");
+            }
+            ledger = v;
             return this;
         }
 

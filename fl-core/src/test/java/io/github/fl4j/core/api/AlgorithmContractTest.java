@@ -64,7 +64,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       through the codecs equals a run with live objects);</li>
  *   <li>checkpoint and resume: a run resumed in a fresh simulation from a checkpoint equals an uninterrupted run,
  *       bit for bit;</li>
- *   <li>over several rounds, no client modifies the downlink message or its data.</li>
+ *   <li>over several rounds, no client modifies the downlink message or its data;</li>
+ *   <li>streaming aggregation: runs in chunks of 1, 3 and the whole round, with 1 and 2 threads, equal bit for bit
+ *       (parameters, server and client states, tables, ledger, participation counts, reports sans timings) the run
+ *       of the same algorithm whose server only has {@code apply} (the collecting path of {@link Server#begin}), so
+ *       the server's fold equals its apply.</li>
  * </ul>
  */
 public abstract class AlgorithmContractTest {
@@ -302,6 +306,51 @@ public abstract class AlgorithmContractTest {
         assertTrue(Files.exists(second), "checkpoint of round 2");
         Simulation<S, C> fromTwo = builder(alg, 1).build();
         assertSameRun(alg, full, fromTwo.resumeFrom(second), "an uninterrupted run and one resumed after round 2");
+    }
+
+    @Test
+    void streamingAggregationGivesTheSameBitsForAnyChunkSize() throws IOException {
+        streamingEqualsCollecting(algorithm());
+    }
+
+    private <S, C> void streamingEqualsCollecting(FederatedAlgorithm<S, C> alg) throws IOException {
+        SimulationResult<S> collecting = builder(new CollectingOnly<>(alg), 1).chunkSize(Integer.MAX_VALUE).build()
+                .run();
+        for (int threads : new int[] {1, 2}) {
+            for (int chunk : new int[] {1, 3, Integer.MAX_VALUE}) {
+                SimulationResult<S> r = builder(alg, threads).chunkSize(chunk).build().run();
+                assertSameRun(alg, collecting, r, "the collecting run (server.apply, one chunk) and the run with "
+                        + "the server's own fold, chunks of " + chunk + ", " + threads + " threads");
+            }
+        }
+    }
+
+    /** The algorithm with a server that only forwards broadcast, apply and model: begin is the collecting default. */
+    private static final class CollectingOnly<S, C> extends ForwardingAlgorithm<S, C> {
+        CollectingOnly(FederatedAlgorithm<S, C> inner) {
+            super(inner);
+        }
+
+        @Override
+        public Server<S> server() {
+            Server<S> s = inner().server();
+            return new Server<>() {
+                @Override
+                public Message broadcast(S state, ServerContext ctx) {
+                    return s.broadcast(state, ctx);
+                }
+
+                @Override
+                public S apply(S state, List<Upload> uploads, ServerContext ctx) {
+                    return s.apply(state, uploads, ctx);
+                }
+
+                @Override
+                public INDArray model(S state) {
+                    return s.model(state);
+                }
+            };
+        }
     }
 
     private <S, C> void assertSameRun(FederatedAlgorithm<S, C> alg, SimulationResult<S> a, SimulationResult<S> b,

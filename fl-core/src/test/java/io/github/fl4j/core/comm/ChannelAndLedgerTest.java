@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.fl4j.core.random.RandomStream;
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import io.github.fl4j.core.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -91,11 +93,19 @@ class ChannelAndLedgerTest {
         for (int n : new int[] {0, 1, 1023, 1024, 1025, 5000}) {
             CommunicationLedger l = randomLedger(n);
             byte[] bytes = encode(l);
-            // version + size + (4 + 4 + 2 + 1 + 8) bytes an entry + two totals
-            assertEquals(1 + 4 + 19L * n + 16, bytes.length, "n=" + n);
+            int rounds = n == 0 ? 0 : (n - 1) / 7 + 2;
+            int clients = 0;
+            for (LedgerEntry e : l.entries()) {
+                clients = Math.max(clients, e.client() + 1);
+            }
+            // header (version, limit, keeping, count, digest, two totals), round and client totals, entries
+            assertEquals(1 + 8 + 1 + 8 * 4 + 4 + 16L * rounds + 4 + 16L * clients + 4 + 19L * n, bytes.length,
+                    "n=" + n);
             CommunicationLedger back = decode(bytes);
             assertEquals(l.size(), back.size());
             assertEquals(l.entries(), back.entries(), "n=" + n);
+            assertEquals(l.digest(), back.digest());
+            assertTrue(l.sameAs(back));
             for (Direction d : Direction.values()) {
                 assertEquals(l.totalBits(d), back.totalBits(d));
                 assertEquals(l.roundBits(5, d), back.roundBits(5, d));
@@ -109,6 +119,52 @@ class ChannelAndLedgerTest {
         }
     }
 
+    /** The version-1 form of earlier fl4j checkpoints: entries only, then the two totals. */
+    private static byte[] encodeVersion1(List<LedgerEntry> entries) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeInt(entries.size());
+        long up = 0;
+        long down = 0;
+        for (LedgerEntry e : entries) {
+            out.writeInt(e.round());
+        }
+        for (LedgerEntry e : entries) {
+            out.writeInt(e.client());
+        }
+        for (LedgerEntry e : entries) {
+            out.writeShort(e.vector());
+        }
+        for (LedgerEntry e : entries) {
+            out.writeByte(e.direction() == Direction.UPLINK ? 1 : 0);
+        }
+        for (LedgerEntry e : entries) {
+            out.writeLong(e.bits());
+            if (e.direction() == Direction.UPLINK) {
+                up += e.bits();
+            } else {
+                down += e.bits();
+            }
+        }
+        out.writeLong(up);
+        out.writeLong(down);
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void version1LedgersOfEarlierCheckpointsAreRead() throws IOException {
+        CommunicationLedger l = randomLedger(3000);
+        byte[] v1 = encodeVersion1(l.entries());
+        CommunicationLedger back = decode(v1);
+        assertTrue(l.sameAs(back));
+        assertEquals(l.entries(), back.entries());
+        assertEquals(l.roundBits(200, Direction.UPLINK), back.roundBits(200, Direction.UPLINK));
+        byte[] bad = v1.clone();
+        ByteBuffer.wrap(bad).putLong(bad.length - 16, 1);
+        assertMessage(bad, "communication ledger total uplink bits must be the sum of the entries");
+    }
+
     @Test
     void corruptLedgerIsNamed() throws IOException {
         CommunicationLedger l = new CommunicationLedger();
@@ -117,17 +173,19 @@ class ChannelAndLedgerTest {
         l.record(2, Direction.UPLINK, 1, 0, 5);
         byte[] good = encode(l);
         int n = 3;
-        int vectorsAt = 1 + 4 + 8 * n;
+        int totalsAt = 1 + 8 + 1 + 8 + 8;
+        int sizeAt = totalsAt + 16 + 4 + 16 * 3 + 4 + 16 * 2;
+        int vectorsAt = sizeAt + 4 + 8 * n;
         int directionsAt = vectorsAt + 2 * n;
         int bitsAt = directionsAt + n;
-        int totalsAt = bitsAt + 8 * n;
+        assertEquals(bitsAt + 8 * n, good.length);
 
         byte[] version = good.clone();
-        version[0] = 2;
-        assertMessage(version, "communication ledger format version must be 1, was 2");
+        version[0] = 3;
+        assertMessage(version, "communication ledger format version must be 2, was 3");
 
         byte[] size = good.clone();
-        ByteBuffer.wrap(size).putInt(1, -5);
+        ByteBuffer.wrap(size).putInt(sizeAt, -5);
         assertMessage(size, "communication ledger size must be >= 0, was -5");
 
         byte[] bits = good.clone();
@@ -145,9 +203,12 @@ class ChannelAndLedgerTest {
 
         byte[] total = good.clone();
         ByteBuffer.wrap(total).putLong(totalsAt, 13);
-        assertMessage(total, "communication ledger total uplink bits must be the sum of the entries, 12, was 13");
-        ByteBuffer.wrap(total).putLong(totalsAt, 12).putLong(totalsAt + 8, 11);
-        assertMessage(total, "communication ledger total downlink bits must be the sum of the entries, 10, was 11");
+        assertMessage(total, "communication ledger per-round totals must add up to the totals 13 up and 10 down, "
+                + "were 12 and 10");
+
+        byte[] entryBits = good.clone();
+        ByteBuffer.wrap(entryBits).putLong(bitsAt + 16, 6);
+        assertMessage(entryBits, "communication ledger entries must match its totals");
 
         for (int cut = 0; cut < good.length; cut++) {
             byte[] part = java.util.Arrays.copyOf(good, cut);
@@ -155,13 +216,16 @@ class ChannelAndLedgerTest {
         }
         // A huge size on a short input runs out of input, not out of memory.
         byte[] huge = good.clone();
-        ByteBuffer.wrap(huge).putInt(1, Integer.MAX_VALUE);
+        ByteBuffer.wrap(huge).putInt(sizeAt, Integer.MAX_VALUE);
         assertThrows(EOFException.class, () -> decode(huge));
+        byte[] hugeRounds = good.clone();
+        ByteBuffer.wrap(hugeRounds).putInt(totalsAt + 16, Integer.MAX_VALUE);
+        assertThrows(EOFException.class, () -> decode(hugeRounds));
     }
 
     private static void assertMessage(byte[] bytes, String expected) {
         IOException e = assertThrows(IOException.class, () -> decode(bytes));
-        assertEquals(expected, e.getMessage());
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
         assertFalse(e instanceof EOFException, "not an EOF: " + e);
     }
 }

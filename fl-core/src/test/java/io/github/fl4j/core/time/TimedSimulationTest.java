@@ -261,6 +261,26 @@ class TimedSimulationTest {
         }
     }
 
+    @Test
+    void boundedLedgerWithAnEntryFileResumesByteForByte(@TempDir Path dir) throws Exception {
+        Path wholeFile = dir.resolve("whole.bin");
+        TimedResult<BufferedDelta.State> whole = closedRun(2, 90).ledger(
+                io.github.fl4j.core.comm.LedgerOptions.keepAll().writingEntriesTo(wholeFile)).build().run();
+        Path file = dir.resolve("resumed.bin");
+        io.github.fl4j.core.comm.LedgerOptions bounded = io.github.fl4j.core.comm.LedgerOptions.totalsOnly()
+                .writingEntriesTo(file);
+        Path checkpoints = dir.resolve("checkpoints");
+        TimedResult<BufferedDelta.State> first = closedRun(2, 90).ledger(bounded).checkpointEvery(30, checkpoints)
+                .build().run();
+        assertTrue(whole.ledger().sameAs(first.ledger()));
+        assertEquals(strip(whole.reports()), strip(first.reports()));
+        TimedResult<BufferedDelta.State> resumed = closedRun(1, 90).ledger(bounded).build().resumeFrom(
+                io.github.fl4j.core.state.CheckpointDirectory.file(checkpoints, 60));
+        assertTrue(whole.ledger().sameAs(resumed.ledger()));
+        assertArrayEquals(java.nio.file.Files.readAllBytes(wholeFile), java.nio.file.Files.readAllBytes(file));
+        assertEquals(whole.ledger().entries(), io.github.fl4j.core.comm.LedgerFile.read(file).entries());
+    }
+
     static List<TimeReport> strip(List<TimeReport> r) {
         return r.stream().map(TimeReport::withoutTimings).toList();
     }
