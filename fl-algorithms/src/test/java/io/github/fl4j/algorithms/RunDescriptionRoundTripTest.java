@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Model;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.registry.RunDescription;
@@ -28,7 +28,7 @@ class RunDescriptionRoundTripTest {
         RunDescription d = RunDescription.fromBytes(bytes);
         Registry r = Registry.standard();
         FederatedAlgorithm<?, ?> alg = r.algorithm(d.algorithm());
-        FederatedDataset data = r.data(d.data(), d.config().seed(), d.config().precision());
+        FederatedData data = r.data(d.data(), d.config().seed(), d.config().precision());
         Model m = r.model(d.model(), data);
         Compressor up = r.compressor(d.uplink());
         Compressor down = r.compressor(d.downlink());
@@ -37,7 +37,7 @@ class RunDescriptionRoundTripTest {
     }
 
     private static <S, C> SimulationResult<S> simulate(FederatedAlgorithm<S, C> alg, SimulationConfig config,
-            Model m, FederatedDataset data, Participation p, Compressor up, Compressor down) {
+            Model m, FederatedData data, Participation p, Compressor up, Compressor down) {
         return Simulation.builder(alg).config(config).model(m).data(data).participation(p).uplinkCompressor(up)
                 .downlinkCompressor(down).build().run();
     }

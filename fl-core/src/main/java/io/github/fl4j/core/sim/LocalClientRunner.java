@@ -9,7 +9,7 @@ import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.comm.Channel;
 import io.github.fl4j.core.comm.Direction;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.tensor.BufferPool;
@@ -37,7 +37,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
     private final Client<C> client;
     private final int uplinkVectors;
     private final Model model;
-    private final FederatedDataset data;
+    private final FederatedData data;
     private final Compressor uplink;
     private final SeedTree seeds;
     private final Precision precision;
@@ -53,7 +53,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
      * @param precision the run's precision
      * @param pool      the round-scoped pool of decoded message vectors, or null to allocate them
      */
-    public LocalClientRunner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedDataset data,
+    public LocalClientRunner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedData data,
                              Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
         this(requireAlgorithm(algorithm).name(), algorithm.client(), algorithm.uplinkVectors(), model, data, uplink,
                 seeds, precision, pool);
@@ -66,7 +66,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
      * @param client        the client half
      * @param uplinkVectors the number of vectors a client must upload per task
      */
-    public LocalClientRunner(String name, Client<C> client, int uplinkVectors, Model model, FederatedDataset data,
+    public LocalClientRunner(String name, Client<C> client, int uplinkVectors, Model model, FederatedData data,
                              Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
         if (name == null || client == null || model == null || data == null || uplink == null || seeds == null
                 || precision == null) {

@@ -15,7 +15,7 @@ import io.github.fl4j.core.comm.CommunicationLedger;
 import io.github.fl4j.core.comm.LedgerOptions;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.UniformParticipation;
 import io.github.fl4j.core.random.Purpose;
@@ -93,7 +93,7 @@ public final class Simulation<S, C> {
     private final SimulationConfig config;
     private final FederatedAlgorithm<S, C> algorithm;
     private final Model model;
-    private final FederatedDataset data;
+    private final FederatedData data;
     private final Participation participation;
     private final Compressor uplinkCompressor;
     private final Compressor downlinkCompressor;
@@ -613,7 +613,7 @@ public final class Simulation<S, C> {
     }
 
     /** The data, in the run's precision. */
-    public FederatedDataset data() {
+    public FederatedData data() {
         return data;
     }
 
@@ -641,7 +641,7 @@ public final class Simulation<S, C> {
         private final FederatedAlgorithm<S, C> algorithm;
         private SimulationConfig config;
         private Model model;
-        private FederatedDataset data;
+        private FederatedData data;
         private Participation participation;
         private Compressor uplink;
         private Compressor downlink;
@@ -671,7 +671,7 @@ public final class Simulation<S, C> {
         }
 
         /** The federated data (required); converted to the configured precision. */
-        public Builder<S, C> data(FederatedDataset v) {
+        public Builder<S, C> data(FederatedData v) {
             data = v;
             return this;
         }

@@ -11,7 +11,7 @@ import io.github.fl4j.core.comm.CommunicationLedger;
 import io.github.fl4j.core.comm.LedgerOptions;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.UniformParticipation;
 import io.github.fl4j.core.random.Purpose;
@@ -98,7 +98,7 @@ public final class TimedSimulation<S, C> {
     private final AsyncAlgorithm<S, C> algorithm;
     private final SyncRounds<?, C> rounds;
     private final Model model;
-    private final FederatedDataset data;
+    private final FederatedData data;
     private final Compressor uplinkCompressor;
     private final Compressor downlinkCompressor;
     private final INDArray initialParameters;
@@ -358,7 +358,7 @@ public final class TimedSimulation<S, C> {
     }
 
     /** The data, in the run's precision. */
-    public FederatedDataset data() {
+    public FederatedData data() {
         return data;
     }
 
@@ -1611,7 +1611,7 @@ public final class TimedSimulation<S, C> {
         private final SyncRounds<?, C> rounds;
         private SimulationConfig config;
         private Model model;
-        private FederatedDataset data;
+        private FederatedData data;
         private Compressor uplink;
         private Compressor downlink;
         private INDArray initialParameters;
@@ -1644,7 +1644,7 @@ public final class TimedSimulation<S, C> {
         }
 
         /** The federated data (required). */
-        public Builder<S, C> data(FederatedDataset v) {
+        public Builder<S, C> data(FederatedData v) {
             data = v;
             return this;
         }
