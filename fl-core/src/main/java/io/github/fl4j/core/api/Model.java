@@ -58,4 +58,19 @@ public interface Model {
 
     /** Mean loss and accuracy of {@code params} on {@code data}; used for test-set evaluation. */
     Evaluation evaluate(INDArray params, Dataset data);
+
+    /**
+     * Frees, now, the native scratch memory this model keeps per thread (activation buffers and the like), instead of
+     * whenever the garbage collector gets to it. Native memory is not bounded by the heap limit and a small heap
+     * seldom triggers a collection, so a JVM that runs many simulations grows unless scratch is freed when a run
+     * ends; {@code Simulation} and {@code TimedSimulation} call this at the end of every run, failed or not.
+     *
+     * <p>The model stays usable: the next call on a thread allocates its scratch again. Safe while other threads use
+     * the model (a thread's scratch is freed between two of its calls). The default has no scratch and returns 0.
+     *
+     * @return the number of native bytes freed
+     */
+    default long releaseScratch() {
+        return 0;
+    }
 }

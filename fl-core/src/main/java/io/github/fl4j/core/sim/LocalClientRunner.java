@@ -13,6 +13,7 @@ import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.tensor.BufferPool;
+import io.github.fl4j.core.tensor.PerThread;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.tensor.Workspace;
@@ -41,7 +42,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
     private final SeedTree seeds;
     private final Precision precision;
     private final BufferPool pool;
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    private final PerThread<Workspace> workspaces = new PerThread<>(Workspace::new);
 
     /**
      * @param algorithm the algorithm (its client half and declared uplink vectors)
@@ -119,6 +120,8 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
             throw e;
         } catch (RuntimeException e) {
             throw new SimulationException(t, id, seed, "the client failed: " + e, e);
+        } catch (OutOfMemoryError e) {
+            throw SimulationException.outOfMemory(t, id, seed, e);
         }
         if (r == null) {
             throw new SimulationException(t, id, seed, name + " client returned null", null);
@@ -143,5 +146,19 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
             }
         }
         return new ClientOutcome<>(id, upload, up.bitsPerVector(), r.state(), r.trainLoss(), counting.samples());
+    }
+
+    /**
+     * Frees the native memory of every worker thread's workspace now and drops the calling thread's (with one worker
+     * thread the tasks run on the caller's thread, whose workspace would otherwise outlive the run). Called when a run
+     * ends, when no task is running; the runner stays usable.
+     *
+     * @return the number of native bytes freed
+     */
+    public long release() {
+        long[] bytes = new long[1];
+        workspaces.forEach(w -> bytes[0] += w.release());
+        workspaces.removeCurrent();
+        return bytes[0];
     }
 }

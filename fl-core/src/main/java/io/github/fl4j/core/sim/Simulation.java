@@ -24,6 +24,7 @@ import io.github.fl4j.core.registry.RunDescription;
 import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.BufferPool;
+import io.github.fl4j.core.tensor.NativeMemory;
 import io.github.fl4j.core.tensor.NativeThreads;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
@@ -64,8 +65,17 @@ import org.slf4j.LoggerFactory;
  * uninterrupted one.
  *
  * <p>Divergence: a non-finite training loss or uploaded value stops the run with a {@link SimulationException} naming
- * the round, the client and the seed; a non-finite server model names the server. Reports of the rounds before stay
- * available through the listeners, which have already received them, and in the last checkpoint.
+ * the round, the client and the seed; a non-finite server model names the server. A failed run keeps what it
+ * computed: the exception (and a {@link RunCancelledException}) carries the partial result
+ * ({@link SimulationException#partialResult()}: the reports of the completed rounds, the last finite server model,
+ * the ledger), the listeners get {@link RoundListener#onFailure} with it (the report writers close their files), and
+ * the last checkpoint stays.
+ *
+ * <p>Memory: when a run ends, failed or not, it frees the native memory it allocated (the workers' workspaces, the
+ * message pool, the model's per-thread scratch: {@link Model#releaseScratch()}), so a JVM can run any number of
+ * simulations one after another in bounded memory. Before every round the process's resident size is checked against
+ * {@link NativeMemory#limit()}; past it (after a garbage collection), or on an {@code OutOfMemoryError} in a round,
+ * the run stops with a {@link SimulationException} naming the round and the memory figures.
  *
  * <p>A simulation object runs once ({@link #run()} or {@link #resume}); it is not thread-safe.
  *
@@ -74,6 +84,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Simulation<S, C> {
     private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
+
+    static {
+        // bound the process's resident memory relative to the heap, if ND4J has not loaded yet (see NativeMemory)
+        NativeMemory.configure();
+    }
 
     private final SimulationConfig config;
     private final FederatedAlgorithm<S, C> algorithm;
@@ -100,6 +115,8 @@ public final class Simulation<S, C> {
     private final LocalClientRunner<C> runner;
     private final RemoteRun<C> remote;
     private boolean ran;
+    // a copy of the server model after the last completed round (finite), for a failed run's partial result
+    private INDArray lastFinite;
 
     private Simulation(Builder<S, C> b) {
         if (b.config == null) {
@@ -208,8 +225,10 @@ public final class Simulation<S, C> {
 
     private SimulationResult<S> execute(RunState<S, C> resumed) {
         NativeThreads.useOneThreadPerOp();
+        NativeMemory.checkAtStart();
         ExecutionEngine exec = ownsEngine ? new LocalExecutionEngine(config.threads()) : engine;
         RunState<S, C> state = resumed;
+        boolean idle = true; // no client task can still be running when the run ends
         try {
             if (state == null) {
                 state = newRunState();
@@ -220,16 +239,35 @@ public final class Simulation<S, C> {
                 throw new UncheckedIOException("the ledger entry file cannot be opened: " + e.getMessage(), e);
             }
             return loop(state, exec);
+        } catch (RunCancelledException e) {
+            idle = false; // a cancelled round may leave tasks running on a caller-owned engine
+            throw e;
         } finally {
             if (ownsEngine) {
-                exec.close();
+                idle = ((LocalExecutionEngine) exec).closeAndWait();
             }
             if (state != null) {
                 state.ledger().close();
                 state.clientStates().close();
                 state.serverTables().close();
             }
+            releaseNativeMemory(idle);
         }
+    }
+
+    /**
+     * Frees what this run allocated off-heap, now rather than when the garbage collector gets to it: the workers'
+     * workspaces (and the calling thread's entry, which with one thread would outlive the run) and the message pool
+     * when no task can still use them, and the model's per-thread scratch (which waits for a running call). The
+     * result's arrays are copies and stay valid.
+     */
+    private void releaseNativeMemory(boolean idle) {
+        long bytes = (idle ? runner.release() + messages.release() : 0) + model.releaseScratch();
+        if (lastFinite != null) {
+            lastFinite.close();
+            lastFinite = null;
+        }
+        LOG.debug("freed {} native bytes at the end of the run", bytes);
     }
 
     /** The state of a run before round 1: x^1, S, empty stores and ledger, a started participation process. */
@@ -254,7 +292,62 @@ public final class Simulation<S, C> {
                 List.of(), new int[data.clientCount()]);
     }
 
+    /**
+     * Runs the rounds; on a failure attaches the partial result to the exception (an {@code OutOfMemoryError} becomes
+     * a {@link SimulationException} naming the round) and hands it to the listeners' {@code onFailure}.
+     */
     private SimulationResult<S> loop(RunState<S, C> state, ExecutionEngine exec) {
+        try {
+            return rounds(state, exec);
+        } catch (OutOfMemoryError e) {
+            SimulationException f = SimulationException.outOfMemory(state.round() + 1, SimulationException.SERVER,
+                    config.seed(), e);
+            throw failed(f, state, f::withPartialResult);
+        } catch (SimulationException e) {
+            throw failed(e, state, e::withPartialResult);
+        } catch (RunCancelledException e) {
+            throw failed(e, state, e::withPartialResult);
+        } catch (RuntimeException e) {
+            throw failed(e, state, r -> { });
+        }
+    }
+
+    /** Builds the partial result, attaches it, tells the listeners; returns {@code e} to be thrown. */
+    private <E extends RuntimeException> E failed(E e, RunState<S, C> state,
+            java.util.function.Consumer<SimulationResult<S>> attach) {
+        SimulationResult<S> partial = null;
+        try {
+            partial = partialResult(state);
+            attach.accept(partial);
+        } catch (RuntimeException | OutOfMemoryError x) {
+            e.addSuppressed(x);
+        }
+        for (RoundListener l : listeners) {
+            try {
+                l.onFailure(e, partial);
+            } catch (RuntimeException x) {
+                e.addSuppressed(x);
+            }
+        }
+        return e;
+    }
+
+    /**
+     * The result as of the last completed round: its reports, the copy of the server model taken after it (finite:
+     * each round's model is checked before it is committed; an algorithm that updates its state in place may have
+     * changed the state itself in the failing round), the server state as the failure left it, the ledger and
+     * counts, the run state.
+     */
+    private SimulationResult<S> partialResult(RunState<S, C> state) {
+        S last = state.serverState();
+        INDArray x = lastFinite != null ? lastFinite.dup()
+                : last == null ? null : algorithm.server().model(last).dup();
+        return new SimulationResult<>(algorithm.name(), config, state.reports(), x, last, state.ledger(),
+                state.participationCounts(), state);
+    }
+
+    private SimulationResult<S> rounds(RunState<S, C> state, ExecutionEngine exec) {
+        lastFinite = algorithm.server().model(state.serverState()).dup();
         for (RoundListener l : listeners) {
             l.onStart(this);
         }
@@ -272,6 +365,11 @@ public final class Simulation<S, C> {
                         + config.seed() + "); the reports of rounds 1.." + state.round() + " went to the listeners"
                         + (checkpoints == null ? "" : " and the last checkpoint in " + checkpoints.directory()));
             }
+            String memory = NativeMemory.overLimit();
+            if (memory != null) {
+                throw new SimulationException(next, SimulationException.SERVER, config.seed(),
+                        "out of memory before the round: " + memory, null);
+            }
             try {
                 step(state, exec);
             } catch (RunCancelledException e) {
@@ -282,6 +380,7 @@ public final class Simulation<S, C> {
                 c.initCause(e);
                 throw c;
             }
+            Tensors.copy(algorithm.server().model(state.serverState()), lastFinite);
             int t = state.round();
             if (checkpoints != null && checkpoints.checkpoints(t, config.rounds())) {
                 try {
@@ -454,6 +553,8 @@ public final class Simulation<S, C> {
         } catch (RuntimeException e) {
             throw new SimulationException(round, SimulationException.SERVER, config.seed(),
                     "the server failed: " + e, e);
+        } catch (OutOfMemoryError e) {
+            throw SimulationException.outOfMemory(round, SimulationException.SERVER, config.seed(), e);
         }
     }
 

@@ -29,6 +29,7 @@ import io.github.fl4j.core.state.ClientStateStore;
 import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.BufferPool;
+import io.github.fl4j.core.tensor.NativeMemory;
 import io.github.fl4j.core.tensor.NativeThreads;
 import io.github.fl4j.core.tensor.Tensors;
 import java.io.DataInput;
@@ -85,6 +86,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TimedSimulation<S, C> {
     private static final Logger LOG = LoggerFactory.getLogger(TimedSimulation.class);
+
+    static {
+        // bound the process's resident memory relative to the heap, if ND4J has not loaded yet (see NativeMemory)
+        NativeMemory.configure();
+    }
     private static final long OPEN_GAP_KEY = -2;
     private static final long FIRST_FILL_KEY = -3;
 
@@ -280,6 +286,7 @@ public final class TimedSimulation<S, C> {
 
     private TimedResult<S> execute(Engine resumed) {
         NativeThreads.useOneThreadPerOp();
+        NativeMemory.checkAtStart();
         Engine e = resumed;
         try {
             if (e == null) {
@@ -293,9 +300,17 @@ public final class TimedSimulation<S, C> {
             }
             return e.loop();
         } finally {
-            if (e != null) {
-                e.shutdown();
+            boolean idle = e == null || e.shutdown();
+            // free what the run allocated off-heap now, not when the collector gets to it: the workers' workspaces
+            // and the message pools once no task can use them, the model's per-thread scratch (waits for a call)
+            long bytes = model.releaseScratch();
+            if (idle) {
+                bytes += runner.release();
+                if (e != null) {
+                    bytes += e.releaseBuffers();
+                }
             }
+            LOG.debug("freed {} native bytes at the end of the run", bytes);
         }
     }
 
@@ -506,6 +521,8 @@ public final class TimedSimulation<S, C> {
         long work;
         boolean checkpointDue;
         boolean roundDue;
+        // a copy of the server model at the last version (finite), for a failed run's partial result
+        INDArray lastFinite;
 
         Engine() {
             clients = stores.create("clients", algorithm.clientStateCodec());
@@ -524,13 +541,32 @@ public final class TimedSimulation<S, C> {
             }) : null;
         }
 
-        void shutdown() {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
+        /** Stops the workers and closes the ledger and the stores; true when no task can still be running. */
+        boolean shutdown() {
+            boolean idle = pool == null || io.github.fl4j.core.sim.LocalExecutionEngine.awaitShutdown(pool);
             ledger.close();
             clients.close();
             tables.close();
+            return idle;
+        }
+
+        /** Frees the message pools (free ones and those of sessions still open) and the last-model copy. */
+        long releaseBuffers() {
+            long bytes = 0;
+            for (BufferPool b : freeBuffers) {
+                bytes += b.release();
+            }
+            freeBuffers.clear();
+            for (Session s : sessions.values()) {
+                if (s.buffers != null) {
+                    bytes += s.buffers.release();
+                }
+            }
+            if (lastFinite != null) {
+                lastFinite.close();
+                lastFinite = null;
+            }
+            return bytes;
         }
 
         void fresh() {
@@ -594,7 +630,53 @@ public final class TimedSimulation<S, C> {
             return t - Math.log(1.0 - r.nextDouble()) / schedule.rate();
         }
 
+        /**
+         * Runs the events; on a failure attaches the partial result to the exception (an {@code OutOfMemoryError}
+         * becomes a {@link SimulationException} naming the version) and hands it to the listeners' onFailure.
+         */
         TimedResult<S> loop() {
+            try {
+                return events();
+            } catch (OutOfMemoryError e) {
+                SimulationException f = SimulationException.outOfMemory((int) version + 1,
+                        SimulationException.SERVER, config.seed(), e);
+                throw failed(f, f::withPartialResult);
+            } catch (SimulationException e) {
+                throw failed(e, e::withPartialResult);
+            } catch (io.github.fl4j.core.sim.RunCancelledException e) {
+                throw failed(e, e::withPartialResult);
+            } catch (RuntimeException e) {
+                throw failed(e, r -> { });
+            }
+        }
+
+        <E extends RuntimeException> E failed(E e, java.util.function.Consumer<TimedResult<S>> attach) {
+            TimedResult<S> partial = null;
+            try {
+                partial = result(lastFinite != null ? lastFinite.dup() : algorithm.server().model(server).dup());
+                attach.accept(partial);
+            } catch (RuntimeException | OutOfMemoryError x) {
+                e.addSuppressed(x);
+            }
+            for (TimeListener l : listeners) {
+                try {
+                    l.onFailure(e, partial);
+                } catch (RuntimeException x) {
+                    e.addSuppressed(x);
+                }
+            }
+            return e;
+        }
+
+        /** The result as things stand, with the given final parameters. */
+        TimedResult<S> result(INDArray finalParameters) {
+            return new TimedResult<>(algorithm.name(), config, List.copyOf(reports), finalParameters, server, ledger,
+                    Arrays.copyOf(histogram, histLength()), new TimedResult.Counts(events, started, completed, failed,
+                    droppedStale, skippedStarts, wastedUpdates, wastedBits, wastedWork, work), applied.clone(), time);
+        }
+
+        TimedResult<S> events() {
+            lastFinite = algorithm.server().model(server).dup();
             for (TimeListener l : listeners) {
                 l.onStart(TimedSimulation.this);
             }
@@ -654,14 +736,15 @@ public final class TimedSimulation<S, C> {
                     default -> throw new IllegalStateException();
                 }
                 if (version != v0) {
+                    String memory = NativeMemory.overLimit();
+                    if (memory != null) {
+                        throw new SimulationException((int) version + 1, SimulationException.SERVER, config.seed(),
+                                "out of memory after version " + version + " at t=" + time + " s: " + memory, null);
+                    }
                     maybeCheckpoint();
                 }
             }
-            S last = server;
-            TimedResult<S> result = new TimedResult<>(algorithm.name(), config, List.copyOf(reports),
-                    algorithm.server().model(last).dup(), last, ledger, Arrays.copyOf(histogram, histLength()),
-                    new TimedResult.Counts(events, started, completed, failed, droppedStale, skippedStarts,
-                            wastedUpdates, wastedBits, wastedWork, work), applied.clone(), time);
+            TimedResult<S> result = result(algorithm.server().model(server).dup());
             for (TimeListener l : listeners) {
                 l.onFinish(result);
             }
@@ -1127,6 +1210,9 @@ public final class TimedSimulation<S, C> {
             } catch (RuntimeException e) {
                 throw new SimulationException((int) version + 1, SimulationException.SERVER, config.seed(),
                         "the server failed at t=" + time + " s: " + e, e);
+            } catch (OutOfMemoryError e) {
+                throw SimulationException.outOfMemory((int) version + 1, SimulationException.SERVER, config.seed(),
+                        e);
             }
         }
 
@@ -1138,6 +1224,9 @@ public final class TimedSimulation<S, C> {
             } catch (RuntimeException e) {
                 throw new SimulationException((int) version + 1, SimulationException.SERVER, config.seed(),
                         "the server failed at t=" + time + " s: " + e, e);
+            } catch (OutOfMemoryError e) {
+                throw SimulationException.outOfMemory((int) version + 1, SimulationException.SERVER, config.seed(),
+                        e);
             }
         }
 
@@ -1158,6 +1247,9 @@ public final class TimedSimulation<S, C> {
                 throw new SimulationException((int) v, SimulationException.SERVER, config.seed(),
                         "the server model is not finite at version " + v + ", t=" + time + " s (coordinate " + bad
                                 + " is " + x.getDouble(bad) + "); lower the learning rates", null);
+            }
+            if (lastFinite != null) {
+                Tensors.copy(x, lastFinite);
             }
             report(x);
             if (rounds != null && version < config.rounds()) {
