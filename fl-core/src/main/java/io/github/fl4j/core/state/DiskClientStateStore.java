@@ -227,6 +227,12 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T> {
         return log.fileBytes();
     }
 
+    /** Rewrites the file with the live states only (done automatically as the file grows; for tests). */
+    void compact() {
+        checkOpen();
+        log.compact();
+    }
+
     /** The bytes of encoded states held in the cache now (at most the budget). */
     public long cachedBytes() {
         return cachedBytes;

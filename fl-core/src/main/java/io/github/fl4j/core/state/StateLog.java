@@ -104,7 +104,14 @@ final class StateLog implements AutoCloseable {
             }
             return;
         }
-        recover();
+        try {
+            recover();
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            channel.close();
+            channel = null;
+            throw e;
+        }
     }
 
     /** Replays the file up to its last complete commit and truncates the rest. */
