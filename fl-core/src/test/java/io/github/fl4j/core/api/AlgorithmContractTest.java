@@ -31,7 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import io.github.fl4j.core.sim.CheckpointPolicy;
 import io.github.fl4j.core.sim.RoundListener;
+import io.github.fl4j.core.state.CheckpointFile;
 import io.github.fl4j.core.state.ClientStateStore;
+import io.github.fl4j.core.state.KeepOnClose;
+import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.state.ObjectStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +65,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@link #valuesPerParticipant});</li>
  *   <li>the state codecs round-trip bit-exactly, for initial and non-initial states, and keep every field (a run
  *       through the codecs equals a run with live objects);</li>
+ *   <li>the disk store: a run with {@code StateStoreFactory.onDisk}, and one resumed from its checkpoint after a
+ *       crash, equal the in-memory run bit for bit;</li>
  *   <li>checkpoint and resume: a run resumed in a fresh simulation from a checkpoint equals an uninterrupted run,
  *       bit for bit;</li>
  *   <li>over several rounds, no client modifies the downlink message or its data.</li>
@@ -302,6 +307,40 @@ public abstract class AlgorithmContractTest {
         assertTrue(Files.exists(second), "checkpoint of round 2");
         Simulation<S, C> fromTwo = builder(alg, 1).build();
         assertSameRun(alg, full, fromTwo.resumeFrom(second), "an uninterrupted run and one resumed after round 2");
+    }
+
+    /**
+     * The disk store: a run with {@link StateStoreFactory#onDisk} (no cache, so every state goes through the file;
+     * 2 threads) equals the in-memory run bit for bit, and so does a disk-store run that checkpoints every 2 rounds,
+     * crashes in round 5 and is resumed with a disk store (with a small cache) in a fresh simulation; its checkpoint
+     * files verify.
+     */
+    @Test
+    void theDiskStoreGivesTheSameBitsAsTheMemoryStore(@TempDir Path dir) throws IOException {
+        diskStore(algorithm(), dir);
+    }
+
+    private <S, C> void diskStore(FederatedAlgorithm<S, C> alg, Path dir) throws IOException {
+        SimulationResult<S> memory = run(alg, 1);
+        SimulationResult<S> disk = builder(alg, 2)
+                .stateStores(KeepOnClose.of(StateStoreFactory.onDisk(dir.resolve("stores"), 0))).build().run();
+        assertSameRun(alg, memory, disk, "a run with the memory store and one with the disk store");
+        int crashRound = Math.min(5, config(1).rounds());
+        RoundListener crash = report -> {
+            if (report.round() == crashRound) {
+                throw new IllegalStateException("simulated crash in round " + crashRound);
+            }
+        };
+        Path checkpoints = dir.resolve("checkpoints");
+        StateStoreFactory stores = KeepOnClose.of(StateStoreFactory.onDisk(dir.resolve("resumed"), 4096));
+        Simulation<S, C> first = builder(alg, 1).stateStores(stores)
+                .checkpoints(CheckpointPolicy.every(2, checkpoints).keeping(10)).listener(crash).build();
+        assertThrows(IllegalStateException.class, first::run);
+        for (Path f : CheckpointDirectory.complete(checkpoints)) {
+            assertTrue(CheckpointFile.Reader.verify(f).contains("clients"), f.toString());
+        }
+        SimulationResult<S> resumed = builder(alg, 1).stateStores(stores).build().resume(checkpoints);
+        assertSameRun(alg, memory, resumed, "a run with the memory store and a disk-store run resumed after a crash");
     }
 
     private <S, C> void assertSameRun(FederatedAlgorithm<S, C> alg, SimulationResult<S> a, SimulationResult<S> b,
