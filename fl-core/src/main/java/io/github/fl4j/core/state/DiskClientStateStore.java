@@ -46,7 +46,7 @@ import java.util.Map;
  *
  * @param <T> the state type
  */
-public final class DiskClientStateStore<T> implements ClientStateStore<T> {
+public final class DiskClientStateStore<T> implements ClientStateStore<T>, EncodedStore {
     /** The default cache budget: 64 MiB of encoded states. */
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
     private static final int FORMAT = 1;
@@ -194,6 +194,15 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T> {
                     + e.getMessage(), e);
         }
         return buffer.toByteArray();
+    }
+
+    @Override
+    public <U> ClientStateStore<U> bind(StateCodec<U> c) {
+        checkOpen();
+        DiskClientStateStore<U> b = new DiskClientStateStore<>(name, c, log, cacheBudget);
+        b.cache.putAll(cache);
+        b.cachedBytes = cachedBytes;
+        return b;
     }
 
     @Override

@@ -31,7 +31,7 @@ import java.util.List;
  *
  * @param <T> the state type
  */
-public final class InMemoryClientStateStore<T> implements ClientStateStore<T> {
+public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, EncodedStore {
     private static final int FORMAT = 1;
     private static final int MAX_FREE = 4096;
 
@@ -121,6 +121,15 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T> {
                     + e.getMessage(), e);
         }
         return buffer.toByteArray();
+    }
+
+    @Override
+    public <U> ClientStateStore<U> bind(StateCodec<U> c) {
+        InMemoryClientStateStore<U> b = new InMemoryClientStateStore<>(name, c);
+        b.states = states;
+        b.size = size;
+        b.bytes = bytes;
+        return b;
     }
 
     @Override
