@@ -56,13 +56,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The data is synthetic and cheap on purpose, since the figure is the store's: a pool of 100 local datasets of 20
  * samples (784 Gaussian features, labels from a fixed random linear map), client i holding pool[i mod 100], and a
- * test set of 200 samples. Run with a 2 GiB heap, e.g. from the repository root:
+ * test set of 200 samples. Run with a 2 GiB heap, from the repository root (the examples module has this module on its
+ * class path and runs main classes; {@code exec:java} runs in Maven's JVM, so the heap is set by {@code MAVEN_OPTS}):
  * <pre>
- * mvn -B -q -pl fl-benchmarks -am package -DskipTests
- * java -Xmx2g -cp "fl-benchmarks/target/classes:$(cat cp.txt)" io.github.fl4j.benchmarks.store.StoreBenchmark part=all
+ * MAVEN_OPTS=-Xmx2g mvn -B -q -pl examples -am test-compile exec:java \
+ *     -Dexec.mainClass=io.github.fl4j.benchmarks.store.StoreBenchmark -Dexec.args="part=all"
  * </pre>
- * (with {@code cp.txt} from {@code mvn -pl fl-benchmarks dependency:build-classpath -Dmdep.outputFile=cp.txt}, and the
- * other modules' {@code target/classes} in front of it). Arguments ({@code key=value}): {@code part} (all, store,
+ * Arguments ({@code key=value}): {@code part} (all, store,
  * scaffold10k, scaffold1m; all), {@code storeRounds} (50), {@code rounds10k} (200), {@code reps} (3),
  * {@code rounds1m} (2000), {@code every} (100), {@code dir} (where the disk stores go; a new folder under the
  * temporary directory, deleted at the end).

@@ -504,7 +504,7 @@ public abstract class AlgorithmContractTest {
 
     /**
      * Every synchronous algorithm runs in time: rounds with a deadline, over-selection and dropouts, the same bits for
-     * 1 and 2 threads and after a resume in the middle; an algorithm that needs every client every round refuses such
+     * 1 and 2 threads and after a resume in the middle (the 2-thread and the resumed run with the disk store); an algorithm that needs every client every round refuses such
      * a schedule when the simulation is built, naming itself and the schedule, and runs when every client is waited
      * for.
      */
@@ -533,13 +533,15 @@ public abstract class AlgorithmContractTest {
         assertEquals(8, one.reports().size());
         assertTrue(java.util.Arrays.stream(one.appliedPerClient()).sum() > 0, "some uploads were applied");
         TimedResult<?> two = timed(alg, 2, tight).dropout(Dropouts.probability(0.1))
-                .availability(AvailabilityModels.markov(30, 3)).build().run();
+                .availability(AvailabilityModels.markov(30, 3))
+                .stateStores(StateStoreFactory.onDisk(dir.resolve("stores-two"), 0)).build().run();
         assertEquals(one.finalParameters(), two.finalParameters());
         List<TimeReport> a = one.reports().stream().map(TimeReport::withoutTimings).toList();
         assertEquals(a, two.reports().stream().map(TimeReport::withoutTimings).toList());
         assertEquals(one.ledger().entries(), two.ledger().entries());
         TimedResult<?> resumed = timed(alg, 2, tight).dropout(Dropouts.probability(0.1))
-                .availability(AvailabilityModels.markov(30, 3)).build()
+                .availability(AvailabilityModels.markov(30, 3))
+                .stateStores(StateStoreFactory.onDisk(dir.resolve("stores-resumed"), 4096)).build()
                 .resumeFrom(CheckpointDirectory.file(dir, 6));
         assertEquals(one.finalParameters(), resumed.finalParameters());
         assertEquals(a, resumed.reports().stream().map(TimeReport::withoutTimings).toList());
