@@ -152,11 +152,15 @@ public final class ServerTables implements AutoCloseable {
             ClientStateStore<Object> store = factory.create(name, EncodedStore.UNBOUND);
             if (store instanceof EncodedStore) {
                 Limited limited = new Limited(in, len);
-                store.readFrom(new DataInputStream(limited));
-                if (limited.remaining != 0) {
+                try {
+                    store.readFrom(new DataInputStream(limited));
+                    if (limited.remaining != 0) {
+                        throw new IOException("server table " + name + ": " + len + " bytes written but "
+                                + (len - limited.remaining) + " read");
+                    }
+                } catch (IOException | RuntimeException e) {
                     store.close();
-                    throw new IOException("server table " + name + ": " + len + " bytes written but "
-                            + (len - limited.remaining) + " read");
+                    throw e;
                 }
                 unbound.put(name, store);
                 continue;
