@@ -37,7 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The client-state stores, in three parts, each printing time, heap (used, and live after a GC), resident memory
- * (VmRSS) and the bytes on disk.
+ * (VmRSS, and its peak VmHWM) and the bytes on disk.
  *
  * <ol>
  *   <li><b>store</b>: a round's batch {@code getAll} + {@code putAll} of 100 float32 states of d values (random ids
@@ -285,7 +285,7 @@ public final class StoreBenchmark {
         }
     }
 
-    /** Heap used and committed, heap live after a System.gc(), VmRSS (the whole process: heap, ND4J, page tables). */
+    /** Heap used and committed, heap live after a System.gc(), VmRSS and its peak VmHWM (the whole process). */
     static String memory() {
         Runtime rt = Runtime.getRuntime();
         long used = rt.totalMemory() - rt.freeMemory();
@@ -293,17 +293,20 @@ public final class StoreBenchmark {
         System.gc();
         long live = rt.totalMemory() - rt.freeMemory();
         String rss = "n/a";
+        String peak = "n/a";
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = line.substring(6).trim();
+                } else if (line.startsWith("VmHWM:")) {
+                    peak = line.substring(6).trim();
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux
         }
-        return String.format(Locale.ROOT, "heap used %d MiB of %d MiB committed, %d MiB live after GC, resident %s",
-                used >> 20, committed >> 20, live >> 20, rss);
+        return String.format(Locale.ROOT, "heap used %d MiB of %d MiB committed, %d MiB live after GC, resident %s "
+                + "(peak %s)", used >> 20, committed >> 20, live >> 20, rss, peak);
     }
 
     private static void delete(Path dir) throws IOException {

@@ -123,6 +123,10 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, E
         return buffer.toByteArray();
     }
 
+    /**
+     * This store's encoded states seen through another codec, sharing them (and the file): how a server table restored
+     * from a checkpoint before its codec was known gets its codec. This object must not be used afterwards.
+     */
     @Override
     public <U> ClientStateStore<U> bind(StateCodec<U> c) {
         InMemoryClientStateStore<U> b = new InMemoryClientStateStore<>(name, c);
