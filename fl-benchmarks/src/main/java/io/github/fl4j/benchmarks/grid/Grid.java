@@ -481,7 +481,7 @@ public final class Grid {
     private RunResult executeUntimed(RunKey k, FederatedDataset d) {
         FederatedAlgorithm<?, ?> algorithm = algorithm(k, d);
         Participation participation = participations.get(k.participation()).create(d, k.seed());
-        List<RoundReport> reports = new ArrayList<>(rounds);
+        List<RoundReport> reports = new ArrayList<>(Math.min(rounds, 1024)); // grows: rounds may be huge
         try {
             simulate(algorithm, k, d, participation, reports);
         } catch (BudgetReached e) {
@@ -516,7 +516,7 @@ public final class Grid {
                 b.participation(participation);
             }
         }
-        List<TimeReport> reports = new ArrayList<>(rounds);
+        List<TimeReport> reports = new ArrayList<>(Math.min(rounds, 1024)); // grows: rounds may be huge
         b.config(config.build()).model(model.apply(d)).data(d).devices(system.devices().apply(d))
                 .availability(system.availability()).dropout(system.dropout())
                 .uplinkCompressor(compressors.get(k.compressor()))

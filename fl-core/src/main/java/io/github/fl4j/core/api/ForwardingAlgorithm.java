@@ -83,6 +83,16 @@ public abstract class ForwardingAlgorithm<S, C> implements FederatedAlgorithm<S,
     }
 
     @Override
+    public String divergenceHint() {
+        return inner.divergenceHint();
+    }
+
+    @Override
+    public boolean requiresExactParticipationRates() {
+        return inner.requiresExactParticipationRates();
+    }
+
+    @Override
     public double privacySpent(S state) {
         return inner.privacySpent(state);
     }

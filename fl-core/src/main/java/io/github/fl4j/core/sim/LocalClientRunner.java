@@ -41,6 +41,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
     private final SeedTree seeds;
     private final Precision precision;
     private final BufferPool pool;
+    private String hint = "lower the learning rate";
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
     /**
@@ -56,6 +57,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
                              Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
         this(requireAlgorithm(algorithm).name(), algorithm.client(), algorithm.uplinkVectors(), model, data, uplink,
                 seeds, precision, pool);
+        this.hint = algorithm.divergenceHint();
     }
 
     /**
@@ -128,7 +130,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
         }
         if (!Double.isFinite(r.trainLoss())) {
             throw new SimulationException(t, id, seed, "the training loss diverged to " + r.trainLoss()
-                    + "; lower the learning rate", null);
+                    + "; " + hint, null);
         }
         Message upload = up.message();
         if (upload.size() != uplinkVectors) {
@@ -139,7 +141,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
             long bad = Tensors.firstNonFinite(upload.vector(j));
             if (bad >= 0) {
                 throw new SimulationException(t, id, seed, "uploaded vector " + j + " is not finite (coordinate "
-                        + bad + " is " + upload.vector(j).getDouble(bad) + "); lower the learning rate", null);
+                        + bad + " is " + upload.vector(j).getDouble(bad) + "); " + hint, null);
             }
         }
         return new ClientOutcome<>(id, upload, up.bitsPerVector(), r.state(), r.trainLoss(), counting.samples());

@@ -13,6 +13,7 @@ import io.github.fl4j.core.comm.Channel;
 import io.github.fl4j.core.comm.CommunicationLedger;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
+import io.github.fl4j.core.data.DataChecks;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.UniformParticipation;
@@ -107,7 +108,7 @@ public final class Simulation<S, C> {
         this.model = b.model;
         this.data = b.data.as(config.precision());
         int n = data.clientCount();
-        if (config.clientsPerRound() > n) {
+        if (b.participation == null && config.clientsPerRound() > n) {
             throw new IllegalArgumentException("clientsPerRound must be <= the number of clients " + n + ", was "
                     + config.clientsPerRound());
         }
@@ -116,6 +117,8 @@ public final class Simulation<S, C> {
         }
         this.participation = b.participation != null ? b.participation
                 : new UniformParticipation(config.clientsPerRound());
+        InputChecks.checkParticipation(config, participation, b.participation != null, n, algorithm);
+        DataChecks.check(data, model);
         this.uplinkCompressor = b.uplink != null ? b.uplink : IdentityCompressor.INSTANCE;
         this.downlinkCompressor = b.downlink != null ? b.downlink : IdentityCompressor.INSTANCE;
         algorithm.checkCompressors(uplinkCompressor, downlinkCompressor);
@@ -128,7 +131,10 @@ public final class Simulation<S, C> {
                 throw new IllegalArgumentException("initialParameters length must be " + model.dimension()
                         + " (the model dimension), was " + b.initialParameters.length());
             }
+            DataChecks.requireFiniteParameters(b.initialParameters, "initialParameters");
             this.initialParameters = b.initialParameters.castTo(config.precision().dataType()).dup();
+            DataChecks.requireFiniteParameters(this.initialParameters, "initialParameters in "
+                    + config.precision() + " (a value beyond the precision's range)");
         } else {
             this.initialParameters = null;
         }
@@ -222,6 +228,7 @@ public final class Simulation<S, C> {
             Tensors.copy(initialParameters, x0);
         } else {
             model.initialParameters(seeds.stream(Purpose.INIT), x0);
+            DataChecks.requireFiniteParameters(x0, model + ".initialParameters");
         }
         return emptyRunState(algorithm.initServerState(x0, setup));
     }
@@ -239,6 +246,9 @@ public final class Simulation<S, C> {
     private SimulationResult<S> loop(RunState<S, C> state, ExecutionEngine exec) {
         for (RoundListener l : listeners) {
             l.onStart(this);
+        }
+        if (data.test().size() == 0) {
+            LOG.warn("no test set (it has 0 rows): the test loss and accuracy of every round are reported as NaN");
         }
         LOG.info("{}: {} on {}, {} rounds{}, {}, {} threads, seed {}, {}", algorithm.name(), model, data,
                 config.rounds(), state.round() > 0 ? " (resumed after round " + state.round() + ")" : "",
@@ -519,7 +529,12 @@ public final class Simulation<S, C> {
             return this;
         }
 
-        /** Who participates; overrides the config's clientsPerRound. */
+        /**
+         * Who participates. The config's clientsPerRound must then agree with it or be left at its default: equal to
+         * m for {@code uniform(m)}, to N for {@code all()}; a conflicting value fails at {@link #build()} naming
+         * both. Any other pattern (Bernoulli, Markov, cyclic, a trace) decides the number itself, and the config's
+         * clientsPerRound is then not used.
+         */
         public Builder<S, C> participation(Participation v) {
             participation = v;
             return this;

@@ -132,6 +132,7 @@ public final class TimedSimulation<S, C> {
         this.data = b.data.as(config.precision());
         this.schedule = b.schedule;
         int n = data.clientCount();
+        io.github.fl4j.core.data.DataChecks.check(data, model);
         if (data.featureCount() <= 0) {
             throw new IllegalArgumentException("data must have at least one feature, had " + data.featureCount());
         }
@@ -171,6 +172,10 @@ public final class TimedSimulation<S, C> {
             }
             this.participation = b.participation != null ? b.participation
                     : new UniformParticipation(config.clientsPerRound());
+            if (rounds != null) {
+                io.github.fl4j.core.sim.InputChecks.checkParticipation(config, participation,
+                        b.participation != null, n, rounds.synchronous());
+            }
         } else {
             if (b.participation != null) {
                 throw new IllegalArgumentException("a participation model applies to the rounds schedule; under "
@@ -208,7 +213,10 @@ public final class TimedSimulation<S, C> {
                 throw new IllegalArgumentException("initialParameters length must be " + model.dimension()
                         + " (the model dimension), was " + b.initialParameters.length());
             }
+            io.github.fl4j.core.data.DataChecks.requireFiniteParameters(b.initialParameters, "initialParameters");
             this.initialParameters = b.initialParameters.castTo(config.precision().dataType()).dup();
+            io.github.fl4j.core.data.DataChecks.requireFiniteParameters(this.initialParameters, "initialParameters in "
+                    + config.precision() + " (a value beyond the precision's range)");
         } else {
             this.initialParameters = null;
         }
@@ -530,6 +538,7 @@ public final class TimedSimulation<S, C> {
                 Tensors.copy(initialParameters, x0);
             } else {
                 model.initialParameters(seeds.stream(Purpose.INIT), x0);
+                io.github.fl4j.core.data.DataChecks.requireFiniteParameters(x0, model + ".initialParameters");
             }
             server = algorithm.initServerState(x0, setup);
             ctx.at(0, 0, 0);

@@ -174,7 +174,14 @@ public final class LibSvmReader {
                 rows++;
             }
         }
+        if (rows == 0) {
+            throw new IOException(file + ": no data rows (the file is empty, or holds only blank lines and comments)");
+        }
         int p = featureCount > 0 ? featureCount : maxIndex;
+        if (p == 0) {
+            throw new IOException(file + ": " + rows + " rows but no feature in any of them; give the number of "
+                    + "features with featureCount(p) if every value is zero");
+        }
         long size = (long) rows * p;
         if (size > Integer.MAX_VALUE - 16) {
             throw new IOException(file + ": " + rows + " rows x " + p + " features = " + size
