@@ -540,6 +540,9 @@ public final class DpFedAvg implements FederatedAlgorithm<DpFedAvg.ServerState, 
 
         /** The server step on the noisy average (default {@code sgd(1)}); see {@link ServerOptimizers}. */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

@@ -542,12 +542,18 @@ public final class Simulation<S, C> {
 
         /** The uplink encoding (default identity). */
         public Builder<S, C> uplinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("uplinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             uplink = v;
             return this;
         }
 
         /** The downlink encoding (default identity). */
         public Builder<S, C> downlinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("downlinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             downlink = v;
             return this;
         }
@@ -569,12 +575,18 @@ public final class Simulation<S, C> {
 
         /** Where client states and server tables are kept (default: in memory). */
         public Builder<S, C> stateStores(StateStoreFactory v) {
+            if (v == null) {
+                throw new IllegalArgumentException("stateStores must not be null, was null (leave it unset for the default)");
+            }
             stores = v;
             return this;
         }
 
         /** Checkpoint the run as it goes (see {@link CheckpointPolicy}); resume with {@link Simulation#resume}. */
         public Builder<S, C> checkpoints(CheckpointPolicy v) {
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoints must not be null, was null (leave it unset for the default)");
+            }
             checkpoints = v;
             return this;
         }
@@ -590,12 +602,18 @@ public final class Simulation<S, C> {
          * vouches that it describes the objects given to this builder.
          */
         public Builder<S, C> description(RunDescription v) {
+            if (v == null) {
+                throw new IllegalArgumentException("description must not be null, was null (leave it unset for the default)");
+            }
             description = v;
             return this;
         }
 
         /** A caller-owned engine (not closed by the simulation). */
         public Builder<S, C> engine(ExecutionEngine v) {
+            if (v == null) {
+                throw new IllegalArgumentException("engine must not be null, was null (leave it unset for the default)");
+            }
             engine = v;
             return this;
         }

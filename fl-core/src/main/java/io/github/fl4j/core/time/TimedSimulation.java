@@ -1563,18 +1563,27 @@ public final class TimedSimulation<S, C> {
 
         /** The clients' devices (default: all equal, 1 sample per second, unlimited bandwidth). */
         public Builder<S, C> devices(DeviceModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("devices must not be null, was null (leave it unset for the default)");
+            }
             devices = v;
             return this;
         }
 
         /** When clients are online (default: always). */
         public Builder<S, C> availability(AvailabilityModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("availability must not be null, was null (leave it unset for the default)");
+            }
             availability = v;
             return this;
         }
 
         /** Which sessions fail (default: none). */
         public Builder<S, C> dropout(DropoutModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("dropout must not be null, was null (leave it unset for the default)");
+            }
             dropout = v;
             return this;
         }
@@ -1596,12 +1605,18 @@ public final class TimedSimulation<S, C> {
 
         /** The uplink encoding (default identity). */
         public Builder<S, C> uplinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("uplinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             uplink = v;
             return this;
         }
 
         /** The downlink encoding (default identity); each session's download is compressed on its own. */
         public Builder<S, C> downlinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("downlinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             downlink = v;
             return this;
         }
@@ -1623,12 +1638,18 @@ public final class TimedSimulation<S, C> {
 
         /** Where client states and server tables are kept (default: in memory). */
         public Builder<S, C> stateStores(StateStoreFactory v) {
+            if (v == null) {
+                throw new IllegalArgumentException("stateStores must not be null, was null (leave it unset for the default)");
+            }
             stores = v;
             return this;
         }
 
         /** Checkpoint every {@code every} server versions (see {@link CheckpointPolicy}). */
         public Builder<S, C> checkpoints(CheckpointPolicy v) {
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoints must not be null, was null (leave it unset for the default)");
+            }
             checkpoints = v;
             return this;
         }

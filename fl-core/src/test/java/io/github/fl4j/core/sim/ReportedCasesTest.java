@@ -48,6 +48,33 @@ class ReportedCasesTest {
     }
 
     @Test
+    void redrawingEmptyRoundsRaisesTheRateAsComputed() {
+        // 40 clients at p = 0.02: P(empty) = 0.98^40 = 0.4457, so redrawing delivers 0.02 / 0.5543 = 0.03608 (a mean
+        // interval of 27.7, the 27.8 FedAU estimated instead of 50); keeping empty rounds delivers 0.02. 20,000 rounds:
+        // sd of a rate over 800,000 client-rounds about 0.0002; tolerance 5 sd.
+        double[] p = new double[40];
+        Arrays.fill(p, 0.02);
+        double empty = Math.pow(0.98, 40);
+        assertEquals(0.03608, 0.02 / (1 - empty), 5e-5);
+        for (boolean keep : new boolean[] {false, true}) {
+            BernoulliParticipation b = new BernoulliParticipation(p);
+            Participation pattern = keep ? b.allowingEmptyRounds() : b;
+            assertEquals(!keep, pattern.redrawsEmptyRounds());
+            Participation.Process proc = pattern.start(40, new SeedTree(11));
+            SeedTree seeds = new SeedTree(11);
+            long total = 0;
+            int rounds = 20_000;
+            for (int t = 1; t <= rounds; t++) {
+                total += proc.select(t, seeds.stream(io.github.fl4j.core.random.Purpose.PARTICIPATION, t,
+                        SeedTree.GLOBAL)).length;
+            }
+            double rate = total / (40.0 * rounds);
+            double expected = keep ? 0.02 : 0.02 / (1 - empty);
+            assertEquals(expected, rate, 5 * Math.sqrt(expected * (1 - expected) / (40.0 * rounds)), "keep=" + keep);
+        }
+    }
+
+    @Test
     void cyclicRefusesARateItCannotDeliver() {
         // p = 0.5, C = 1: C p = 0.5 active rounds per period is not whole (the old code delivered 1.0)
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
