@@ -60,8 +60,15 @@ import org.slf4j.LoggerFactory;
  * for any number of worker threads; and a run resumed from a checkpoint ({@link #resume}) gives the same bits as an
  * uninterrupted one.
  *
+ * <p>Before round 1 ({@link Builder#build()}): every feature and label of the clients' data and of the test set is
+ * finite and accepted by the model ({@link DataChecks}), the initial parameters are finite, and the participation
+ * pattern agrees with clientsPerRound and with the algorithm ({@link InputChecks}); each failure names the dataset, row
+ * and column, the coordinate, or both conflicting parts. An empty test set is allowed: the run logs a warning and
+ * reports NaN test loss and accuracy.
+ *
  * <p>Divergence: a non-finite training loss or uploaded value stops the run with a {@link SimulationException} naming
- * the round, the client and the seed; a non-finite server model names the server. Reports of the rounds before stay
+ * the round, the client and the seed, with the algorithm's {@code divergenceHint()}; a non-finite server model names
+ * the server. Reports of the rounds before stay
  * available through the listeners, which have already received them, and in the last checkpoint.
  *
  * <p>A simulation object runs once ({@link #run()} or {@link #resume}); it is not thread-safe.
