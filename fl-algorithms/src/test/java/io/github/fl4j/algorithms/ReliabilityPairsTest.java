@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.fl4j.algorithms.fedau.FedAu;
 import io.github.fl4j.algorithms.fedprox.FedProx;
+import io.github.fl4j.algorithms.privacy.DpFedAvg;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.data.SyntheticFedProx;
@@ -68,6 +69,25 @@ class ReliabilityPairsTest {
             }
             assertTrue(b.build().requiresExactParticipationRates(), a.toString());
         }
+    }
+
+    @Test
+    void dpFedAvgRefusesAParticipationWhoseRateIsNotItsSamplingRate() {
+        // the accountant composes the sampled Gaussian mechanism at q = 0.4; uniform(2) of 10 samples at 0.2
+        DpFedAvg dp = DpFedAvg.builder().localSteps(1, 8).localLearningRate(0.1).clipNorm(1).noiseMultiplier(1)
+                .samplingRate(0.4).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sim(dp, Participation.uniform(2)).build());
+        assertTrue(e.getMessage().contains("samplingRate is 0.4") && e.getMessage().contains("0.2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> sim(dp, new MarkovParticipation(same(0.4), 0.1)
+                .allowingEmptyRounds()).build());
+        assertTrue(e.getMessage().contains("markov") && e.getMessage().contains("bernoulli"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> sim(dp, new BernoulliParticipation(
+                new double[] {0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.5}).allowingEmptyRounds()).build());
+        assertTrue(e.getMessage().contains("client 9 the rate 0.5"), e.getMessage());
+        // the rates the accountant assumes: Bernoulli at q, or 4 of 10
+        sim(dp, new BernoulliParticipation(same(0.4)).allowingEmptyRounds()).build();
+        sim(dp, Participation.uniform(4)).build();
     }
 
     @Test

@@ -501,7 +501,8 @@ public final class Grid {
     private RunResult executeTimed(RunKey k, FederatedDataset d) {
         StrategyDef def = strategies.get(k.strategy());
         SystemSetting system = systems.get(k.system());
-        SimulationConfig.Builder config = SimulationConfig.builder().rounds(rounds).clientsPerRound(1).threads(1)
+        // clientsPerRound stays unset: the participation pattern decides (over-selection sets it below)
+        SimulationConfig.Builder config = SimulationConfig.builder().rounds(rounds).threads(1)
                 .seed(k.seed()).evalEvery(evalEvery);
         TimedSimulation.Builder<?, ?> b;
         if (def.async() != null) {
@@ -598,7 +599,8 @@ public final class Grid {
 
     private <S, C> void simulate(FederatedAlgorithm<S, C> algorithm, RunKey k, FederatedDataset d,
                                  Participation participation, List<RoundReport> reports) {
-        SimulationConfig config = SimulationConfig.builder().rounds(rounds).clientsPerRound(1).threads(1)
+        // clientsPerRound stays unset: the participation pattern decides (a conflicting value is refused)
+        SimulationConfig config = SimulationConfig.builder().rounds(rounds).threads(1)
                 .seed(k.seed()).evalEvery(evalEvery).build();
         Simulation.builder(algorithm).config(config).model(model.apply(d)).data(d)
                 .participation(participation).uplinkCompressor(compressors.get(k.compressor()))

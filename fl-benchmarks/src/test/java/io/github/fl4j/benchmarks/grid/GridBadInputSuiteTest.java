@@ -33,7 +33,9 @@ class GridBadInputSuiteTest {
               "heterogeneity": ["synthetic:1:1"],
               "model": "softmax",
               "seeds": [1],
-              "rounds": 5
+              "rounds": 5,
+              "targetAccuracy": 0.5,
+              "output": "out"
             }
             """;
 

@@ -69,6 +69,15 @@ public interface FederatedAlgorithm<S, C> {
     }
 
     /**
+     * Fails with an IllegalArgumentException naming the algorithm and the pattern when the algorithm's guarantees
+     * assume another participation (DP-FedAvg's accountant assumes every client taking part independently with its
+     * sampling rate q: a pattern delivering another rate would report a wrong epsilon). Called when a simulation is
+     * built, with the number of clients N. The default accepts every pattern.
+     */
+    default void checkParticipation(io.github.fl4j.core.participation.Participation participation, int clients) {
+    }
+
+    /**
      * True when the algorithm's meaning depends on each client's participation rate being exactly the configured
      * p_n (FedAU estimates 1/p_n from the intervals between a client's participations; its known-p baseline weighs
      * by 1/(N p_n)). A simulation refuses, when it is built, a participation pattern that redraws or skips empty

@@ -88,6 +88,11 @@ public abstract class ForwardingAlgorithm<S, C> implements FederatedAlgorithm<S,
     }
 
     @Override
+    public void checkParticipation(io.github.fl4j.core.participation.Participation participation, int clients) {
+        inner.checkParticipation(participation, clients);
+    }
+
+    @Override
     public boolean requiresExactParticipationRates() {
         return inner.requiresExactParticipationRates();
     }

@@ -18,6 +18,8 @@ import io.github.fl4j.core.participation.UniformParticipation;
  *       ({@link FederatedAlgorithm#requiresExactParticipationRates()}: FedAU and its baselines) with a pattern that
  *       redraws or skips empty rounds ({@link Participation#redrawsEmptyRounds()}), which raises every rate to
  *       p_n / (1 - P(empty)).</li>
+ *   <li>the algorithm's own requirement on the pattern ({@link FederatedAlgorithm#checkParticipation}: DP-FedAvg's
+ *       accountant needs every client sampled at its rate q).</li>
  * </ul>
  */
 public final class InputChecks {
@@ -47,6 +49,7 @@ public final class InputChecks {
                 }
             }
         }
+        algorithm.checkParticipation(participation, clients);
         if (algorithm.requiresExactParticipationRates() && participation.redrawsEmptyRounds()) {
             throw new IllegalArgumentException(algorithm.name() + " needs the participation rates to be exactly the "
                     + "configured p_n, but " + participation.describe() + " redraws a round in which nobody takes "
