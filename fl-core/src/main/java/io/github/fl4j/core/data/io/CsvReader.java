@@ -63,7 +63,8 @@ public final class CsvReader {
     /**
      * Reads {@code file}: features [m, columns - 1], labels [m, 1].
      *
-     * @throws IOException if the file cannot be read or is malformed (the message names file, line and column)
+     * @throws IOException if the file cannot be read or is malformed (the message names file, line and column), or has
+     *                     no data row (empty, or only the header) or no feature column
      */
     public Dataset read(Path file) throws IOException {
         if (file == null) {

@@ -87,7 +87,8 @@ public final class LibSvmReader {
      * Reads {@code file}: features [m, p] with feature index k in column k-1, labels [m, 1] (mapped if a mapping is
      * set).
      *
-     * @throws IOException if the file cannot be read or is malformed (the message names the file and line)
+     * @throws IOException if the file cannot be read or is malformed (the message names the file and line), or has no
+     *                     data row or no feature (an empty file is an error, not a 0 x 0 dataset)
      */
     public Dataset read(Path file) throws IOException {
         if (file == null) {
