@@ -54,7 +54,8 @@ public final class InputChecks {
             throw new IllegalArgumentException(algorithm.name() + " needs the participation rates to be exactly the "
                     + "configured p_n, but " + participation.describe() + " redraws a round in which nobody takes "
                     + "part, which raises every rate to p_n / (1 - P(empty)); call allowingEmptyRounds() on the "
-                    + "participation pattern (rounds without participants are kept, as in FedAU's experiments)");
+                    + "participation pattern, or empty-rounds=true in a run description (rounds without participants are "
+                    + "kept, as in FedAU's experiments)");
         }
     }
 }
