@@ -420,6 +420,16 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
         return NoState.CODEC;
     }
 
+    /**
+     * True: FedAU estimates 1/p_n from participation intervals (and its baselines weigh by the true or observed
+     * rates), so a pattern that redraws empty rounds, which changes every rate, is refused when the simulation is
+     * built.
+     */
+    @Override
+    public boolean requiresExactParticipationRates() {
+        return true;
+    }
+
     @Override
     public int downlinkVectors() {
         return 1;

@@ -410,6 +410,9 @@ public final class FedAvg implements FederatedAlgorithm<FedAvg.ServerState, NoSt
          * {@link #build()} fails naming both.
          */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

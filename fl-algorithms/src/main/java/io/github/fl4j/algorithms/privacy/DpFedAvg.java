@@ -495,6 +495,45 @@ public final class DpFedAvg implements FederatedAlgorithm<DpFedAvg.ServerState, 
         return NoState.CODEC;
     }
 
+    /**
+     * With central noise (z &gt; 0, no local noise) the accountant assumes every client takes part independently with
+     * probability q each round, so the pattern must deliver rate q to every client: Bernoulli with every p_n = q,
+     * m of N with m / N = q (sampling without replacement, the usual approximation), or all clients with q = 1. Any
+     * other pattern, or another rate, would make the reported epsilon wrong, and is refused naming both rates.
+     */
+    @Override
+    public void checkParticipation(io.github.fl4j.core.participation.Participation participation, int clients) {
+        if (!(noiseMultiplier > 0) || localNoiseMultiplier > 0) {
+            return;
+        }
+        double rate;
+        if (participation instanceof io.github.fl4j.core.participation.UniformParticipation u) {
+            rate = (double) u.clientsPerRound() / clients;
+        } else if (participation instanceof io.github.fl4j.core.participation.FullParticipation) {
+            rate = 1;
+        } else if (participation instanceof io.github.fl4j.core.participation.BernoulliParticipation b) {
+            double[] p = b.probabilities();
+            rate = p[0];
+            for (int n = 1; n < p.length; n++) {
+                if (p[n] != rate) {
+                    throw new IllegalArgumentException(name() + ": the privacy accountant assumes every client is "
+                            + "sampled at the rate samplingRate = " + samplingRate + ", but " + participation.describe()
+                            + " gives client 0 the rate " + rate + " and client " + n + " the rate " + p[n]);
+                }
+            }
+        } else {
+            throw new IllegalArgumentException(name() + ": the privacy accountant assumes every client is sampled "
+                    + "independently at the rate samplingRate = " + samplingRate + " each round, which "
+                    + participation.describe() + " does not do; use Participation.bernoulli with every p_n = "
+                    + samplingRate + " (or uniform(m) with m / N = " + samplingRate + ")");
+        }
+        if (Math.abs(rate - samplingRate) > 1e-9) {
+            throw new IllegalArgumentException(name() + ": samplingRate is " + samplingRate + " but "
+                    + participation.describe() + " samples each client at the rate " + rate + " on " + clients
+                    + " clients, so the reported epsilon would be wrong; make them equal");
+        }
+    }
+
     @Override
     public int downlinkVectors() {
         return adaptive ? 2 : 1;
@@ -578,6 +617,9 @@ public final class DpFedAvg implements FederatedAlgorithm<DpFedAvg.ServerState, 
 
         /** The server step on the noisy average (default {@code sgd(1)}); see {@link ServerOptimizers}. */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

@@ -454,6 +454,9 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
          * control variate c is not affected.
          */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

@@ -32,6 +32,7 @@ import io.github.fl4j.core.data.io.IdxReader;
 import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
 import io.github.fl4j.core.optim.ServerOptimizers;
+import io.github.fl4j.core.participation.CyclicParticipation;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.ParticipationProbabilities;
 import io.github.fl4j.core.random.Purpose;
@@ -100,7 +101,8 @@ import java.util.function.Supplier;
  * rates correlated with each client's labels as in FedAU's experiments (Wang and Ji, ICLR 2024: p_n = max(PMIN, PBAR C
  * &lt;q_n, u&gt;), u ~ Dirichlet(ALPHAP), drawn from the run seed's PARTICIPATION stream, so every strategy of a seed
  * sees the same rates): {@code bernoulli-labels[:PBAR:PMIN:ALPHAP]}, {@code markov-labels:Q[:PBAR:PMIN:ALPHAP]},
- * {@code cyclic-labels:C[:PBAR:PMIN:ALPHAP]} (defaults 0.1, 0.02, 0.1).
+ * {@code cyclic-labels:C[:PBAR:PMIN:ALPHAP]} (defaults 0.1, 0.02, 0.1). The cyclic patterns use the FedAU reference
+ * code's rounding ({@code CyclicParticipation.withNearestRates}: client n is active round(C p_n) of every C rounds).
  *
  * <p>Heterogeneity: {@code synthetic:ALPHA:BETA[:CLIENTS]} (FedProx's Synthetic, 100 clients by default); MNIST
  * (normalised, float32; loaded once from the folder {@code data}/mnist, split per seed with its PARTITION stream):
@@ -1435,7 +1437,7 @@ public final class GridSpec {
             return switch (kind) {
                 case "bernoulli" -> Participation.bernoulli(p);
                 case "markov" -> Participation.markov(p, q);
-                default -> Participation.cyclic(p, cycle);
+                default -> CyclicParticipation.withNearestRates(p, cycle);
             };
         };
     }
@@ -1486,7 +1488,7 @@ public final class GridSpec {
                     int c = intArg(path, spec, a[1], 1);
                     double lo = a.length == 4 ? probability(path, spec, a[2]) : 0.02;
                     double hi = a.length == 4 ? probability(path, spec, a[3]) : 0.5;
-                    return n -> Participation.cyclic(ParticipationProbabilities.linear(n, lo, hi), c);
+                    return n -> CyclicParticipation.withNearestRates(ParticipationProbabilities.linear(n, lo, hi), c);
                 }
                 break;
             default:

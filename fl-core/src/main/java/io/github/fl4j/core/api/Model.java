@@ -73,4 +73,16 @@ public interface Model {
     default long releaseScratch() {
         return 0;
     }
+
+    /**
+     * Fails with an IllegalArgumentException naming {@code name}, the row and the value when a label of {@code data}
+     * is not one this model accepts (a class index in [0, k) for softmax models, -1 or +1 for binary logistic
+     * regression). The simulation calls it on every client's data and on the test set before round 1, so a bad label
+     * is reported before training, not when its minibatch is first drawn or at the final evaluation. The default
+     * accepts every (finite) label.
+     *
+     * @param name how the message names the dataset, e.g. "the test set"
+     */
+    default void checkLabels(Dataset data, String name) {
+    }
 }

@@ -104,6 +104,9 @@ public final class IndexPartition implements FederatedData {
             }
             used.set(index);
         }
+        // the shared rows are checked once here (finite features and labels), since the simulation does not load
+        // every client of lazy data to check it
+        DataChecks.check(train, "the partitioned dataset", null);
         return new IndexPartition(train, test, offsets, rows);
     }
 

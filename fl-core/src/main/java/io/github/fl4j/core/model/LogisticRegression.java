@@ -333,6 +333,18 @@ public final class LogisticRegression implements Model {
         return v;
     }
 
+    /** Every label must be -1 or +1. */
+    @Override
+    public void checkLabels(io.github.fl4j.core.data.Dataset data, String name) {
+        double[] y = io.github.fl4j.core.data.DataChecks.labels(data);
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] != 1.0 && y[i] != -1.0) {
+                throw new IllegalArgumentException(name + ": the label at row " + i + " is " + y[i]
+                        + ", but " + this + " needs -1 or +1");
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "LogisticRegression[p=" + features + ", " + regularizer + ", lambda=" + lambda + "]";

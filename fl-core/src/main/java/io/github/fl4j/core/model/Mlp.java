@@ -824,6 +824,20 @@ public final class Mlp implements Model {
         return bytes[0];
     }
 
+    /** Every label must be a class index in [0, k) (an integer stored as a float). */
+    @Override
+    public void checkLabels(io.github.fl4j.core.data.Dataset data, String name) {
+        double[] y = io.github.fl4j.core.data.DataChecks.labels(data);
+        int k = sizes[layers];
+        for (int i = 0; i < y.length; i++) {
+            double v = y[i];
+            if (!(v >= 0.0 && v < k && v == Math.rint(v))) {
+                throw new IllegalArgumentException(name + ": the label at row " + i + " is " + v + ", not a class "
+                        + "index in [0, " + k + ") of " + this);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "Mlp[" + Arrays.toString(sizes) + ", d=" + dimension + ", lambda=" + lambda + "]";

@@ -344,6 +344,20 @@ public final class SoftmaxRegression implements Model {
         return (int) v;
     }
 
+    /** Every label must be a class index in [0, k) (an integer stored as a float). */
+    @Override
+    public void checkLabels(io.github.fl4j.core.data.Dataset data, String name) {
+        double[] y = io.github.fl4j.core.data.DataChecks.labels(data);
+        int k = classes;
+        for (int i = 0; i < y.length; i++) {
+            double v = y[i];
+            if (!(v >= 0.0 && v < k && v == Math.rint(v))) {
+                throw new IllegalArgumentException(name + ": the label at row " + i + " is " + v + ", not a class "
+                        + "index in [0, " + k + ") of " + this);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "SoftmaxRegression[p=" + features + ", k=" + classes + ", lambda=" + lambda + "]";

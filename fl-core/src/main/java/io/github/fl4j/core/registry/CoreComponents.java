@@ -348,11 +348,14 @@ public final class CoreComponents implements ComponentProvider {
             MarkovParticipation m = new MarkovParticipation(rates, q);
             return p.getBoolean("empty-rounds", false) ? m.allowingEmptyRounds() : m;
         });
-        r.participation("cyclic", "cycle (required: period in rounds), " + RATES + ", empty-rounds=false",
+        r.participation("cyclic", "cycle (required: period in rounds), " + RATES + ", empty-rounds=false, "
+                + "nearest-rates=false (true: active round(cycle p_n) of every cycle rounds, FedAU's rounding; false: "
+                + "cycle p_n must be whole)",
                 (p, n) -> {
                     int cycle = p.getInt("cycle");
                     double[] rates = rates(p, n);
-                    CyclicParticipation c = new CyclicParticipation(rates, cycle);
+                    CyclicParticipation c = p.getBoolean("nearest-rates", false)
+                            ? CyclicParticipation.withNearestRates(rates, cycle) : new CyclicParticipation(rates, cycle);
                     return p.getBoolean("empty-rounds", false) ? c.allowingEmptyRounds() : c;
                 });
         r.participation("trace", "file=FILE (required; one line of client ids per round), cyclic=false (replay "

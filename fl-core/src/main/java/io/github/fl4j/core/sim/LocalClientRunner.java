@@ -42,6 +42,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
     private final SeedTree seeds;
     private final Precision precision;
     private final BufferPool pool;
+    private String hint = "lower the learning rate";
     private final PerThread<Workspace> workspaces = new PerThread<>(Workspace::new);
 
     /**
@@ -57,6 +58,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
                              Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
         this(requireAlgorithm(algorithm).name(), algorithm.client(), algorithm.uplinkVectors(), model, data, uplink,
                 seeds, precision, pool);
+        this.hint = algorithm.divergenceHint();
     }
 
     /**
@@ -131,7 +133,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
         }
         if (!Double.isFinite(r.trainLoss())) {
             throw new SimulationException(t, id, seed, "the training loss diverged to " + r.trainLoss()
-                    + "; lower the learning rate", null);
+                    + "; " + hint, null);
         }
         Message upload = up.message();
         if (upload.size() != uplinkVectors) {
@@ -142,7 +144,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
             long bad = Tensors.firstNonFinite(upload.vector(j));
             if (bad >= 0) {
                 throw new SimulationException(t, id, seed, "uploaded vector " + j + " is not finite (coordinate "
-                        + bad + " is " + upload.vector(j).getDouble(bad) + "); lower the learning rate", null);
+                        + bad + " is " + upload.vector(j).getDouble(bad) + "); " + hint, null);
             }
         }
         return new ClientOutcome<>(id, upload, up.bitsPerVector(), r.state(), r.trainLoss(), counting.samples());

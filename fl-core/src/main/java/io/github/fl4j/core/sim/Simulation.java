@@ -15,7 +15,9 @@ import io.github.fl4j.core.comm.CommunicationLedger;
 import io.github.fl4j.core.comm.LedgerOptions;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
+import io.github.fl4j.core.data.DataChecks;
 import io.github.fl4j.core.data.FederatedData;
+import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.UniformParticipation;
 import io.github.fl4j.core.random.Purpose;
@@ -64,8 +66,15 @@ import org.slf4j.LoggerFactory;
  * for any number of worker threads; and a run resumed from a checkpoint ({@link #resume}) gives the same bits as an
  * uninterrupted one.
  *
+ * <p>Before round 1 ({@link Builder#build()}): every feature and label of the clients' data and of the test set is
+ * finite and accepted by the model ({@link DataChecks}), the initial parameters are finite, and the participation
+ * pattern agrees with clientsPerRound and with the algorithm ({@link InputChecks}); each failure names the dataset, row
+ * and column, the coordinate, or both conflicting parts. An empty test set is allowed: the run logs a warning and
+ * reports NaN test loss and accuracy.
+ *
  * <p>Divergence: a non-finite training loss or uploaded value stops the run with a {@link SimulationException} naming
- * the round, the client and the seed; a non-finite server model names the server. A failed run keeps what it
+ * the round, the client and the seed, with the algorithm's {@code divergenceHint()}; a non-finite server model names
+ * the server. A failed run keeps what it
  * computed: the exception (and a {@link RunCancelledException}) carries the partial result
  * ({@link SimulationException#partialResult()}: the reports of the completed rounds, the last finite server model,
  * the ledger), the listeners get {@link RoundListener#onFailure} with it (the report writers close their files), and
@@ -133,7 +142,7 @@ public final class Simulation<S, C> {
         this.model = b.model;
         this.data = b.data.as(config.precision());
         int n = data.clientCount();
-        if (config.clientsPerRound() > n) {
+        if (b.participation == null && config.clientsPerRound() > n) {
             throw new IllegalArgumentException("clientsPerRound must be <= the number of clients " + n + ", was "
                     + config.clientsPerRound());
         }
@@ -142,6 +151,8 @@ public final class Simulation<S, C> {
         }
         this.participation = b.participation != null ? b.participation
                 : new UniformParticipation(config.clientsPerRound());
+        InputChecks.checkParticipation(config, participation, b.participation != null, n, algorithm);
+        DataChecks.check(data, model);
         this.uplinkCompressor = b.uplink != null ? b.uplink : IdentityCompressor.INSTANCE;
         this.downlinkCompressor = b.downlink != null ? b.downlink : IdentityCompressor.INSTANCE;
         algorithm.checkCompressors(uplinkCompressor, downlinkCompressor);
@@ -154,7 +165,10 @@ public final class Simulation<S, C> {
                 throw new IllegalArgumentException("initialParameters length must be " + model.dimension()
                         + " (the model dimension), was " + b.initialParameters.length());
             }
+            DataChecks.requireFiniteParameters(b.initialParameters, "initialParameters");
             this.initialParameters = b.initialParameters.castTo(config.precision().dataType()).dup();
+            DataChecks.requireFiniteParameters(this.initialParameters, "initialParameters in "
+                    + config.precision() + " (a value beyond the precision's range)");
         } else {
             this.initialParameters = null;
         }
@@ -277,6 +291,7 @@ public final class Simulation<S, C> {
             Tensors.copy(initialParameters, x0);
         } else {
             model.initialParameters(seeds.stream(Purpose.INIT), x0);
+            DataChecks.requireFiniteParameters(x0, model + ".initialParameters");
         }
         return emptyRunState(algorithm.initServerState(x0, setup));
     }
@@ -350,6 +365,9 @@ public final class Simulation<S, C> {
         lastFinite = algorithm.server().model(state.serverState()).dup();
         for (RoundListener l : listeners) {
             l.onStart(this);
+        }
+        if (data.test().size() == 0) {
+            LOG.warn("no test set (it has 0 rows): the test loss and accuracy of every round are reported as NaN");
         }
         LOG.info("{}: {} on {}, {} rounds{}, {}, {} threads, seed {}, {}", algorithm.name(), model, data,
                 config.rounds(), state.round() > 0 ? " (resumed after round " + state.round() + ")" : "",
@@ -676,7 +694,12 @@ public final class Simulation<S, C> {
             return this;
         }
 
-        /** Who participates; overrides the config's clientsPerRound. */
+        /**
+         * Who participates. The config's clientsPerRound must then agree with it or be left at its default: equal to
+         * m for {@code uniform(m)}, to N for {@code all()}; a conflicting value fails at {@link #build()} naming
+         * both. Any other pattern (Bernoulli, Markov, cyclic, a trace) decides the number itself, and the config's
+         * clientsPerRound is then not used.
+         */
         public Builder<S, C> participation(Participation v) {
             participation = v;
             return this;
@@ -684,12 +707,18 @@ public final class Simulation<S, C> {
 
         /** The uplink encoding (default identity). */
         public Builder<S, C> uplinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("uplinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             uplink = v;
             return this;
         }
 
         /** The downlink encoding (default identity). */
         public Builder<S, C> downlinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("downlinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             downlink = v;
             return this;
         }
@@ -711,12 +740,18 @@ public final class Simulation<S, C> {
 
         /** Where client states and server tables are kept (default: in memory). */
         public Builder<S, C> stateStores(StateStoreFactory v) {
+            if (v == null) {
+                throw new IllegalArgumentException("stateStores must not be null, was null (leave it unset for the default)");
+            }
             stores = v;
             return this;
         }
 
         /** Checkpoint the run as it goes (see {@link CheckpointPolicy}); resume with {@link Simulation#resume}. */
         public Builder<S, C> checkpoints(CheckpointPolicy v) {
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoints must not be null, was null (leave it unset for the default)");
+            }
             checkpoints = v;
             return this;
         }
@@ -746,6 +781,9 @@ public final class Simulation<S, C> {
          * vouches that it describes the objects given to this builder.
          */
         public Builder<S, C> description(RunDescription v) {
+            if (v == null) {
+                throw new IllegalArgumentException("description must not be null, was null (leave it unset for the default)");
+            }
             description = v;
             return this;
         }
@@ -774,6 +812,9 @@ public final class Simulation<S, C> {
 
         /** A caller-owned engine (not closed by the simulation). */
         public Builder<S, C> engine(ExecutionEngine v) {
+            if (v == null) {
+                throw new IllegalArgumentException("engine must not be null, was null (leave it unset for the default)");
+            }
             engine = v;
             return this;
         }

@@ -140,6 +140,7 @@ public final class TimedSimulation<S, C> {
         this.data = b.data.as(config.precision());
         this.schedule = b.schedule;
         int n = data.clientCount();
+        io.github.fl4j.core.data.DataChecks.check(data, model);
         if (data.featureCount() <= 0) {
             throw new IllegalArgumentException("data must have at least one feature, had " + data.featureCount());
         }
@@ -179,6 +180,10 @@ public final class TimedSimulation<S, C> {
             }
             this.participation = b.participation != null ? b.participation
                     : new UniformParticipation(config.clientsPerRound());
+            if (rounds != null) {
+                io.github.fl4j.core.sim.InputChecks.checkParticipation(config, participation,
+                        b.participation != null, n, rounds.synchronous());
+            }
         } else {
             if (b.participation != null) {
                 throw new IllegalArgumentException("a participation model applies to the rounds schedule; under "
@@ -216,7 +221,10 @@ public final class TimedSimulation<S, C> {
                 throw new IllegalArgumentException("initialParameters length must be " + model.dimension()
                         + " (the model dimension), was " + b.initialParameters.length());
             }
+            io.github.fl4j.core.data.DataChecks.requireFiniteParameters(b.initialParameters, "initialParameters");
             this.initialParameters = b.initialParameters.castTo(config.precision().dataType()).dup();
+            io.github.fl4j.core.data.DataChecks.requireFiniteParameters(this.initialParameters, "initialParameters in "
+                    + config.precision() + " (a value beyond the precision's range)");
         } else {
             this.initialParameters = null;
         }
@@ -575,6 +583,7 @@ public final class TimedSimulation<S, C> {
                 Tensors.copy(initialParameters, x0);
             } else {
                 model.initialParameters(seeds.stream(Purpose.INIT), x0);
+                io.github.fl4j.core.data.DataChecks.requireFiniteParameters(x0, model + ".initialParameters");
             }
             server = algorithm.initServerState(x0, setup);
             ctx.at(0, 0, 0);
@@ -1657,18 +1666,27 @@ public final class TimedSimulation<S, C> {
 
         /** The clients' devices (default: all equal, 1 sample per second, unlimited bandwidth). */
         public Builder<S, C> devices(DeviceModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("devices must not be null, was null (leave it unset for the default)");
+            }
             devices = v;
             return this;
         }
 
         /** When clients are online (default: always). */
         public Builder<S, C> availability(AvailabilityModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("availability must not be null, was null (leave it unset for the default)");
+            }
             availability = v;
             return this;
         }
 
         /** Which sessions fail (default: none). */
         public Builder<S, C> dropout(DropoutModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("dropout must not be null, was null (leave it unset for the default)");
+            }
             dropout = v;
             return this;
         }
@@ -1690,12 +1708,18 @@ public final class TimedSimulation<S, C> {
 
         /** The uplink encoding (default identity). */
         public Builder<S, C> uplinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("uplinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             uplink = v;
             return this;
         }
 
         /** The downlink encoding (default identity); each session's download is compressed on its own. */
         public Builder<S, C> downlinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("downlinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             downlink = v;
             return this;
         }
@@ -1717,6 +1741,9 @@ public final class TimedSimulation<S, C> {
 
         /** Where client states and server tables are kept (default: in memory). */
         public Builder<S, C> stateStores(StateStoreFactory v) {
+            if (v == null) {
+                throw new IllegalArgumentException("stateStores must not be null, was null (leave it unset for the default)");
+            }
             stores = v;
             return this;
         }
@@ -1735,6 +1762,9 @@ public final class TimedSimulation<S, C> {
 
         /** Checkpoint every {@code every} server versions (see {@link CheckpointPolicy}). */
         public Builder<S, C> checkpoints(CheckpointPolicy v) {
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoints must not be null, was null (leave it unset for the default)");
+            }
             checkpoints = v;
             return this;
         }

@@ -275,8 +275,12 @@ class SimulationTest {
     }
 
     @Test
-    void explicitParticipationOverridesTheConfig() {
-        SimulationResult<INDArray> r = sim(0.5, 3, 1).participation(Participation.all()).build().run();
+    void explicitParticipationDecidesUnlessTheConfigContradictsIt() {
+        // clientsPerRound(1) with all() on 4 clients used to run 4 and ignore the field; now it is a conflict
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sim(0.5, 3, 1).participation(Participation.all()).build());
+        assertTrue(e.getMessage().contains("clientsPerRound is 1") && e.getMessage().contains("all"), e.getMessage());
+        SimulationResult<INDArray> r = sim(0.5, 3, 4).participation(Participation.all()).build().run();
         assertEquals(4, r.reports().get(0).participants());
     }
 
