@@ -811,6 +811,29 @@ public final class Dl4jModel implements Model {
         }
     }
 
+    /**
+     * {@inheritDoc} Closes the calling thread's networks (one per precision it used: parameters, gradient, DL4J's
+     * workspaces and buffers) and drops them from the thread; the next call on this thread builds them again. The
+     * networks of other threads (an engine's workers) are freed when their threads end: the simulation ends its
+     * workers when a run ends, and with one thread the work runs on the calling thread, which the simulation releases
+     * here.
+     *
+     * @return the bytes of the closed networks' parameters and gradients
+     */
+    @Override
+    public long releaseScratch() {
+        Replicas r = replicas.get();
+        replicas.remove();
+        long bytes = 0;
+        for (Replica x : new Replica[] {r.f32, r.f64}) {
+            if (x != null) {
+                bytes += 2L * x.params.length() * x.params.dataType().width();
+                x.net.close();
+            }
+        }
+        return bytes;
+    }
+
     // ---------------------------------------------------------------------------------------- per-thread state
 
     /** A thread's networks, one per precision, created on first use. */

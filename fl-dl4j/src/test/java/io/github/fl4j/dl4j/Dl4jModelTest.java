@@ -95,6 +95,29 @@ class Dl4jModelTest extends ModelContractTest {
         return y;
     }
 
+    @Test
+    void releaseScratchClosesTheThreadsNetworksAndTheModelStaysUsable() {
+        Model m = model();
+        RandomStream rng = new RandomStream(3);
+        Dataset b = batch(rng, 8);
+        for (Precision p : Precision.values()) {
+            Dataset batch = b.as(p);
+            INDArray x = Tensors.zeros(p, m.dimension());
+            m.initialParameters(new RandomStream(5), x);
+            INDArray g1 = Tensors.zeros(p, m.dimension());
+            double loss1 = m.lossAndGradient(x, batch, g1);
+            long freed = m.releaseScratch();
+            // parameters and gradient of the closed network, 4 or 8 bytes each
+            assertEquals(2L * m.dimension() * (p == Precision.FLOAT64 ? 8 : 4), freed, p.toString());
+            assertEquals(0, m.releaseScratch(), "nothing left on this thread");
+            INDArray g2 = Tensors.zeros(p, m.dimension());
+            double loss2 = m.lossAndGradient(x, batch, g2);
+            assertEquals(loss1, loss2, 0.0);
+            assertEquals(g1, g2);
+            m.releaseScratch();
+        }
+    }
+
     // ------------------------------------------------------------------------------------ DL4J facts (M2.1)
 
     @Test

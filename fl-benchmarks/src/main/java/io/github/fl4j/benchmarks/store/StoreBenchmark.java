@@ -4,7 +4,9 @@ import io.github.fl4j.algorithms.scaffold.Scaffold;
 import io.github.fl4j.benchmarks.BenchmarkEnvironment;
 import io.github.fl4j.core.api.StateCodec;
 import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.SyntheticFedProx;
 import io.github.fl4j.core.model.SoftmaxRegression;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.RandomStream;
@@ -64,7 +66,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * Arguments ({@code key=value}): {@code part} (all, store,
  * scaffold10k, scaffold1m; all), {@code storeRounds} (50), {@code rounds10k} (200), {@code reps} (3),
- * {@code rounds1m} (2000), {@code every} (100), {@code dir} (where the disk stores go; a new folder under the
+ * {@code rounds1m} (2000), {@code every} (100), {@code lazy} (true: 10^6 lazy Synthetic(1, 1) clients with 784
+ * features for scaffold1m; false: the shared pool), {@code dir} (where the disk stores go; a new folder under the
  * temporary directory, deleted at the end).
  */
 public final class StoreBenchmark {
@@ -108,7 +111,8 @@ public final class StoreBenchmark {
             }
             if (part.equals("all") || part.equals("scaffold1m")) {
                 scaffold1m(Integer.parseInt(a.getOrDefault("rounds1m", "2000")),
-                        Integer.parseInt(a.getOrDefault("every", "100")), dir);
+                        Integer.parseInt(a.getOrDefault("every", "100")),
+                        Boolean.parseBoolean(a.getOrDefault("lazy", "true")), dir);
             }
         } finally {
             if (!a.containsKey("dir")) {
@@ -189,7 +193,7 @@ public final class StoreBenchmark {
         return new Dataset(x, y);
     }
 
-    private static Simulation.Builder<?, ?> scaffold(FederatedDataset data, int rounds, StateStoreFactory stores,
+    private static Simulation.Builder<?, ?> scaffold(FederatedData data, int rounds, StateStoreFactory stores,
                                                      RoundListener listener) {
         SimulationConfig cfg = SimulationConfig.builder().rounds(rounds).clientsPerRound(PER_ROUND).threads(1).seed(1)
                 .evalEvery(0).precision(Precision.FLOAT32).build();
@@ -230,12 +234,26 @@ public final class StoreBenchmark {
                 reps, m, d, d / m, Arrays.equals(memoryBits, diskBits), memory());
     }
 
-    private static void scaffold1m(int rounds, int every, Path dir) {
+    /**
+     * 10^6 clients of lazy Synthetic(1, 1) data with 784 features and 10 classes (each client generated from its own
+     * stream when it participates; the test set is the held-out part of 100 clients), or, with {@code lazy=false},
+     * the shared pool of {@link #data}.
+     */
+    private static FederatedData data1m(boolean lazy) {
+        if (!lazy) {
+            return data(1_000_000);
+        }
+        return SyntheticFedProx.builder().alpha(1).beta(1).clients(1_000_000).dimension(FEATURES).classes(CLASSES)
+                .precision(Precision.FLOAT32).build().lazy(new SeedTree(7), 100);
+    }
+
+    private static void scaffold1m(int rounds, int every, boolean lazy, Path dir) {
         long t0 = System.nanoTime();
-        FederatedDataset data = data(1_000_000);
+        FederatedData data = data1m(lazy);
         Path stores = dir.resolve("part3");
-        System.out.printf(Locale.ROOT, "SCAFFOLD d = 7,850, 10^6 clients, 100 per round, %d rounds, disk store in %s "
-                + "(data made in %.1f s)%n", rounds, stores, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "SCAFFOLD d = 7,850, 10^6 clients (%s), 100 per round, %d rounds, disk store "
+                + "in %s (data ready in %.1f s)%n", lazy ? "lazy Synthetic(1, 1), 784 features" : "a shared pool",
+                rounds, stores, (System.nanoTime() - t0) / 1e9);
         long start = System.nanoTime();
         long[] window = new long[1];
         window[0] = start;

@@ -52,6 +52,9 @@ public final class DataChecks {
      * @throws IllegalArgumentException naming the dataset, the row, the column and the bad value
      */
     public static void check(Dataset d, String name, Model model) {
+        if (d.source() != null && !name.contains(d.source())) {
+            name = name + " (" + d.source() + ")";
+        }
         requireFiniteFeatures(d, name);
         INDArray y = d.labels();
         long bad = Tensors.firstNonFinite(y);

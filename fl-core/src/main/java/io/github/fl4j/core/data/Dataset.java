@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Dataset {
     private final INDArray features;
     private final INDArray labels;
+    private final String source;
 
     /**
      * @param features [m, p] matrix, c-order
@@ -52,6 +53,28 @@ public final class Dataset {
         }
         this.features = features;
         this.labels = y;
+        this.source = null;
+    }
+
+    private Dataset(Dataset d, String source) {
+        this.features = d.features;
+        this.labels = d.labels;
+        this.source = source;
+    }
+
+    /**
+     * This dataset (the same arrays) with a note of where it came from, e.g. the file a reader read it from; error
+     * messages about its rows name it. The readers set it.
+     *
+     * @param source a file path or other description; null for none
+     */
+    public Dataset withSource(String source) {
+        return new Dataset(this, source);
+    }
+
+    /** Where this dataset came from (the file a reader read), or null when unknown. */
+    public String source() {
+        return source;
     }
 
     /** The [m, p] feature matrix. */
@@ -84,7 +107,8 @@ public final class Dataset {
         if (precision() == precision) {
             return this;
         }
-        return new Dataset(features.castTo(precision.dataType()), labels.castTo(precision.dataType()));
+        return new Dataset(features.castTo(precision.dataType()), labels.castTo(precision.dataType()))
+                .withSource(source);
     }
 
     /** A new dataset of the given rows, in the given order (a copy). */
@@ -139,6 +163,7 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + size() + " x " + featureCount() + ", " + precision() + "]";
+        return "Dataset[" + size() + " x " + featureCount() + ", " + precision()
+                + (source == null ? "" : ", from " + source) + "]";
     }
 }

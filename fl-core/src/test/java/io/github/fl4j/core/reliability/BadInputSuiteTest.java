@@ -130,7 +130,11 @@ class BadInputSuiteTest {
                 .bad(sb, "checkpoints", "null", () -> sim().checkpoints(null), "checkpoints")
                 .bad(sb, "checkpointEvery", "0", () -> sim().checkpointEvery(0, TMP), "every", "0")
                 .bad(sb, "description", "null", () -> sim().description(null), "description")
-                .bad(sb, "engine", "null", () -> sim().engine(null), "engine");
+                .bad(sb, "engine", "null", () -> sim().engine(null), "engine")
+                .bad(sb, "chunkSize", "0", () -> sim().chunkSize(0), "chunkSize", "0")
+                .bad(sb, "ledger", "null", () -> sim().ledger(null), "ledger")
+                .bad(sb, "ledger", "keepUpTo(-1)", () -> sim().ledger(
+                        io.github.fl4j.core.comm.LedgerOptions.keepUpTo(-1)), "keptEntries", "-1");
         Class<?> tb = TimedSimulation.Builder.class;
         s.bad(tb, "config", "null", () -> timed().config(null).build(), "config")
                 .bad(tb, "model", "null", () -> timed().model(null).build(), "model")
@@ -154,7 +158,8 @@ class BadInputSuiteTest {
                 .bad(tb, "listener", "null", () -> timed().listener(null), "listener")
                 .bad(tb, "stateStores", "null", () -> timed().stateStores(null), "stateStores")
                 .bad(tb, "checkpoints", "null", () -> timed().checkpoints(null), "checkpoints")
-                .bad(tb, "checkpointEvery", "-3", () -> timed().checkpointEvery(-3, TMP), "every", "-3");
+                .bad(tb, "checkpointEvery", "-3", () -> timed().checkpointEvery(-3, TMP), "every", "-3")
+                .bad(tb, "ledger", "null", () -> timed().ledger(null), "ledger");
         Class<?> syn = SyntheticFedProx.Builder.class;
         s.bad(syn, "alpha", "-1", () -> SyntheticFedProx.builder().alpha(-1).build(), "alpha", "-1")
                 .bad(syn, "alpha", "NaN", () -> SyntheticFedProx.builder().alpha(Double.NaN).build(), "alpha", "NaN")

@@ -234,6 +234,30 @@ class ReportedCasesTest {
     }
 
     @Test
+    void aLabelOutOfRangeInAFileNamesTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("test.libsvm");
+        Files.writeString(file, "0 1:1 2:2\n1 1:3 2:4\n255 1:5 2:6\n");
+        Dataset test = LibSvmReader.read(file, Precision.FLOAT64);
+        assertEquals(file.toString(), test.source());
+        assertEquals(file.toString(), test.as(Precision.FLOAT32).source(), "a precision change keeps the source");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Simulation.builder(new SimulationTest.FedSgd(0.1)).model(new SoftmaxRegression(2, 10))
+                        .data(new FederatedDataset(List.of(twoFeatures(0), twoFeatures(1)), test))
+                        .config(config(2).clientsPerRound(2).build()).build());
+        assertTrue(e.getMessage().contains("the test set") && e.getMessage().contains(file.toString())
+                && e.getMessage().contains("row 2") && e.getMessage().contains("255.0"), e.getMessage());
+        Path csv = dir.resolve("train.csv");
+        Files.writeString(csv, "1,2,0\n3,4,12\n");
+        Dataset bad = CsvReader.builder().labelColumn(2).precision(Precision.FLOAT64).build().read(csv);
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
+                () -> Simulation.builder(new SimulationTest.FedSgd(0.1)).model(new SoftmaxRegression(2, 10))
+                        .data(new FederatedDataset(List.of(bad, twoFeatures(1)), twoFeatures(1)))
+                        .config(config(2).clientsPerRound(2).build()).build());
+        assertTrue(f.getMessage().contains("client 0") && f.getMessage().contains(csv.toString())
+                && f.getMessage().contains("row 1") && f.getMessage().contains("12.0"), f.getMessage());
+    }
+
+    @Test
     void aLabelOutOfRangeIsReportedBeforeTrainingNamingTheSetRowAndValue() {
         Dataset test = new Dataset(Nd4j.createFromArray(new double[][] {{1, 2}, {3, 4}, {5, 6}}),
                 Nd4j.createFromArray(new double[][] {{0}, {1}, {255}}));

@@ -70,6 +70,13 @@ public final class CsvReader {
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
         }
+        return readRows(file).withSource(file.toString());
+    }
+
+    private Dataset readRows(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("file must not be null");
+        }
         int columns = -1;
         int label = -1;
         int shapeLine = 0;

@@ -185,6 +185,11 @@ public final class IdxReader {
      */
     public static Dataset read(Path images, Path labels, Precision precision, Normalization normalization)
             throws IOException {
+        return readFiles(images, labels, precision, normalization).withSource(images + " and " + labels);
+    }
+
+    private static Dataset readFiles(Path images, Path labels, Precision precision, Normalization normalization)
+            throws IOException {
         if (images == null || labels == null) {
             throw new IllegalArgumentException("images and labels must not be null");
         }

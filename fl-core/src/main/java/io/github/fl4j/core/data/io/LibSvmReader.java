@@ -94,6 +94,13 @@ public final class LibSvmReader {
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
         }
+        return readRows(file).withSource(file.toString());
+    }
+
+    private Dataset readRows(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("file must not be null");
+        }
         int rows = 0;
         double[] labels = new double[1024];
         int[] rowEnd = new int[1024];
