@@ -9,6 +9,7 @@ import io.github.fl4j.core.registry.RunDescription;
 import io.github.fl4j.core.registry.Spec;
 import io.github.fl4j.core.sim.ClientRunners;
 import io.github.fl4j.core.sim.LocalExecutionEngine;
+import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
 import io.github.fl4j.core.sim.SimulationResult;
 import io.github.fl4j.core.tensor.Tensors;
@@ -31,8 +32,9 @@ import java.util.Optional;
  * MNIST-shaped synthetic problem (784 features, 10 classes) otherwise. The cluster is 1 or 2 data members and a lite
  * driver in this JVM, talking over loopback TCP (every task and outcome is serialized: the driver owns no partition).
  *
- * <p>Per configuration: one warm-up run of 2 rounds (members build their runners), then {@code reps} runs of
- * {@code rounds} rounds; it prints the median milliseconds per round, the ratio to the local engine, the payload bytes
+ * <p>Per configuration and engine: one warm-up run (members build their runners and load the data once per run
+ * description), then {@code reps} runs of {@code rounds} rounds, each timed from {@code run()} to its end (data
+ * loading excluded; one evaluation at the end included); it prints the median milliseconds per round, the ratio to the local engine, the payload bytes
  * sent and received per round by the engine and the ledger's bits per round (uplink plus downlink) in bytes; and checks
  * that the final parameters equal the local run's. Arguments: {@code reps=3 rounds=3 threads=2 models=softmax,mlp
  * perRound=10,100 members=1,2}. No speed-up is expected on a 2-core machine: the members share the cores with the
@@ -99,15 +101,15 @@ public final class HazelcastEngineBenchmark {
 
     private static void measure(String model, int m, int members, RunDescription d, int reps, int rounds,
                                 int threads, HazelcastInstance driver, Registry registry) {
-        RunDescription warm = d.withConfig(d.config().toBuilder().rounds(2).evalEvery(2).build());
         double[] local = new double[reps];
         double[] remote = new double[reps];
         SimulationResult<?> localResult = null;
         try (LocalExecutionEngine e = new LocalExecutionEngine(threads)) {
-            ClientRunners.simulation(warm, registry).engine(e).build().run();
+            ClientRunners.simulation(d, registry).engine(e).build().run();
             for (int r = 0; r < reps; r++) {
+                Simulation<?, ?> sim = ClientRunners.simulation(d, registry).engine(e).build();
                 long t0 = System.nanoTime();
-                localResult = ClientRunners.simulation(d, registry).engine(e).build().run();
+                localResult = sim.run();
                 local[r] = (System.nanoTime() - t0) / 1e6 / rounds;
             }
         }
@@ -115,12 +117,13 @@ public final class HazelcastEngineBenchmark {
         long sent = 0;
         long received = 0;
         try (HazelcastExecutionEngine e = new HazelcastExecutionEngine(driver, threads, 10)) {
-            ClientRunners.simulation(warm, registry).engine(e).build().run();
+            ClientRunners.simulation(d, registry).engine(e).build().run();
             for (int r = 0; r < reps; r++) {
+                Simulation<?, ?> sim = ClientRunners.simulation(d, registry).engine(e).build();
                 long s0 = e.bytesSent();
                 long r0 = e.bytesReceived();
                 long t0 = System.nanoTime();
-                remoteResult = ClientRunners.simulation(d, registry).engine(e).build().run();
+                remoteResult = sim.run();
                 remote[r] = (System.nanoTime() - t0) / 1e6 / rounds;
                 sent = (e.bytesSent() - s0) / rounds;
                 received = (e.bytesReceived() - r0) / rounds;
