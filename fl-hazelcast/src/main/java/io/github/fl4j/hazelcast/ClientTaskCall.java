@@ -13,8 +13,9 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /**
- * One client task as it crosses the network: three byte arrays (the run description, the downlink message, the
- * request with the client's state), written and read by Hazelcast as an {@link IdentifiedDataSerializable} (no
+ * One client task as it crosses the network: the run description, the key under which the member keeps the round's
+ * downlink ({@link DownlinkCall}; empty when the downlink comes inline), the downlink message inline (empty when a
+ * key is given) and the request with the client's state, written and read by Hazelcast as an {@link IdentifiedDataSerializable} (no
  * reflection, no Java serialization). On the member it builds or reuses the run's client runner and returns the
  * outcome as bytes; a task that throws returns a failure reply with the exception's class and message, so no
  * exception object crosses the network either.
@@ -24,6 +25,7 @@ public final class ClientTaskCall implements Callable<byte[]>, IdentifiedDataSer
     static final int MAX_FIELD = 1 << 30;
 
     private byte[] description;
+    private String downKey;
     private byte[] downlink;
     private byte[] request;
     private transient HazelcastInstance member;
@@ -32,10 +34,16 @@ public final class ClientTaskCall implements Callable<byte[]>, IdentifiedDataSer
     public ClientTaskCall() {
     }
 
-    ClientTaskCall(byte[] description, byte[] downlink, byte[] request) {
+    ClientTaskCall(byte[] description, String downKey, byte[] downlink, byte[] request) {
         this.description = description;
+        this.downKey = downKey;
         this.downlink = downlink;
         this.request = request;
+    }
+
+    /** This task with the downlink inline (for a member that lacks the broadcast). */
+    ClientTaskCall inline(byte[] fullDownlink) {
+        return new ClientTaskCall(description, "", fullDownlink, request);
     }
 
     @Override
@@ -46,30 +54,41 @@ public final class ClientTaskCall implements Callable<byte[]>, IdentifiedDataSer
     @Override
     public byte[] call() {
         try {
-            MemberContext.MemberRun run = MemberContext.of(member).run(description);
-            return serve(run.runner, run.codec, run);
+            MemberContext context = MemberContext.of(member);
+            MemberContext.MemberRun run = context.run(description);
+            io.github.fl4j.core.api.Message down;
+            if (downKey.isEmpty()) {
+                down = run.downlink(downlink);
+            } else {
+                down = context.downlink(downKey);
+                if (down == null) {
+                    return WireCodec.needDownlink();
+                }
+            }
+            return serve(run.runner, run.codec, down);
         } catch (RuntimeException | IOException | Error e) {
             return WireCodec.failure(e);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private <C> byte[] serve(ClientRunner<?> runner, StateCodec<?> codec, MemberContext.MemberRun run)
+    private <C> byte[] serve(ClientRunner<?> runner, StateCodec<?> codec, io.github.fl4j.core.api.Message down)
             throws IOException {
         StateCodec<C> c = (StateCodec<C>) codec;
-        ClientTask<C> task = WireCodec.readRequest(request, run.downlink(downlink), c);
+        ClientTask<C> task = WireCodec.readRequest(request, down, c);
         ClientOutcome<C> o = ((ClientRunner<C>) runner).run(task);
         return WireCodec.reply(o, c);
     }
 
     /** Bytes this task puts on the wire (its three fields, without Hazelcast's framing). */
     long payloadBytes() {
-        return (long) description.length + downlink.length + request.length;
+        return (long) description.length + downKey.length() + downlink.length + request.length;
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeByteArray(description);
+        out.writeString(downKey);
         out.writeByteArray(downlink);
         out.writeByteArray(request);
     }
@@ -77,6 +96,10 @@ public final class ClientTaskCall implements Callable<byte[]>, IdentifiedDataSer
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         description = field(in, "description");
+        downKey = in.readString();
+        if (downKey == null || downKey.length() > 200) {
+            throw new IOException("client task field 'downKey' must be 0 to 200 characters, was " + downKey);
+        }
         downlink = field(in, "downlink");
         request = field(in, "request");
     }

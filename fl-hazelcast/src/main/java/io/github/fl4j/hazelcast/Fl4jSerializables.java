@@ -16,10 +16,16 @@ public final class Fl4jSerializables implements DataSerializableFactory {
     /** Class id of {@link ClientTaskCall}. */
     public static final int CLIENT_TASK = 1;
 
+    /** Class id of {@link DownlinkCall}. */
+    public static final int DOWNLINK = 2;
+
     @Override
     public IdentifiedDataSerializable create(int typeId) {
         if (typeId == CLIENT_TASK) {
             return new ClientTaskCall();
+        }
+        if (typeId == DOWNLINK) {
+            return new DownlinkCall();
         }
         // Hazelcast reports an unknown class id as a deserialization failure; null is its protocol for "not mine".
         return null;

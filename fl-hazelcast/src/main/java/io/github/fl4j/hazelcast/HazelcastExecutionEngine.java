@@ -38,9 +38,11 @@ import java.util.concurrent.Future;
  * crashed, or the partition moved) is resubmitted to the key's new owner, up to {@code retries} times with a pause of
  * {@code 100 ms x attempt} so that partitions can migrate; the rerun gives the same bits.
  *
- * <h2>Cost per task</h2>
- * The description (a few hundred bytes), the downlink (4 d bytes per float32 vector) and the request (the state)
- * go out; the reply carries the decoded upload and the new state. {@link #bytesSent()} and {@link #bytesReceived()}
+ * <h2>Cost per round and task</h2>
+ * The round's downlink (4 d bytes per float32 vector) goes once to every data member ({@link DownlinkCall}), which
+ * keeps it under a key; each task then carries the description (a few hundred bytes), that key and the request (the
+ * state), and its reply the decoded upload and the new state. A task that lands on a member without the downlink
+ * (one that joined or took over the client's partition after the broadcast) is sent again with it inline. {@link #bytesSent()} and {@link #bytesReceived()}
  * count these payloads (Hazelcast adds its framing).
  */
 public final class HazelcastExecutionEngine implements ExecutionEngine {
@@ -55,6 +57,16 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
     private long bytesSent;
     private long bytesReceived;
     private long resubmissions;
+    private long inlineResends;
+    private long sequence;
+    /** Distinguishes the engines of one driver, so that the downlink keys of two engines never meet on a member. */
+    private static final java.util.concurrent.atomic.AtomicLong ENGINES = new java.util.concurrent.atomic.AtomicLong();
+    private final long engineId = ENGINES.incrementAndGet();
+    /**
+     * Whether rounds send their downlink to the members before the tasks; tests turn it off so that every task meets
+     * a member without it and is sent again inline (the fallback after a migration).
+     */
+    volatile boolean broadcast = true;
     private volatile boolean closed;
 
     /**
@@ -116,15 +128,31 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
         StateCodec<C> codec = remote.stateCodec();
         List<ClientTask<C>> tasks = work.tasks();
         int n = tasks.size();
+        String downKey = "";
+        long broadcastBytes = 0;
+        if (n > 0) {
+            long seq;
+            synchronized (this) {
+                seq = ++sequence;
+            }
+            // Unique in the cluster: the driver's member UUID, this engine among the driver's, the round's sequence.
+            downKey = driver.getCluster().getLocalMember().getUuid() + "/" + engineId + "/" + seq;
+            if (broadcast) {
+                broadcastBytes = broadcastDownlink(downKey, downlink);
+            }
+        }
+        byte[] taskDownlink = downKey.isEmpty() ? downlink : new byte[0];
         ClientTaskCall[] calls = new ClientTaskCall[n];
         List<Future<byte[]>> futures = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            calls[i] = new ClientTaskCall(description, downlink, WireCodec.request(tasks.get(i), codec));
+            calls[i] = new ClientTaskCall(description, downKey, taskDownlink, WireCodec.request(tasks.get(i),
+                    codec));
             futures.add(submit(calls[i], tasks.get(i).clientId()));
         }
         List<ClientOutcome<C>> outcomes = new ArrayList<>(n);
         RuntimeException first = null;
         long received = 0;
+        long sent = broadcastBytes;
         for (int i = 0; i < n; i++) {
             int client = tasks.get(i).clientId();
             byte[] reply = null;
@@ -160,6 +188,17 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
             if (reply != null) {
                 received += reply.length;
                 Object o = WireCodec.readReply(reply, codec, client);
+                if (o == WireCodec.RESEND_INLINE) {
+                    // The member that ran it lacked the broadcast downlink: send this task again with it inline.
+                    sent += calls[i].payloadBytes();
+                    calls[i] = calls[i].inline(downlink);
+                    futures.set(i, submit(calls[i], client));
+                    synchronized (this) {
+                        inlineResends++;
+                    }
+                    i--;
+                    continue;
+                }
                 if (o instanceof RemoteTaskException r) {
                     failure = r;
                 } else {
@@ -172,7 +211,6 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
                 first = failure;
             }
         }
-        long sent = 0;
         for (ClientTaskCall c : calls) {
             sent += c.payloadBytes();
         }
@@ -184,6 +222,38 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
             throw first;
         }
         return outcomes;
+    }
+
+    /**
+     * Sends the downlink to every data member and waits for them; a member that fails or leaves is skipped (its
+     * successor's tasks ask for the downlink inline). Returns the payload bytes sent.
+     */
+    private long broadcastDownlink(String key, byte[] downlink) {
+        List<Future<Boolean>> acks = new ArrayList<>();
+        long bytes = 0;
+        for (Member m : driver.getCluster().getMembers()) {
+            if (m.isLiteMember()) {
+                continue;
+            }
+            DownlinkCall call = new DownlinkCall(key, downlink);
+            try {
+                acks.add(executor.submitToMember(call, m));
+                bytes += call.payloadBytes();
+            } catch (RuntimeException e) {
+                // the member is gone: its partitions' new owners get the downlink inline
+            }
+        }
+        for (Future<Boolean> f : acks) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while broadcasting the downlink");
+            } catch (ExecutionException | RuntimeException e) {
+                // as above
+            }
+        }
+        return bytes;
     }
 
     private Future<byte[]> submit(ClientTaskCall call, int client) {
@@ -234,6 +304,11 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
     /** Tasks resubmitted after member loss so far. */
     public synchronized long resubmissions() {
         return resubmissions;
+    }
+
+    /** Tasks sent again with their downlink inline because their member lacked the broadcast, so far. */
+    public synchronized long inlineResends() {
+        return inlineResends;
     }
 
     /** Executor threads per data member times the number of data members (at least 1). */

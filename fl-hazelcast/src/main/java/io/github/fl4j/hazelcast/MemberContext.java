@@ -25,7 +25,9 @@ public final class MemberContext {
     static final int MAX_RUNS = 4;
 
     private final Registry registry;
+    static final int MAX_DOWNLINKS = 4;
     private final Map<ByteBuffer, MemberRun> runs = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Message> downlinks = new LinkedHashMap<>();
 
     private MemberContext(Registry registry) {
         this.registry = registry;
@@ -50,6 +52,24 @@ public final class MemberContext {
                     + "HazelcastMember.start(options, registry)");
         }
         return (MemberContext) c;
+    }
+
+    /** Keeps the decoded downlink of a round under {@code key} (the last {@value #MAX_DOWNLINKS} are kept). */
+    void putDownlink(String key, byte[] bytes) throws IOException {
+        Message m = WireCodec.readMessage(bytes);
+        synchronized (downlinks) {
+            downlinks.put(key, m);
+            while (downlinks.size() > MAX_DOWNLINKS) {
+                downlinks.remove(downlinks.keySet().iterator().next());
+            }
+        }
+    }
+
+    /** The downlink kept under {@code key}, or null (this member did not receive it: it joined or took over late). */
+    Message downlink(String key) {
+        synchronized (downlinks) {
+            return downlinks.get(key);
+        }
     }
 
     /** The run of a description, built on first use. */

@@ -19,12 +19,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The bytes of a client task and of its outcome, the same layout as the core's serializing engine: a request is
  * {@code int id, int round, int steps, state (client-state codec)}; a reply starts with a status byte, 0 then
  * {@code int id, double loss, long work, int n, n x long uplink bits, message, state}, or 1 then
- * {@code UTF exception class, UTF message} for a task that threw. A message is {@code int count} then each vector in
+ * {@code UTF exception class, UTF message} for a task that threw, or 2 alone when the member lacked the round's
+ * downlink. A message is {@code int count} then each vector in
  * the tensor format of {@link Tensors#write}.
  */
 final class WireCodec {
     static final int OK = 0;
     static final int FAILED = 1;
+    static final int NEED_DOWNLINK = 2;
+    /** What {@link #readReply} returns for a task whose member lacked the round's downlink. */
+    static final Object RESEND_INLINE = new Object();
     private static final int MAX_UTF = 16_000;
 
     private WireCodec() {
@@ -70,6 +74,10 @@ final class WireCodec {
         return b.toByteArray();
     }
 
+    static byte[] needDownlink() {
+        return new byte[] {NEED_DOWNLINK};
+    }
+
     static byte[] failure(Throwable t) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {
@@ -91,11 +99,14 @@ final class WireCodec {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
             int status = in.readUnsignedByte();
+            if (status == NEED_DOWNLINK) {
+                return RESEND_INLINE;
+            }
             if (status == FAILED) {
                 return new RemoteTaskException(expectedClient, in.readUTF(), in.readUTF());
             }
             if (status != OK) {
-                throw new IOException("reply status must be 0 or 1, was " + status);
+                throw new IOException("reply status must be 0, 1 or 2, was " + status);
             }
             int id = in.readInt();
             double loss = in.readDouble();

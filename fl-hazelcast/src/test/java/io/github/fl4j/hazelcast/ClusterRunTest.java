@@ -88,6 +88,31 @@ class ClusterRunTest {
     }
 
     @Test
+    void theDownlinkCrossesOncePerMemberAndTasksThatMissItGetItInline() {
+        // FedAvg (no client state) on 200 features: the downlink (4 x 603 bytes) outweighs a task's other fields.
+        RunDescription d = description("fedavg(lr=0.05,steps=3,batch=5)", "identity", 3)
+                .withData(Spec.parse("synthetic(alpha=1,beta=1,clients=10,samples=20,dimension=200,classes=3)"));
+        Registry registry = Registry.standard();
+        cluster.install(registry);
+        SimulationResult<?> local = ClientRunners.simulation(d, registry).build().run();
+        long downlinkBytes = local.ledger().totalBits(io.github.fl4j.core.comm.Direction.DOWNLINK) / 8;
+        try (HazelcastExecutionEngine engine = cluster.engine()) {
+            SimulationResult<?> r = ClientRunners.simulation(d, registry).engine(engine).build().run();
+            assertSameBits(local, r, "downlink broadcast");
+            assertEquals(0, engine.inlineResends());
+            // 3 rounds x 4 participants: the ledger counts 12 downlinks, the engine sent 3 x 2 members = 6 copies.
+            assertTrue(engine.bytesSent() < downlinkBytes, engine.bytesSent() + " sent, ledger downlink "
+                    + downlinkBytes);
+        }
+        try (HazelcastExecutionEngine engine = cluster.engine()) {
+            engine.broadcast = false;
+            SimulationResult<?> r = ClientRunners.simulation(d, registry).engine(engine).build().run();
+            assertSameBits(local, r, "every task resent inline");
+            assertEquals(12, engine.inlineResends(), "3 rounds x 4 participants");
+        }
+    }
+
+    @Test
     void statesInTheClusterMapAreThoseOfTheInProcessRunAndBackedUp() {
         RunDescription d = description("scaffold(lr=0.05,steps=3,batch=5)", "identity", 3);
         Registry registry = Registry.standard();
