@@ -4,7 +4,6 @@ import io.github.fl4j.algorithms.async.FedAsync;
 import io.github.fl4j.algorithms.async.FedBuff;
 import io.github.fl4j.algorithms.async.FedFix;
 import io.github.fl4j.algorithms.fedavg.FedAvg;
-import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
 import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.comm.Direction;
@@ -87,15 +86,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Run (about 3 minutes on 2 cores, Maven included):
  * {@code mvn -B -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.AsyncVersusSync}.
- * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; found beside the project by
- * default, as for the other MNIST examples), {@code time} (virtual seconds per run; 600), {@code versions} (at most
- * this many server versions per run; 1000000), {@code target} (0.85), {@code lr} (0.05), {@code steps} (10),
+ * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; by default {@code -Dfl4j.mnist} or
+ * {@code FL4J_MNIST} if set, else downloaded once into {@code ~/.fl4j/datasets/mnist} by
+ * {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code time} (virtual seconds per run; 600), {@code versions} (at
+ * most this many server versions per run; 1000000), {@code target} (0.85), {@code lr} (0.05), {@code steps} (10),
  * {@code batch} (10), {@code alpha} (FedAsync's; 0.3), {@code percentile} (of the session duration, for the deadline
  * and FedFix's period; 70), {@code part} (all, compare or coupled; all), {@code label} (3), {@code factor} (10),
  * {@code concurrency} (sessions in flight of the asynchronous runs of the coupled part, one number or three for
- * FedAsync, FedBuff and FedFix; 100), {@code reference}
- * (run the coupled part without the slow-down too; true), {@code threads} (2), {@code seed} (1), {@code out}
- * (out/async-versus-sync).
+ * FedAsync, FedBuff and FedFix; 100), {@code reference} (run the coupled part without the slow-down too; true),
+ * {@code threads} (2), {@code seed} (1), {@code out} (out/async-versus-sync).
  */
 public final class AsyncVersusSync {
     private static final int CLIENTS = 100;
@@ -144,9 +143,7 @@ public final class AsyncVersusSync {
         // Many runs: keep the per-version log lines out of the table (examples' logback.xml reads this property).
         System.setProperty("fl4j.log.level", System.getProperty("fl4j.log.level", "WARN"));
         Args a = Args.parse(args);
-        String mnist = a.value("mnist", null);
-        Path dir = mnist != null ? Path.of(mnist) : MnistFedAvgSetup.defaultDataDir().orElseThrow(() ->
-                new IllegalArgumentException("MNIST not found: pass mnist=<folder with the four IDX files>"));
+        Path dir = ExampleData.mnist(a);
         double time = a.doubleValue("time", 600);
         int versions = a.intValue("versions", 1_000_000);
         double target = a.doubleValue("target", 0.85);

@@ -18,7 +18,6 @@ import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
 import io.github.fl4j.core.sim.SimulationException;
 import io.github.fl4j.core.tensor.Precision;
-import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +35,9 @@ import java.util.Map;
  * (Karimireddy et al., ICML 2020; Sun et al., ICLR 2023): under strong skew FedAvg &lt; SCAFFOLD and FedSpeed.
  *
  * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.ClientDrift}.
- * Arguments ({@code key=value}): {@code mnist} (folder; default {@code ../shared/data/mnist}), {@code model}
+ * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; by default {@code -Dfl4j.mnist} or
+ * {@code FL4J_MNIST} if set, else downloaded once into {@code ~/.fl4j/datasets/mnist} by
+ * {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code model}
  * (logistic or mlp; logistic), {@code rounds} (100), {@code steps} (20), {@code lr} (0.05), {@code alpha} (0.1,
  * the Dirichlet concentration), {@code seeds} (3), {@code threads} (2), {@code clip} (none: the largest norm of a local
  * step's direction, FL-Simulator uses 10). A run that diverges prints as "diverged", with the round, client and
@@ -50,9 +51,7 @@ public final class ClientDrift {
         // Many runs: keep the per-round log lines out of the table (examples' logback.xml reads this property).
         System.setProperty("fl4j.log.level", System.getProperty("fl4j.log.level", "WARN"));
         Args a = Args.parse(args);
-        String mnist = a.value("mnist", null);
-        Path dir = mnist != null ? Path.of(mnist) : MnistFedAvgSetup.defaultDataDir().orElseThrow(() ->
-                new IllegalArgumentException("MNIST not found: pass mnist=<folder with the four IDX files>"));
+        Path dir = ExampleData.mnist(a);
         boolean mlp = a.value("model", "logistic").equalsIgnoreCase("mlp");
         int rounds = a.intValue("rounds", 100);
         int steps = a.intValue("steps", 20);

@@ -19,7 +19,9 @@ import java.util.Locale;
  * minibatch step of 32 on one core here), so the default is 3 rounds.
  *
  * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistCnnFedAvg}.
- * Arguments ({@code key=value}): {@code mnist} (folder; default {@code ../shared/data/mnist}), {@code rounds} (3),
+ * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; by default {@code -Dfl4j.mnist} or
+ * {@code FL4J_MNIST} if set, else downloaded once into {@code ~/.fl4j/datasets/mnist} by
+ * {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code rounds} (3),
  * {@code threads} (2), {@code seed} (1).
  */
 public final class MnistCnnFedAvg {
@@ -28,9 +30,7 @@ public final class MnistCnnFedAvg {
 
     public static void main(String[] args) throws Exception {
         Args a = Args.parse(args);
-        String mnist = a.value("mnist", null);
-        Path dir = mnist != null ? Path.of(mnist) : MnistFedAvgSetup.defaultDataDir().orElseThrow(() ->
-                new IllegalArgumentException("MNIST not found: pass mnist=<folder with the four IDX files>"));
+        Path dir = ExampleData.mnist(a);
         int rounds = a.intValue("rounds", 3);
         int threads = a.intValue("threads", 2);
         long seed = a.longValue("seed", 1);

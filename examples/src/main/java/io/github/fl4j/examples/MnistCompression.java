@@ -53,7 +53,9 @@ import java.util.Locale;
  * nor explains that number.
  *
  * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistCompression}.
- * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; default {@code ../shared/data/mnist}),
+ * Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files; by default {@code -Dfl4j.mnist} or
+ * {@code FL4J_MNIST} if set, else downloaded once into {@code ~/.fl4j/datasets/mnist} by
+ * {@link io.github.fl4j.core.data.io.MnistDatasets}),
  * {@code model} (logistic or mlp; logistic), {@code split} (iid or dirichlet; iid), {@code alpha} (the Dirichlet
  * concentration; 0.5), {@code rounds} (1000), {@code fractions} (comma-separated K/d; 0.01,0.05,0.1), {@code threads}
  * (2), {@code seed} (1).
@@ -66,9 +68,7 @@ public final class MnistCompression {
         // Many runs: keep the per-round log lines out of the table (examples' logback.xml reads this property).
         System.setProperty("fl4j.log.level", System.getProperty("fl4j.log.level", "WARN"));
         Args a = Args.parse(args);
-        String mnist = a.value("mnist", null);
-        Path dir = mnist != null ? Path.of(mnist) : MnistFedAvgSetup.defaultDataDir().orElseThrow(() ->
-                new IllegalArgumentException("MNIST not found: pass mnist=<folder with the four IDX files>"));
+        Path dir = ExampleData.mnist(a);
         MnistFedAvgSetup.ModelKind kind = MnistFedAvgSetup.ModelKind.valueOf(
                 a.value("model", "logistic").toUpperCase(Locale.ROOT));
         String split = a.value("split", "iid").toLowerCase(Locale.ROOT);

@@ -2,6 +2,7 @@ package io.github.fl4j.examples;
 
 import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
 import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.io.MnistDatasets;
 import io.github.fl4j.core.sim.RoundListener;
 import io.github.fl4j.core.sim.RoundReport;
 import io.github.fl4j.core.sim.Simulation;
@@ -16,9 +17,14 @@ import java.util.Locale;
  * then the summary.
  *
  * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.MnistFedAvg
- * -Dexec.args="model=mlp"}. Arguments ({@code key=value}): {@code mnist} (folder with the four IDX files, gzipped or
- * not; default {@code ../shared/data/mnist} when present), {@code model} (logistic or mlp), {@code rounds} (20),
- * {@code threads} (2), {@code seed} (1).
+ * -Dexec.args="model=mlp"}. Arguments ({@code key=value}): {@code dataset} ({@code mnist} or {@code fashion-mnist},
+ * Zalando's drop-in replacement with the same sizes; mnist), {@code data} or {@code mnist} (folder with the four IDX
+ * files, gzipped or not; by default the property {@code -Dfl4j.mnist} / {@code -Dfl4j.fashionMnist} or the environment
+ * variable {@code FL4J_MNIST} / {@code FL4J_FASHION_MNIST} if set, else downloaded once into
+ * {@code ~/.fl4j/datasets/mnist} or {@code ~/.fl4j/datasets/fashion-mnist} by
+ * {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code model} (logistic or mlp), {@code rounds} (20),
+ * {@code threads} (2), {@code seed} (1). Fashion-MNIST gets the same setup, normalisation included (the MNIST
+ * standardisation, an affine map of the pixels), so the two print comparable numbers.
  */
 public final class MnistFedAvg {
     private MnistFedAvg() {
@@ -26,9 +32,8 @@ public final class MnistFedAvg {
 
     public static void main(String[] args) throws Exception {
         Args a = Args.parse(args);
-        String mnist = a.value("mnist", null);
-        Path dir = mnist != null ? Path.of(mnist) : MnistFedAvgSetup.defaultDataDir().orElseThrow(() ->
-                new IllegalArgumentException("MNIST not found: pass mnist=<folder with the four IDX files>"));
+        MnistDatasets.Variant variant = ExampleData.variant(a);
+        Path dir = ExampleData.folder(a, variant);
         MnistFedAvgSetup.ModelKind kind = MnistFedAvgSetup.ModelKind.valueOf(
                 a.value("model", "logistic").toUpperCase(Locale.ROOT));
         int rounds = a.intValue("rounds", MnistFedAvgSetup.ROUNDS);
@@ -36,7 +41,7 @@ public final class MnistFedAvg {
         long seed = a.longValue("seed", 1);
 
         FederatedDataset data = MnistFedAvgSetup.load(dir, seed);
-        System.out.println("MNIST FedAvg, " + kind + ", " + data);
+        System.out.println(variant.title() + " FedAvg, " + kind + ", " + data);
         RoundListener printer = (RoundReport r) -> System.out.printf(Locale.ROOT,
                 "round %3d  train %7.2f ms  test accuracy %.4f  loss %.4f%n", r.round(),
                 (r.wallNanos() - r.evalNanos()) / 1e6, r.testAccuracy(), r.testLoss());

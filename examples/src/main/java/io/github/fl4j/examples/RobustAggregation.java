@@ -4,8 +4,7 @@ import io.github.fl4j.benchmarks.grid.Grid;
 import io.github.fl4j.benchmarks.grid.GridResult;
 import io.github.fl4j.benchmarks.grid.GridSpec;
 import io.github.fl4j.benchmarks.grid.RunResult;
-import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +31,10 @@ import java.util.Map;
  *
  * <p>Run (a few minutes on 2 cores): {@code mvn -B -q -pl examples -am test-compile exec:java
  * -Dexec.mainClass=io.github.fl4j.examples.RobustAggregation}. Arguments ({@code key=value}): {@code mnist} (folder
- * with the four IDX files; found beside the project by default, as for the other MNIST examples; without it the
- * example says so and exits), {@code rounds} (60), {@code perRound} (clients per round; 20), {@code seed} (1),
- * {@code threads} (2), {@code out} (out/robust-aggregation).
+ * with the four IDX files; by default {@code -Dfl4j.mnist} or {@code FL4J_MNIST} if set, else downloaded once into
+ * {@code ~/.fl4j/datasets/mnist} by {@link io.github.fl4j.core.data.io.MnistDatasets}), {@code rounds} (60),
+ * {@code perRound} (clients per round; 20), {@code seed} (1), {@code threads} (2), {@code out}
+ * (out/robust-aggregation).
  */
 public final class RobustAggregation {
     /** The aggregator axis, in table order (grid-file names). */
@@ -52,16 +52,10 @@ public final class RobustAggregation {
      *
      * @param args {@code key=value} arguments, see the class description
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         System.setProperty("fl4j.log.level", System.getProperty("fl4j.log.level", "WARN"));
         Args a = Args.parse(args);
-        String mnist = a.value("mnist", null);
-        Path dir = mnist != null ? Path.of(mnist) : MnistFedAvgSetup.defaultDataDir().orElse(null);
-        if (dir == null || !Files.isDirectory(dir)) {
-            System.out.println("RobustAggregation: MNIST not found" + (dir == null ? "" : " in " + dir)
-                    + "; pass mnist=<folder with the four IDX files>. Skipped.");
-            return;
-        }
+        Path dir = ExampleData.mnist(a);
         int rounds = a.intValue("rounds", 60);
         int perRound = a.intValue("perRound", 20);
         long seed = a.longValue("seed", 1);
@@ -79,7 +73,7 @@ public final class RobustAggregation {
                   "data": "%s", "output": "%s", "parallelism": %d
                 }
                 """, jsonArray(AGGREGATORS), jsonArray(ATTACKS), perRound, seed, rounds,
-                escape(dir.toAbsolutePath().getParent().toString()), escape(out.toString()), threads);
+                escape(dir.toAbsolutePath().toString()), escape(out.toString()), threads);
         Grid grid = GridSpec.parse(json, Path.of("").toAbsolutePath()).progress(false).build();
         System.out.printf(Locale.ROOT, "FedAvg on MNIST (IID, 100 clients, %d per round, %d rounds, seed %d) with "
                 + "%d aggregators x %d attacks (20%% Byzantine): %d runs on %d threads%n", perRound, rounds, seed,

@@ -56,7 +56,7 @@ public final class UnknownParticipation {
         Map<String, Participation> patterns = new LinkedHashMap<>();
         patterns.put("Bernoulli", new BernoulliParticipation(p).allowingEmptyRounds());
         patterns.put("Markov", new MarkovParticipation(p, 0.05).allowingEmptyRounds());
-        patterns.put("Cyclic", new CyclicParticipation(p, 100).allowingEmptyRounds());
+        patterns.put("Cyclic", CyclicParticipation.withNearestRates(p, 100).allowingEmptyRounds());
 
         Map<String, FedAu> rules = new LinkedHashMap<>();
         rules.put("avg-participating", base().aggregation(FedAu.Aggregation.AVERAGE_PARTICIPATING).build());

@@ -25,8 +25,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p><b>Bits</b> (default): {@code b k + min(k ceil(log2 d), d)}, with b = 32 for float32 and 64 for float64 vectors:
  * k values plus the positions, sent either as k indices of ceil(log2 d) bits or as a d-bit mask, whichever is
  * smaller (the receiver knows d and k; the choice is a function of them, so no flag is needed). With
- * {@link #valuesOnly()} the operator reports {@code b k}, the convention of the EF21 code (32k for float32), which
- * does not count the indices.
+ * {@link #valuesOnly()} the operator reports {@code 32 k} for every precision, the convention of the EF21 paper's code
+ * (its bit axis counts 32 bits per kept value, whatever the floating-point type, and no indices): an accounting
+ * convention for reproducing that axis, not the size of a float64 message.
  *
  * <p><b>Algorithm.</b> The vector is streamed in chunks of 4096 elements by bulk copies from its NIO buffer into
  * per-thread heap arrays. For d >= 16384 and k up to about a fifth of d, a candidate threshold t is taken from a
@@ -64,7 +65,7 @@ public final class TopKCompressor implements Compressor {
         return new TopKCompressor(0, Vectors.checkFraction(fraction), false);
     }
 
-    /** The same operator, reporting only the value bits {@code b k} (the EF21 code's convention). */
+    /** The same operator, reporting {@code 32 k} bits for every precision (the EF21 code's convention: no indices). */
     public TopKCompressor valuesOnly() {
         return new TopKCompressor(k, fraction, true);
     }
@@ -80,13 +81,16 @@ public final class TopKCompressor implements Compressor {
         return k > 0 ? Math.min(k, d) : Vectors.kOf(fraction, d);
     }
 
-    /** The bits of the encoding of a vector of dimension d and value width {@code valueBits}. */
+    /**
+     * The bits of the encoding of a vector of dimension d and value width {@code valueBits} (ignored by
+     * {@link #valuesOnly()}, which counts 32 bits per kept value).
+     */
     public long bits(long dimension, int valueBits) {
         int kk = k(dimension);
-        long values = (long) valueBits * kk;
         if (valuesOnly) {
-            return values;
+            return 32L * kk;
         }
+        long values = (long) valueBits * kk;
         return values + Math.min((long) kk * Vectors.indexBits(dimension), dimension);
     }
 

@@ -253,6 +253,9 @@ public final class FedBuff extends LocalSgdAsyncAlgorithm<FedBuff.ServerState> {
          * with the optimizer, or {@link #build()} fails naming both.
          */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

@@ -1,10 +1,13 @@
 package io.github.fl4j.algorithms.ef;
 
 import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.StreamingAccumulator;
 import io.github.fl4j.core.api.Upload;
+import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -30,6 +33,8 @@ public final class ShiftServer {
         final INDArray shift;
         final int warmupRounds;
         final boolean exact;
+        /** The running aggregate of a streaming round (scratch, made on first use; not part of the state). */
+        INDArray running;
 
         State(INDArray x, INDArray shift, int warmupRounds, boolean exact) {
             this.x = x;
@@ -106,6 +111,43 @@ public final class ShiftServer {
                     Tensors.axpy(-learningRate, s.shift, s.x);
                 }
                 return s;
+            }
+
+            /**
+             * Streaming: the aggregate runs in a scratch copy (zero in the lossless fast path, else a copy of the
+             * shift), with the same additions in increasing client-id order as apply, and is copied into the shift
+             * in finish, so the state changes only there (same bits: a copy is exact).
+             */
+            @Override
+            public RoundAccumulator<State> begin(State s, ServerContext ctx) {
+                if (!partialParticipation) {
+                    EfCommon.requireFullParticipation(algorithm, ctx, hint);
+                }
+                if (s.running == null) {
+                    s.running = Tensors.zeros(Precision.of(s.x.dataType()), s.x.length());
+                }
+                INDArray running = s.running;
+                if (s.exact) {
+                    Tensors.fillZero(running);
+                } else {
+                    Tensors.copy(s.shift, running);
+                }
+                double uniform = 1.0 / ctx.population();
+                return new StreamingAccumulator<>(ctx) {
+                    @Override
+                    protected void fold(int k, Upload u) {
+                        Tensors.axpy(weights == null ? uniform : weights[u.clientId()], u.vector(0), running);
+                    }
+
+                    @Override
+                    protected State complete() {
+                        Tensors.copy(running, s.shift);
+                        if (ctx.round() >= s.warmupRounds) {
+                            Tensors.axpy(-learningRate, s.shift, s.x);
+                        }
+                        return s;
+                    }
+                };
             }
 
             @Override

@@ -9,9 +9,11 @@ import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.NoState;
+import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.StreamingAccumulator;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.tensor.Precision;
@@ -286,6 +288,47 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
                 return s;
             }
 
+            /**
+             * Streaming for the weighted sums (ADAPTIVE, AVERAGE_PARTICIPATING, AVERAGE_ALL, KNOWN_PROBABILITIES):
+             * the aggregate runs in the aggregation buffer (scratch) with apply's weights, in increasing client-id
+             * order; ADAPTIVE reads the estimator's weights during the fold and records the round's intervals in
+             * finish, as apply does after the sum. MIFA and FedVARP, which read and overwrite the table of last
+             * updates and the running mean in one pass, collect the uploads and use apply. An empty round collects.
+             */
+            @Override
+            public RoundAccumulator<ServerState> begin(ServerState s, ServerContext ctx) {
+                if (ctx.participantCount() == 0 || aggregation == Aggregation.MIFA
+                        || aggregation == Aggregation.FEDVARP) {
+                    return RoundAccumulator.collecting(this, s, ctx);
+                }
+                int n = ctx.population();
+                int p = ctx.participantCount();
+                Tensors.fillZero(s.aggregate);
+                return new StreamingAccumulator<>(ctx) {
+                    @Override
+                    protected void fold(int k, Upload u) {
+                        double w = switch (aggregation) {
+                            case ADAPTIVE -> s.estimator.weight(u.clientId()) / n;
+                            case AVERAGE_PARTICIPATING -> 1.0 / p;
+                            case AVERAGE_ALL -> 1.0 / n;
+                            case KNOWN_PROBABILITIES -> 1.0 / (n * probabilities[u.clientId()]);
+                            default -> throw new IllegalStateException("aggregation " + aggregation
+                                    + " does not stream");
+                        };
+                        Tensors.axpy(w, u.vector(0), s.aggregate);
+                    }
+
+                    @Override
+                    protected ServerState complete() {
+                        if (aggregation == Aggregation.ADAPTIVE) {
+                            s.estimator.endRound(ctx.participants());
+                        }
+                        Tensors.axpy(serverLearningRate, s.aggregate, s.x);
+                        return s;
+                    }
+                };
+            }
+
             @Override
             public INDArray model(ServerState s) {
                 return s.x;
@@ -375,6 +418,16 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
     @Override
     public StateCodec<NoState> clientStateCodec() {
         return NoState.CODEC;
+    }
+
+    /**
+     * True: FedAU estimates 1/p_n from participation intervals (and its baselines weigh by the true or observed
+     * rates), so a pattern that redraws empty rounds, which changes every rate, is refused when the simulation is
+     * built.
+     */
+    @Override
+    public boolean requiresExactParticipationRates() {
+        return true;
     }
 
     @Override

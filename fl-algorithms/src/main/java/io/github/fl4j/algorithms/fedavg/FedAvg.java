@@ -11,10 +11,12 @@ import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.NoState;
+import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.StreamingAccumulator;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.optim.Momentum;
 import io.github.fl4j.core.optim.ServerOptimizers;
@@ -219,6 +221,35 @@ public final class FedAvg implements FederatedAlgorithm<FedAvg.ServerState, NoSt
                 return s;
             }
 
+            /**
+             * Streaming when the aggregator has a fold ({@link WeightedMean}): Delta accumulates in the state's
+             * aggregation buffer (scratch that apply overwrites too), x and the optimizer state change only in
+             * finish. A robust aggregator (no fold) collects the uploads and calls apply.
+             */
+            @Override
+            public RoundAccumulator<ServerState> begin(ServerState s, ServerContext ctx) {
+                if (ctx.participantCount() == 0) {
+                    return RoundAccumulator.collecting(this, s, ctx);
+                }
+                Aggregator.Fold fold = aggregator.fold(0, s.aggregate, ctx);
+                if (fold == null) {
+                    return RoundAccumulator.collecting(this, s, ctx);
+                }
+                return new StreamingAccumulator<>(ctx) {
+                    @Override
+                    protected void fold(int k, Upload u) {
+                        fold.add(u);
+                    }
+
+                    @Override
+                    protected ServerState complete() {
+                        fold.finish();
+                        optimizer.step(s.x, s.aggregate, s.optimizer);
+                        return s;
+                    }
+                };
+            }
+
             @Override
             public INDArray model(ServerState s) {
                 return s.x;
@@ -379,6 +410,9 @@ public final class FedAvg implements FederatedAlgorithm<FedAvg.ServerState, NoSt
          * {@link #build()} fails naming both.
          */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

@@ -256,6 +256,9 @@ public final class FedAvgErrorFeedback
          * {@code serverLearningRate} also set must equal the optimizer's, or {@link #build()} fails naming both.
          */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

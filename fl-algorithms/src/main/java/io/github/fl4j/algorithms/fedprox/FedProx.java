@@ -130,6 +130,26 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
         return 1;
     }
 
+    /**
+     * The local step y = y - eta_l (grad f_n(y) + mu (y - x^t)) contracts y - x^t only when eta_l (L + mu) &lt; 2 for
+     * the local smoothness L: the proximal term alone multiplies y - x^t by 1 - eta_l mu each step, so eta_l mu &gt; 2
+     * diverges whatever f_n is. The hint names eta_l mu and which of the two to lower.
+     */
+    @Override
+    public String divergenceHint() {
+        double product = localLearningRate * proximalWeight;
+        String value = String.format(Locale.ROOT, "%.4g", product);
+        if (product >= 2) {
+            return "FedProx's local step is stable only when eta_l (L + mu) < 2, and here eta_l mu = " + value
+                    + " (lr " + localLearningRate + " x mu " + proximalWeight + ") is already >= 2: the proximal "
+                    + "term alone grows y - x^t by |1 - eta_l mu| = " + String.format(Locale.ROOT, "%.4g",
+                    Math.abs(1 - product)) + " per step; lower mu (proximalWeight) below " + String.format(
+                    Locale.ROOT, "%.4g", 2 / localLearningRate) + " or the learning rate";
+        }
+        return "lower the learning rate (FedProx's local step is stable only when eta_l (L + mu) < 2; here eta_l mu = "
+                + value + ")";
+    }
+
     /** The local work. */
     public LocalTraining training() {
         return training;
@@ -207,6 +227,9 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
          * {@code serverLearningRate} also set must equal the optimizer's, or {@link #build()} fails naming both.
          */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

@@ -8,9 +8,11 @@ import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Model;
+import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.StreamingAccumulator;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.MinibatchSampler;
@@ -295,6 +297,34 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
                 Tensors.copy(s.aggregate, s.x);
                 Tensors.axpy(1.0, s.dualMean, s.x);
                 return s;
+            }
+
+            /**
+             * Streaming under the participants-only rule (no dual mean): x_hat_n - x^t is added to the aggregation
+             * buffer with weight 1/|S| as each upload arrives, in increasing client-id order (scratch buffers only),
+             * and x moves in finish, as in apply. The all-client rule with the prox term, which reads and rewrites
+             * the duals h_n of the table and the dual mean in one pass, collects the uploads and uses apply.
+             */
+            @Override
+            public RoundAccumulator<ServerState> begin(ServerState s, ServerContext ctx) {
+                if (ctx.participantCount() == 0 || s.dualMean != null) {
+                    return RoundAccumulator.collecting(this, s, ctx);
+                }
+                double perParticipant = 1.0 / ctx.participantCount();
+                Tensors.fillZero(s.aggregate);
+                return new StreamingAccumulator<>(ctx) {
+                    @Override
+                    protected void fold(int k, Upload u) {
+                        Tensors.subtract(u.vector(0), s.x, s.scratch);
+                        Tensors.axpy(perParticipant, s.scratch, s.aggregate);
+                    }
+
+                    @Override
+                    protected ServerState complete() {
+                        Tensors.axpy(1.0, s.aggregate, s.x);
+                        return s;
+                    }
+                };
             }
 
             @Override

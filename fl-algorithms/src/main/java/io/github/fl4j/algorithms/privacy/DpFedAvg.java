@@ -9,10 +9,12 @@ import io.github.fl4j.core.api.ClientResult;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.NoState;
+import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.StreamingAccumulator;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.optim.ServerOptimizers;
 import io.github.fl4j.core.privacy.RdpAccountant;
@@ -282,6 +284,30 @@ public final class DpFedAvg implements FederatedAlgorithm<DpFedAvg.ServerState, 
                 return s;
             }
 
+            /**
+             * Streaming: each upload is clipped and added to the aggregation buffer (scratch) as it arrives, in
+             * increasing client-id order, and the clipped bits are summed in the same order; noise, scaling, the
+             * optimizer step and the clip-norm update happen in finish, as in apply (same bits).
+             */
+            @Override
+            public RoundAccumulator<ServerState> begin(ServerState s, ServerContext ctx) {
+                Tensors.fillZero(s.aggregate);
+                return new StreamingAccumulator<>(ctx) {
+                    private double bitSum;
+
+                    @Override
+                    protected void fold(int k, Upload u) {
+                        bitSum += foldUpload(s, u);
+                    }
+
+                    @Override
+                    protected ServerState complete() {
+                        finishRound(s, bitSum, ctx);
+                        return s;
+                    }
+                };
+            }
+
             @Override
             public INDArray model(ServerState s) {
                 return s.x;
@@ -291,21 +317,33 @@ public final class DpFedAvg implements FederatedAlgorithm<DpFedAvg.ServerState, 
 
     /** The server step (see the class comment). */
     void applyRound(ServerState s, List<Upload> uploads, ServerContext ctx) {
-        double c = s.clipNorm;
         Tensors.fillZero(s.aggregate);
         double bitSum = 0;
         for (Upload u : uploads) {
-            INDArray v = u.vector(0);
-            double factor = 1;
-            if (localNoiseMultiplier == 0) {
-                double norm = Tensors.norm2(v);
-                factor = norm > c ? c / norm : 1;
-            }
-            Tensors.axpy(factor, v, s.aggregate);
-            if (adaptive) {
-                bitSum += Math.max(-0.5, Math.min(0.5, u.vector(1).getDouble(0)));
-            }
+            bitSum += foldUpload(s, u);
         }
+        finishRound(s, bitSum, ctx);
+    }
+
+    /**
+     * Adds one clipped update to the aggregation buffer (scratch) and returns its clipped bit (0 when not adaptive):
+     * the per-upload part of the server step, shared by apply and the streaming fold.
+     */
+    private double foldUpload(ServerState s, Upload u) {
+        double c = s.clipNorm;
+        INDArray v = u.vector(0);
+        double factor = 1;
+        if (localNoiseMultiplier == 0) {
+            double norm = Tensors.norm2(v);
+            factor = norm > c ? c / norm : 1;
+        }
+        Tensors.axpy(factor, v, s.aggregate);
+        return adaptive ? Math.max(-0.5, Math.min(0.5, u.vector(1).getDouble(0))) : 0;
+    }
+
+    /** The rest of the server step after the uploads: noise, scaling, the optimizer step and the clip update. */
+    private void finishRound(ServerState s, double bitSum, ServerContext ctx) {
+        double c = s.clipNorm;
         Gaussian g = noiseSource == NoiseSource.SECURE_RANDOM ? new Gaussian(new SecureRandom())
                 : new Gaussian(ctx.random(Purpose.DP_NOISE));
         if (updateNoiseMultiplier > 0) {
@@ -457,6 +495,45 @@ public final class DpFedAvg implements FederatedAlgorithm<DpFedAvg.ServerState, 
         return NoState.CODEC;
     }
 
+    /**
+     * With central noise (z &gt; 0, no local noise) the accountant assumes every client takes part independently with
+     * probability q each round, so the pattern must deliver rate q to every client: Bernoulli with every p_n = q,
+     * m of N with m / N = q (sampling without replacement, the usual approximation), or all clients with q = 1. Any
+     * other pattern, or another rate, would make the reported epsilon wrong, and is refused naming both rates.
+     */
+    @Override
+    public void checkParticipation(io.github.fl4j.core.participation.Participation participation, int clients) {
+        if (!(noiseMultiplier > 0) || localNoiseMultiplier > 0) {
+            return;
+        }
+        double rate;
+        if (participation instanceof io.github.fl4j.core.participation.UniformParticipation u) {
+            rate = (double) u.clientsPerRound() / clients;
+        } else if (participation instanceof io.github.fl4j.core.participation.FullParticipation) {
+            rate = 1;
+        } else if (participation instanceof io.github.fl4j.core.participation.BernoulliParticipation b) {
+            double[] p = b.probabilities();
+            rate = p[0];
+            for (int n = 1; n < p.length; n++) {
+                if (p[n] != rate) {
+                    throw new IllegalArgumentException(name() + ": the privacy accountant assumes every client is "
+                            + "sampled at the rate samplingRate = " + samplingRate + ", but " + participation.describe()
+                            + " gives client 0 the rate " + rate + " and client " + n + " the rate " + p[n]);
+                }
+            }
+        } else {
+            throw new IllegalArgumentException(name() + ": the privacy accountant assumes every client is sampled "
+                    + "independently at the rate samplingRate = " + samplingRate + " each round, which "
+                    + participation.describe() + " does not do; use Participation.bernoulli with every p_n = "
+                    + samplingRate + " (or uniform(m) with m / N = " + samplingRate + ")");
+        }
+        if (Math.abs(rate - samplingRate) > 1e-9) {
+            throw new IllegalArgumentException(name() + ": samplingRate is " + samplingRate + " but "
+                    + participation.describe() + " samples each client at the rate " + rate + " on " + clients
+                    + " clients, so the reported epsilon would be wrong; make them equal");
+        }
+    }
+
     @Override
     public int downlinkVectors() {
         return adaptive ? 2 : 1;
@@ -540,6 +617,9 @@ public final class DpFedAvg implements FederatedAlgorithm<DpFedAvg.ServerState, 
 
         /** The server step on the noisy average (default {@code sgd(1)}); see {@link ServerOptimizers}. */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

@@ -12,10 +12,12 @@ import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.api.StreamingAccumulator;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.optim.Sgd;
 import io.github.fl4j.core.optim.ServerOptimizers;
@@ -127,6 +129,8 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         private final INDArray c;
         private final ServerOptimizer.State optimizer;
         private final INDArray aggregate;
+        /** The second running sum of a streaming round (the 1/N sum of the control updates), made on first use. */
+        private INDArray controlAggregate;
 
         ServerState(INDArray x, INDArray c, ServerOptimizer.State optimizer) {
             this.x = x;
@@ -257,6 +261,58 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
                     Tensors.axpy(1.0, s.aggregate, s.c);
                 }
                 return s;
+            }
+
+            /**
+             * Streaming when the model-step aggregator has a fold ({@link WeightedMean}): two O(d) running sums, the
+             * model step's in the aggregation buffer and the control update's (1/N) sum in a second scratch buffer,
+             * each in increasing client-id order with the weights of apply; x, c and the optimizer state change only
+             * in finish, with the op order of apply (same bits).
+             */
+            @Override
+            public RoundAccumulator<ServerState> begin(ServerState s, ServerContext ctx) {
+                if (ctx.participantCount() == 0) {
+                    return RoundAccumulator.collecting(this, s, ctx);
+                }
+                Aggregator.Fold model = aggregator.fold(0, s.aggregate, ctx);
+                if (model == null) {
+                    return RoundAccumulator.collecting(this, s, ctx);
+                }
+                if (s.controlAggregate == null) {
+                    s.controlAggregate = Tensors.zeros(Precision.of(s.x.dataType()), s.x.length());
+                }
+                INDArray cSum = s.controlAggregate;
+                Aggregator.Fold control = WeightedMean.population().fold(oneVectorUplink ? 0 : 1, cSum, ctx);
+                return new StreamingAccumulator<>(ctx) {
+                    @Override
+                    protected void fold(int k, Upload u) {
+                        model.add(u);
+                        control.add(u);
+                    }
+
+                    @Override
+                    protected ServerState complete() {
+                        model.finish();
+                        control.finish();
+                        if (oneVectorUplink) {
+                            double kEta = training.steps() * localLearningRate;
+                            if (optimizer instanceof Sgd sgd) {
+                                s.optimizer.check(Sgd.KIND, 0, s.x);
+                                double step = sgd.learningRate() * kEta;
+                                Tensors.axpy(-step, s.c, s.x);
+                                Tensors.axpy(-step, s.aggregate, s.x);
+                            } else {
+                                Tensors.axpy(1.0, s.c, s.aggregate);
+                                Tensors.scale(-kEta, s.aggregate);
+                                optimizer.step(s.x, s.aggregate, s.optimizer);
+                            }
+                        } else {
+                            optimizer.step(s.x, s.aggregate, s.optimizer);
+                        }
+                        Tensors.axpy(1.0, cSum, s.c);
+                        return s;
+                    }
+                };
             }
 
             @Override
@@ -398,6 +454,9 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
          * control variate c is not affected.
          */
         public Builder serverOptimizer(ServerOptimizer v) {
+            if (v == null) {
+                throw new IllegalArgumentException("serverOptimizer must not be null, was null (leave it unset for the default)");
+            }
             serverOptimizer = v;
             return this;
         }

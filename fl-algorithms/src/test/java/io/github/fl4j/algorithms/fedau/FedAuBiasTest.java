@@ -146,7 +146,7 @@ class FedAuBiasTest {
      */
     @Test
     void cyclicPattern() {
-        double[] x = fourRules("cyclic", new CyclicParticipation(probabilities(), 100).allowingEmptyRounds());
+        double[] x = fourRules("cyclic", CyclicParticipation.withNearestRates(probabilities(), 100).allowingEmptyRounds());
         assertTrue(x[0] > 12.0, "average participating " + x[0]);
         assertEquals(10.35, x[1], 0.35);
         assertEquals(10.42, x[2], 0.35);

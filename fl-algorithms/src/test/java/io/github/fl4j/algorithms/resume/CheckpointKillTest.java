@@ -11,6 +11,7 @@ import io.github.fl4j.algorithms.fedspeed.FedSpeed;
 import io.github.fl4j.core.sim.RoundReport;
 import io.github.fl4j.core.sim.SimulationResult;
 import io.github.fl4j.core.state.CheckpointFile;
+import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.Tensors;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,9 +35,27 @@ class CheckpointKillTest {
 
     @Test
     void killedWhileWritingACheckpointResumesToTheSameBits(@TempDir Path dir) throws Exception {
+        killAndResume(dir, null);
+    }
+
+    /**
+     * The same with the client states and FedSpeed's duals on disk: the child is killed with its store files open (in
+     * the middle of a checkpoint, after the clients section), and the resume, with a disk store on the same folder,
+     * refills it from round 4's checkpoint and reaches the bits of an uninterrupted in-memory run.
+     */
+    @Test
+    void killedWhileWritingACheckpointWithTheDiskStoreResumesToTheSameBits(@TempDir Path dir) throws Exception {
+        killAndResume(dir.resolve("checkpoints"), dir.resolve("stores"));
+    }
+
+    private static void killAndResume(Path dir, Path stores) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                KilledRun.class.getName(), dir.toString(), "5");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                KilledRun.class.getName(), dir.toString(), "5"));
+        if (stores != null) {
+            command.add(stores.toString());
+        }
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         Process child = pb.start();
         List<String> output = new ArrayList<>();
@@ -71,7 +90,15 @@ class CheckpointKillTest {
         assertTrue(e.getMessage().contains(partial.toString()) && e.getMessage().contains("byte offset"),
                 e.getMessage());
 
-        SimulationResult<FedSpeed.ServerState> resumed = KilledRun.builder(1).build().resume(dir);
+        if (stores != null) {
+            assertTrue(Files.exists(stores.resolve("clients.log")) && Files.exists(stores.resolve("fedspeed.duals.log")),
+                    "the child's stores are on disk");
+        }
+        var resumedBuilder = KilledRun.builder(1);
+        if (stores != null) {
+            resumedBuilder.stateStores(StateStoreFactory.onDisk(stores, 1024));
+        }
+        SimulationResult<FedSpeed.ServerState> resumed = resumedBuilder.build().resume(dir);
         SimulationResult<FedSpeed.ServerState> full = KilledRun.builder(1).build().run();
         assertEquals(KilledRun.ROUNDS, resumed.reports().size());
         List<RoundReport> a = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.sim.CheckpointPolicy;
 import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
+import io.github.fl4j.core.state.StateStoreFactory;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  *
  * <p>Run as a program (the child JVM): {@code KilledRun <directory> <pauseRound>} runs with checkpoints in the
  * directory and, while writing the checkpoint of round {@code pauseRound}, after its "clients" section, prints
- * {@value #PAUSED} and sleeps, so that the parent can kill it in the middle of the write.
+ * {@value #PAUSED} and sleeps, so that the parent can kill it in the middle of the write. A third argument, a
+ * directory, puts the client states and server tables on disk there ({@link StateStoreFactory#onDisk}).
  */
 public final class KilledRun {
     static final String PAUSED = "PAUSED-IN-CHECKPOINT";
@@ -54,7 +56,11 @@ public final class KilledRun {
                 }
             }
         });
-        builder(2).checkpoints(policy).build().run();
+        Simulation.Builder<FedSpeed.ServerState, FedSpeed.ClientState> b = builder(2).checkpoints(policy);
+        if (args.length > 2) {
+            b.stateStores(StateStoreFactory.onDisk(Path.of(args[2]), 0));
+        }
+        b.build().run();
         System.out.println("FINISHED");
     }
 }

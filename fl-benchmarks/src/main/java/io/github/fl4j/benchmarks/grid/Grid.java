@@ -481,7 +481,7 @@ public final class Grid {
     private RunResult executeUntimed(RunKey k, FederatedDataset d) {
         FederatedAlgorithm<?, ?> algorithm = algorithm(k, d);
         Participation participation = participations.get(k.participation()).create(d, k.seed());
-        List<RoundReport> reports = new ArrayList<>(rounds);
+        List<RoundReport> reports = new ArrayList<>(Math.min(rounds, 1024)); // grows: rounds may be huge
         try {
             simulate(algorithm, k, d, participation, reports);
         } catch (BudgetReached e) {
@@ -501,7 +501,8 @@ public final class Grid {
     private RunResult executeTimed(RunKey k, FederatedDataset d) {
         StrategyDef def = strategies.get(k.strategy());
         SystemSetting system = systems.get(k.system());
-        SimulationConfig.Builder config = SimulationConfig.builder().rounds(rounds).clientsPerRound(1).threads(1)
+        // clientsPerRound stays unset: the participation pattern decides (over-selection sets it below)
+        SimulationConfig.Builder config = SimulationConfig.builder().rounds(rounds).threads(1)
                 .seed(k.seed()).evalEvery(evalEvery);
         TimedSimulation.Builder<?, ?> b;
         if (def.async() != null) {
@@ -516,7 +517,7 @@ public final class Grid {
                 b.participation(participation);
             }
         }
-        List<TimeReport> reports = new ArrayList<>(rounds);
+        List<TimeReport> reports = new ArrayList<>(Math.min(rounds, 1024)); // grows: rounds may be huge
         b.config(config.build()).model(model.apply(d)).data(d).devices(system.devices().apply(d))
                 .availability(system.availability()).dropout(system.dropout())
                 .uplinkCompressor(compressors.get(k.compressor()))
@@ -598,7 +599,8 @@ public final class Grid {
 
     private <S, C> void simulate(FederatedAlgorithm<S, C> algorithm, RunKey k, FederatedDataset d,
                                  Participation participation, List<RoundReport> reports) {
-        SimulationConfig config = SimulationConfig.builder().rounds(rounds).clientsPerRound(1).threads(1)
+        // clientsPerRound stays unset: the participation pattern decides (a conflicting value is refused)
+        SimulationConfig config = SimulationConfig.builder().rounds(rounds).threads(1)
                 .seed(k.seed()).evalEvery(evalEvery).build();
         Simulation.builder(algorithm).config(config).model(model.apply(d)).data(d)
                 .participation(participation).uplinkCompressor(compressors.get(k.compressor()))

@@ -32,6 +32,7 @@ import io.github.fl4j.core.data.io.IdxReader;
 import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
 import io.github.fl4j.core.optim.ServerOptimizers;
+import io.github.fl4j.core.participation.CyclicParticipation;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.ParticipationProbabilities;
 import io.github.fl4j.core.random.Purpose;
@@ -55,6 +56,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -99,17 +101,20 @@ import java.util.function.Supplier;
  * rates correlated with each client's labels as in FedAU's experiments (Wang and Ji, ICLR 2024: p_n = max(PMIN, PBAR C
  * &lt;q_n, u&gt;), u ~ Dirichlet(ALPHAP), drawn from the run seed's PARTICIPATION stream, so every strategy of a seed
  * sees the same rates): {@code bernoulli-labels[:PBAR:PMIN:ALPHAP]}, {@code markov-labels:Q[:PBAR:PMIN:ALPHAP]},
- * {@code cyclic-labels:C[:PBAR:PMIN:ALPHAP]} (defaults 0.1, 0.02, 0.1).
+ * {@code cyclic-labels:C[:PBAR:PMIN:ALPHAP]} (defaults 0.1, 0.02, 0.1). The cyclic patterns use the FedAU reference
+ * code's rounding ({@code CyclicParticipation.withNearestRates}: client n is active round(C p_n) of every C rounds).
  *
  * <p>Heterogeneity: {@code synthetic:ALPHA:BETA[:CLIENTS]} (FedProx's Synthetic, 100 clients by default); MNIST
  * (normalised, float32; loaded once from the folder {@code data}/mnist, split per seed with its PARTITION stream):
  * {@code mnist:iid[:CLIENTS]}, {@code mnist:dirichlet:ALPHA[:CLIENTS]} (label skew, per-client proportions),
  * {@code mnist:fedau:ALPHA[:CLIENTS]} (FedAU's per-class Dirichlet split), {@code mnist:shards[:CLIENTS]}
  * (McMahan's 2 shards per client); 100 clients by default. {@code data} (top level) is the folder holding
- * {@code mnist/}, relative to the grid file's base directory; without it {@code shared/data} is looked for beside
- * the project. Model: {@code softmax[:CLASSES]} or {@code mlp:H1,H2,...[:CLASSES]} (ReLU hidden layers), 10
- * classes by default. Optional: maxUplinkBits, evalEvery (1), parallelism (the number of processors), seeds as a
- * count n (seeds 1..n).
+ * {@code mnist/} (or the four MNIST files themselves), relative to the grid file's base directory; without it the
+ * property {@code fl4j.mnist} or a {@code shared/data} folder beside the project is used when present, else MNIST is
+ * found or downloaded by {@link io.github.fl4j.core.data.io.MnistDatasets} (environment variable {@code FL4J_MNIST},
+ * else the verified cache {@code ~/.fl4j/datasets/mnist}, else a download into it). Model: {@code softmax[:CLASSES]} or
+ * {@code mlp:H1,H2,...[:CLASSES]} (ReLU hidden layers), 10 classes by default. Optional: maxUplinkBits, evalEvery (1),
+ * parallelism (the number of processors), seeds as a count n (seeds 1..n).
  *
  * <p>Systems (optional; with them every run is a simulation with time, see {@link SystemSetting}): an object of
  * name: spec, where a spec is a device string alone or an object with any of {@code devices} (default
@@ -1432,7 +1437,7 @@ public final class GridSpec {
             return switch (kind) {
                 case "bernoulli" -> Participation.bernoulli(p);
                 case "markov" -> Participation.markov(p, q);
-                default -> Participation.cyclic(p, cycle);
+                default -> CyclicParticipation.withNearestRates(p, cycle);
             };
         };
     }
@@ -1483,7 +1488,7 @@ public final class GridSpec {
                     int c = intArg(path, spec, a[1], 1);
                     double lo = a.length == 4 ? probability(path, spec, a[2]) : 0.02;
                     double hi = a.length == 4 ? probability(path, spec, a[3]) : 0.5;
-                    return n -> Participation.cyclic(ParticipationProbabilities.linear(n, lo, hi), c);
+                    return n -> CyclicParticipation.withNearestRates(ParticipationProbabilities.linear(n, lo, hi), c);
                 }
                 break;
             default:
@@ -1563,12 +1568,20 @@ public final class GridSpec {
         throw new IllegalArgumentException(usage);
     }
 
-    /** The folder that holds {@code mnist/}: the {@code data} field (relative to baseDir), or a default. */
+    /**
+     * The folder that holds {@code mnist/} (or the MNIST files): the {@code data} field (relative to baseDir), else
+     * {@code fl4j.mnist} or a {@code shared/data} folder beside the project when present, else null: MNIST is then
+     * found or downloaded by {@link io.github.fl4j.core.data.io.MnistDatasets} when a run needs it.
+     */
     private static Path dataDir(JsonNode root, Path baseDir) {
         JsonNode v = root.get("data");
         if (v == null) {
-            return io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup.defaultDataDir().map(Path::getParent)
-                    .orElse(baseDir.resolve("../shared/data").normalize());
+            Optional<Path> dir = io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup.defaultDataDir();
+            if (dir.isPresent()) {
+                return dir.get().getParent();
+            }
+            Path shared = baseDir.resolve("../shared/data").normalize();
+            return Files.isDirectory(shared.resolve("mnist")) ? shared : null;
         }
         if (!v.isTextual() || v.asText().isBlank()) {
             throw new IllegalArgumentException("data must be a folder path, was " + v);
@@ -1576,20 +1589,44 @@ public final class GridSpec {
         return baseDir.resolve(v.asText()).normalize();
     }
 
-    /** MNIST read once, on first use, from {@code dir/mnist}, normalised, float32. */
+    /**
+     * MNIST read once, on first use, from {@code dir/mnist} (or {@code dir} itself when it holds the training images),
+     * normalised, float32; with no folder, from {@link io.github.fl4j.core.data.io.MnistDatasets} (found or
+     * downloaded).
+     */
     static final class MnistSource {
         static final int CLASSES = 10;
-        private final Path dir;
+        private Path dir;
         private Dataset train;
         private Dataset test;
         private int[] trainLabels;
 
+        /** @param dataDir the folder holding {@code mnist/} or the four files, or null to find or download MNIST */
         MnistSource(Path dataDir) {
-            this.dir = dataDir.resolve("mnist");
+            if (dataDir == null) {
+                this.dir = null;
+            } else if (Files.isRegularFile(dataDir.resolve("train-images-idx3-ubyte.gz"))
+                    || Files.isRegularFile(dataDir.resolve("train-images-idx3-ubyte"))) {
+                this.dir = dataDir;
+            } else {
+                this.dir = dataDir.resolve("mnist");
+            }
         }
 
-        /** Fails now, naming the grid field, when the folder is missing (instead of in the middle of a grid). */
-        void require(String path, String spec) {
+        /**
+         * Fails now, naming the grid field, when the folder is missing (instead of in the middle of a grid); with no
+         * folder, finds or downloads MNIST now (the error says what to do offline).
+         */
+        synchronized void require(String path, String spec) {
+            if (dir == null) {
+                try {
+                    dir = io.github.fl4j.core.data.io.MnistDatasets.resolve(
+                            io.github.fl4j.core.data.io.MnistDatasets.Variant.MNIST, null);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(path + " \"" + spec + "\" needs MNIST (or set \"data\" to "
+                            + "the folder that holds mnist/): " + e.getMessage(), e);
+                }
+            }
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException(path + " \"" + spec + "\" needs MNIST, but there is no folder "
                         + dir + " (set \"data\" to the folder that holds mnist/)");
@@ -1614,6 +1651,9 @@ public final class GridSpec {
         private void load() {
             if (train != null) {
                 return;
+            }
+            if (dir == null) {
+                require("heterogeneity", "mnist");
             }
             try {
                 train = IdxReader.mnist(dir, true, Precision.FLOAT32);

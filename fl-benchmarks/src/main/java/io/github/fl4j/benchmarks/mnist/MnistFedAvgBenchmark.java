@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *     -Dexec.args="reps=5 threads=2"
  * </pre>
  * (the examples module has this module on its class path and runs main classes; in an IDE, run it directly).
- * Arguments ({@code key=value}): {@code mnist} (folder of the IDX files; default {@code ../shared/data/mnist}),
+ * Arguments ({@code key=value}): {@code mnist} (folder of the IDX files; default as {@link MnistFedAvgSetup#dataDir}),
  * {@code reps} (5), {@code threads} (2), {@code models} (logistic,mlp).
  */
 public final class MnistFedAvgBenchmark {
@@ -54,9 +54,7 @@ public final class MnistFedAvgBenchmark {
             }
             a.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        Path dir = a.containsKey("mnist") ? Path.of(a.get("mnist")) : MnistFedAvgSetup.defaultDataDir()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "MNIST not found: pass mnist=<folder with the four IDX files> or -Dfl4j.mnist=<folder>"));
+        Path dir = MnistFedAvgSetup.dataDir(a.get("mnist"));
         int reps = Integer.parseInt(a.getOrDefault("reps", "5"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
         String[] models = a.getOrDefault("models", "logistic,mlp").split(",");

@@ -7,6 +7,7 @@ import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.io.IdxReader;
+import io.github.fl4j.core.data.io.MnistDatasets;
 import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
 import io.github.fl4j.core.random.Purpose;
@@ -60,8 +61,25 @@ public final class MnistFedAvgSetup {
     }
 
     /**
+     * The folder for a benchmark run: {@code given} if not null; else {@link #defaultDataDir()} (the property
+     * {@code fl4j.mnist} or a {@code shared/data/mnist} folder beside the project, as the integration tests use); else
+     * MNIST found or downloaded by {@link MnistDatasets} (environment variable {@code FL4J_MNIST}, else the verified
+     * cache {@code ~/.fl4j/datasets/mnist}, else a download into it).
+     *
+     * @throws IOException if MNIST can be neither found nor downloaded (the message says what to do)
+     */
+    public static Path dataDir(String given) throws IOException {
+        if (given != null) {
+            return Path.of(given);
+        }
+        Optional<Path> found = defaultDataDir();
+        return found.isPresent() ? found.get() : MnistDatasets.resolve(MnistDatasets.Variant.MNIST, null);
+    }
+
+    /**
      * The MNIST folder: the system property {@code fl4j.mnist} if set, else {@code shared/data/mnist} found beside the
-     * project root (walking up from the working directory), else empty.
+     * project root (walking up from the working directory), else empty. For tests and benchmarks on a machine with the
+     * shared data; programs for users resolve MNIST with {@link MnistDatasets} (which downloads it).
      */
     public static Optional<Path> defaultDataDir() {
         String prop = System.getProperty("fl4j.mnist");

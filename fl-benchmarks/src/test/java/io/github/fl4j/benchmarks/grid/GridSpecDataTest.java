@@ -19,12 +19,15 @@ import io.github.fl4j.core.participation.MarkovParticipation;
 import io.github.fl4j.core.participation.ParticipationProbabilities;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The grid file's data-dependent axes: label-correlated participation, MLP models, FedAU variants, MNIST splits. */
 class GridSpecDataTest {
@@ -120,6 +123,35 @@ class GridSpecDataTest {
                     json.replace("mnist:iid", bad), Path.of("/tmp"))).getMessage();
             assertTrue(e.contains("heterogeneity[0]") && e.contains(bad), e);
         }
+    }
+
+    /**
+     * "data" may name the folder holding mnist/ or the four files themselves: tiny hand-written IDX files (2 training
+     * images of 1 x 2 pixels with labels 3, 8; 1 test image with label 5) are read from the folder itself.
+     */
+    @Test
+    void mnistSourceReadsAFolderThatHoldsTheFilesThemselves(@TempDir Path tmp) throws IOException {
+        Files.write(tmp.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2,
+            0, (byte) 255, 10, 20});
+        Files.write(tmp.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 2, 3, 8});
+        Files.write(tmp.resolve("t10k-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2,
+            1, 2});
+        Files.write(tmp.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1, 5});
+        GridSpec.MnistSource direct = new GridSpec.MnistSource(tmp);
+        direct.require("heterogeneity[0]", "mnist:iid");
+        assertEquals(2, direct.train().size());
+        assertEquals(1, direct.test().size());
+        assertArrayEquals(new int[] {3, 8}, direct.trainLabels());
+        // the usual layout: data names the folder that holds mnist/
+        Path parent = Files.createDirectories(tmp.resolve("parent"));
+        Path mnist = Files.createDirectories(parent.resolve("mnist"));
+        for (String n : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+            "t10k-labels-idx1-ubyte"}) {
+            Files.copy(tmp.resolve(n), mnist.resolve(n));
+        }
+        GridSpec.MnistSource nested = new GridSpec.MnistSource(parent);
+        nested.require("heterogeneity[0]", "mnist:iid");
+        assertArrayEquals(new int[] {3, 8}, nested.trainLabels());
     }
 
     /**

@@ -90,6 +90,47 @@ public final class WeightedMean implements Aggregator {
         }
     }
 
+    /**
+     * The streaming form: {@code out} is zeroed, then each upload adds {@code w_n u_n} with one axpy, in increasing
+     * client-id order, with w_n from the participants' sample counts in {@code ctx} (total {@code sum_{j in S} m_j}
+     * summed in increasing id order, as {@link #aggregate} sums it over the uploads), so the result has the bits of
+     * {@link #aggregate}. Memory: {@code out} only.
+     */
+    @Override
+    public Fold fold(int slot, INDArray out, ServerContext ctx) {
+        int[] ids = ctx.participants();
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("uploads must not be empty");
+        }
+        double total = 0;
+        for (int id : ids) {
+            total += ctx.clientSize(id);
+        }
+        final double totalSamples = total;
+        Tensors.fillZero(out);
+        return new Fold() {
+            private int next;
+
+            @Override
+            public void add(Upload u) {
+                if (next >= ids.length || u.clientId() != ids[next]) {
+                    throw new IllegalArgumentException("expected the upload of client "
+                            + (next < ids.length ? Integer.toString(ids[next]) : "(none: all " + ids.length
+                            + " added)") + ", got client " + u.clientId());
+                }
+                next++;
+                Tensors.axpy(weight(u, ids.length, totalSamples, ctx), u.vector(slot), out);
+            }
+
+            @Override
+            public void finish() {
+                if (next != ids.length) {
+                    throw new IllegalStateException("finish after " + next + " of " + ids.length + " uploads");
+                }
+            }
+        };
+    }
+
     /** The weight of one upload. */
     public double weight(Upload u, int participants, double totalSamples, ServerContext ctx) {
         switch (weighting) {

@@ -30,4 +30,28 @@ public interface Aggregator {
      * @param ctx     the round's server context
      */
     void aggregate(List<Upload> uploads, int slot, INDArray out, ServerContext ctx);
+
+    /**
+     * The streaming form of this aggregator for one round, or null (the default) when it needs every upload at once
+     * (the robust aggregators: median, trimmed mean, Krum, geometric median, centered clipping). The returned fold
+     * receives the uploads of the round's participants in increasing client-id order ({@link Fold#add}) and after
+     * the last one ({@link Fold#finish}) {@code out} holds bit for bit what {@link #aggregate} writes for the list of
+     * those uploads. {@code out} may be written before the end (it is the caller's scratch buffer).
+     *
+     * @param slot which vector of each upload to aggregate
+     * @param out  the output buffer
+     * @param ctx  the round's server context: its participants, in order, are the uploads to come
+     */
+    default Fold fold(int slot, INDArray out, ServerContext ctx) {
+        return null;
+    }
+
+    /** A running aggregate of one round (see {@link Aggregator#fold}). */
+    interface Fold {
+        /** Adds the next participant's upload (in increasing client-id order); keeps no reference to it. */
+        void add(Upload upload);
+
+        /** Completes the aggregate in the output buffer. */
+        void finish();
+    }
 }

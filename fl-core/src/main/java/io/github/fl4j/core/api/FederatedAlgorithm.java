@@ -60,6 +60,36 @@ public interface FederatedAlgorithm<S, C> {
     }
 
     /**
+     * What the message of a diverged run (a non-finite training loss or upload) advises, after the facts. The default
+     * is "lower the learning rate"; an algorithm with another step-size condition names it (FedProx: eta_l (L + mu)
+     * &lt; 2, so a huge mu diverges whatever the learning rate).
+     */
+    default String divergenceHint() {
+        return "lower the learning rate";
+    }
+
+    /**
+     * Fails with an IllegalArgumentException naming the algorithm and the pattern when the algorithm's guarantees
+     * assume another participation (DP-FedAvg's accountant assumes every client taking part independently with its
+     * sampling rate q: a pattern delivering another rate would report a wrong epsilon). Called when a simulation is
+     * built, with the number of clients N. The default accepts every pattern.
+     */
+    default void checkParticipation(io.github.fl4j.core.participation.Participation participation, int clients) {
+    }
+
+    /**
+     * True when the algorithm's meaning depends on each client's participation rate being exactly the configured
+     * p_n (FedAU estimates 1/p_n from the intervals between a client's participations; its known-p baseline weighs
+     * by 1/(N p_n)). A simulation refuses, when it is built, a participation pattern that redraws or skips empty
+     * rounds ({@code Participation.redrawsEmptyRounds()}), which conditions every round on "someone takes part" and
+     * so raises every rate to p_n / (1 - P(empty)): with 40 clients at p = 0.02, P(empty) = 0.98^40 = 0.45 and FedAU's
+     * interval estimate of 50 comes out near 28. The default is false.
+     */
+    default boolean requiresExactParticipationRates() {
+        return false;
+    }
+
+    /**
      * The differential-privacy epsilon spent after the rounds that produced {@code state}, at the delta the
      * algorithm was configured with, from its privacy accountant (DP-FedAvg's: {@code io.github.fl4j.core.privacy
      * .RdpAccountant}); the engine puts it in every {@code RoundReport}. Must be a pure function of the state and the

@@ -83,6 +83,21 @@ public abstract class ForwardingAlgorithm<S, C> implements FederatedAlgorithm<S,
     }
 
     @Override
+    public String divergenceHint() {
+        return inner.divergenceHint();
+    }
+
+    @Override
+    public void checkParticipation(io.github.fl4j.core.participation.Participation participation, int clients) {
+        inner.checkParticipation(participation, clients);
+    }
+
+    @Override
+    public boolean requiresExactParticipationRates() {
+        return inner.requiresExactParticipationRates();
+    }
+
+    @Override
     public double privacySpent(S state) {
         return inner.privacySpent(state);
     }

@@ -58,4 +58,31 @@ public interface Model {
 
     /** Mean loss and accuracy of {@code params} on {@code data}; used for test-set evaluation. */
     Evaluation evaluate(INDArray params, Dataset data);
+
+    /**
+     * Frees, now, the native scratch memory this model keeps per thread (activation buffers and the like), instead of
+     * whenever the garbage collector gets to it. Native memory is not bounded by the heap limit and a small heap
+     * seldom triggers a collection, so a JVM that runs many simulations grows unless scratch is freed when a run
+     * ends; {@code Simulation} and {@code TimedSimulation} call this at the end of every run, failed or not.
+     *
+     * <p>The model stays usable: the next call on a thread allocates its scratch again. Safe while other threads use
+     * the model (a thread's scratch is freed between two of its calls). The default has no scratch and returns 0.
+     *
+     * @return the number of native bytes freed
+     */
+    default long releaseScratch() {
+        return 0;
+    }
+
+    /**
+     * Fails with an IllegalArgumentException naming {@code name}, the row and the value when a label of {@code data}
+     * is not one this model accepts (a class index in [0, k) for softmax models, -1 or +1 for binary logistic
+     * regression). The simulation calls it on every client's data and on the test set before round 1, so a bad label
+     * is reported before training, not when its minibatch is first drawn or at the final evaluation. The default
+     * accepts every (finite) label.
+     *
+     * @param name how the message names the dataset, e.g. "the test set"
+     */
+    default void checkLabels(Dataset data, String name) {
+    }
 }

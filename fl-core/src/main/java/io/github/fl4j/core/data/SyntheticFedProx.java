@@ -1,6 +1,7 @@
 package io.github.fl4j.core.data;
 
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.tensor.Precision;
 import java.util.ArrayList;
 import java.util.List;
@@ -244,7 +245,7 @@ public final class SyntheticFedProx {
     }
 
     /** argmax_i (b[i] + sum_j w[i][j] * x[off + j]), the smallest index on ties. */
-    private static int argmaxLogit(double[] w, double[] b, double[] x, int off, int d, int c) {
+    static int argmaxLogit(double[] w, double[] b, double[] x, int off, int d, int c) {
         int best = 0;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < c; i++) {
@@ -261,7 +262,7 @@ public final class SyntheticFedProx {
         return best;
     }
 
-    private INDArray matrix(double[] data, int rows, int cols) {
+    INDArray matrix(double[] data, int rows, int cols) {
         if (rows == 0) {
             return Nd4j.create(precision.dataType(), 0, cols);
         }
@@ -274,6 +275,29 @@ public final class SyntheticFedProx {
             f[i] = (float) data[i];
         }
         return Nd4j.create(f, shape, 'c');
+    }
+
+    /**
+     * The same population as lazy {@link FederatedData}: client k is generated from its own keyed stream
+     * {@code seeds.stream(Purpose.DATA_GENERATION, 0, k)} when it is asked for, so that N clients cost N sizes (one
+     * {@code int} each, drawn at construction) until they are loaded. The test set is the union of the test parts of
+     * the first {@code min(N, DEFAULT_LAZY_TEST_CLIENTS)} clients. See {@link LazySyntheticFedProx} for the draw
+     * order. The values differ from {@link #generate}'s (different streams) but follow the same generative model.
+     *
+     * @param seeds the data seed tree
+     */
+    public LazySyntheticFedProx lazy(SeedTree seeds) {
+        return new LazySyntheticFedProx(this, seeds, Math.min(clients, LazySyntheticFedProx.DEFAULT_TEST_CLIENTS));
+    }
+
+    /**
+     * Lazy data whose test set is the union of the test parts of clients 0..testClients-1, in client order.
+     *
+     * @param seeds       the data seed tree
+     * @param testClients in [0, N]; 0 gives an empty test set
+     */
+    public LazySyntheticFedProx lazy(SeedTree seeds, int testClients) {
+        return new LazySyntheticFedProx(this, seeds, testClients);
     }
 
     /** The variance of the per-client model mean u_k. */

@@ -6,8 +6,16 @@
  *   <li>{@link io.github.fl4j.core.data.Dataset}: a feature matrix [m, p] (one sample per row, c-order) and a label
  *       column [m, 1], both float32 or float64 ({@link io.github.fl4j.core.tensor.Precision}). A minibatch is also a
  *       {@code Dataset}.</li>
- *   <li>{@link io.github.fl4j.core.data.FederatedDataset}: the datasets of clients 0..N-1 (none empty) and one
- *       held-out test set on which the server model is evaluated; all of one precision and feature count.</li>
+ *   <li>{@link io.github.fl4j.core.data.FederatedData}: what the engines see of a federated population: the number
+ *       of clients, each client's size and label histogram without loading it, its dataset on demand, and one
+ *       held-out test set on which the server model is evaluated; all of one precision and feature count. The engines
+ *       load a client only when it participates.</li>
+ *   <li>{@link io.github.fl4j.core.data.FederatedDataset}: the eager form: the datasets of clients 0..N-1 (none
+ *       empty) in memory.</li>
+ *   <li>Lazy forms: {@link io.github.fl4j.core.data.LazySyntheticFedProx} (each client generated from its own keyed
+ *       stream when asked), {@link io.github.fl4j.core.data.IndexPartition} (a partition of one shared dataset as
+ *       index arrays; rows gathered when asked), and {@link io.github.fl4j.core.data.CachedFederatedData} (a bounded
+ *       LRU cache of loaded clients in front of either).</li>
  *   <li>{@link io.github.fl4j.core.data.Partitioners}: splitting a centralised dataset among clients: IID, Dirichlet
  *       label skew, McMahan's shards, log-normal quantity skew, contiguous chunks in file order (the EF21 split), and
  *       index files (to replay another tool's split); {@link io.github.fl4j.core.data.PartitionReport} gives per-client
@@ -28,11 +36,13 @@
  * Datasets are immutable by contract: fl4j never writes into a dataset's arrays, and callers must not once it is
  * shared, so client datasets can be read by concurrently running client tasks without copies. The one exception to
  * "a dataset stays valid" is a batch returned by {@code MinibatchSampler.next()}, which wraps the sampler's buffers
- * and is valid only until the sampler's next call. Partitioners return copies of the selected rows.
+ * and is valid only until the sampler's next call. Partitioners return copies of the selected rows; an
+ * {@code IndexPartition} returns a fresh copy of a client's rows each time it is loaded.
  *
  * <h2>Randomness</h2>
  * Every random choice draws from a {@link io.github.fl4j.core.random.RandomStream} passed in, never from a global
- * generator: {@code Purpose.PARTITION} for partitions, {@code Purpose.DATA_GENERATION} for synthetic data and
+ * generator: {@code Purpose.PARTITION} for partitions, {@code Purpose.DATA_GENERATION} for synthetic data (round 0, client k for
+ * lazy synthetic client k) and
  * {@code Purpose.LOCAL_DATA_ORDER} (per round and client) for minibatch order. Each class documents its exact draws,
  * so the data of a simulation is a stable function of its root seed.
  */

@@ -409,6 +409,24 @@ final class Kernels {
             return rowA;
         }
 
+        /** Frees both native buffers now (they are allocated again on demand); returns the bytes freed. */
+        long free() {
+            long bytes = 0;
+            if (floats != null) {
+                bytes += floats.capacity() * Float.BYTES;
+                floats.close();
+            }
+            if (doubles != null) {
+                bytes += doubles.capacity() * Double.BYTES;
+                doubles.close();
+            }
+            floats = null;
+            floatVec = null;
+            doubles = null;
+            doubleVec = null;
+            return bytes;
+        }
+
         /** A second work row of at least {@code n} doubles (contents unspecified). */
         double[] rowB(int n) {
             if (rowB.length < n) {

@@ -4,6 +4,7 @@ import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.PerThread;
 import java.lang.ref.Reference;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class LeastSquares implements Model {
     private final int features;
-    private final ThreadLocal<Kernels.Scratch> scratch = ThreadLocal.withInitial(Kernels.Scratch::new);
+    private final PerThread<Kernels.Scratch> scratch = new PerThread<>(Kernels.Scratch::new);
 
     /**
      * @param features the feature count p (= the dimension)
@@ -173,5 +174,17 @@ public final class LeastSquares implements Model {
     @Override
     public String toString() {
         return "LeastSquares[p=" + features + "]";
+    }
+
+    /**
+     * {@inheritDoc} Frees the calling thread's scratch buffers now (with one worker thread the clients run on the
+     * caller's thread, which outlives the run); the buffers of other threads go with their thread (the engines' worker
+     * threads end with each run).
+     */
+    @Override
+    public long releaseScratch() {
+        Kernels.Scratch s = scratch.peek();
+        scratch.removeCurrent();
+        return s == null ? 0 : s.free();
     }
 }

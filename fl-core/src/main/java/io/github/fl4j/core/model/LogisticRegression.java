@@ -4,6 +4,7 @@ import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.PerThread;
 import java.lang.ref.Reference;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -64,7 +65,7 @@ public final class LogisticRegression implements Model {
     private final int features;
     private final Regularizer regularizer;
     private final double lambda;
-    private final ThreadLocal<Kernels.Scratch> scratch = ThreadLocal.withInitial(Kernels.Scratch::new);
+    private final PerThread<Kernels.Scratch> scratch = new PerThread<>(Kernels.Scratch::new);
 
     /**
      * Logistic regression without regulariser ({@link Regularizer#NONE}).
@@ -332,8 +333,32 @@ public final class LogisticRegression implements Model {
         return v;
     }
 
+    /** Every label must be -1 or +1. */
+    @Override
+    public void checkLabels(io.github.fl4j.core.data.Dataset data, String name) {
+        double[] y = io.github.fl4j.core.data.DataChecks.labels(data);
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] != 1.0 && y[i] != -1.0) {
+                throw new IllegalArgumentException(name + ": the label at row " + i + " is " + y[i]
+                        + ", but " + this + " needs -1 or +1");
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "LogisticRegression[p=" + features + ", " + regularizer + ", lambda=" + lambda + "]";
+    }
+
+    /**
+     * {@inheritDoc} Frees the calling thread's scratch buffers now (with one worker thread the clients run on the
+     * caller's thread, which outlives the run); the buffers of other threads go with their thread (the engines' worker
+     * threads end with each run).
+     */
+    @Override
+    public long releaseScratch() {
+        Kernels.Scratch s = scratch.peek();
+        scratch.removeCurrent();
+        return s == null ? 0 : s.free();
     }
 }

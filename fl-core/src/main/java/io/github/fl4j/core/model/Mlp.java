@@ -4,6 +4,7 @@ import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.PerThread;
 import java.lang.ref.Reference;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -99,7 +100,8 @@ public final class Mlp implements Model {
     private final int maxWidth; // max n_1 .. n_L
     private final int maxHidden; // max n_1 .. n_{L-1}, 0 without hidden layers
     private final double lambda;
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    // per-thread scratch; the values refer to plain arrays only, never to this model (see PerThread)
+    private final PerThread<Scratch> scratch;
 
     /**
      * A network without regulariser.
@@ -175,6 +177,13 @@ public final class Mlp implements Model {
         this.maxWidth = widest;
         this.maxHidden = widestHidden;
         this.lambda = lambda;
+        final int[] sz = sizes;
+        final int[] wo = weightOffsets;
+        final int[] bo = biasOffsets;
+        final int[] bi = biasIndex;
+        final int mw = widest;
+        final int mh = widestHidden;
+        this.scratch = new PerThread<>(() -> new Scratch(sz, wo, bo, bi, mw, mh));
     }
 
     /** McMahan et al.'s "2NN" for MNIST: 784-200-200-10 with ReLU, 199,210 parameters, no regulariser. */
@@ -292,12 +301,18 @@ public final class Mlp implements Model {
      */
     @Override
     public double lossAndGradient(INDArray params, Dataset batch, INDArray gradientOut) {
+        Scratch s = scratch.get();
+        synchronized (s) {
+            return lossAndGradient(params, batch, gradientOut, s);
+        }
+    }
+
+    private double lossAndGradient(INDArray params, Dataset batch, INDArray gradientOut, Scratch s) {
         boolean dbl = Kernels.checkBatch(batch, sizes[0], "batch");
         Kernels.checkVector(params, "params", dimension, dbl, "dimension");
         Kernels.checkOutput(gradientOut, "gradientOut", dimension, dbl, params);
         Kernels.Matrix a = Kernels.features(batch);
         int m = a.rows();
-        Scratch s = scratch.get();
         Block blk = s.block(dbl, m);
         Pointer x = Kernels.pointer(params);
         Pointer[] w = s.weights(x, dbl);
@@ -354,6 +369,13 @@ public final class Mlp implements Model {
      */
     @Override
     public double sgdStep(INDArray params, Dataset batch, double learningRate, INDArray gradientScratch) {
+        Scratch s = scratch.get();
+        synchronized (s) {
+            return sgdStep(params, batch, learningRate, s);
+        }
+    }
+
+    private double sgdStep(INDArray params, Dataset batch, double learningRate, Scratch s) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be > 0 and finite, was " + learningRate);
         }
@@ -361,7 +383,6 @@ public final class Mlp implements Model {
         Kernels.checkVector(params, "params", dimension, dbl, "dimension");
         Kernels.Matrix a = Kernels.features(batch);
         int m = a.rows();
-        Scratch s = scratch.get();
         Block blk = s.block(dbl, m);
         Pointer x = Kernels.pointer(params);
         Pointer[] w = s.weights(x, dbl);
@@ -411,11 +432,17 @@ public final class Mlp implements Model {
      */
     @Override
     public double loss(INDArray params, Dataset batch) {
+        Scratch s = scratch.get();
+        synchronized (s) {
+            return loss(params, batch, s);
+        }
+    }
+
+    private double loss(INDArray params, Dataset batch, Scratch s) {
         boolean dbl = Kernels.checkBatch(batch, sizes[0], "batch");
         Kernels.checkVector(params, "params", dimension, dbl, "dimension");
         Kernels.Matrix a = Kernels.features(batch);
         int m = a.rows();
-        Scratch s = scratch.get();
         Block blk = s.block(dbl, m);
         Pointer x = Kernels.pointer(params);
         Pointer[] w = s.weights(x, dbl);
@@ -449,12 +476,18 @@ public final class Mlp implements Model {
 
     /** {@link #evaluate(INDArray, Dataset)} with a given chunk size (package-private for tests). */
     Evaluation evaluate(INDArray params, Dataset data, int chunkRows) {
+        Scratch s = scratch.get();
+        synchronized (s) {
+            return evaluate(params, data, chunkRows, s);
+        }
+    }
+
+    private Evaluation evaluate(INDArray params, Dataset data, int chunkRows, Scratch s) {
         boolean dbl = Kernels.checkBatch(data, sizes[0], "data");
         Kernels.checkVector(params, "params", dimension, dbl, "dimension");
         Kernels.Matrix a = Kernels.features(data);
         int n = a.rows();
         int chunk = Math.max(1, Math.min(chunkRows, n));
-        Scratch s = scratch.get();
         Block blk = s.block(dbl, chunk);
         Pointer x = Kernels.pointer(params);
         Pointer[] w = s.weights(x, dbl);
@@ -625,14 +658,50 @@ public final class Mlp implements Model {
         return (n + ALIGN - 1) / ALIGN * ALIGN;
     }
 
-    /** One thread's scratch: a block per precision and the work rows. */
-    private final class Scratch {
+    /**
+     * One thread's scratch: a block per precision and the work rows. Static, over the layout arrays only, so that a
+     * thread's map never keeps the model reachable. Calls lock it; {@link #free} (from any thread) waits for the call.
+     */
+    private static final class Scratch {
+        private final int[] sizes;
+        private final int layers;
+        private final int[] weightOffsets;
+        private final int[] biasOffsets;
+        private final int[] biasIndex;
+        private final int maxHidden;
         private Block floats;
         private Block doubles;
-        final double[] bias = new double[biasIndex[layers - 1] + sizes[layers]];
-        final double[] colsum = new double[maxWidth];
-        final double[] row = new double[sizes[layers]];
-        private final Pointer[] weights = new Pointer[layers];
+        final double[] bias;
+        final double[] colsum;
+        final double[] row;
+        private final Pointer[] weights;
+
+        Scratch(int[] sizes, int[] weightOffsets, int[] biasOffsets, int[] biasIndex, int maxWidth, int maxHidden) {
+            this.sizes = sizes;
+            this.layers = sizes.length - 1;
+            this.weightOffsets = weightOffsets;
+            this.biasOffsets = biasOffsets;
+            this.biasIndex = biasIndex;
+            this.maxHidden = maxHidden;
+            this.bias = new double[biasIndex[layers - 1] + sizes[layers]];
+            this.colsum = new double[maxWidth];
+            this.row = new double[sizes[layers]];
+            this.weights = new Pointer[layers];
+        }
+
+        /** Frees both blocks' native memory now (they are allocated again on the next call). */
+        synchronized long free() {
+            long bytes = 0;
+            for (Block b : new Block[] {floats, doubles}) {
+                if (b != null) {
+                    bytes += b.memory.capacity() * b.memory.sizeof();
+                    b.memory.close();
+                }
+            }
+            floats = null;
+            doubles = null;
+            return bytes;
+        }
 
         /** The pointers to each layer's weight block in the parameters at {@code x} (this thread's array, reused). */
         Pointer[] weights(Pointer x, boolean dbl) {
@@ -649,7 +718,7 @@ public final class Mlp implements Model {
                 if (b != null) {
                     b.memory.close();
                 }
-                b = new Block(dbl, rows);
+                b = new Block(sizes, maxHidden, dbl, rows);
                 if (dbl) {
                     doubles = b;
                 } else {
@@ -675,20 +744,28 @@ public final class Mlp implements Model {
      * Native memory for {@code capacity} rows: the activations of every layer ([capacity, n_l] each, row-major with
      * leading dimension n_l; a smaller batch uses the first rows) and a delta buffer of the widest hidden layer.
      */
-    private final class Block {
+    private static final class Block {
+        final int[] sizes;
+        final int layers;
+        final int maxHidden;
         final boolean dbl;
         final int capacity;
         final Pointer memory;
         final FloatBuffer floats;
         final DoubleBuffer doubles;
         final Kernels.Vec vec;
-        final int[] offsets = new int[layers];
-        final Pointer[] act = new Pointer[layers];
+        final int[] offsets;
+        final Pointer[] act;
         final int deltaOffset;
         final Pointer delta;
         private float[] floatRow = new float[0];
 
-        Block(boolean dbl, int capacity) {
+        Block(int[] sizes, int maxHidden, boolean dbl, int capacity) {
+            this.sizes = sizes;
+            this.layers = sizes.length - 1;
+            this.maxHidden = maxHidden;
+            this.offsets = new int[layers];
+            this.act = new Pointer[layers];
             this.dbl = dbl;
             this.capacity = capacity;
             long total = 0;
@@ -731,6 +808,33 @@ public final class Mlp implements Model {
                 floatRow = new float[n];
             }
             return floatRow;
+        }
+    }
+
+    /**
+     * {@inheritDoc} Frees every thread's activation blocks (float32 and float64), each {@code |B| sum_l n_l} plus a
+     * delta buffer of {@code |B| max_hidden n_l} elements for the largest batch the thread has seen (for the 2NN at
+     * |B| = 1024 in float32, 2.4 MB).
+     */
+    @Override
+    public long releaseScratch() {
+        long[] bytes = new long[1];
+        scratch.forEach(s -> bytes[0] += s.free());
+        scratch.removeCurrent();
+        return bytes[0];
+    }
+
+    /** Every label must be a class index in [0, k) (an integer stored as a float). */
+    @Override
+    public void checkLabels(io.github.fl4j.core.data.Dataset data, String name) {
+        double[] y = io.github.fl4j.core.data.DataChecks.labels(data);
+        int k = sizes[layers];
+        for (int i = 0; i < y.length; i++) {
+            double v = y[i];
+            if (!(v >= 0.0 && v < k && v == Math.rint(v))) {
+                throw new IllegalArgumentException(name + ": the label at row " + i + " is " + v + ", not a class "
+                        + "index in [0, " + k + ") of " + this);
+            }
         }
     }
 

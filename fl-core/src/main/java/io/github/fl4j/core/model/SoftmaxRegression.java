@@ -4,6 +4,7 @@ import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.PerThread;
 import java.lang.ref.Reference;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,7 +54,7 @@ public final class SoftmaxRegression implements Model {
     private final double initStdDev;
     private final int weights;
     private final int dimension;
-    private final ThreadLocal<Kernels.Scratch> scratch = ThreadLocal.withInitial(Kernels.Scratch::new);
+    private final PerThread<Kernels.Scratch> scratch = new PerThread<>(Kernels.Scratch::new);
 
     /**
      * Softmax regression without regulariser, initialised at zero.
@@ -343,8 +344,34 @@ public final class SoftmaxRegression implements Model {
         return (int) v;
     }
 
+    /** Every label must be a class index in [0, k) (an integer stored as a float). */
+    @Override
+    public void checkLabels(io.github.fl4j.core.data.Dataset data, String name) {
+        double[] y = io.github.fl4j.core.data.DataChecks.labels(data);
+        int k = classes;
+        for (int i = 0; i < y.length; i++) {
+            double v = y[i];
+            if (!(v >= 0.0 && v < k && v == Math.rint(v))) {
+                throw new IllegalArgumentException(name + ": the label at row " + i + " is " + v + ", not a class "
+                        + "index in [0, " + k + ") of " + this);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "SoftmaxRegression[p=" + features + ", k=" + classes + ", lambda=" + lambda + "]";
+    }
+
+    /**
+     * {@inheritDoc} Frees the calling thread's scratch buffers now (with one worker thread the clients run on the
+     * caller's thread, which outlives the run); the buffers of other threads go with their thread (the engines' worker
+     * threads end with each run).
+     */
+    @Override
+    public long releaseScratch() {
+        Kernels.Scratch s = scratch.peek();
+        scratch.removeCurrent();
+        return s == null ? 0 : s.free();
     }
 }

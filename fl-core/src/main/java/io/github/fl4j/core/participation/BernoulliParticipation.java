@@ -124,6 +124,12 @@ public final class BernoulliParticipation implements Participation {
         return p.clone();
     }
 
+    /** True unless {@code allowingEmptyRounds()} was called: an empty round is redrawn or skipped. */
+    @Override
+    public boolean redrawsEmptyRounds() {
+        return !allowEmpty;
+    }
+
     @Override
     public String describe() {
         return "bernoulli(N=" + p.length + ", mean p=" + ParticipationProbabilities.mean(p)

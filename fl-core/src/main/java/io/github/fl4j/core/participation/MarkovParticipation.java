@@ -204,6 +204,12 @@ public final class MarkovParticipation implements Participation {
         return q;
     }
 
+    /** True unless {@code allowingEmptyRounds()} was called: an empty round is redrawn or skipped. */
+    @Override
+    public boolean redrawsEmptyRounds() {
+        return !allowEmpty;
+    }
+
     @Override
     public String describe() {
         return "markov(q=" + q + ", N=" + p.length + ", mean p=" + ParticipationProbabilities.mean(p)

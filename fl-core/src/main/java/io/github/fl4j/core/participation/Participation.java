@@ -43,6 +43,18 @@ public interface Participation {
     String describe();
 
     /**
+     * True when the pattern, as configured, redraws or skips a round in which nobody would take part (the default of
+     * {@link BernoulliParticipation}, {@link MarkovParticipation} and {@link CyclicParticipation}). Conditioning every
+     * round on "someone takes part" raises each client's delivered rate from p_n to p_n / (1 - P(empty)), so an
+     * algorithm that estimates or uses the rates (FedAU and its known-p baseline; see
+     * {@code FederatedAlgorithm.requiresExactParticipationRates()}) refuses such a pattern when the simulation is
+     * built. The default is false: the pattern never produces an empty round (all, m of N, a trace) or keeps it.
+     */
+    default boolean redrawsEmptyRounds() {
+        return false;
+    }
+
+    /**
      * Starts one run: the returned process holds whatever the pattern remembers between rounds (Markov states, cyclic
      * phases). The default forwards every round to the stateless {@link #select(int, int, RandomStream)}.
      *

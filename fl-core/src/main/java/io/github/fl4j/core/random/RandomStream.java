@@ -179,6 +179,9 @@ public final class RandomStream {
         if (m < 0 || m > n) {
             throw new IllegalArgumentException("sample size must be in [0, " + n + "], was " + m);
         }
+        if (m <= SMALL_SAMPLE && (long) m * 64 < n) {
+            return sampleFew(n, m);
+        }
         java.util.BitSet chosen = new java.util.BitSet(n);
         for (int j = n - m; j < n; j++) {
             int t = nextInt(j + 1);
@@ -194,6 +197,31 @@ public final class RandomStream {
             out[k++] = i;
         }
         return out;
+    }
+
+    /** Sample sizes up to which {@link #sampleWithoutReplacement} keeps the chosen set in an array of m ints. */
+    private static final int SMALL_SAMPLE = 64;
+
+    /**
+     * Floyd's algorithm with the chosen set in an array of m ints instead of an n-bit set: the same draws and the same
+     * result, O(m^2) work and O(m) memory independent of n (a population of 10^6 costs nothing per round).
+     */
+    private int[] sampleFew(int n, int m) {
+        int[] chosen = new int[m];
+        int k = 0;
+        for (int j = n - m; j < n; j++) {
+            int t = nextInt(j + 1);
+            boolean present = false;
+            for (int i = 0; i < k; i++) {
+                if (chosen[i] == t) {
+                    present = true;
+                    break;
+                }
+            }
+            chosen[k++] = present ? j : t;
+        }
+        java.util.Arrays.sort(chosen);
+        return chosen;
     }
 
     /**

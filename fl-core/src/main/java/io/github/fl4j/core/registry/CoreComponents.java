@@ -2,7 +2,9 @@ package io.github.fl4j.core.registry;
 
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.LazySyntheticFedProx;
 import io.github.fl4j.core.data.Labels;
 import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.SyntheticFedProx;
@@ -107,11 +109,23 @@ public final class CoreComponents implements ComponentProvider {
         });
     }
 
-    /** The largest class index in the clients' and the test labels, plus one. */
-    static int classCount(FederatedDataset data) {
+    /**
+     * The number of classes of the data: the count it knows without a pass ({@link FederatedData#knownClassCount}),
+     * else the largest class index in the clients' and the test labels, plus one. The pass loads every client, so on
+     * lazy data that does not know its class count it fails and asks for {@code classes=K} instead.
+     */
+    static int classCount(FederatedData data) {
+        int known = data.knownClassCount();
+        if (known > 0) {
+            return known;
+        }
+        if (!data.isMaterialized()) {
+            throw new SpecException("the number of classes of lazy data " + data + " is not known without loading "
+                    + "every client; give classes=K");
+        }
         int k = 0;
-        for (Dataset d : data.clients()) {
-            k = Math.max(k, Labels.classCount(Labels.classIndices(d)));
+        for (int i = 0; i < data.clientCount(); i++) {
+            k = Math.max(k, Labels.classCount(Labels.classIndices(data.client(i))));
         }
         if (data.test().size() > 0) {
             k = Math.max(k, Labels.classCount(Labels.classIndices(data.test())));
@@ -127,7 +141,9 @@ public final class CoreComponents implements ComponentProvider {
                 + ", classes=" + SyntheticFedProx.DEFAULT_CLASSES + ", samples=<drawn> (fixed per client), "
                 + "max-samples=" + SyntheticFedProx.DEFAULT_MAX_SAMPLES + ", size-mu=4, size-sigma=2, size-offset="
                 + SyntheticFedProx.DEFAULT_SIZE_OFFSET + ", train-percent=" + SyntheticFedProx.DEFAULT_TRAIN_PERCENT
-                + ", seed=<run seed>", (p, seed, precision) -> {
+                + ", seed=<run seed>, lazy=false (true: each client generated from its own stream when it "
+                + "participates; the test set is the test parts of the first test-clients="
+                + LazySyntheticFedProx.DEFAULT_TEST_CLIENTS + " clients)", (p, seed, precision) -> {
                     SyntheticFedProx.Builder b = SyntheticFedProx.builder()
                             .alpha(p.getDouble("alpha", 1.0))
                             .beta(p.getDouble("beta", 1.0))
@@ -144,6 +160,11 @@ public final class CoreComponents implements ComponentProvider {
                         b.fixedSamples(p.getInt("samples"));
                     }
                     long dataSeed = p.getLong("seed", seed);
+                    if (p.getBoolean("lazy", false)) {
+                        SyntheticFedProx g = b.build();
+                        return g.lazy(new SeedTree(dataSeed), p.getInt("test-clients",
+                                Math.min(g.clients(), LazySyntheticFedProx.DEFAULT_TEST_CLIENTS)));
+                    }
                     return b.build().generate(new SeedTree(dataSeed).stream(Purpose.DATA_GENERATION));
                 });
         r.data("libsvm", "file=FILE (required; plain or gzip), test=train|none|FILE (default train: the training "
@@ -327,11 +348,14 @@ public final class CoreComponents implements ComponentProvider {
             MarkovParticipation m = new MarkovParticipation(rates, q);
             return p.getBoolean("empty-rounds", false) ? m.allowingEmptyRounds() : m;
         });
-        r.participation("cyclic", "cycle (required: period in rounds), " + RATES + ", empty-rounds=false",
+        r.participation("cyclic", "cycle (required: period in rounds), " + RATES + ", empty-rounds=false, "
+                + "nearest-rates=false (true: active round(cycle p_n) of every cycle rounds, FedAU's rounding; false: "
+                + "cycle p_n must be whole)",
                 (p, n) -> {
                     int cycle = p.getInt("cycle");
                     double[] rates = rates(p, n);
-                    CyclicParticipation c = new CyclicParticipation(rates, cycle);
+                    CyclicParticipation c = p.getBoolean("nearest-rates", false)
+                            ? CyclicParticipation.withNearestRates(rates, cycle) : new CyclicParticipation(rates, cycle);
                     return p.getBoolean("empty-rounds", false) ? c.allowingEmptyRounds() : c;
                 });
         r.participation("trace", "file=FILE (required; one line of client ids per round), cyclic=false (replay "

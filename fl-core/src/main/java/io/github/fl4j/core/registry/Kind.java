@@ -9,7 +9,7 @@ public enum Kind {
     /** A {@link io.github.fl4j.core.api.Model}, built from its spec and the data (which fixes its dimensions). */
     MODEL,
     /**
-     * A {@link io.github.fl4j.core.data.FederatedDataset}, built from its spec, a seed and a precision; the same
+     * A {@link io.github.fl4j.core.data.FederatedData}, built from its spec, a seed and a precision; the same
      * inputs give bit-identical data in every JVM.
      */
     DATA,

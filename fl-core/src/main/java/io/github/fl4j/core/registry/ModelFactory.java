@@ -1,7 +1,7 @@
 package io.github.fl4j.core.registry;
 
 import io.github.fl4j.core.api.Model;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 
 /** Builds a {@link Model} for a dataset ({@link Kind#MODEL}): feature and class counts come from the data. */
 @FunctionalInterface
@@ -13,5 +13,5 @@ public interface ModelFactory {
      * @param data   the federated data the model will be trained on
      * @throws IllegalArgumentException on a bad or missing parameter, or data the model cannot fit
      */
-    Model create(Params params, FederatedDataset data);
+    Model create(Params params, FederatedData data);
 }

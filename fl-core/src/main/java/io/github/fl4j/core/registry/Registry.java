@@ -3,7 +3,7 @@ package io.github.fl4j.core.registry;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Model;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.tensor.Precision;
 import java.io.IOException;
@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * <pre>{@code
  * Registry r = Registry.standard();
  * FederatedAlgorithm<?, ?> alg = r.algorithm(Spec.parse("fedavg(lr=0.05,steps=10,batch=10)"));
- * FederatedDataset data = r.data(Spec.parse("synthetic(alpha=1,beta=1)"), seed, Precision.FLOAT32);
+ * FederatedData data = r.data(Spec.parse("synthetic(alpha=1,beta=1)"), seed, Precision.FLOAT32);
  * Model model = r.model(Spec.parse("softmax"), data);
  * Compressor up = r.compressor(Spec.parse("topk(fraction=0.1)"));
  * Participation p = r.participation(Spec.parse("uniform(m=10)"), data.clientCount());
@@ -105,7 +105,7 @@ public final class Registry {
     }
 
     /** The model of {@code spec} for {@code data} (which fixes its feature and class counts). */
-    public Model model(Spec spec, FederatedDataset data) {
+    public Model model(Spec spec, FederatedData data) {
         if (data == null) {
             throw new IllegalArgumentException("data must not be null");
         }
@@ -116,7 +116,7 @@ public final class Registry {
      * The data of {@code spec} for a run seed, in float32: {@code data(spec, seed, Precision.FLOAT32)}. Use the
      * three-argument form for a float64 run, so that values are rounded once from their exact form.
      */
-    public FederatedDataset data(Spec spec, long seed) {
+    public FederatedData data(Spec spec, long seed) {
         return data(spec, seed, Precision.FLOAT32);
     }
 
@@ -125,7 +125,7 @@ public final class Registry {
      *
      * @throws UncheckedIOException if a file cannot be read (the message names the spec)
      */
-    public FederatedDataset data(Spec spec, long seed, Precision precision) {
+    public FederatedData data(Spec spec, long seed, Precision precision) {
         if (precision == null) {
             throw new IllegalArgumentException("precision must not be null");
         }

@@ -20,7 +20,7 @@ import java.util.Map;
  * RunDescription d = RunDescription.fromBytes(bytes);
  * Registry r = Registry.standard();
  * FederatedAlgorithm<?, ?> alg = r.algorithm(d.algorithm());
- * FederatedDataset data = r.data(d.data(), d.config().seed(), d.config().precision());
+ * FederatedData data = r.data(d.data(), d.config().seed(), d.config().precision());
  * Model m = r.model(d.model(), data);
  * Compressor up = r.compressor(d.uplink());
  * Compressor down = r.compressor(d.downlink());

@@ -42,6 +42,9 @@ public record CheckpointPolicy(Path directory, int every, int keep, CheckpointFi
 
     /** The same policy with a progress callback. */
     public CheckpointPolicy withProgress(CheckpointFile.Progress p) {
+        if (p == null) {
+            throw new IllegalArgumentException("checkpoint progress must not be null, was null");
+        }
         return new CheckpointPolicy(directory, every, keep, p);
     }
 

@@ -3,7 +3,7 @@ package io.github.fl4j.core.sim;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Model;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.registry.RunDescription;
@@ -24,14 +24,14 @@ public final class ClientRunners {
      */
     public static ClientRunner<?> build(RunDescription description, Registry registry) {
         FederatedAlgorithm<?, ?> algorithm = registry.algorithm(description.algorithm());
-        FederatedDataset data = registry.data(description.data(), description.config().seed(),
+        FederatedData data = registry.data(description.data(), description.config().seed(),
                 description.config().precision()).as(description.config().precision());
         Model model = registry.model(description.model(), data);
         Compressor uplink = registry.compressor(description.uplink());
         return runner(algorithm, model, data, uplink, description);
     }
 
-    private static <C> ClientRunner<C> runner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedDataset data,
+    private static <C> ClientRunner<C> runner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedData data,
                                               Compressor uplink, RunDescription d) {
         return new LocalClientRunner<>(algorithm, model, data, uplink, new SeedTree(d.config().seed()),
                 d.config().precision(), null);
@@ -48,7 +48,7 @@ public final class ClientRunners {
 
     private static <S, C> Simulation.Builder<S, C> simulation(FederatedAlgorithm<S, C> algorithm, RunDescription d,
                                                               Registry registry) {
-        FederatedDataset data = registry.data(d.data(), d.config().seed(), d.config().precision());
+        FederatedData data = registry.data(d.data(), d.config().seed(), d.config().precision());
         return Simulation.builder(algorithm).config(d.config()).data(data).model(registry.model(d.model(), data))
                 .participation(registry.participation(d.participation(), data.clientCount()))
                 .uplinkCompressor(registry.compressor(d.uplink()))

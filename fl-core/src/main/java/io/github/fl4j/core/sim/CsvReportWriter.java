@@ -83,6 +83,12 @@ public final class CsvReportWriter implements RoundListener, AutoCloseable {
         close();
     }
 
+    /** A failed run's lines are on disk (each was flushed); the file is closed. */
+    @Override
+    public void onFailure(RuntimeException failure, SimulationResult<?> partial) {
+        close();
+    }
+
     @Override
     public void close() {
         if (out == null) {

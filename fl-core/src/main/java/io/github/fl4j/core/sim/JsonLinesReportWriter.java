@@ -78,6 +78,12 @@ public final class JsonLinesReportWriter implements RoundListener, AutoCloseable
         close();
     }
 
+    /** A failed run's lines are on disk (each was flushed); the file is closed. */
+    @Override
+    public void onFailure(RuntimeException failure, SimulationResult<?> partial) {
+        close();
+    }
+
     @Override
     public void close() {
         if (out == null) {

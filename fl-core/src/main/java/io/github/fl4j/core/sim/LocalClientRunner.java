@@ -9,10 +9,11 @@ import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.comm.Channel;
 import io.github.fl4j.core.comm.Direction;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.tensor.BufferPool;
+import io.github.fl4j.core.tensor.PerThread;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
 import io.github.fl4j.core.tensor.Workspace;
@@ -36,12 +37,13 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
     private final Client<C> client;
     private final int uplinkVectors;
     private final Model model;
-    private final FederatedDataset data;
+    private final FederatedData data;
     private final Compressor uplink;
     private final SeedTree seeds;
     private final Precision precision;
     private final BufferPool pool;
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    private String hint = "lower the learning rate";
+    private final PerThread<Workspace> workspaces = new PerThread<>(Workspace::new);
 
     /**
      * @param algorithm the algorithm (its client half and declared uplink vectors)
@@ -52,10 +54,11 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
      * @param precision the run's precision
      * @param pool      the round-scoped pool of decoded message vectors, or null to allocate them
      */
-    public LocalClientRunner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedDataset data,
+    public LocalClientRunner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedData data,
                              Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
         this(requireAlgorithm(algorithm).name(), algorithm.client(), algorithm.uplinkVectors(), model, data, uplink,
                 seeds, precision, pool);
+        this.hint = algorithm.divergenceHint();
     }
 
     /**
@@ -65,7 +68,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
      * @param client        the client half
      * @param uplinkVectors the number of vectors a client must upload per task
      */
-    public LocalClientRunner(String name, Client<C> client, int uplinkVectors, Model model, FederatedDataset data,
+    public LocalClientRunner(String name, Client<C> client, int uplinkVectors, Model model, FederatedData data,
                              Compressor uplink, SeedTree seeds, Precision precision, BufferPool pool) {
         if (name == null || client == null || model == null || data == null || uplink == null || seeds == null
                 || precision == null) {
@@ -119,6 +122,8 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
             throw e;
         } catch (RuntimeException e) {
             throw new SimulationException(t, id, seed, "the client failed: " + e, e);
+        } catch (OutOfMemoryError e) {
+            throw SimulationException.outOfMemory(t, id, seed, e);
         }
         if (r == null) {
             throw new SimulationException(t, id, seed, name + " client returned null", null);
@@ -128,7 +133,7 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
         }
         if (!Double.isFinite(r.trainLoss())) {
             throw new SimulationException(t, id, seed, "the training loss diverged to " + r.trainLoss()
-                    + "; lower the learning rate", null);
+                    + "; " + hint, null);
         }
         Message upload = up.message();
         if (upload.size() != uplinkVectors) {
@@ -139,9 +144,23 @@ public final class LocalClientRunner<C> implements ClientRunner<C> {
             long bad = Tensors.firstNonFinite(upload.vector(j));
             if (bad >= 0) {
                 throw new SimulationException(t, id, seed, "uploaded vector " + j + " is not finite (coordinate "
-                        + bad + " is " + upload.vector(j).getDouble(bad) + "); lower the learning rate", null);
+                        + bad + " is " + upload.vector(j).getDouble(bad) + "); " + hint, null);
             }
         }
         return new ClientOutcome<>(id, upload, up.bitsPerVector(), r.state(), r.trainLoss(), counting.samples());
+    }
+
+    /**
+     * Frees the native memory of every worker thread's workspace now and drops the calling thread's (with one worker
+     * thread the tasks run on the caller's thread, whose workspace would otherwise outlive the run). Called when a run
+     * ends, when no task is running; the runner stays usable.
+     *
+     * @return the number of native bytes freed
+     */
+    public long release() {
+        long[] bytes = new long[1];
+        workspaces.forEach(w -> bytes[0] += w.release());
+        workspaces.removeCurrent();
+        return bytes[0];
     }
 }

@@ -101,4 +101,35 @@ public final class LocalExecutionEngine implements ExecutionEngine {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * Closes the engine and waits (up to 30 s) until no task runs any more, so that their buffers can be freed.
+     *
+     * @return true when every worker has ended (always, with one thread)
+     */
+    public boolean closeAndWait() {
+        close();
+        return pool == null || awaitShutdown(pool);
+    }
+
+    /**
+     * Shuts {@code pool} down (interrupting its tasks) and waits up to 30 s for its workers to end, also when the
+     * calling thread is interrupted (its flag is restored afterwards).
+     *
+     * @return true when the pool has terminated
+     */
+    public static boolean awaitShutdown(java.util.concurrent.ExecutorService pool) {
+        pool.shutdownNow();
+        boolean interrupted = Thread.interrupted();
+        try {
+            return pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            return pool.isTerminated();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 }

@@ -24,4 +24,13 @@ public interface RoundListener {
     /** Called once after the last round (not called when the run fails). */
     default void onFinish(SimulationResult<?> result) {
     }
+
+    /**
+     * Called once when the run fails or is cancelled, in place of {@link #onFinish}, with what the run computed
+     * before (the same partial result the exception carries; null when the run failed before round 1 could start).
+     * Sinks flush and close here. An exception thrown here is added to the failure as suppressed. The default does
+     * nothing.
+     */
+    default void onFailure(RuntimeException failure, SimulationResult<?> partial) {
+    }
 }

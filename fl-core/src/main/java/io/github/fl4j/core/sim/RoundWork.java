@@ -4,13 +4,14 @@ import io.github.fl4j.core.api.Message;
 import java.util.List;
 
 /**
- * The client work of one round, as an {@link ExecutionEngine} receives it: the round, the decoded downlink message,
- * one task per participant (client id, its state before the round), the in-process runner, and what a remote engine
- * needs to build its own runner and ship states (see {@link RemoteRun}).
+ * The client work of one round, or of one chunk of a round's participants (consecutive in client-id order, see
+ * {@code Simulation.Builder.chunkSize}), as an {@link ExecutionEngine} receives it: the round, the decoded downlink
+ * message, one task per participant (client id, its state before the round), the in-process runner, and what a remote
+ * engine needs to build its own runner and ship states (see {@link RemoteRun}).
  *
  * @param round    the round (1-based)
  * @param downlink the decoded downlink message, the same for every participant
- * @param tasks    one task per participant, in increasing client-id order
+ * @param tasks    one task per participant of the round or chunk, in increasing client-id order
  * @param runner   the in-process runner (zero copies: shares the simulation's data, model and message pool)
  * @param remote   how to run these tasks elsewhere, or null when the simulation was built from objects that have no
  *                 serializable description (then only in-process engines can run it)

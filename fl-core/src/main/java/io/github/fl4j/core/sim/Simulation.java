@@ -6,6 +6,7 @@ import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Model;
+import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.Upload;
@@ -14,6 +15,8 @@ import io.github.fl4j.core.comm.CommunicationLedger;
 import io.github.fl4j.core.comm.LedgerOptions;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
+import io.github.fl4j.core.data.DataChecks;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.UniformParticipation;
@@ -23,6 +26,7 @@ import io.github.fl4j.core.registry.RunDescription;
 import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.BufferPool;
+import io.github.fl4j.core.tensor.NativeMemory;
 import io.github.fl4j.core.tensor.NativeThreads;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
@@ -47,11 +51,13 @@ import org.slf4j.LoggerFactory;
  *   P_t   = process.select(t, seeds.stream(PARTICIPATION, t))   (empty only if the process allows empty rounds:
  *           then no client runs and server.apply gets no uploads; the train loss of the round is NaN)
  *   down  = server.broadcast(S)  -&gt; downlink channel, counted once per participant
- *   C_P   = store.getAll(P_t)  (initClientState for a client never seen)
- *   engine.execute(round t, P_t, down, C_P, runner):  for i in P_t, concurrently,
- *           C_i', upload_i = client.train(down, C_i, ctx(i, t))          (uplink counted)
- *   store.putAll(P_t, C_P')
- *   S     = server.apply(S, uploads in client-id order, ctx with the server tables)
+ *   acc   = server.begin(S, ctx with the server tables)          (default: collect the uploads for server.apply)
+ *   for each chunk Q of P_t (consecutive ids, {@link Builder#chunkSize} participants):
+ *     C_Q   = store.getAll(Q)  (initClientState for a client never seen)
+ *     engine.execute(round t, Q, down, C_Q, runner):  for i in Q, concurrently,
+ *             C_i', upload_i = client.train(down, C_i, ctx(i, t))        (uplink counted)
+ *     acc.accept(upload_i) for i in Q in increasing id order;  store.putAll(Q, C_Q')
+ *   S     = acc.finish()        (= server.apply(S, uploads in client-id order, ctx) bit for bit)
  *   evaluate every evalEvery rounds and after round T; report; listeners; checkpoint every n rounds
  * </pre>
  *
@@ -60,9 +66,25 @@ import org.slf4j.LoggerFactory;
  * for any number of worker threads; and a run resumed from a checkpoint ({@link #resume}) gives the same bits as an
  * uninterrupted one.
  *
+ * <p>Before round 1 ({@link Builder#build()}): every feature and label of the clients' data and of the test set is
+ * finite and accepted by the model ({@link DataChecks}), the initial parameters are finite, and the participation
+ * pattern agrees with clientsPerRound and with the algorithm ({@link InputChecks}); each failure names the dataset, row
+ * and column, the coordinate, or both conflicting parts. An empty test set is allowed: the run logs a warning and
+ * reports NaN test loss and accuracy.
+ *
  * <p>Divergence: a non-finite training loss or uploaded value stops the run with a {@link SimulationException} naming
- * the round, the client and the seed; a non-finite server model names the server. Reports of the rounds before stay
- * available through the listeners, which have already received them, and in the last checkpoint.
+ * the round, the client and the seed, with the algorithm's {@code divergenceHint()}; a non-finite server model names
+ * the server. A failed run keeps what it
+ * computed: the exception (and a {@link RunCancelledException}) carries the partial result
+ * ({@link SimulationException#partialResult()}: the reports of the completed rounds, the last finite server model,
+ * the ledger), the listeners get {@link RoundListener#onFailure} with it (the report writers close their files), and
+ * the last checkpoint stays.
+ *
+ * <p>Memory: when a run ends, failed or not, it frees the native memory it allocated (the workers' workspaces, the
+ * message pool, the model's per-thread scratch: {@link Model#releaseScratch()}), so a JVM can run any number of
+ * simulations one after another in bounded memory. Before every round the process's resident size is checked against
+ * {@link NativeMemory#limit()}; past it (after a garbage collection), or on an {@code OutOfMemoryError} in a round,
+ * the run stops with a {@link SimulationException} naming the round and the memory figures.
  *
  * <p>A simulation object runs once ({@link #run()} or {@link #resume}); it is not thread-safe.
  *
@@ -72,10 +94,15 @@ import org.slf4j.LoggerFactory;
 public final class Simulation<S, C> {
     private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
 
+    static {
+        // bound the process's resident memory relative to the heap, if ND4J has not loaded yet (see NativeMemory)
+        NativeMemory.configure();
+    }
+
     private final SimulationConfig config;
     private final FederatedAlgorithm<S, C> algorithm;
     private final Model model;
-    private final FederatedDataset data;
+    private final FederatedData data;
     private final Participation participation;
     private final Compressor uplinkCompressor;
     private final Compressor downlinkCompressor;
@@ -86,13 +113,19 @@ public final class Simulation<S, C> {
     private final SeedTree seeds;
     private final int[] clientSizes;
     private final AlgorithmSetup setup;
+    /** The decoded upload vectors of the clients (recycled after each chunk when the server streams). */
     private final BufferPool messages = new BufferPool();
+    /** The decoded downlink vectors (recycled at the end of the round). */
+    private final BufferPool downMessages = new BufferPool();
+    private final int chunkSize;
     private final StateStoreFactory stores;
     private final CheckpointPolicy checkpoints;
     private final LedgerOptions ledgerOptions;
     private final LocalClientRunner<C> runner;
     private final RemoteRun<C> remote;
     private boolean ran;
+    // a copy of the server model after the last completed round (finite), for a failed run's partial result
+    private INDArray lastFinite;
 
     private Simulation(Builder<S, C> b) {
         if (b.config == null) {
@@ -109,7 +142,7 @@ public final class Simulation<S, C> {
         this.model = b.model;
         this.data = b.data.as(config.precision());
         int n = data.clientCount();
-        if (config.clientsPerRound() > n) {
+        if (b.participation == null && config.clientsPerRound() > n) {
             throw new IllegalArgumentException("clientsPerRound must be <= the number of clients " + n + ", was "
                     + config.clientsPerRound());
         }
@@ -118,6 +151,8 @@ public final class Simulation<S, C> {
         }
         this.participation = b.participation != null ? b.participation
                 : new UniformParticipation(config.clientsPerRound());
+        InputChecks.checkParticipation(config, participation, b.participation != null, n, algorithm);
+        DataChecks.check(data, model);
         this.uplinkCompressor = b.uplink != null ? b.uplink : IdentityCompressor.INSTANCE;
         this.downlinkCompressor = b.downlink != null ? b.downlink : IdentityCompressor.INSTANCE;
         algorithm.checkCompressors(uplinkCompressor, downlinkCompressor);
@@ -130,7 +165,10 @@ public final class Simulation<S, C> {
                 throw new IllegalArgumentException("initialParameters length must be " + model.dimension()
                         + " (the model dimension), was " + b.initialParameters.length());
             }
+            DataChecks.requireFiniteParameters(b.initialParameters, "initialParameters");
             this.initialParameters = b.initialParameters.castTo(config.precision().dataType()).dup();
+            DataChecks.requireFiniteParameters(this.initialParameters, "initialParameters in "
+                    + config.precision() + " (a value beyond the precision's range)");
         } else {
             this.initialParameters = null;
         }
@@ -140,6 +178,7 @@ public final class Simulation<S, C> {
         this.stores = b.stores != null ? b.stores : StateStoreFactory.inMemory();
         this.checkpoints = b.checkpoints;
         this.ledgerOptions = b.ledger != null ? b.ledger : LedgerOptions.defaults();
+        this.chunkSize = b.chunkSize;
         this.runner = new LocalClientRunner<>(algorithm, model, data, uplinkCompressor, seeds, config.precision(),
                 messages);
         this.remote = b.description == null ? null : new RemoteRun<>(b.description, algorithm.clientStateCodec());
@@ -200,8 +239,10 @@ public final class Simulation<S, C> {
 
     private SimulationResult<S> execute(RunState<S, C> resumed) {
         NativeThreads.useOneThreadPerOp();
+        NativeMemory.checkAtStart();
         ExecutionEngine exec = ownsEngine ? new LocalExecutionEngine(config.threads()) : engine;
         RunState<S, C> state = resumed;
+        boolean idle = true; // no client task can still be running when the run ends
         try {
             if (state == null) {
                 state = newRunState();
@@ -212,16 +253,35 @@ public final class Simulation<S, C> {
                 throw new UncheckedIOException("the ledger entry file cannot be opened: " + e.getMessage(), e);
             }
             return loop(state, exec);
+        } catch (RunCancelledException e) {
+            idle = false; // a cancelled round may leave tasks running on a caller-owned engine
+            throw e;
         } finally {
             if (ownsEngine) {
-                exec.close();
+                idle = ((LocalExecutionEngine) exec).closeAndWait();
             }
             if (state != null) {
                 state.ledger().close();
                 state.clientStates().close();
                 state.serverTables().close();
             }
+            releaseNativeMemory(idle);
         }
+    }
+
+    /**
+     * Frees what this run allocated off-heap, now rather than when the garbage collector gets to it: the workers'
+     * workspaces (and the calling thread's entry, which with one thread would outlive the run) and the message pool
+     * when no task can still use them, and the model's per-thread scratch (which waits for a running call). The
+     * result's arrays are copies and stay valid.
+     */
+    private void releaseNativeMemory(boolean idle) {
+        long bytes = (idle ? runner.release() + messages.release() : 0) + model.releaseScratch();
+        if (lastFinite != null) {
+            lastFinite.close();
+            lastFinite = null;
+        }
+        LOG.debug("freed {} native bytes at the end of the run", bytes);
     }
 
     /** The state of a run before round 1: x^1, S, empty stores and ledger, a started participation process. */
@@ -231,6 +291,7 @@ public final class Simulation<S, C> {
             Tensors.copy(initialParameters, x0);
         } else {
             model.initialParameters(seeds.stream(Purpose.INIT), x0);
+            DataChecks.requireFiniteParameters(x0, model + ".initialParameters");
         }
         return emptyRunState(algorithm.initServerState(x0, setup));
     }
@@ -241,13 +302,72 @@ public final class Simulation<S, C> {
      */
     RunState<S, C> emptyRunState(S server) {
         return new RunState<>(0, server, stores.create("clients", algorithm.clientStateCodec()),
-                new ServerTables(stores), participation.start(data.clientCount(), seeds), new CommunicationLedger(ledgerOptions),
+                new ServerTables(stores), participation.start(data.clientCount(), seeds),
+                new CommunicationLedger(ledgerOptions),
                 List.of(), new int[data.clientCount()]);
     }
 
+    /**
+     * Runs the rounds; on a failure attaches the partial result to the exception (an {@code OutOfMemoryError} becomes
+     * a {@link SimulationException} naming the round) and hands it to the listeners' {@code onFailure}.
+     */
     private SimulationResult<S> loop(RunState<S, C> state, ExecutionEngine exec) {
+        try {
+            return rounds(state, exec);
+        } catch (OutOfMemoryError e) {
+            SimulationException f = SimulationException.outOfMemory(state.round() + 1, SimulationException.SERVER,
+                    config.seed(), e);
+            throw failed(f, state, f::withPartialResult);
+        } catch (SimulationException e) {
+            throw failed(e, state, e::withPartialResult);
+        } catch (RunCancelledException e) {
+            throw failed(e, state, e::withPartialResult);
+        } catch (RuntimeException e) {
+            throw failed(e, state, r -> { });
+        }
+    }
+
+    /** Builds the partial result, attaches it, tells the listeners; returns {@code e} to be thrown. */
+    private <E extends RuntimeException> E failed(E e, RunState<S, C> state,
+            java.util.function.Consumer<SimulationResult<S>> attach) {
+        SimulationResult<S> partial = null;
+        try {
+            partial = partialResult(state);
+            attach.accept(partial);
+        } catch (RuntimeException | OutOfMemoryError x) {
+            e.addSuppressed(x);
+        }
+        for (RoundListener l : listeners) {
+            try {
+                l.onFailure(e, partial);
+            } catch (RuntimeException x) {
+                e.addSuppressed(x);
+            }
+        }
+        return e;
+    }
+
+    /**
+     * The result as of the last completed round: its reports, the copy of the server model taken after it (finite:
+     * each round's model is checked before it is committed; an algorithm that updates its state in place may have
+     * changed the state itself in the failing round), the server state as the failure left it, the ledger and
+     * counts, the run state.
+     */
+    private SimulationResult<S> partialResult(RunState<S, C> state) {
+        S last = state.serverState();
+        INDArray x = lastFinite != null ? lastFinite.dup()
+                : last == null ? null : algorithm.server().model(last).dup();
+        return new SimulationResult<>(algorithm.name(), config, state.reports(), x, last, state.ledger(),
+                state.participationCounts(), state);
+    }
+
+    private SimulationResult<S> rounds(RunState<S, C> state, ExecutionEngine exec) {
+        lastFinite = algorithm.server().model(state.serverState()).dup();
         for (RoundListener l : listeners) {
             l.onStart(this);
+        }
+        if (data.test().size() == 0) {
+            LOG.warn("no test set (it has 0 rows): the test loss and accuracy of every round are reported as NaN");
         }
         LOG.info("{}: {} on {}, {} rounds{}, {}, {} threads, seed {}, {}", algorithm.name(), model, data,
                 config.rounds(), state.round() > 0 ? " (resumed after round " + state.round() + ")" : "",
@@ -263,6 +383,11 @@ public final class Simulation<S, C> {
                         + config.seed() + "); the reports of rounds 1.." + state.round() + " went to the listeners"
                         + (checkpoints == null ? "" : " and the last checkpoint in " + checkpoints.directory()));
             }
+            String memory = NativeMemory.overLimit();
+            if (memory != null) {
+                throw new SimulationException(next, SimulationException.SERVER, config.seed(),
+                        "out of memory before the round: " + memory, null);
+            }
             try {
                 step(state, exec);
             } catch (RunCancelledException e) {
@@ -273,6 +398,7 @@ public final class Simulation<S, C> {
                 c.initCause(e);
                 throw c;
             }
+            Tensors.copy(algorithm.server().model(state.serverState()), lastFinite);
             int t = state.round();
             if (checkpoints != null && checkpoints.checkpoints(t, config.rounds())) {
                 try {
@@ -292,7 +418,11 @@ public final class Simulation<S, C> {
         return result;
     }
 
-    /** One round: select, broadcast, run the clients, store their states, apply the uploads, evaluate, report. */
+    /**
+     * One round: select, broadcast, then chunk by chunk run the clients, fold their uploads, store their states;
+     * finish the fold, evaluate, report. The ledger gets the round's downlink entries after the first chunk has run
+     * and each chunk's uplink entries in client-id order, so it is the same for every chunk size.
+     */
     private void step(RunState<S, C> state, ExecutionEngine exec) {
         Precision precision = config.precision();
         long seed = config.seed();
@@ -308,63 +438,78 @@ public final class Simulation<S, C> {
         final S current = state.serverState();
         Message broadcast = callServer(t, () -> server.broadcast(current, sctx));
         Channel down = new Channel(Direction.DOWNLINK, t, (int) SeedTree.GLOBAL, downlinkCompressor,
-                seeds.stream(Purpose.DOWNLINK_COMPRESSION, t, SeedTree.GLOBAL), messages);
+                seeds.stream(Purpose.DOWNLINK_COMPRESSION, t, SeedTree.GLOBAL), downMessages);
         for (int j = 0; j < broadcast.size(); j++) {
             down.send(broadcast.vector(j), broadcast.encoding(j));
         }
         Message decodedDown = down.message();
         long[] downBits = down.bitsPerVector();
 
-        List<C> before = state.clientStates().getAll(participants);
-        List<ClientTask<C>> tasks = new ArrayList<>(participants.length);
-        for (int k = 0; k < participants.length; k++) {
-            C c = before.get(k);
-            if (c == null) {
-                c = algorithm.initClientState(participants[k], setup);
-                before.set(k, c);
-            }
-            tasks.add(new ClientTask<>(participants[k], t, decodedDown, c));
-        }
-        List<ClientOutcome<C>> outcomes = exec.execute(new RoundWork<>(t, decodedDown, tasks, runner, remote));
-        if (outcomes.size() != tasks.size()) {
-            throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine returned "
-                    + outcomes.size() + " outcomes for " + tasks.size() + " tasks", null);
-        }
-
-        List<Upload> uploads = new ArrayList<>(outcomes.size());
-        List<C> after = new ArrayList<>(outcomes.size());
+        RoundAccumulator<S> acc = callServer(t, () -> server.begin(current, sctx));
+        int chunk = chunkSize(exec);
         double lossSum = 0;
-        for (int id : participants) {
-            for (int j = 0; j < downBits.length; j++) {
-                ledger.record(t, Direction.DOWNLINK, id, j, downBits[j]);
-            }
-        }
         int[] counts = state.counts();
-        for (int k = 0; k < outcomes.size(); k++) {
-            ClientOutcome<C> o = outcomes.get(k);
-            int id = o.clientId();
-            if (id != participants[k]) {
+        for (int from = 0; from < participants.length; from += chunk) {
+            int to = (int) Math.min(participants.length, (long) from + chunk);
+            int[] ids = from == 0 && to == participants.length ? participants
+                    : Arrays.copyOfRange(participants, from, to);
+            List<C> before = state.clientStates().getAll(ids);
+            List<ClientTask<C>> tasks = new ArrayList<>(ids.length);
+            for (int k = 0; k < ids.length; k++) {
+                C c = before.get(k);
+                if (c == null) {
+                    c = algorithm.initClientState(ids[k], setup);
+                    before.set(k, c);
+                }
+                tasks.add(new ClientTask<>(ids[k], t, decodedDown, c));
+            }
+            List<ClientOutcome<C>> outcomes = exec.execute(new RoundWork<>(t, decodedDown, tasks, runner, remote));
+            if (outcomes.size() != tasks.size()) {
                 throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine returned "
-                        + "the outcome of client " + id + " in place of client " + participants[k], null);
+                        + outcomes.size() + " outcomes for " + tasks.size() + " tasks", null);
             }
-            long[] upBits = o.uplinkBits();
-            for (int j = 0; j < upBits.length; j++) {
-                ledger.record(t, Direction.UPLINK, id, j, upBits[j]);
+            if (from == 0) {
+                for (int id : participants) {
+                    for (int j = 0; j < downBits.length; j++) {
+                        ledger.record(t, Direction.DOWNLINK, id, j, downBits[j]);
+                    }
+                }
             }
-            after.add(o.state());
-            counts[id]++;
-            lossSum += o.trainLoss();
-            uploads.add(new Upload(id, clientSizes[id], o.upload()));
+            List<C> after = new ArrayList<>(outcomes.size());
+            for (int k = 0; k < outcomes.size(); k++) {
+                ClientOutcome<C> o = outcomes.get(k);
+                int id = o.clientId();
+                if (id != ids[k]) {
+                    throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine "
+                            + "returned the outcome of client " + id + " in place of client " + ids[k], null);
+                }
+                long[] upBits = o.uplinkBits();
+                for (int j = 0; j < upBits.length; j++) {
+                    ledger.record(t, Direction.UPLINK, id, j, upBits[j]);
+                }
+                after.add(o.state());
+                counts[id]++;
+                lossSum += o.trainLoss();
+                Upload upload = new Upload(id, clientSizes[id], o.upload());
+                callServer(t, () -> {
+                    acc.accept(upload);
+                    return null;
+                });
+            }
+            state.clientStates().putAll(ids, after);
+            for (int k = 0; k < after.size(); k++) {
+                state.clientStates().release(after.get(k));
+                if (before.get(k) != after.get(k)) {
+                    state.clientStates().release(before.get(k));
+                }
+            }
+            if (!acc.retainsUploads()) {
+                messages.recycle();
+            }
         }
-        state.clientStates().putAll(participants, after);
-        for (int k = 0; k < after.size(); k++) {
-            state.clientStates().release(after.get(k));
-            if (before.get(k) != after.get(k)) {
-                state.clientStates().release(before.get(k));
-            }
-        }
-        S next = callServer(t, () -> server.apply(current, uploads, sctx));
+        S next = callServer(t, acc::finish);
         messages.recycle();
+        downMessages.recycle();
         INDArray x = server.model(next);
         long bad = Tensors.firstNonFinite(x);
         if (bad >= 0) {
@@ -397,6 +542,23 @@ public final class Simulation<S, C> {
         }
     }
 
+    /** Default memory budget of one chunk's decoded uploads, see {@link Builder#chunkSize}. */
+    static final long CHUNK_BUDGET_BYTES = 64L << 20;
+
+    /**
+     * Participants per chunk: the builder's value, else max(2 x engine parallelism, floor(64 MiB / bytes of one
+     * participant's decoded upload)), at least 1.
+     */
+    int chunkSize(ExecutionEngine exec) {
+        if (chunkSize > 0) {
+            return chunkSize;
+        }
+        long perUpload = Math.max(1L, (long) Math.max(1, algorithm.uplinkVectors()) * model.dimension()
+                * (config.precision().bits() / 8));
+        long byBudget = CHUNK_BUDGET_BYTES / perUpload;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.max(2L * exec.parallelism(), byBudget)));
+    }
+
     private interface ServerCall<T> {
         T call();
     }
@@ -409,6 +571,8 @@ public final class Simulation<S, C> {
         } catch (RuntimeException e) {
             throw new SimulationException(round, SimulationException.SERVER, config.seed(),
                     "the server failed: " + e, e);
+        } catch (OutOfMemoryError e) {
+            throw SimulationException.outOfMemory(round, SimulationException.SERVER, config.seed(), e);
         }
     }
 
@@ -467,7 +631,7 @@ public final class Simulation<S, C> {
     }
 
     /** The data, in the run's precision. */
-    public FederatedDataset data() {
+    public FederatedData data() {
         return data;
     }
 
@@ -495,7 +659,7 @@ public final class Simulation<S, C> {
         private final FederatedAlgorithm<S, C> algorithm;
         private SimulationConfig config;
         private Model model;
-        private FederatedDataset data;
+        private FederatedData data;
         private Participation participation;
         private Compressor uplink;
         private Compressor downlink;
@@ -506,6 +670,7 @@ public final class Simulation<S, C> {
         private CheckpointPolicy checkpoints;
         private LedgerOptions ledger;
         private RunDescription description;
+        private int chunkSize;
 
         private Builder(FederatedAlgorithm<S, C> algorithm) {
             this.algorithm = algorithm;
@@ -524,12 +689,17 @@ public final class Simulation<S, C> {
         }
 
         /** The federated data (required); converted to the configured precision. */
-        public Builder<S, C> data(FederatedDataset v) {
+        public Builder<S, C> data(FederatedData v) {
             data = v;
             return this;
         }
 
-        /** Who participates; overrides the config's clientsPerRound. */
+        /**
+         * Who participates. The config's clientsPerRound must then agree with it or be left at its default: equal to
+         * m for {@code uniform(m)}, to N for {@code all()}; a conflicting value fails at {@link #build()} naming
+         * both. Any other pattern (Bernoulli, Markov, cyclic, a trace) decides the number itself, and the config's
+         * clientsPerRound is then not used.
+         */
         public Builder<S, C> participation(Participation v) {
             participation = v;
             return this;
@@ -537,12 +707,18 @@ public final class Simulation<S, C> {
 
         /** The uplink encoding (default identity). */
         public Builder<S, C> uplinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("uplinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             uplink = v;
             return this;
         }
 
         /** The downlink encoding (default identity). */
         public Builder<S, C> downlinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("downlinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             downlink = v;
             return this;
         }
@@ -564,12 +740,18 @@ public final class Simulation<S, C> {
 
         /** Where client states and server tables are kept (default: in memory). */
         public Builder<S, C> stateStores(StateStoreFactory v) {
+            if (v == null) {
+                throw new IllegalArgumentException("stateStores must not be null, was null (leave it unset for the default)");
+            }
             stores = v;
             return this;
         }
 
         /** Checkpoint the run as it goes (see {@link CheckpointPolicy}); resume with {@link Simulation#resume}. */
         public Builder<S, C> checkpoints(CheckpointPolicy v) {
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoints must not be null, was null (leave it unset for the default)");
+            }
             checkpoints = v;
             return this;
         }
@@ -599,12 +781,40 @@ public final class Simulation<S, C> {
          * vouches that it describes the objects given to this builder.
          */
         public Builder<S, C> description(RunDescription v) {
+            if (v == null) {
+                throw new IllegalArgumentException("description must not be null, was null (leave it unset for the default)");
+            }
             description = v;
+            return this;
+        }
+
+        /**
+         * Participants per chunk of a round (streaming aggregation). A round runs its participants in chunks in
+         * increasing client-id order: read the chunk's client states (one {@code getAll}), execute the chunk through
+         * the engine, record its uplink bits, fold its uploads into the server's {@link RoundAccumulator} in
+         * client-id order, write the states back (one {@code putAll}) and, when the server streams, reuse the
+         * chunk's upload buffers for the next chunk. With a streaming server a round holds at most one chunk of
+         * uploads, whatever the number of participants; with a collecting one (the default of
+         * {@link Server#begin}) it holds all of them, as before. Results (parameters, states, tables, ledger,
+         * reports) do not depend on the chunk size; only memory and the overlap of clients across chunk boundaries
+         * do. Default: max(2 x engine parallelism, floor(64 MiB / bytes of one participant's decoded upload)), so
+         * small models run the whole round as one chunk; {@code Integer.MAX_VALUE} always runs one chunk.
+         *
+         * @param v at least 1
+         */
+        public Builder<S, C> chunkSize(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("chunkSize must be >= 1, was " + v);
+            }
+            chunkSize = v;
             return this;
         }
 
         /** A caller-owned engine (not closed by the simulation). */
         public Builder<S, C> engine(ExecutionEngine v) {
+            if (v == null) {
+                throw new IllegalArgumentException("engine must not be null, was null (leave it unset for the default)");
+            }
             engine = v;
             return this;
         }

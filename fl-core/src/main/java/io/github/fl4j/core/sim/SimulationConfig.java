@@ -18,6 +18,9 @@ import io.github.fl4j.core.tensor.Precision;
 public record SimulationConfig(int rounds, int clientsPerRound, int threads, long seed, int evalEvery,
                                Precision precision) {
 
+    /** The builder's clientsPerRound when none is set (10). */
+    public static final int DEFAULT_CLIENTS_PER_ROUND = 10;
+
     public SimulationConfig {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, was " + rounds);
@@ -58,7 +61,7 @@ public record SimulationConfig(int rounds, int clientsPerRound, int threads, lon
     /** Builder of {@link SimulationConfig}; {@link #build()} validates. */
     public static final class Builder {
         private int rounds = 100;
-        private int clientsPerRound = 10;
+        private int clientsPerRound = DEFAULT_CLIENTS_PER_ROUND;
         private int threads = 1;
         private long seed;
         private int evalEvery = 1;

@@ -55,6 +55,11 @@ final class WorkCountingModel implements Model {
     }
 
     @Override
+    public long releaseScratch() {
+        return model.releaseScratch();
+    }
+
+    @Override
     public String toString() {
         return model.toString();
     }

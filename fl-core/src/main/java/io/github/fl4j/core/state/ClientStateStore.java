@@ -43,7 +43,8 @@ public interface ClientStateStore<T> extends AutoCloseable {
 
     /**
      * Stores the given states (a copy of each: the caller may go on using or mutating the objects). {@code states}
-     * has one non-null entry per id.
+     * has one non-null entry per id. Atomic: if it throws (a bad argument, a codec that fails on one state, an I/O
+     * error), the store holds what it held before the call.
      *
      * @throws IllegalArgumentException if the lengths differ, an id is negative or a state is null
      */

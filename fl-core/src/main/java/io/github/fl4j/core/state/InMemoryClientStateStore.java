@@ -24,11 +24,14 @@ import java.util.List;
  * the encoded size of every stored state (4 d bytes and a few header bytes per float32 d-vector), plus one reference
  * per client id up to the largest id stored.
  *
+ * <p>A {@link #putAll} is atomic: every state is encoded before any is stored, so a codec or argument that fails
+ * half-way leaves the store as it was.
+ *
  * <p>Not thread-safe: used from the engine's thread.
  *
  * @param <T> the state type
  */
-public final class InMemoryClientStateStore<T> implements ClientStateStore<T> {
+public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, EncodedStore {
     private static final int FORMAT = 1;
     private static final int MAX_FREE = 4096;
 
@@ -81,6 +84,7 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T> {
             throw new IllegalArgumentException(name + ": " + clientIds.length + " client ids but " + values.size()
                     + " states");
         }
+        byte[][] all = new byte[clientIds.length][];
         for (int i = 0; i < clientIds.length; i++) {
             int id = clientIds[i];
             checkId(id);
@@ -88,7 +92,11 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T> {
             if (state == null) {
                 throw new IllegalArgumentException(name + ": the state of client " + id + " must not be null");
             }
-            byte[] encoded = encode(id, state);
+            all[i] = encode(id, state);
+        }
+        for (int i = 0; i < clientIds.length; i++) {
+            int id = clientIds[i];
+            byte[] encoded = all[i];
             if (id >= states.length) {
                 states = Arrays.copyOf(states, Math.max(id + 1, states.length * 2));
             }
@@ -113,6 +121,19 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T> {
                     + e.getMessage(), e);
         }
         return buffer.toByteArray();
+    }
+
+    /**
+     * This store's encoded states seen through another codec, sharing them (and the file): how a server table restored
+     * from a checkpoint before its codec was known gets its codec. This object must not be used afterwards.
+     */
+    @Override
+    public <U> ClientStateStore<U> bind(StateCodec<U> c) {
+        InMemoryClientStateStore<U> b = new InMemoryClientStateStore<>(name, c);
+        b.states = states;
+        b.size = size;
+        b.bytes = bytes;
+        return b;
     }
 
     @Override

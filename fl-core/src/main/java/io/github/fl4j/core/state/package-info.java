@@ -8,6 +8,10 @@
  *       disk-backed or distributed store can replace the in-memory one without any algorithm changing.</li>
  *   <li>{@link io.github.fl4j.core.state.InMemoryClientStateStore}: the default store, one encoded byte array per
  *       client.</li>
+ *   <li>{@link io.github.fl4j.core.state.DiskClientStateStore}: states on disk with bounded memory (an append-only
+ *       log per store, an index in memory, a byte-bounded cache in front), made by
+ *       {@link io.github.fl4j.core.state.StateStoreFactory#onDisk}; the same bits as the in-memory store, atomic
+ *       batches that survive a killed process.</li>
  *   <li>{@link io.github.fl4j.core.state.ServerTables}: the named per-client tables of the server half, reached
  *       through {@link io.github.fl4j.core.api.ServerContext#table}.</li>
  *   <li>{@link io.github.fl4j.core.state.CheckpointFile}: the versioned, checksummed checkpoint format, written

@@ -44,4 +44,26 @@ public final class BufferPool {
         }
         lent.clear();
     }
+
+    /**
+     * Returns every lent vector and frees the native memory of all pooled vectors now; the pool stays usable. Called
+     * when a run ends: vectors handed out earlier must not be used after this (they fail with an
+     * {@code IllegalStateException} from ND4J).
+     *
+     * @return the number of native bytes freed
+     */
+    public synchronized long release() {
+        recycle();
+        long bytes = 0;
+        for (ArrayDeque<INDArray> q : free.values()) {
+            for (INDArray a : q) {
+                if (!a.wasClosed()) {
+                    bytes += a.length() * a.dataType().width();
+                    a.close();
+                }
+            }
+        }
+        free.clear();
+        return bytes;
+    }
 }

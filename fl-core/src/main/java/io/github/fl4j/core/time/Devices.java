@@ -1,6 +1,6 @@
 package io.github.fl4j.core.time;
 
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.data.Labels;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
@@ -333,7 +333,7 @@ public final class Devices {
      * @throws IllegalArgumentException naming the parameter and its value; also when no client's most frequent
      *                                  label is {@code label} (the scenario would be empty)
      */
-    public static DeviceModel slowForLabel(DeviceModel base, FederatedDataset data, int label, double factor) {
+    public static DeviceModel slowForLabel(DeviceModel base, FederatedData data, int label, double factor) {
         requireBase(base);
         if (data == null) {
             throw new IllegalArgumentException("data must not be null");

@@ -131,6 +131,12 @@ public final class TimeCsvWriter implements TimeListener, AutoCloseable {
         close();
     }
 
+    /** A failed run's lines are on disk; the files are closed. */
+    @Override
+    public void onFailure(RuntimeException failure, TimedResult<?> partial) {
+        close();
+    }
+
     @Override
     public void close() {
         try {

@@ -21,7 +21,16 @@ public interface TimeListener {
     default void onVersion(TimeReport report) {
     }
 
-    /** Called once after the run. */
+    /** Called once after the run (not when it fails). */
     default void onFinish(TimedResult<?> result) {
+    }
+
+    /**
+     * Called once when the run fails or is cancelled, in place of {@link #onFinish}, with what it computed before
+     * (the partial result the exception carries: reports so far, the last finite server model, ledger, counts; null
+     * if it could not be built). Sinks flush and close here; an exception thrown here is added to the failure as
+     * suppressed. The default does nothing.
+     */
+    default void onFailure(RuntimeException failure, TimedResult<?> partial) {
     }
 }

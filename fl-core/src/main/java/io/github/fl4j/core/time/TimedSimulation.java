@@ -11,7 +11,7 @@ import io.github.fl4j.core.comm.CommunicationLedger;
 import io.github.fl4j.core.comm.LedgerOptions;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.comm.IdentityCompressor;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.UniformParticipation;
 import io.github.fl4j.core.random.Purpose;
@@ -29,6 +29,7 @@ import io.github.fl4j.core.state.ClientStateStore;
 import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.BufferPool;
+import io.github.fl4j.core.tensor.NativeMemory;
 import io.github.fl4j.core.tensor.NativeThreads;
 import io.github.fl4j.core.tensor.Tensors;
 import java.io.DataInput;
@@ -85,6 +86,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TimedSimulation<S, C> {
     private static final Logger LOG = LoggerFactory.getLogger(TimedSimulation.class);
+
+    static {
+        // bound the process's resident memory relative to the heap, if ND4J has not loaded yet (see NativeMemory)
+        NativeMemory.configure();
+    }
     private static final long OPEN_GAP_KEY = -2;
     private static final long FIRST_FILL_KEY = -3;
 
@@ -92,7 +98,7 @@ public final class TimedSimulation<S, C> {
     private final AsyncAlgorithm<S, C> algorithm;
     private final SyncRounds<?, C> rounds;
     private final Model model;
-    private final FederatedDataset data;
+    private final FederatedData data;
     private final Compressor uplinkCompressor;
     private final Compressor downlinkCompressor;
     private final INDArray initialParameters;
@@ -134,6 +140,7 @@ public final class TimedSimulation<S, C> {
         this.data = b.data.as(config.precision());
         this.schedule = b.schedule;
         int n = data.clientCount();
+        io.github.fl4j.core.data.DataChecks.check(data, model);
         if (data.featureCount() <= 0) {
             throw new IllegalArgumentException("data must have at least one feature, had " + data.featureCount());
         }
@@ -173,6 +180,10 @@ public final class TimedSimulation<S, C> {
             }
             this.participation = b.participation != null ? b.participation
                     : new UniformParticipation(config.clientsPerRound());
+            if (rounds != null) {
+                io.github.fl4j.core.sim.InputChecks.checkParticipation(config, participation,
+                        b.participation != null, n, rounds.synchronous());
+            }
         } else {
             if (b.participation != null) {
                 throw new IllegalArgumentException("a participation model applies to the rounds schedule; under "
@@ -210,7 +221,10 @@ public final class TimedSimulation<S, C> {
                 throw new IllegalArgumentException("initialParameters length must be " + model.dimension()
                         + " (the model dimension), was " + b.initialParameters.length());
             }
+            io.github.fl4j.core.data.DataChecks.requireFiniteParameters(b.initialParameters, "initialParameters");
             this.initialParameters = b.initialParameters.castTo(config.precision().dataType()).dup();
+            io.github.fl4j.core.data.DataChecks.requireFiniteParameters(this.initialParameters, "initialParameters in "
+                    + config.precision() + " (a value beyond the precision's range)");
         } else {
             this.initialParameters = null;
         }
@@ -280,6 +294,7 @@ public final class TimedSimulation<S, C> {
 
     private TimedResult<S> execute(Engine resumed) {
         NativeThreads.useOneThreadPerOp();
+        NativeMemory.checkAtStart();
         Engine e = resumed;
         try {
             if (e == null) {
@@ -293,9 +308,17 @@ public final class TimedSimulation<S, C> {
             }
             return e.loop();
         } finally {
-            if (e != null) {
-                e.shutdown();
+            boolean idle = e == null || e.shutdown();
+            // free what the run allocated off-heap now, not when the collector gets to it: the workers' workspaces
+            // and the message pools once no task can use them, the model's per-thread scratch (waits for a call)
+            long bytes = model.releaseScratch();
+            if (idle) {
+                bytes += runner.release();
+                if (e != null) {
+                    bytes += e.releaseBuffers();
+                }
             }
+            LOG.debug("freed {} native bytes at the end of the run", bytes);
         }
     }
 
@@ -343,7 +366,7 @@ public final class TimedSimulation<S, C> {
     }
 
     /** The data, in the run's precision. */
-    public FederatedDataset data() {
+    public FederatedData data() {
         return data;
     }
 
@@ -506,6 +529,8 @@ public final class TimedSimulation<S, C> {
         long work;
         boolean checkpointDue;
         boolean roundDue;
+        // a copy of the server model at the last version (finite), for a failed run's partial result
+        INDArray lastFinite;
 
         Engine() {
             clients = stores.create("clients", algorithm.clientStateCodec());
@@ -524,13 +549,32 @@ public final class TimedSimulation<S, C> {
             }) : null;
         }
 
-        void shutdown() {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
+        /** Stops the workers and closes the ledger and the stores; true when no task can still be running. */
+        boolean shutdown() {
+            boolean idle = pool == null || io.github.fl4j.core.sim.LocalExecutionEngine.awaitShutdown(pool);
             ledger.close();
             clients.close();
             tables.close();
+            return idle;
+        }
+
+        /** Frees the message pools (free ones and those of sessions still open) and the last-model copy. */
+        long releaseBuffers() {
+            long bytes = 0;
+            for (BufferPool b : freeBuffers) {
+                bytes += b.release();
+            }
+            freeBuffers.clear();
+            for (Session s : sessions.values()) {
+                if (s.buffers != null) {
+                    bytes += s.buffers.release();
+                }
+            }
+            if (lastFinite != null) {
+                lastFinite.close();
+                lastFinite = null;
+            }
+            return bytes;
         }
 
         void fresh() {
@@ -539,6 +583,7 @@ public final class TimedSimulation<S, C> {
                 Tensors.copy(initialParameters, x0);
             } else {
                 model.initialParameters(seeds.stream(Purpose.INIT), x0);
+                io.github.fl4j.core.data.DataChecks.requireFiniteParameters(x0, model + ".initialParameters");
             }
             server = algorithm.initServerState(x0, setup);
             ctx.at(0, 0, 0);
@@ -594,7 +639,53 @@ public final class TimedSimulation<S, C> {
             return t - Math.log(1.0 - r.nextDouble()) / schedule.rate();
         }
 
+        /**
+         * Runs the events; on a failure attaches the partial result to the exception (an {@code OutOfMemoryError}
+         * becomes a {@link SimulationException} naming the version) and hands it to the listeners' onFailure.
+         */
         TimedResult<S> loop() {
+            try {
+                return events();
+            } catch (OutOfMemoryError e) {
+                SimulationException f = SimulationException.outOfMemory((int) version + 1,
+                        SimulationException.SERVER, config.seed(), e);
+                throw failed(f, f::withPartialResult);
+            } catch (SimulationException e) {
+                throw failed(e, e::withPartialResult);
+            } catch (io.github.fl4j.core.sim.RunCancelledException e) {
+                throw failed(e, e::withPartialResult);
+            } catch (RuntimeException e) {
+                throw failed(e, r -> { });
+            }
+        }
+
+        <E extends RuntimeException> E failed(E e, java.util.function.Consumer<TimedResult<S>> attach) {
+            TimedResult<S> partial = null;
+            try {
+                partial = result(lastFinite != null ? lastFinite.dup() : algorithm.server().model(server).dup());
+                attach.accept(partial);
+            } catch (RuntimeException | OutOfMemoryError x) {
+                e.addSuppressed(x);
+            }
+            for (TimeListener l : listeners) {
+                try {
+                    l.onFailure(e, partial);
+                } catch (RuntimeException x) {
+                    e.addSuppressed(x);
+                }
+            }
+            return e;
+        }
+
+        /** The result as things stand, with the given final parameters. */
+        TimedResult<S> result(INDArray finalParameters) {
+            return new TimedResult<>(algorithm.name(), config, List.copyOf(reports), finalParameters, server, ledger,
+                    Arrays.copyOf(histogram, histLength()), new TimedResult.Counts(events, started, completed, failed,
+                    droppedStale, skippedStarts, wastedUpdates, wastedBits, wastedWork, work), applied.clone(), time);
+        }
+
+        TimedResult<S> events() {
+            lastFinite = algorithm.server().model(server).dup();
             for (TimeListener l : listeners) {
                 l.onStart(TimedSimulation.this);
             }
@@ -654,14 +745,15 @@ public final class TimedSimulation<S, C> {
                     default -> throw new IllegalStateException();
                 }
                 if (version != v0) {
+                    String memory = NativeMemory.overLimit();
+                    if (memory != null) {
+                        throw new SimulationException((int) version + 1, SimulationException.SERVER, config.seed(),
+                                "out of memory after version " + version + " at t=" + time + " s: " + memory, null);
+                    }
                     maybeCheckpoint();
                 }
             }
-            S last = server;
-            TimedResult<S> result = new TimedResult<>(algorithm.name(), config, List.copyOf(reports),
-                    algorithm.server().model(last).dup(), last, ledger, Arrays.copyOf(histogram, histLength()),
-                    new TimedResult.Counts(events, started, completed, failed, droppedStale, skippedStarts,
-                            wastedUpdates, wastedBits, wastedWork, work), applied.clone(), time);
+            TimedResult<S> result = result(algorithm.server().model(server).dup());
             for (TimeListener l : listeners) {
                 l.onFinish(result);
             }
@@ -1127,6 +1219,9 @@ public final class TimedSimulation<S, C> {
             } catch (RuntimeException e) {
                 throw new SimulationException((int) version + 1, SimulationException.SERVER, config.seed(),
                         "the server failed at t=" + time + " s: " + e, e);
+            } catch (OutOfMemoryError e) {
+                throw SimulationException.outOfMemory((int) version + 1, SimulationException.SERVER, config.seed(),
+                        e);
             }
         }
 
@@ -1138,6 +1233,9 @@ public final class TimedSimulation<S, C> {
             } catch (RuntimeException e) {
                 throw new SimulationException((int) version + 1, SimulationException.SERVER, config.seed(),
                         "the server failed at t=" + time + " s: " + e, e);
+            } catch (OutOfMemoryError e) {
+                throw SimulationException.outOfMemory((int) version + 1, SimulationException.SERVER, config.seed(),
+                        e);
             }
         }
 
@@ -1158,6 +1256,9 @@ public final class TimedSimulation<S, C> {
                 throw new SimulationException((int) v, SimulationException.SERVER, config.seed(),
                         "the server model is not finite at version " + v + ", t=" + time + " s (coordinate " + bad
                                 + " is " + x.getDouble(bad) + "); lower the learning rates", null);
+            }
+            if (lastFinite != null) {
+                Tensors.copy(x, lastFinite);
             }
             report(x);
             if (rounds != null && version < config.rounds()) {
@@ -1519,7 +1620,7 @@ public final class TimedSimulation<S, C> {
         private final SyncRounds<?, C> rounds;
         private SimulationConfig config;
         private Model model;
-        private FederatedDataset data;
+        private FederatedData data;
         private Compressor uplink;
         private Compressor downlink;
         private INDArray initialParameters;
@@ -1552,7 +1653,7 @@ public final class TimedSimulation<S, C> {
         }
 
         /** The federated data (required). */
-        public Builder<S, C> data(FederatedDataset v) {
+        public Builder<S, C> data(FederatedData v) {
             data = v;
             return this;
         }
@@ -1565,18 +1666,27 @@ public final class TimedSimulation<S, C> {
 
         /** The clients' devices (default: all equal, 1 sample per second, unlimited bandwidth). */
         public Builder<S, C> devices(DeviceModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("devices must not be null, was null (leave it unset for the default)");
+            }
             devices = v;
             return this;
         }
 
         /** When clients are online (default: always). */
         public Builder<S, C> availability(AvailabilityModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("availability must not be null, was null (leave it unset for the default)");
+            }
             availability = v;
             return this;
         }
 
         /** Which sessions fail (default: none). */
         public Builder<S, C> dropout(DropoutModel v) {
+            if (v == null) {
+                throw new IllegalArgumentException("dropout must not be null, was null (leave it unset for the default)");
+            }
             dropout = v;
             return this;
         }
@@ -1598,12 +1708,18 @@ public final class TimedSimulation<S, C> {
 
         /** The uplink encoding (default identity). */
         public Builder<S, C> uplinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("uplinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             uplink = v;
             return this;
         }
 
         /** The downlink encoding (default identity); each session's download is compressed on its own. */
         public Builder<S, C> downlinkCompressor(Compressor v) {
+            if (v == null) {
+                throw new IllegalArgumentException("downlinkCompressor must not be null, was null (leave it unset for the default)");
+            }
             downlink = v;
             return this;
         }
@@ -1625,6 +1741,9 @@ public final class TimedSimulation<S, C> {
 
         /** Where client states and server tables are kept (default: in memory). */
         public Builder<S, C> stateStores(StateStoreFactory v) {
+            if (v == null) {
+                throw new IllegalArgumentException("stateStores must not be null, was null (leave it unset for the default)");
+            }
             stores = v;
             return this;
         }
@@ -1643,6 +1762,9 @@ public final class TimedSimulation<S, C> {
 
         /** Checkpoint every {@code every} server versions (see {@link CheckpointPolicy}). */
         public Builder<S, C> checkpoints(CheckpointPolicy v) {
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoints must not be null, was null (leave it unset for the default)");
+            }
             checkpoints = v;
             return this;
         }

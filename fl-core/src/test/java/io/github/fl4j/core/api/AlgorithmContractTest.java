@@ -31,7 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import io.github.fl4j.core.sim.CheckpointPolicy;
 import io.github.fl4j.core.sim.RoundListener;
+import io.github.fl4j.core.state.CheckpointFile;
 import io.github.fl4j.core.state.ClientStateStore;
+import io.github.fl4j.core.state.KeepOnClose;
+import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.state.ObjectStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +65,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@link #valuesPerParticipant});</li>
  *   <li>the state codecs round-trip bit-exactly, for initial and non-initial states, and keep every field (a run
  *       through the codecs equals a run with live objects);</li>
+ *   <li>the disk store: a run with {@code StateStoreFactory.onDisk}, and one resumed from its checkpoint after a
+ *       crash, equal the in-memory run bit for bit;</li>
  *   <li>checkpoint and resume: a run resumed in a fresh simulation from a checkpoint equals an uninterrupted run,
  *       bit for bit;</li>
- *   <li>over several rounds, no client modifies the downlink message or its data.</li>
+ *   <li>over several rounds, no client modifies the downlink message or its data;</li>
+ *   <li>streaming aggregation: runs in chunks of 1, 3 and the whole round, with 1 and 2 threads, equal bit for bit
+ *       (parameters, server and client states, tables, ledger, participation counts, reports sans timings) the run
+ *       of the same algorithm whose server only has {@code apply} (the collecting path of {@link Server#begin}), so
+ *       the server's fold equals its apply.</li>
  * </ul>
  */
 public abstract class AlgorithmContractTest {
@@ -304,6 +313,85 @@ public abstract class AlgorithmContractTest {
         assertSameRun(alg, full, fromTwo.resumeFrom(second), "an uninterrupted run and one resumed after round 2");
     }
 
+    @Test
+    void streamingAggregationGivesTheSameBitsForAnyChunkSize() throws IOException {
+        streamingEqualsCollecting(algorithm());
+    }
+
+    private <S, C> void streamingEqualsCollecting(FederatedAlgorithm<S, C> alg) throws IOException {
+        SimulationResult<S> collecting = builder(new CollectingOnly<>(alg), 1).chunkSize(Integer.MAX_VALUE).build()
+                .run();
+        for (int threads : new int[] {1, 2}) {
+            for (int chunk : new int[] {1, 3, Integer.MAX_VALUE}) {
+                SimulationResult<S> r = builder(alg, threads).chunkSize(chunk).build().run();
+                assertSameRun(alg, collecting, r, "the collecting run (server.apply, one chunk) and the run with "
+                        + "the server's own fold, chunks of " + chunk + ", " + threads + " threads");
+            }
+        }
+    }
+
+    /** The algorithm with a server that only forwards broadcast, apply and model: begin is the collecting default. */
+    private static final class CollectingOnly<S, C> extends ForwardingAlgorithm<S, C> {
+        CollectingOnly(FederatedAlgorithm<S, C> inner) {
+            super(inner);
+        }
+
+        @Override
+        public Server<S> server() {
+            Server<S> s = inner().server();
+            return new Server<>() {
+                @Override
+                public Message broadcast(S state, ServerContext ctx) {
+                    return s.broadcast(state, ctx);
+                }
+
+                @Override
+                public S apply(S state, List<Upload> uploads, ServerContext ctx) {
+                    return s.apply(state, uploads, ctx);
+                }
+
+                @Override
+                public INDArray model(S state) {
+                    return s.model(state);
+                }
+            };
+        }
+    }
+
+    /**
+     * The disk store: a run with {@link StateStoreFactory#onDisk} (no cache, so every state goes through the file;
+     * 2 threads) equals the in-memory run bit for bit, and so does a disk-store run that checkpoints every 2 rounds,
+     * crashes in round 5 and is resumed with a disk store (with a small cache) in a fresh simulation; its checkpoint
+     * files verify.
+     */
+    @Test
+    void theDiskStoreGivesTheSameBitsAsTheMemoryStore(@TempDir Path dir) throws IOException {
+        diskStore(algorithm(), dir);
+    }
+
+    private <S, C> void diskStore(FederatedAlgorithm<S, C> alg, Path dir) throws IOException {
+        SimulationResult<S> memory = run(alg, 1);
+        SimulationResult<S> disk = builder(alg, 2)
+                .stateStores(KeepOnClose.of(StateStoreFactory.onDisk(dir.resolve("stores"), 0))).build().run();
+        assertSameRun(alg, memory, disk, "a run with the memory store and one with the disk store");
+        int crashRound = Math.min(5, config(1).rounds());
+        RoundListener crash = report -> {
+            if (report.round() == crashRound) {
+                throw new IllegalStateException("simulated crash in round " + crashRound);
+            }
+        };
+        Path checkpoints = dir.resolve("checkpoints");
+        StateStoreFactory stores = KeepOnClose.of(StateStoreFactory.onDisk(dir.resolve("resumed"), 4096));
+        Simulation<S, C> first = builder(alg, 1).stateStores(stores)
+                .checkpoints(CheckpointPolicy.every(2, checkpoints).keeping(10)).listener(crash).build();
+        assertThrows(IllegalStateException.class, first::run);
+        for (Path f : CheckpointDirectory.complete(checkpoints)) {
+            assertTrue(CheckpointFile.Reader.verify(f).contains("clients"), f.toString());
+        }
+        SimulationResult<S> resumed = builder(alg, 1).stateStores(stores).build().resume(checkpoints);
+        assertSameRun(alg, memory, resumed, "a run with the memory store and a disk-store run resumed after a crash");
+    }
+
     private <S, C> void assertSameRun(FederatedAlgorithm<S, C> alg, SimulationResult<S> a, SimulationResult<S> b,
                                       String what) throws IOException {
         List<RoundReport> ra = new ArrayList<>();
@@ -465,7 +553,7 @@ public abstract class AlgorithmContractTest {
 
     /**
      * Every synchronous algorithm runs in time: rounds with a deadline, over-selection and dropouts, the same bits for
-     * 1 and 2 threads and after a resume in the middle; an algorithm that needs every client every round refuses such
+     * 1 and 2 threads and after a resume in the middle (the 2-thread and the resumed run with the disk store); an algorithm that needs every client every round refuses such
      * a schedule when the simulation is built, naming itself and the schedule, and runs when every client is waited
      * for.
      */
@@ -494,13 +582,15 @@ public abstract class AlgorithmContractTest {
         assertEquals(8, one.reports().size());
         assertTrue(java.util.Arrays.stream(one.appliedPerClient()).sum() > 0, "some uploads were applied");
         TimedResult<?> two = timed(alg, 2, tight).dropout(Dropouts.probability(0.1))
-                .availability(AvailabilityModels.markov(30, 3)).build().run();
+                .availability(AvailabilityModels.markov(30, 3))
+                .stateStores(StateStoreFactory.onDisk(dir.resolve("stores-two"), 0)).build().run();
         assertEquals(one.finalParameters(), two.finalParameters());
         List<TimeReport> a = one.reports().stream().map(TimeReport::withoutTimings).toList();
         assertEquals(a, two.reports().stream().map(TimeReport::withoutTimings).toList());
         assertEquals(one.ledger().entries(), two.ledger().entries());
         TimedResult<?> resumed = timed(alg, 2, tight).dropout(Dropouts.probability(0.1))
-                .availability(AvailabilityModels.markov(30, 3)).build()
+                .availability(AvailabilityModels.markov(30, 3))
+                .stateStores(StateStoreFactory.onDisk(dir.resolve("stores-resumed"), 4096)).build()
                 .resumeFrom(CheckpointDirectory.file(dir, 6));
         assertEquals(one.finalParameters(), resumed.finalParameters());
         assertEquals(a, resumed.reports().stream().map(TimeReport::withoutTimings).toList());

@@ -113,7 +113,7 @@ class HeterogeneousParticipationTest {
     void cyclicPatternByHand() {
         // cycle 10: p = 0.3 -> a = 3, b = 7; p = 0.05 -> a = max(1, rint(0.5) = 0) = 1, b = 9;
         // p = 0.25 -> a = rint(2.5) = 2 (half to even, Python's round), b = 8.
-        CyclicParticipation c = new CyclicParticipation(new double[] {0.3, 0.05, 0.25}, 10);
+        CyclicParticipation c = CyclicParticipation.withNearestRates(new double[] {0.3, 0.05, 0.25}, 10);
         assertEquals(3, c.activeRounds(0));
         assertEquals(7, c.inactiveRounds(0));
         assertEquals(1, c.activeRounds(1));
@@ -148,8 +148,9 @@ class HeterogeneousParticipationTest {
             assertEquals(Math.round(rounds * p[n]), counts[n], "client " + n); // exact: a_n per period of 100
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> c.phases(new int[] {90, 0, 0}));
-        assertEquals("phase of client 0 must be in [0, 90), was 90", e.getMessage());
+                () -> c.phases(new int[] {100, 0, 0}));
+        // exact rates: a phase is any point of the period of a + b = 100 rounds
+        assertEquals("phase of client 0 must be in [0, 100), was 100", e.getMessage());
     }
 
     @Test

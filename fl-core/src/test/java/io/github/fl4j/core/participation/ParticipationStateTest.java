@@ -57,7 +57,7 @@ class ParticipationStateTest {
         Participation trace = TraceParticipation.of(rounds, true);
         BernoulliParticipation bernoulli = new BernoulliParticipation(rates(N));
         MarkovParticipation markov = new MarkovParticipation(rates(N), 0.1);
-        CyclicParticipation cyclic = new CyclicParticipation(rates(N), 10);
+        CyclicParticipation cyclic = CyclicParticipation.withNearestRates(rates(N), 10);
         // A user pattern that keeps the default start, and a user process that keeps the interface defaults.
         Participation custom = new Participation() {
             @Override
@@ -135,7 +135,7 @@ class ParticipationStateTest {
     void restoredProcessKeepsTheRoundOrderCheck() throws IOException {
         SeedTree seeds = new SeedTree(5);
         for (Participation pattern : new Participation[] {new MarkovParticipation(rates(N), 0.1),
-            new CyclicParticipation(rates(N), 10)}) {
+            CyclicParticipation.withNearestRates(rates(N), 10)}) {
             Participation.Process a = pattern.start(N, seeds);
             for (int r = 1; r <= 3; r++) {
                 a.select(r, stream(r));
@@ -182,7 +182,7 @@ class ParticipationStateTest {
     @Test
     void mismatchedStatesAreRefusedNamingBothSides() throws IOException {
         MarkovParticipation markov = new MarkovParticipation(rates(N), 0.1);
-        CyclicParticipation cyclic = new CyclicParticipation(rates(N), 10);
+        CyclicParticipation cyclic = CyclicParticipation.withNearestRates(rates(N), 10);
         byte[] markovState = write(markov.start(N, SEEDS));
         byte[] cyclicState = write(cyclic.start(N, SEEDS));
 
@@ -197,7 +197,7 @@ class ParticipationStateTest {
         e = readFails(new MarkovParticipation(rates(12), 0.1).start(12, SEEDS), markovState);
         assertEquals("participation state population must be N=12 (the receiving markov process), was N=10",
                 e.getMessage());
-        e = readFails(new CyclicParticipation(rates(12), 10).start(12, SEEDS), cyclicState);
+        e = readFails(CyclicParticipation.withNearestRates(rates(12), 10).start(12, SEEDS), cyclicState);
         assertTrue(e.getMessage().contains("N=12") && e.getMessage().contains("N=10"), e.getMessage());
         e = readFails(Participation.uniform(3).start(12, SEEDS), write(Participation.uniform(3).start(N, SEEDS)));
         assertTrue(e.getMessage().contains("N=12") && e.getMessage().contains("N=10"), e.getMessage());
@@ -207,7 +207,7 @@ class ParticipationStateTest {
                 + "rounds), was 0", e.getMessage());
         e = readFails(new MarkovParticipation(rates(N), 0.2).start(N, SEEDS), markovState);
         assertEquals("markov participation state q must be 0.2 (the receiving process), was 0.1", e.getMessage());
-        e = readFails(new CyclicParticipation(rates(N), 12).start(N, SEEDS), cyclicState);
+        e = readFails(CyclicParticipation.withNearestRates(rates(N), 12).start(N, SEEDS), cyclicState);
         assertEquals("cyclic participation state cycle must be C=12 (the receiving process), was C=10",
                 e.getMessage());
 
@@ -220,7 +220,7 @@ class ParticipationStateTest {
     @Test
     void corruptValuesAreNamedAndLeaveTheProcessUntouched() throws IOException {
         MarkovParticipation markov = new MarkovParticipation(rates(N), 0.1);
-        CyclicParticipation cyclic = new CyclicParticipation(rates(N), 10);
+        CyclicParticipation cyclic = CyclicParticipation.withNearestRates(rates(N), 10);
         // header: version 1 + UTF (2 + length) + population 4 + flag 1
         int markovBody = 1 + 2 + "markov".length() + 4 + 1;
         int cyclicBody = 1 + 2 + "cyclic".length() + 4 + 1;

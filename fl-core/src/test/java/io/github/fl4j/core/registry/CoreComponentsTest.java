@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.data.Dataset;
-import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.data.Labels;
 import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.SyntheticFedProx;
@@ -53,7 +53,7 @@ class CoreComponentsTest {
     private static Path libsvm;
     private static Path libsvmTest;
     private static Path mnist;
-    private static FederatedDataset synthetic;
+    private static FederatedData synthetic;
 
     @BeforeAll
     static void files() throws IOException {
@@ -96,7 +96,7 @@ class CoreComponentsTest {
         return a.dup('c').castTo(DataType.DOUBLE).data().asDouble();
     }
 
-    static void assertBitwiseEqual(FederatedDataset a, FederatedDataset b) {
+    static void assertBitwiseEqual(FederatedData a, FederatedData b) {
         assertEquals(a.clientCount(), b.clientCount());
         assertEquals(a.precision(), b.precision());
         for (int k = 0; k < a.clientCount(); k++) {
@@ -119,21 +119,21 @@ class CoreComponentsTest {
     @Test
     void syntheticIsTheGeneratorOnTheDataGenerationStream() {
         Spec spec = Spec.parse("synthetic(alpha=0.5,beta=0.5,clients=6,samples=40)");
-        FederatedDataset a = R.data(spec, 42);
-        FederatedDataset expected = SyntheticFedProx.builder().alpha(0.5).beta(0.5).clients(6).fixedSamples(40)
+        FederatedData a = R.data(spec, 42);
+        FederatedData expected = SyntheticFedProx.builder().alpha(0.5).beta(0.5).clients(6).fixedSamples(40)
                 .build().generate(new SeedTree(42).stream(Purpose.DATA_GENERATION));
         assertBitwiseEqual(expected, a);
         assertBitwiseEqual(a, R.data(spec, 42));
         // the spec's own seed overrides the run's
         assertBitwiseEqual(R.data(spec, 7), R.data(spec.with("seed", 7), 42));
         // float64 is generated in float64, not cast from float32
-        FederatedDataset d64 = R.data(spec, 42, Precision.FLOAT64);
+        FederatedData d64 = R.data(spec, 42, Precision.FLOAT64);
         assertEquals(Precision.FLOAT64, d64.precision());
         assertBitwiseEqual(SyntheticFedProx.builder().alpha(0.5).beta(0.5).clients(6).fixedSamples(40)
                 .precision(Precision.FLOAT64).build().generate(new SeedTree(42).stream(Purpose.DATA_GENERATION)),
                 d64);
         // every builder option is a parameter
-        FederatedDataset all = R.data(Spec.parse("synthetic(alpha=0,beta=2,clients=3,dimension=5,classes=3,"
+        FederatedData all = R.data(Spec.parse("synthetic(alpha=0,beta=2,clients=3,dimension=5,classes=3,"
                 + "max-samples=70,size-mu=3,size-sigma=1,size-offset=20,train-percent=90)"), 1);
         assertBitwiseEqual(SyntheticFedProx.builder().alpha(0).beta(2).clients(3).dimension(5).classes(3)
                 .maxSamples(70).sizeMu(3).sizeSigma(1).sizeOffset(20).trainPercent(90).build()
@@ -142,7 +142,7 @@ class CoreComponentsTest {
 
     @Test
     void libsvmDefaultsToContiguousChunksWithTheTrainingRowsAsTestSet() throws IOException {
-        FederatedDataset d = R.data(Spec.of("libsvm").with("file", libsvm.toString()).with("clients", 3), 5);
+        FederatedData d = R.data(Spec.of("libsvm").with("file", libsvm.toString()).with("clients", 3), 5);
         Dataset all = LibSvmReader.read(libsvm, Precision.FLOAT32);
         assertBitwiseEqual(Partitioners.contiguous(all, all, 3), d);
         assertEquals(4, d.featureCount());
@@ -160,7 +160,7 @@ class CoreComponentsTest {
                 R.data(base.with("labels", "binary").with("split", "iid").with("seed", 9), 5));
 
         assertEquals(0, R.data(base.with("test", "none"), 5).test().size());
-        FederatedDataset withTest = R.data(base.with("test", libsvmTest.toString()).with("labels", "binary"), 5,
+        FederatedData withTest = R.data(base.with("test", libsvmTest.toString()).with("labels", "binary"), 5,
                 Precision.FLOAT64);
         assertEquals(Precision.FLOAT64, withTest.precision());
         assertEquals(2, withTest.test().size());
@@ -174,7 +174,7 @@ class CoreComponentsTest {
                 R.data(base.with("split", "dirichlet").with("alpha", 1).with("clients", 2), 5));
         Path indexFile = dir.resolve("parts.txt");
         Partitioners.writeIndexFile(indexFile, new int[][] {{0, 5, 7}, {1, 2}});
-        FederatedDataset fromFile = R.data(base.with("split", "file").with("partition", indexFile.toString()), 5);
+        FederatedData fromFile = R.data(base.with("split", "file").with("partition", indexFile.toString()), 5);
         assertArrayEquals(new int[] {3, 2}, fromFile.clientSizes());
     }
 
@@ -270,7 +270,7 @@ class CoreComponentsTest {
                 () -> R.model(Spec.parse("softmax(l2=-1)"), synthetic));
         assertTrue(bad.getMessage().startsWith("model softmax(l2=-1): lambda must be finite and >= 0"),
                 bad.getMessage());
-        FederatedDataset pm = R.data(Spec.of("libsvm").with("file", libsvm.toString()).with("labels", "binary")
+        FederatedData pm = R.data(Spec.of("libsvm").with("file", libsvm.toString()).with("labels", "binary")
                 .with("clients", 2), 1);
         bad = assertThrows(IllegalArgumentException.class, () -> R.model(Spec.of("softmax"), pm));
         assertTrue(bad.getMessage().startsWith("model softmax: "), bad.getMessage());

@@ -271,12 +271,154 @@ class SimulationTest {
         Simulation<INDArray, NoState> once = sim(0.1, 1, 1).build();
         once.run();
         assertThrows(IllegalStateException.class, once::run);
-        assertFalse(once.data().clients().isEmpty());
+        assertEquals(4, once.data().clientCount());
     }
 
     @Test
-    void explicitParticipationOverridesTheConfig() {
-        SimulationResult<INDArray> r = sim(0.5, 3, 1).participation(Participation.all()).build().run();
+    void explicitParticipationDecidesUnlessTheConfigContradictsIt() {
+        // clientsPerRound(1) with all() on 4 clients used to run 4 and ignore the field; now it is a conflict
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sim(0.5, 3, 1).participation(Participation.all()).build());
+        assertTrue(e.getMessage().contains("clientsPerRound is 1") && e.getMessage().contains("all"), e.getMessage());
+        SimulationResult<INDArray> r = sim(0.5, 3, 4).participation(Participation.all()).build().run();
         assertEquals(4, r.reports().get(0).participants());
+    }
+
+    /**
+     * FedSGD with a streaming server: g = sum_n (1/|S|) g_n folds into a scratch buffer as uploads arrive; x moves in
+     * finish. {@code failAt} makes the fold of that client throw (-1: never).
+     */
+    static final class StreamingFedSgd extends FedSgd {
+        final int failAt;
+        /** The state handed to the last begin. */
+        INDArray begun;
+
+        StreamingFedSgd(double lr, int failAt) {
+            super(lr);
+            this.failAt = failAt;
+        }
+
+        @Override
+        public Server<INDArray> server() {
+            Server<INDArray> plain = super.server();
+            return new Server<>() {
+                @Override
+                public Message broadcast(INDArray x, ServerContext ctx) {
+                    return plain.broadcast(x, ctx);
+                }
+
+                @Override
+                public INDArray apply(INDArray x, List<Upload> uploads, ServerContext ctx) {
+                    return plain.apply(x, uploads, ctx);
+                }
+
+                @Override
+                public io.github.fl4j.core.api.RoundAccumulator<INDArray> begin(INDArray x, ServerContext ctx) {
+                    begun = x;
+                    INDArray g = x.ulike();
+                    io.github.fl4j.core.api.Aggregator.Fold fold = WeightedMean.uniform().fold(0, g, ctx);
+                    return new io.github.fl4j.core.api.StreamingAccumulator<>(ctx) {
+                        @Override
+                        protected void fold(int k, Upload u) {
+                            if (u.clientId() == failAt) {
+                                throw new IllegalStateException("fold fails at client " + failAt);
+                            }
+                            fold.add(u);
+                        }
+
+                        @Override
+                        protected INDArray complete() {
+                            fold.finish();
+                            Tensors.axpy(-lr, g, x);
+                            return x;
+                        }
+                    };
+                }
+
+                @Override
+                public INDArray model(INDArray x) {
+                    return x;
+                }
+            };
+        }
+    }
+
+    /** An engine that records the number of tasks of every execute call. */
+    static final class ChunkRecordingEngine implements ExecutionEngine {
+        final LocalExecutionEngine inner = new LocalExecutionEngine(2);
+        final List<Integer> sizes = new ArrayList<>();
+
+        @Override
+        public <C> List<ClientOutcome<C>> execute(RoundWork<C> work) {
+            sizes.add(work.tasks().size());
+            return inner.execute(work);
+        }
+
+        @Override
+        public int parallelism() {
+            return inner.parallelism();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void chunksOfAnySizeGiveTheHandDerivedResultAndTheEngineSeesTheChunks() {
+        // as fullParticipationFedSgdIsGradientDescentOnTheMean: x^3 = 1.5 (1 - 2^-3) = 1.3125, for both servers
+        for (FedSgd alg : new FedSgd[] {new FedSgd(0.5), new StreamingFedSgd(0.5, -1)}) {
+            for (int chunk : new int[] {1, 3, 4, Integer.MAX_VALUE}) {
+                ChunkRecordingEngine engine = new ChunkRecordingEngine();
+                SimulationResult<INDArray> r = Simulation.builder((FederatedAlgorithm<INDArray, NoState>) alg)
+                        .model(new LeastSquares(1)).data(scalarClients(4))
+                        .initialParameters(Nd4j.zeros(DataType.DOUBLE, 1)).engine(engine).chunkSize(chunk)
+                        .config(SimulationConfig.builder().rounds(3).clientsPerRound(4).seed(5)
+                                .precision(Precision.FLOAT64).build())
+                        .build().run();
+                engine.close();
+                assertEquals(1.3125, r.finalParameters().getDouble(0), 0, alg.name() + " chunk " + chunk);
+                assertEquals(1.75, r.reports().get(0).trainLoss(), 0);
+                List<Integer> perRound = chunk == 1 ? List.of(1, 1, 1, 1) : chunk == 3 ? List.of(3, 1) : List.of(4);
+                List<Integer> expected = new ArrayList<>();
+                for (int t = 0; t < 3; t++) {
+                    expected.addAll(perRound);
+                }
+                assertEquals(expected, engine.sizes, "tasks per execute call with chunks of " + chunk);
+            }
+        }
+    }
+
+    @Test
+    void theDefaultChunkIsBoundedByMemoryAndAtLeastTwiceTheThreads() {
+        Simulation<INDArray, NoState> s = sim(0.5, 1, 4).build();
+        LocalExecutionEngine two = new LocalExecutionEngine(2);
+        // d = 1 in float64: 8 bytes an upload, 64 MiB / 8 = 2^23 participants per chunk
+        assertEquals(1 << 23, s.chunkSize(two));
+        two.close();
+        assertEquals(7, sim(0.5, 1, 4).chunkSize(7).build().chunkSize(new LocalExecutionEngine(1)));
+    }
+
+    @Test
+    void aFoldThatFailsMidRoundLeavesTheServerStateAsItWas() {
+        // chunks of 1: clients 0 and 1 are folded (and their states written), client 2's fold throws in round 1;
+        // the run stops naming the server and x, handed to begin, is still the initial 0 (not 0 - lr * partial sum)
+        StreamingFedSgd alg = new StreamingFedSgd(0.5, 2);
+        SimulationException e = assertThrows(SimulationException.class, () -> Simulation.builder(
+                (FederatedAlgorithm<INDArray, NoState>) alg).model(new LeastSquares(1)).data(scalarClients(4))
+                .initialParameters(Nd4j.zeros(DataType.DOUBLE, 1)).chunkSize(1)
+                .config(SimulationConfig.builder().rounds(3).clientsPerRound(4).seed(5)
+                        .precision(Precision.FLOAT64).build())
+                .build().run());
+        assertTrue(e.getMessage().contains("fold fails at client 2"), e.getMessage());
+        assertEquals(1, e.round());
+        assertEquals(0.0, alg.begun.getDouble(0), 0);
+    }
+
+    @Test
+    void chunkSizeMustBePositive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sim(0.5, 1, 4).chunkSize(0));
+        assertEquals("chunkSize must be >= 1, was 0", e.getMessage());
     }
 }

@@ -74,11 +74,19 @@ class TimedSimulationValidationTest {
     void aDivergingClientNamesTheVersionTheClientAndTheSeed() {
         Supplier<TimedSimulation<?, ?>> sim = () -> TimedSimulation.builder(new BufferedDelta(1, 1.0,
                         Staleness.constant())).model(new LeastSquares(1))
-                .data(TimedSimulationTest.scalar(Double.NaN, 1)).config(TimedSimulationTest.config(3, 1))
+                .data(TimedSimulationTest.scalar(1e200, 1)).config(TimedSimulationTest.config(3, 1))
                 .schedule(Schedule.closed(2)).build();
+        // a finite target of 1e200: the loss (x - 1e200)^2 / 2 overflows to infinity, a real divergence
         io.github.fl4j.core.sim.SimulationException e = assertThrows(io.github.fl4j.core.sim.SimulationException.class,
                 () -> sim.get().run());
         assertTrue(e.getMessage().contains("client 0") && e.getMessage().contains("seed 7"), e.getMessage());
+        // a NaN in the data is not a divergence: it is named (client, row, value) when the simulation is built
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> TimedSimulation.builder(
+                new BufferedDelta(1, 1.0, Staleness.constant())).model(new LeastSquares(1))
+                .data(TimedSimulationTest.scalar(Double.NaN, 1)).config(TimedSimulationTest.config(3, 1))
+                .schedule(Schedule.closed(2)).build());
+        assertTrue(bad.getMessage().contains("client 0") && bad.getMessage().contains("row 0")
+                && bad.getMessage().contains("NaN"), bad.getMessage());
     }
 
     @Test

@@ -63,7 +63,8 @@ public final class CsvReader {
     /**
      * Reads {@code file}: features [m, columns - 1], labels [m, 1].
      *
-     * @throws IOException if the file cannot be read or is malformed (the message names file, line and column)
+     * @throws IOException if the file cannot be read or is malformed (the message names file, line and column), or has
+     *                     no data row (empty, or only the header) or no feature column
      */
     public Dataset read(Path file) throws IOException {
         if (file == null) {
@@ -139,7 +140,16 @@ public final class CsvReader {
                 rows++;
             }
         }
-        int p = columns > 0 ? columns - 1 : 0;
+        if (rows == 0) {
+            throw new IOException(file + ": no data rows (" + (columns < 0 ? "the file is empty or blank"
+                    + (skipLines > 0 ? " after the " + skipLines + " skipped lines" : "")
+                    : "only the header line " + shapeLine) + ")");
+        }
+        if (columns < 2) {
+            throw new IOException(file + ", line " + shapeLine + ": one column, the label; a dataset needs at least "
+                    + "one feature column");
+        }
+        int p = columns - 1;
         return LibSvmReader.toDataset(x, y, rows, p, precision);
     }
 

@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Cache</h2>
  * Files live at {@code <cache>/<dataset>/<name>}, e.g. {@code ~/.fl4j/datasets/mnist/train-images-idx3-ubyte.gz}. The
- * cache directory is the constructor argument if given, else the system property {@value #CACHE_PROPERTY}, else
- * {@code ~/.fl4j/datasets}. {@link #fetch} returns the cached file when it is present and its hash is right (the hash
- * is checked on every call: about 0.2 s for the largest MNIST file); otherwise it deletes a bad copy and downloads.
- * A file put into the cache by hand (gzipped or not, under the expected name) is used like a downloaded one.
+ * cache directory is the constructor argument if given, else the system property {@value #CACHE_PROPERTY}, else the
+ * environment variable {@value #CACHE_ENVIRONMENT}, else {@code ~/.fl4j/datasets}. {@link #fetch} returns the cached
+ * file when it is present and its hash is right (the hash is checked on every call: about 0.2 s for the largest MNIST
+ * file); otherwise it deletes a bad copy and downloads. A file put into the cache by hand (gzipped or not, under the
+ * expected name) is used like a downloaded one.
  *
  * <h2>Download</h2>
  * The mirrors of a {@link DatasetFile} are tried in order; the URL is the mirror base plus the file name. The body is
@@ -44,11 +45,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Known files</h2>
  * The four MNIST files ({@link #MNIST_TRAIN_IMAGES} etc.) with the mirrors torchvision uses and the uncompressed
- * SHA-256 values of the canonical distribution. Fashion-MNIST has no constants here because its SHA-256 values were not
- * available to verify; it can be described by a {@code DatasetFile} made by the caller (mirror
- * {@code http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/}), or installed locally from the Debian package
- * {@code dataset-fashion-mnist} (into {@code /usr/share/datasets/fashion-mnist/}) and read with
- * {@link IdxReader#mnist}.
+ * SHA-256 values of the canonical distribution, and the four Fashion-MNIST files ({@link #FASHION_MNIST_TRAIN_IMAGES}
+ * etc.) with Zalando's own mirrors. The Fashion-MNIST values were computed from the files of the Debian package
+ * {@code dataset-fashion-mnist} (version 0.0~git20200523.55506a9-1, Zalando's upstream repository of 2020-05-23). That
+ * package recompresses the files (its {@code .gz} MD5 values differ from the ones Zalando publishes, and the
+ * {@code .gz} sizes differ by a few bytes of gzip header), which is why the hash is taken of the uncompressed content:
+ * the uncompressed files have the expected sizes (47,040,016, 60,008, 7,840,016 and 10,008 bytes) and IDX headers
+ * (magic 0x803 / 0x801, 60,000 or 10,000 items, 28 x 28), and their SHA-256 values agree with the values other open
+ * source projects publish for the archives that match Zalando's MD5 values. {@link MnistDatasets} resolves either
+ * dataset (explicit folder, property, cache, download) and reads it.
  *
  * <p>Thread-safe; concurrent fetches of one file (also from several processes) each download to their own temporary
  * file and the last atomic move wins, with identical content.
@@ -58,6 +63,8 @@ public final class DatasetDownloader {
 
     /** System property naming the cache directory. */
     public static final String CACHE_PROPERTY = "fl4j.datasets";
+    /** Environment variable naming the cache directory (used when {@value #CACHE_PROPERTY} is not set). */
+    public static final String CACHE_ENVIRONMENT = "FL4J_DATASETS";
     /** Default connect timeout per mirror. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Time allowed from sending a request until the response headers arrive. */
@@ -82,6 +89,33 @@ public final class DatasetDownloader {
     /** The four MNIST files. */
     public static final List<DatasetFile> MNIST = List.of(MNIST_TRAIN_IMAGES, MNIST_TRAIN_LABELS, MNIST_TEST_IMAGES,
             MNIST_TEST_LABELS);
+
+    /**
+     * The Fashion-MNIST mirrors: Zalando's S3 website (the download links of the dataset's README), then the data
+     * folder of Zalando's GitHub repository.
+     */
+    public static final List<String> FASHION_MNIST_MIRRORS = List.of(
+            "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+            "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/");
+    /** Fashion-MNIST training images (60,000 x 28 x 28); SHA-256 of the uncompressed file (see the class javadoc). */
+    public static final DatasetFile FASHION_MNIST_TRAIN_IMAGES = new DatasetFile("fashion-mnist",
+            "train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+            FASHION_MNIST_MIRRORS);
+    /** Fashion-MNIST training labels (60,000); SHA-256 of the uncompressed file (see the class javadoc). */
+    public static final DatasetFile FASHION_MNIST_TRAIN_LABELS = new DatasetFile("fashion-mnist",
+            "train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+            FASHION_MNIST_MIRRORS);
+    /** Fashion-MNIST test images (10,000 x 28 x 28); SHA-256 of the uncompressed file (see the class javadoc). */
+    public static final DatasetFile FASHION_MNIST_TEST_IMAGES = new DatasetFile("fashion-mnist",
+            "t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+            FASHION_MNIST_MIRRORS);
+    /** Fashion-MNIST test labels (10,000); SHA-256 of the uncompressed file (see the class javadoc). */
+    public static final DatasetFile FASHION_MNIST_TEST_LABELS = new DatasetFile("fashion-mnist",
+            "t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+            FASHION_MNIST_MIRRORS);
+    /** The four Fashion-MNIST files (same names and layout as MNIST). */
+    public static final List<DatasetFile> FASHION_MNIST = List.of(FASHION_MNIST_TRAIN_IMAGES,
+            FASHION_MNIST_TRAIN_LABELS, FASHION_MNIST_TEST_IMAGES, FASHION_MNIST_TEST_LABELS);
 
     /**
      * A downloadable file.
@@ -138,7 +172,10 @@ public final class DatasetDownloader {
     private final Duration connectTimeout;
     private HttpClient client;
 
-    /** A downloader with the default cache directory (property {@value #CACHE_PROPERTY} or ~/.fl4j/datasets). */
+    /**
+     * A downloader with the default cache directory (property {@value #CACHE_PROPERTY}, else environment variable
+     * {@value #CACHE_ENVIRONMENT}, else ~/.fl4j/datasets).
+     */
     public DatasetDownloader() {
         this(defaultCacheDirectory(), DEFAULT_CONNECT_TIMEOUT);
     }
@@ -163,11 +200,18 @@ public final class DatasetDownloader {
         this.connectTimeout = connectTimeout;
     }
 
-    /** The system property {@value #CACHE_PROPERTY} if set and not blank, else {@code ~/.fl4j/datasets}. */
+    /**
+     * The system property {@value #CACHE_PROPERTY} if set and not blank, else the environment variable
+     * {@value #CACHE_ENVIRONMENT} if set and not blank, else {@code ~/.fl4j/datasets}.
+     */
     public static Path defaultCacheDirectory() {
         String prop = System.getProperty(CACHE_PROPERTY);
         if (prop != null && !prop.isBlank()) {
             return Path.of(prop.trim());
+        }
+        String env = System.getenv(CACHE_ENVIRONMENT);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env.trim());
         }
         return Path.of(System.getProperty("user.home"), ".fl4j", "datasets");
     }

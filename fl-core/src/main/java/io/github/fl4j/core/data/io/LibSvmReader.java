@@ -87,7 +87,8 @@ public final class LibSvmReader {
      * Reads {@code file}: features [m, p] with feature index k in column k-1, labels [m, 1] (mapped if a mapping is
      * set).
      *
-     * @throws IOException if the file cannot be read or is malformed (the message names the file and line)
+     * @throws IOException if the file cannot be read or is malformed (the message names the file and line), or has no
+     *                     data row or no feature (an empty file is an error, not a 0 x 0 dataset)
      */
     public Dataset read(Path file) throws IOException {
         if (file == null) {
@@ -174,7 +175,14 @@ public final class LibSvmReader {
                 rows++;
             }
         }
+        if (rows == 0) {
+            throw new IOException(file + ": no data rows (the file is empty, or holds only blank lines and comments)");
+        }
         int p = featureCount > 0 ? featureCount : maxIndex;
+        if (p == 0) {
+            throw new IOException(file + ": " + rows + " rows but no feature in any of them; give the number of "
+                    + "features with featureCount(p) if every value is zero");
+        }
         long size = (long) rows * p;
         if (size > Integer.MAX_VALUE - 16) {
             throw new IOException(file + ": " + rows + " rows x " + p + " features = " + size

@@ -23,11 +23,19 @@
  * expected 0x00000803 (uint8 images, 3 dimensions), found 0x00000801 (a label file)"}. A bad argument (null path,
  * negative feature count) is an {@link IllegalArgumentException}. A reader never returns a partly read dataset.
  *
+ * <h2>MNIST and Fashion-MNIST, found or downloaded</h2>
+ * {@link io.github.fl4j.core.data.io.MnistDatasets} is the one way to get them: a folder given by the caller, else the
+ * system property / environment variable of the dataset ({@code fl4j.mnist} / {@code FL4J_MNIST},
+ * {@code fl4j.fashionMnist} / {@code FL4J_FASHION_MNIST}), else the download cache
+ * ({@code ~/.fl4j/datasets/mnist}, {@code ~/.fl4j/datasets/fashion-mnist}), else a download into that cache. Offline,
+ * its error message gives the exact {@code curl} commands and the folder to put the four files in.
+ *
  * <h2>Downloads</h2>
  * {@link io.github.fl4j.core.data.io.DatasetDownloader} fetches a file from a list of mirrors into a local cache
- * ({@code ~/.fl4j/datasets} or the system property {@code fl4j.datasets}), verifies the SHA-256 of its uncompressed
- * content and moves it into place atomically; the MNIST files are predefined. Without network access, copy the files
- * into the cache directory by hand (the error message names the path), or read them from any folder with the readers.
+ * ({@code ~/.fl4j/datasets}, or the system property {@code fl4j.datasets}, or the environment variable
+ * {@code FL4J_DATASETS}), verifies the SHA-256 of its uncompressed content and moves it into place atomically; the
+ * MNIST and Fashion-MNIST files are predefined. Without network access, copy the files into the cache directory by
+ * hand (the error message names the path), or read them from any folder with the readers.
  *
  * <h2>Thread safety</h2>
  * All classes are immutable or stateless and thread-safe.

@@ -89,11 +89,11 @@ class LibSvmReaderTest {
     }
 
     @Test
-    void emptyFileGivesNoRows() throws IOException {
-        Path f = write(tmp.resolve("e.txt"), "# only a comment\n\n", false);
-        Dataset d = LibSvmReader.builder().featureCount(3).build().read(f);
-        assertEquals(0, d.size());
-        assertEquals(3, d.featureCount());
+    void emptyFileIsAnErrorNamingTheFile() throws IOException {
+        // an empty file used to give a 0 x p dataset (0 x 0 without featureCount), which trained on nothing
+        fails("# only a comment\n\n", LibSvmReader.builder().featureCount(3).build(), "no data rows");
+        fails("", LibSvmReader.builder().build(), "no data rows");
+        fails("1\n-1\n", LibSvmReader.builder().build(), "no feature");
     }
 
     // ---- malformed ----

@@ -1,0 +1,183 @@
+package io.github.fl4j.core.data;
+
+import io.github.fl4j.core.tensor.Precision;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A bounded least-recently-used cache of materialized clients in front of lazy {@link FederatedData}: at most
+ * {@code maxClients} clients and at most {@code maxBytes} bytes of client arrays are kept; the least recently loaded
+ * or used client is dropped first. A cached client is the very {@link Dataset} the source returned, so the cache never
+ * changes a value (a hit and a miss give the same bits).
+ *
+ * <p>Thread-safe: engines load clients from worker threads. The map is guarded by one lock; a miss loads the client
+ * outside the lock, so two threads missing the same client at once may both load it (the second result is the same
+ * data, and only one is kept).
+ */
+public final class CachedFederatedData implements FederatedData {
+    private final FederatedData source;
+    private final int maxClients;
+    private final long maxBytes;
+    private final LinkedHashMap<Integer, Dataset> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long bytes;
+    private long hits;
+    private long misses;
+
+    /**
+     * @param source     the data to cache
+     * @param maxClients the most clients kept, {@code >= 1}
+     * @param maxBytes   the most bytes of feature and label arrays kept, {@code >= 1} (Long.MAX_VALUE: by count only);
+     *                   a client larger than this is returned but not kept
+     * @throws IllegalArgumentException naming the bad argument and its value
+     */
+    public CachedFederatedData(FederatedData source, int maxClients, long maxBytes) {
+        if (source == null) {
+            throw new IllegalArgumentException("source must not be null");
+        }
+        if (maxClients < 1) {
+            throw new IllegalArgumentException("maxClients must be >= 1, was " + maxClients);
+        }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
+        }
+        this.source = source;
+        this.maxClients = maxClients;
+        this.maxBytes = maxBytes;
+    }
+
+    /** A cache bounded by count only. */
+    public CachedFederatedData(FederatedData source, int maxClients) {
+        this(source, maxClients, Long.MAX_VALUE);
+    }
+
+    /** The bytes of the arrays of a dataset: (m * p + m) values of its precision. */
+    static long bytesOf(Dataset d) {
+        return ((long) d.size() * d.featureCount() + d.size()) * d.precision().bits() / 8;
+    }
+
+    @Override
+    public Dataset client(int client) {
+        FederatedData.requireClient(client, source.clientCount());
+        synchronized (cache) {
+            Dataset d = cache.get(client);
+            if (d != null) {
+                hits++;
+                return d;
+            }
+            misses++;
+        }
+        Dataset d = source.client(client);
+        long size = bytesOf(d);
+        if (size > maxBytes) {
+            return d;
+        }
+        synchronized (cache) {
+            Dataset present = cache.get(client);
+            if (present != null) {
+                return present;
+            }
+            cache.put(client, d);
+            bytes += size;
+            var it = cache.entrySet().iterator();
+            while ((cache.size() > maxClients || bytes > maxBytes) && it.hasNext()) {
+                Map.Entry<Integer, Dataset> eldest = it.next();
+                bytes -= bytesOf(eldest.getValue());
+                it.remove();
+            }
+        }
+        return d;
+    }
+
+    /** The number of clients currently kept. */
+    public int cachedClients() {
+        synchronized (cache) {
+            return cache.size();
+        }
+    }
+
+    /** The bytes of the client arrays currently kept. */
+    public long cachedBytes() {
+        synchronized (cache) {
+            return bytes;
+        }
+    }
+
+    /** Calls of {@link #client} answered from the cache. */
+    public long hits() {
+        synchronized (cache) {
+            return hits;
+        }
+    }
+
+    /** Calls of {@link #client} that loaded from the source. */
+    public long misses() {
+        synchronized (cache) {
+            return misses;
+        }
+    }
+
+    @Override
+    public int clientCount() {
+        return source.clientCount();
+    }
+
+    @Override
+    public int clientSize(int client) {
+        return source.clientSize(client);
+    }
+
+    @Override
+    public int[] clientSizes() {
+        return source.clientSizes();
+    }
+
+    @Override
+    public long totalSize() {
+        return source.totalSize();
+    }
+
+    @Override
+    public int[] labelHistogram(int client, int classes) {
+        return source.labelHistogram(client, classes);
+    }
+
+    @Override
+    public int knownClassCount() {
+        return source.knownClassCount();
+    }
+
+    @Override
+    public boolean isMaterialized() {
+        return source.isMaterialized();
+    }
+
+    @Override
+    public Dataset test() {
+        return source.test();
+    }
+
+    @Override
+    public int featureCount() {
+        return source.featureCount();
+    }
+
+    @Override
+    public Precision precision() {
+        return source.precision();
+    }
+
+    /** A cache with the same bounds in front of the converted source (itself when the precision is unchanged). */
+    @Override
+    public FederatedData as(Precision precision) {
+        if (precision == precision()) {
+            return this;
+        }
+        return new CachedFederatedData(source.as(precision), maxClients, maxBytes);
+    }
+
+    @Override
+    public String toString() {
+        return "CachedFederatedData[" + source + ", max " + maxClients + " clients"
+                + (maxBytes == Long.MAX_VALUE ? "" : ", max " + maxBytes + " bytes") + "]";
+    }
+}
