@@ -1,0 +1,162 @@
+package io.github.fl4j.hazelcast;
+
+import io.github.fl4j.core.api.Message;
+import io.github.fl4j.core.api.StateCodec;
+import io.github.fl4j.core.sim.ClientOutcome;
+import io.github.fl4j.core.sim.ClientTask;
+import io.github.fl4j.core.tensor.Tensors;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The bytes of a client task and of its outcome, the same layout as the core's serializing engine: a request is
+ * {@code int id, int round, int steps, state (client-state codec)}; a reply starts with a status byte, 0 then
+ * {@code int id, double loss, long work, int n, n x long uplink bits, message, state}, or 1 then
+ * {@code UTF exception class, UTF message} for a task that threw, or 2 alone when the member lacked the round's
+ * downlink. A message is {@code int count} then each vector in
+ * the tensor format of {@link Tensors#write}.
+ */
+final class WireCodec {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int NEED_DOWNLINK = 2;
+    /** What {@link #readReply} returns for a task whose member lacked the round's downlink. */
+    static final Object RESEND_INLINE = new Object();
+    private static final int MAX_UTF = 16_000;
+
+    private WireCodec() {
+    }
+
+    static <C> byte[] request(ClientTask<C> t, StateCodec<C> codec) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            out.writeInt(t.clientId());
+            out.writeInt(t.round());
+            out.writeInt(t.assignedSteps());
+            codec.write(t.state(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the state of client " + t.clientId(), e);
+        }
+        return b.toByteArray();
+    }
+
+    static <C> ClientTask<C> readRequest(byte[] request, Message downlink, StateCodec<C> codec) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(request));
+        int id = in.readInt();
+        int round = in.readInt();
+        int steps = in.readInt();
+        C state = codec.read(in);
+        return new ClientTask<>(id, round, downlink, state, steps);
+    }
+
+    static <C> byte[] reply(ClientOutcome<C> o, StateCodec<C> codec) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            out.writeByte(OK);
+            out.writeInt(o.clientId());
+            out.writeDouble(o.trainLoss());
+            out.writeLong(o.work());
+            long[] bits = o.uplinkBits();
+            out.writeInt(bits.length);
+            for (long x : bits) {
+                out.writeLong(x);
+            }
+            writeMessage(o.upload(), out);
+            codec.write(o.state(), out);
+        }
+        return b.toByteArray();
+    }
+
+    static byte[] needDownlink() {
+        return new byte[] {NEED_DOWNLINK};
+    }
+
+    static byte[] failure(Throwable t) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            out.writeByte(FAILED);
+            out.writeUTF(clip(t.getClass().getName()));
+            out.writeUTF(clip(String.valueOf(t.getMessage())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    private static String clip(String s) {
+        return s.length() > MAX_UTF ? s.substring(0, MAX_UTF) + "..." : s;
+    }
+
+    /** The outcome of a reply, or a {@link RemoteTaskException} (not thrown) for a failure reply. */
+    static <C> Object readReply(byte[] reply, StateCodec<C> codec, int expectedClient) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
+            int status = in.readUnsignedByte();
+            if (status == NEED_DOWNLINK) {
+                return RESEND_INLINE;
+            }
+            if (status == FAILED) {
+                return new RemoteTaskException(expectedClient, in.readUTF(), in.readUTF());
+            }
+            if (status != OK) {
+                throw new IOException("reply status must be 0, 1 or 2, was " + status);
+            }
+            int id = in.readInt();
+            double loss = in.readDouble();
+            long work = in.readLong();
+            int n = in.readInt();
+            if (n < 0) {
+                throw new IOException("uplink vector count must be >= 0, was " + n);
+            }
+            long[] bits = new long[n];
+            for (int i = 0; i < n; i++) {
+                bits[i] = in.readLong();
+            }
+            Message upload = readMessage(in);
+            return new ClientOutcome<>(id, upload, bits, codec.read(in), loss, work);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot decode the outcome of client " + expectedClient + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    static byte[] message(Message m) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            writeMessage(m, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    static Message readMessage(byte[] bytes) throws IOException {
+        return readMessage(new DataInputStream(new ByteArrayInputStream(bytes)));
+    }
+
+    private static void writeMessage(Message m, DataOutputStream out) throws IOException {
+        out.writeInt(m.size());
+        for (INDArray v : m.vectors()) {
+            Tensors.write(v, out);
+        }
+    }
+
+    private static Message readMessage(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("message vector count must be >= 0, was " + n);
+        }
+        List<INDArray> v = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            v.add(Tensors.read(in));
+        }
+        return new Message(v);
+    }
+}
