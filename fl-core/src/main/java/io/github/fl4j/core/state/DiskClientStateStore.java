@@ -1,16 +1,11 @@
 package io.github.fl4j.core.state;
 
 import io.github.fl4j.core.api.StateCodec;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -50,7 +45,6 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
     /** The default cache budget: 64 MiB of encoded states. */
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
     private static final int FORMAT = 1;
-    private static final int MAX_FREE = 4096;
     private static final long RESTORE_BATCH_BYTES = 32L << 20;
 
     private final String name;
@@ -59,15 +53,14 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
     private final long cacheBudget;
     private final LinkedHashMap<Integer, byte[]> cache = new LinkedHashMap<>(64, 0.75f, true);
     private long cachedBytes;
-    private final ArrayDeque<T> free = new ArrayDeque<>();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-    private final DataOutputStream out = new DataOutputStream(buffer);
+    private final StateBytes<T> bytesOf;
 
     private DiskClientStateStore(String name, StateCodec<T> codec, StateLog log, long cacheBytes) {
         this.name = name;
         this.codec = codec;
         this.log = log;
         this.cacheBudget = cacheBytes;
+        this.bytesOf = new StateBytes<>(name, codec);
     }
 
     /**
@@ -119,14 +112,7 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
                 result.add(null);
                 continue;
             }
-            try {
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-                T reuse = free.pollFirst();
-                result.add(reuse == null ? codec.read(in) : codec.read(in, reuse));
-            } catch (IOException e) {
-                throw new UncheckedIOException(name + ": the state of client " + id + " cannot be decoded: "
-                        + e.getMessage(), e);
-            }
+            result.add(bytesOf.decode(id, b));
         }
         return result;
     }
@@ -164,36 +150,11 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
     @Override
     public void putAll(int[] clientIds, List<T> values) {
         checkOpen();
-        if (clientIds.length != values.size()) {
-            throw new IllegalArgumentException(name + ": " + clientIds.length + " client ids but " + values.size()
-                    + " states");
-        }
-        byte[][] encoded = new byte[clientIds.length][];
-        for (int i = 0; i < clientIds.length; i++) {
-            int id = clientIds[i];
-            checkId(id);
-            T state = values.get(i);
-            if (state == null) {
-                throw new IllegalArgumentException(name + ": the state of client " + id + " must not be null");
-            }
-            encoded[i] = encode(id, state);
-        }
+        byte[][] encoded = bytesOf.encodeAll(clientIds, values);
         log.putAll(clientIds, encoded);
         for (int i = 0; i < clientIds.length; i++) {
             cache(clientIds[i], encoded[i]);
         }
-    }
-
-    private byte[] encode(int id, T state) {
-        buffer.reset();
-        try {
-            codec.write(state, out);
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": the state of client " + id + " cannot be encoded: "
-                    + e.getMessage(), e);
-        }
-        return buffer.toByteArray();
     }
 
     /**
@@ -211,9 +172,7 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
 
     @Override
     public void release(T state) {
-        if (state != null && free.size() < MAX_FREE) {
-            free.addLast(state);
-        }
+        bytesOf.release(state);
     }
 
     @Override
@@ -296,7 +255,7 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
         log.clear();
         cache.clear();
         cachedBytes = 0;
-        free.clear();
+        bytesOf.clearReleased();
         List<Integer> ids = new ArrayList<>();
         List<byte[]> values = new ArrayList<>();
         long batch = 0;
@@ -339,7 +298,7 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
         log.close();
         cache.clear();
         cachedBytes = 0;
-        free.clear();
+        bytesOf.clearReleased();
     }
 
     private void checkOpen() {
@@ -349,9 +308,7 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
     }
 
     private void checkId(int id) {
-        if (id < 0) {
-            throw new IllegalArgumentException(name + ": client id must be >= 0, was " + id);
-        }
+        bytesOf.checkId(id);
     }
 
     @Override

@@ -1,15 +1,9 @@
 package io.github.fl4j.core.state;
 
 import io.github.fl4j.core.api.StateCodec;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,16 +27,13 @@ import java.util.List;
  */
 public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, EncodedStore {
     private static final int FORMAT = 1;
-    private static final int MAX_FREE = 4096;
 
     private final String name;
     private final StateCodec<T> codec;
     private byte[][] states = new byte[16][];
     private int size;
     private long bytes;
-    private final ArrayDeque<T> free = new ArrayDeque<>();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-    private final DataOutputStream out = new DataOutputStream(buffer);
+    private final StateBytes<T> bytesOf;
 
     /**
      * @param name  what the store holds (for error messages)
@@ -54,6 +45,7 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, E
         }
         this.name = name;
         this.codec = codec;
+        this.bytesOf = new StateBytes<>(name, codec);
     }
 
     @Override
@@ -66,34 +58,14 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, E
                 result.add(null);
                 continue;
             }
-            try {
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-                T reuse = free.pollFirst();
-                result.add(reuse == null ? codec.read(in) : codec.read(in, reuse));
-            } catch (IOException e) {
-                throw new UncheckedIOException(name + ": the state of client " + id + " cannot be decoded: "
-                        + e.getMessage(), e);
-            }
+            result.add(bytesOf.decode(id, b));
         }
         return result;
     }
 
     @Override
     public void putAll(int[] clientIds, List<T> values) {
-        if (clientIds.length != values.size()) {
-            throw new IllegalArgumentException(name + ": " + clientIds.length + " client ids but " + values.size()
-                    + " states");
-        }
-        byte[][] all = new byte[clientIds.length][];
-        for (int i = 0; i < clientIds.length; i++) {
-            int id = clientIds[i];
-            checkId(id);
-            T state = values.get(i);
-            if (state == null) {
-                throw new IllegalArgumentException(name + ": the state of client " + id + " must not be null");
-            }
-            all[i] = encode(id, state);
-        }
+        byte[][] all = bytesOf.encodeAll(clientIds, values);
         for (int i = 0; i < clientIds.length; i++) {
             int id = clientIds[i];
             byte[] encoded = all[i];
@@ -111,18 +83,6 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, E
         }
     }
 
-    private byte[] encode(int id, T state) {
-        buffer.reset();
-        try {
-            codec.write(state, out);
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": the state of client " + id + " cannot be encoded: "
-                    + e.getMessage(), e);
-        }
-        return buffer.toByteArray();
-    }
-
     /**
      * This store's encoded states seen through another codec, sharing them (and the file): how a server table restored
      * from a checkpoint before its codec was known gets its codec. This object must not be used afterwards.
@@ -138,9 +98,7 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, E
 
     @Override
     public void release(T state) {
-        if (state != null && free.size() < MAX_FREE) {
-            free.addLast(state);
-        }
+        bytesOf.release(state);
     }
 
     @Override
@@ -204,13 +162,11 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, E
         states = read;
         size = n;
         bytes = total;
-        free.clear();
+        bytesOf.clearReleased();
     }
 
     private void checkId(int id) {
-        if (id < 0) {
-            throw new IllegalArgumentException(name + ": client id must be >= 0, was " + id);
-        }
+        bytesOf.checkId(id);
     }
 
     @Override

@@ -94,7 +94,8 @@ class DiskClientStateStoreTest extends ClientStateStoreContractTest {
     /**
      * A process putting batches of 16 states of 256 KiB (every batch sets every state to the batch's number) is killed
      * with SIGKILL after at least 40 batches (so after several compactions, and most likely in the middle of a put):
-     * the reopened store holds one whole batch, the last one the process reported or the one after it.
+     * the reopened store holds one whole batch, the last one the process reported or a later one (it goes on putting
+     * until the kill lands).
      */
     @Test
     void aProcessKilledInTheMiddleOfItsPutsReopensToOneWholeBatch() throws Exception {
@@ -126,9 +127,12 @@ class DiskClientStateStoreTest extends ClientStateStoreContractTest {
             assertEquals(16, s.size());
             byte[] first = s.get(0);
             assertNotNull(first);
+            // the child goes on putting while its report travels through the pipe and the kill takes effect, so
+            // any batch from the last reported one on may be the last committed; what matters is that it is whole
             int batch = first[0] & 0xff;
-            assertTrue(batch == (last & 0xff) || batch == ((last + 1) & 0xff),
-                    "batch " + batch + " after the child reported " + last);
+            int ahead = (batch - (last & 0xff)) & 0xff;
+            assertTrue(ahead < 64, "batch " + batch + " after the child reported " + last
+                    + ": not older than the last reported batch");
             for (int id = 0; id < 16; id++) {
                 assertArrayEquals(filled(256 << 10, batch), s.get(id), "state " + id + " is of batch " + batch);
             }
