@@ -10,7 +10,6 @@ import io.github.fl4j.core.api.RoundAccumulator;
 import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
 import io.github.fl4j.core.api.StateCodec;
-import io.github.fl4j.core.api.StreamingAccumulator;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
@@ -157,23 +156,8 @@ public final class Ef14 implements FederatedAlgorithm<Ef14.ServerState, Ef14.Cli
             /** Streaming: the mean (1/|S|) sum_S u_n runs in the aggregation buffer (scratch); x changes in finish. */
             @Override
             public RoundAccumulator<ServerState> begin(ServerState s, ServerContext ctx) {
-                if (ctx.participantCount() == 0) {
-                    return RoundAccumulator.collecting(this, s, ctx);
-                }
-                double w = 1.0 / ctx.participantCount();
-                Tensors.fillZero(s.aggregate);
-                return new StreamingAccumulator<>(ctx) {
-                    @Override
-                    protected void fold(int k, Upload u) {
-                        Tensors.axpy(w, u.vector(0), s.aggregate);
-                    }
-
-                    @Override
-                    protected ServerState complete() {
-                        Tensors.axpy(form == Form.MODEL_UNIT ? -1.0 : -learningRate, s.aggregate, s.x);
-                        return s;
-                    }
-                };
+                return EfCommon.meanStep(this, s, ctx, s.aggregate, s.x,
+                        form == Form.MODEL_UNIT ? 1.0 : learningRate);
             }
 
             @Override

@@ -3,7 +3,10 @@ package io.github.fl4j.algorithms.ef;
 import io.github.fl4j.core.api.ClientContext;
 import io.github.fl4j.core.api.CompressionClass;
 import io.github.fl4j.core.api.Compressor;
+import io.github.fl4j.core.api.RoundAccumulator;
+import io.github.fl4j.core.api.Server;
 import io.github.fl4j.core.api.ServerContext;
+import io.github.fl4j.core.api.StreamingAccumulator;
 import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.MinibatchSampler;
@@ -79,6 +82,33 @@ final class EfCommon {
         MinibatchSampler sampler = new MinibatchSampler(data, batchSize, ctx.random(Purpose.LOCAL_DATA_ORDER),
                 ctx.workspace());
         return ctx.model().lossAndGradient(x, sampler.next(), out);
+    }
+
+    /**
+     * The streaming form of the step x &larr; x - step (1/|S|) sum_S u_n (the first upload vector of each participant),
+     * with the same operations in the same order as {@link #weightedSum} with a uniform weight followed by the axpy:
+     * the mean runs in {@code aggregate} (scratch), x changes only in {@code finish}. An empty round collects (the
+     * server's apply handles it).
+     */
+    static <S> RoundAccumulator<S> meanStep(Server<S> server, S state, ServerContext ctx, INDArray aggregate,
+                                            INDArray x, double step) {
+        if (ctx.participantCount() == 0) {
+            return RoundAccumulator.collecting(server, state, ctx);
+        }
+        double w = 1.0 / ctx.participantCount();
+        Tensors.fillZero(aggregate);
+        return new StreamingAccumulator<>(ctx) {
+            @Override
+            protected void fold(int k, Upload u) {
+                Tensors.axpy(w, u.vector(0), aggregate);
+            }
+
+            @Override
+            protected S complete() {
+                Tensors.axpy(-step, aggregate, x);
+                return state;
+            }
+        };
     }
 
     /** out = sum over uploads of weight(client) * vector(0); out is zeroed first. */
