@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.fl4j.algorithms.async.FedBuff;
 import io.github.fl4j.algorithms.fedavg.FedAvg;
 import io.github.fl4j.core.data.CachedFederatedData;
+import io.github.fl4j.core.data.CountingFederatedData;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.data.IndexPartition;
@@ -35,56 +36,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 /** Runs on lazy federated data: what is loaded, and that the results are those of the same data loaded eagerly. */
 class LazyDataRunTest {
 
-    /** Counts the loads of each client. */
-    static final class Counting implements FederatedData {
-        final FederatedData source;
-        final AtomicInteger loads = new AtomicInteger();
-        final int[] perClient;
-
-        Counting(FederatedData source) {
-            this.source = source;
-            this.perClient = new int[source.clientCount()];
-        }
-
-        @Override
-        public int clientCount() {
-            return source.clientCount();
-        }
-
-        @Override
-        public int clientSize(int client) {
-            return source.clientSize(client);
-        }
-
-        @Override
-        public Dataset client(int client) {
-            loads.incrementAndGet();
-            synchronized (perClient) {
-                perClient[client]++;
-            }
-            return source.client(client);
-        }
-
-        @Override
-        public int knownClassCount() {
-            return source.knownClassCount();
-        }
-
-        @Override
-        public Dataset test() {
-            return source.test();
-        }
-
-        @Override
-        public int featureCount() {
-            return source.featureCount();
-        }
-
-        @Override
-        public Precision precision() {
-            return source.precision();
-        }
-    }
 
     private static LazySyntheticFedProx lazy(int clients) {
         return SyntheticFedProx.builder().clients(clients).dimension(6).classes(3).maxSamples(40)
@@ -119,7 +70,7 @@ class LazyDataRunTest {
 
     @Test
     void onlyParticipantsAreLoadedAndNothingBeforeRoundOne() {
-        Counting data = new Counting(lazy(500));
+        CountingFederatedData data = new CountingFederatedData(lazy(500));
         Simulation<?, ?> sim = Simulation.builder(fedAvg()).config(config(6, 4, 2)).model(new SoftmaxRegression(6, 3))
                 .data(data).build();
         assertEquals(0, data.loads.get(), "building the simulation loads no client");
@@ -170,7 +121,7 @@ class LazyDataRunTest {
                 all.stream().map(Dataset::labels).toArray(org.nd4j.linalg.api.ndarray.INDArray[]::new));
         Dataset train = new Dataset(x, y);
         int[][] parts = Partitioners.iidIndices(train.size(), 40, new SeedTree(3).stream(Purpose.PARTITION));
-        Counting indexed = new Counting(IndexPartition.of(train, pool.test(), parts));
+        CountingFederatedData indexed = new CountingFederatedData(IndexPartition.of(train, pool.test(), parts));
         SimulationResult<?> a = run(indexed, 4, 5, 2);
         SimulationResult<?> b = run(Partitioners.iid(train, pool.test(), 40, new SeedTree(3).stream(Purpose.PARTITION)),
                 4, 5, 1);
@@ -187,7 +138,7 @@ class LazyDataRunTest {
         assertTrue(data instanceof LazySyntheticFedProx, data.toString());
         assertEquals(100000, data.clientCount());
         assertEquals(4 * 5 + 4, r.model(Spec.parse("softmax"), data).dimension());
-        Counting counted = new Counting(data);
+        CountingFederatedData counted = new CountingFederatedData(data);
         Simulation.builder(fedAvg()).config(config(2, 3, 1)).model(new SoftmaxRegression(5, 4)).data(counted)
                 .build().run();
         assertEquals(6, counted.loads.get());
@@ -196,7 +147,7 @@ class LazyDataRunTest {
     @Test
     void theTimedEngineLoadsOnlyDispatchedClientsAndMatchesEagerData() {
         LazySyntheticFedProx lazy = lazy(200);
-        Counting counted = new Counting(lazy);
+        CountingFederatedData counted = new CountingFederatedData(lazy);
         FedBuff fedBuff = FedBuff.builder().bufferSize(3).localSteps(2, 4).localLearningRate(0.05).build();
         TimedResult<?> onLazy = TimedSimulation.builder(fedBuff).config(config(5, 4, 2))
                 .model(new SoftmaxRegression(6, 3)).data(counted).schedule(Schedule.closed(4)).build().run();

@@ -182,12 +182,11 @@ public final class LazyDataBenchmark {
     }
 
     /** Counts the clients loaded through it. */
-    private static final class CountingData implements FederatedData {
-        private final FederatedData source;
+    private static final class CountingData extends io.github.fl4j.core.data.ForwardingFederatedData {
         private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
 
         CountingData(FederatedData source) {
-            this.source = source;
+            super(source);
         }
 
         long loads() {
@@ -195,44 +194,9 @@ public final class LazyDataBenchmark {
         }
 
         @Override
-        public int clientCount() {
-            return source.clientCount();
-        }
-
-        @Override
-        public int clientSize(int client) {
-            return source.clientSize(client);
-        }
-
-        @Override
-        public int[] clientSizes() {
-            return source.clientSizes();
-        }
-
-        @Override
         public io.github.fl4j.core.data.Dataset client(int client) {
             loads.incrementAndGet();
-            return source.client(client);
-        }
-
-        @Override
-        public io.github.fl4j.core.data.Dataset test() {
-            return source.test();
-        }
-
-        @Override
-        public int featureCount() {
-            return source.featureCount();
-        }
-
-        @Override
-        public Precision precision() {
-            return source.precision();
-        }
-
-        @Override
-        public String toString() {
-            return "counted " + source;
+            return source().client(client);
         }
     }
 }

@@ -14,8 +14,7 @@ import java.util.Map;
  * outside the lock, so two threads missing the same client at once may both load it (the second result is the same
  * data, and only one is kept).
  */
-public final class CachedFederatedData implements FederatedData {
-    private final FederatedData source;
+public final class CachedFederatedData extends ForwardingFederatedData {
     private final int maxClients;
     private final long maxBytes;
     private final LinkedHashMap<Integer, Dataset> cache = new LinkedHashMap<>(16, 0.75f, true);
@@ -31,16 +30,13 @@ public final class CachedFederatedData implements FederatedData {
      * @throws IllegalArgumentException naming the bad argument and its value
      */
     public CachedFederatedData(FederatedData source, int maxClients, long maxBytes) {
-        if (source == null) {
-            throw new IllegalArgumentException("source must not be null");
-        }
+        super(source);
         if (maxClients < 1) {
             throw new IllegalArgumentException("maxClients must be >= 1, was " + maxClients);
         }
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
         }
-        this.source = source;
         this.maxClients = maxClients;
         this.maxBytes = maxBytes;
     }
@@ -57,7 +53,7 @@ public final class CachedFederatedData implements FederatedData {
 
     @Override
     public Dataset client(int client) {
-        FederatedData.requireClient(client, source.clientCount());
+        FederatedData.requireClient(client, source().clientCount());
         synchronized (cache) {
             Dataset d = cache.get(client);
             if (d != null) {
@@ -66,7 +62,7 @@ public final class CachedFederatedData implements FederatedData {
             }
             misses++;
         }
-        Dataset d = source.client(client);
+        Dataset d = source().client(client);
         long size = bytesOf(d);
         if (size > maxBytes) {
             return d;
@@ -116,68 +112,18 @@ public final class CachedFederatedData implements FederatedData {
         }
     }
 
-    @Override
-    public int clientCount() {
-        return source.clientCount();
-    }
-
-    @Override
-    public int clientSize(int client) {
-        return source.clientSize(client);
-    }
-
-    @Override
-    public int[] clientSizes() {
-        return source.clientSizes();
-    }
-
-    @Override
-    public long totalSize() {
-        return source.totalSize();
-    }
-
-    @Override
-    public int[] labelHistogram(int client, int classes) {
-        return source.labelHistogram(client, classes);
-    }
-
-    @Override
-    public int knownClassCount() {
-        return source.knownClassCount();
-    }
-
-    @Override
-    public boolean isMaterialized() {
-        return source.isMaterialized();
-    }
-
-    @Override
-    public Dataset test() {
-        return source.test();
-    }
-
-    @Override
-    public int featureCount() {
-        return source.featureCount();
-    }
-
-    @Override
-    public Precision precision() {
-        return source.precision();
-    }
-
     /** A cache with the same bounds in front of the converted source (itself when the precision is unchanged). */
     @Override
     public FederatedData as(Precision precision) {
         if (precision == precision()) {
             return this;
         }
-        return new CachedFederatedData(source.as(precision), maxClients, maxBytes);
+        return new CachedFederatedData(source().as(precision), maxClients, maxBytes);
     }
 
     @Override
     public String toString() {
-        return "CachedFederatedData[" + source + ", max " + maxClients + " clients"
+        return "CachedFederatedData[" + source() + ", max " + maxClients + " clients"
                 + (maxBytes == Long.MAX_VALUE ? "" : ", max " + maxBytes + " bytes") + "]";
     }
 }

@@ -3,56 +3,25 @@ package io.github.fl4j.core.data;
 import io.github.fl4j.core.tensor.Precision;
 
 /** A view of federated data in another precision: clients are converted when loaded. Thread-safe. */
-final class ConvertedFederatedData implements FederatedData {
-    private final FederatedData source;
+final class ConvertedFederatedData extends ForwardingFederatedData {
     private final Precision precision;
     private final Dataset test;
 
     ConvertedFederatedData(FederatedData source, Precision precision) {
-        this.source = source;
+        super(source);
         this.precision = precision;
         Dataset t = source.test();
         this.test = t.size() > 0 ? t.as(precision) : t;
     }
 
     @Override
-    public int clientCount() {
-        return source.clientCount();
-    }
-
-    @Override
-    public int clientSize(int client) {
-        return source.clientSize(client);
-    }
-
-    @Override
-    public int[] clientSizes() {
-        return source.clientSizes();
-    }
-
-    @Override
     public Dataset client(int client) {
-        return source.client(client).as(precision);
-    }
-
-    @Override
-    public int[] labelHistogram(int client, int classes) {
-        return source.labelHistogram(client, classes);
-    }
-
-    @Override
-    public int knownClassCount() {
-        return source.knownClassCount();
+        return source().client(client).as(precision);
     }
 
     @Override
     public Dataset test() {
         return test;
-    }
-
-    @Override
-    public int featureCount() {
-        return source.featureCount();
     }
 
     @Override
@@ -62,6 +31,6 @@ final class ConvertedFederatedData implements FederatedData {
 
     @Override
     public String toString() {
-        return source + " as " + precision;
+        return source() + " as " + precision;
     }
 }

@@ -50,56 +50,6 @@ class LazyFederatedDataTest {
         }
     }
 
-    /** A lazy source that counts its loads per client. */
-    static final class Counting implements FederatedData {
-        final FederatedData source;
-        final AtomicInteger loads = new AtomicInteger();
-        final int[] perClient;
-
-        Counting(FederatedData source) {
-            this.source = source;
-            this.perClient = new int[source.clientCount()];
-        }
-
-        @Override
-        public int clientCount() {
-            return source.clientCount();
-        }
-
-        @Override
-        public int clientSize(int client) {
-            return source.clientSize(client);
-        }
-
-        @Override
-        public Dataset client(int client) {
-            loads.incrementAndGet();
-            synchronized (perClient) {
-                perClient[client]++;
-            }
-            return source.client(client);
-        }
-
-        @Override
-        public int[] labelHistogram(int client, int classes) {
-            return source.labelHistogram(client, classes);
-        }
-
-        @Override
-        public Dataset test() {
-            return source.test();
-        }
-
-        @Override
-        public int featureCount() {
-            return source.featureCount();
-        }
-
-        @Override
-        public Precision precision() {
-            return source.precision();
-        }
-    }
 
     private static SyntheticFedProx.Builder small() {
         return SyntheticFedProx.builder().clients(40).dimension(7).classes(4).maxSamples(60).precision(
@@ -363,7 +313,7 @@ class LazyFederatedDataTest {
 
     @Test
     void cacheKeepsTheLeastRecentlyUsedBoundAndNeverChangesBits() {
-        Counting src = new Counting(small().build().lazy(new SeedTree(1), 0));
+        CountingFederatedData src = new CountingFederatedData(small().build().lazy(new SeedTree(1), 0));
         CachedFederatedData c = new CachedFederatedData(src, 2);
         Dataset c0 = c.client(0);
         Dataset c1 = c.client(1);
@@ -378,7 +328,7 @@ class LazyFederatedDataTest {
         assertEquals(4, src.loads.get());
         assertEquals(2, c.hits());
         assertEquals(4, c.misses());
-        assertSameData(src.source, c);
+        assertSameData(src.counted(), c);
     }
 
     @Test
@@ -425,7 +375,7 @@ class LazyFederatedDataTest {
     void partitionReportStreamsWithoutLoadingClients() {
         Dataset train = labelled(120, Precision.FLOAT32);
         int[][] parts = Partitioners.dirichletIndices(Labels.classIndices(train), 4, 6, 0.5, partition(5));
-        Counting counted = new Counting(IndexPartition.of(train, train, parts));
+        CountingFederatedData counted = new CountingFederatedData(IndexPartition.of(train, train, parts));
         PartitionReport streamed = PartitionReport.of(counted, 4);
         assertEquals(0, counted.loads.get());
         PartitionReport reference = PartitionReport.of(parts, Labels.classIndices(train), 4);
@@ -433,7 +383,7 @@ class LazyFederatedDataTest {
         for (int i = 0; i < 6; i++) {
             assertArrayEquals(reference.histogram(i), streamed.histogram(i));
         }
-        Counting lazy = new Counting(small().build().lazy(new SeedTree(3), 0));
+        CountingFederatedData lazy = new CountingFederatedData(small().build().lazy(new SeedTree(3), 0));
         PartitionReport r = PartitionReport.of(lazy, 4);
         assertEquals(0, lazy.loads.get());
         assertEquals(lazy.totalSize(), r.totalSize());
