@@ -124,7 +124,7 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
                     + "this simulation has none: build it with ClientRunners.simulation(description, registry)");
         }
         byte[] description = remote.description().toBytes();
-        byte[] downlink = WireCodec.message(work.downlink());
+        byte[] downlink = work.downlink().toBytes();
         StateCodec<C> codec = remote.stateCodec();
         List<ClientTask<C>> tasks = work.tasks();
         int n = tasks.size();

@@ -56,7 +56,7 @@ public final class MemberContext {
 
     /** Keeps the decoded downlink of a round under {@code key} (the last {@value #MAX_DOWNLINKS} are kept). */
     void putDownlink(String key, byte[] bytes) throws IOException {
-        Message m = WireCodec.readMessage(bytes);
+        Message m = Message.fromBytes(bytes);
         synchronized (downlinks) {
             downlinks.put(key, m);
             while (downlinks.size() > MAX_DOWNLINKS) {
@@ -105,7 +105,7 @@ public final class MemberContext {
         /** The decoded downlink; concurrent tasks of one round share it read-only, as in the local engine. */
         synchronized Message downlink(byte[] bytes) throws IOException {
             if (lastDownBytes == null || !Arrays.equals(lastDownBytes, bytes)) {
-                lastDown = WireCodec.readMessage(bytes);
+                lastDown = Message.fromBytes(bytes);
                 lastDownBytes = bytes;
             }
             return lastDown;

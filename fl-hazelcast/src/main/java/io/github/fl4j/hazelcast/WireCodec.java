@@ -11,9 +11,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The bytes of a client task and of its outcome, the same layout as the core's serializing engine: a request is
@@ -68,7 +65,7 @@ final class WireCodec {
             for (long x : bits) {
                 out.writeLong(x);
             }
-            writeMessage(o.upload(), out);
+            o.upload().write(out);
             codec.write(o.state(), out);
         }
         return b.toByteArray();
@@ -119,44 +116,11 @@ final class WireCodec {
             for (int i = 0; i < n; i++) {
                 bits[i] = in.readLong();
             }
-            Message upload = readMessage(in);
+            Message upload = Message.read(in);
             return new ClientOutcome<>(id, upload, bits, codec.read(in), loss, work);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot decode the outcome of client " + expectedClient + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    static byte[] message(Message m) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(b)) {
-            writeMessage(m, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return b.toByteArray();
-    }
-
-    static Message readMessage(byte[] bytes) throws IOException {
-        return readMessage(new DataInputStream(new ByteArrayInputStream(bytes)));
-    }
-
-    private static void writeMessage(Message m, DataOutputStream out) throws IOException {
-        out.writeInt(m.size());
-        for (INDArray v : m.vectors()) {
-            Tensors.write(v, out);
-        }
-    }
-
-    private static Message readMessage(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("message vector count must be >= 0, was " + n);
-        }
-        List<INDArray> v = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            v.add(Tensors.read(in));
-        }
-        return new Message(v);
     }
 }

@@ -70,4 +70,49 @@ public final class Message {
     public List<INDArray> vectors() {
         return Collections.unmodifiableList(vectors);
     }
+
+    /**
+     * Writes the vectors (not their encodings: what crosses the wire is a decoded message): the count as an int, then
+     * each vector in the {@code Tensors.write} form. The form in which engines that run clients elsewhere ship a
+     * downlink or an upload; {@link #read} reads it back bit for bit.
+     */
+    public void write(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(vectors.size());
+        for (INDArray v : vectors) {
+            io.github.fl4j.core.tensor.Tensors.write(v, out);
+        }
+    }
+
+    /**
+     * Reads a message written by {@link #write}.
+     *
+     * @throws java.io.IOException if the input ends early or is corrupt (a negative count, a bad vector)
+     */
+    public static Message read(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new java.io.IOException("message vector count must be >= 0, was " + n);
+        }
+        List<INDArray> v = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            v.add(io.github.fl4j.core.tensor.Tensors.read(in));
+        }
+        return new Message(v);
+    }
+
+    /** {@link #write} into a new byte array. */
+    public byte[] toBytes() {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(b)) {
+            write(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    /** {@link #read} from a byte array. */
+    public static Message fromBytes(byte[] bytes) throws java.io.IOException {
+        return read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+    }
 }

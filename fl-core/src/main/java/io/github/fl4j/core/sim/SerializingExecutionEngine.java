@@ -4,7 +4,6 @@ import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.StateCodec;
 import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.registry.RunDescription;
-import io.github.fl4j.core.tensor.Tensors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The reference for engines that run clients outside this JVM: everything crosses as bytes, as it would over a
@@ -55,7 +53,7 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
                     + "this simulation has none: build it with ClientRunners.simulation(description, registry)");
         }
         byte[] description = remote.description().toBytes();
-        byte[] downlink = encodeMessage(work.downlink());
+        byte[] downlink = work.downlink().toBytes();
         StateCodec<C> codec = remote.stateCodec();
         List<byte[]> requests = new ArrayList<>(work.tasks().size());
         for (ClientTask<C> t : work.tasks()) {
@@ -95,7 +93,7 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
             int round = in.readInt();
             int steps = in.readInt();
             C state = codec.read(in);
-            ClientOutcome<C> o = runner.run(new ClientTask<>(id, round, decodeMessage(downlink), state, steps));
+            ClientOutcome<C> o = runner.run(new ClientTask<>(id, round, Message.fromBytes(downlink), state, steps));
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(b)) {
                 out.writeInt(o.clientId());
@@ -106,7 +104,7 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
                 for (long x : bits) {
                     out.writeLong(x);
                 }
-                writeMessage(o.upload(), out);
+                o.upload().write(out);
                 codec.write(o.state(), out);
             }
             return b.toByteArray();
@@ -125,44 +123,11 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
             for (int i = 0; i < bits.length; i++) {
                 bits[i] = in.readLong();
             }
-            Message upload = readMessage(in);
+            Message upload = Message.read(in);
             return new ClientOutcome<>(id, upload, bits, codec.read(in), loss, work);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot decode a client outcome: " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] encodeMessage(Message m) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(b)) {
-            writeMessage(m, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return b.toByteArray();
-    }
-
-    private static Message decodeMessage(byte[] bytes) throws IOException {
-        return readMessage(new DataInputStream(new ByteArrayInputStream(bytes)));
-    }
-
-    private static void writeMessage(Message m, DataOutputStream out) throws IOException {
-        out.writeInt(m.size());
-        for (INDArray v : m.vectors()) {
-            Tensors.write(v, out);
-        }
-    }
-
-    private static Message readMessage(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("message vector count must be >= 0, was " + n);
-        }
-        List<INDArray> v = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            v.add(Tensors.read(in));
-        }
-        return new Message(v);
     }
 
     /** Bytes shipped to the remote side so far (description, downlinks, task states), for tests and reports. */
