@@ -58,9 +58,12 @@ import java.util.function.Supplier;
  *
  * <p>Runs execute on a pool of {@code parallelism} threads, each simulation on one thread, so results do not depend
  * on the parallelism (timings aside). Each finished run is written atomically to {@code runs/<cell>-seed<k>.csv}
- * under the output directory; a later invocation loads those files instead of running again, so an interrupted grid
- * keeps every finished run. The output directory then gets {@code rounds.csv}, {@code summary.csv},
- * {@code summary.md} and PNG plots (see {@link GridReports}).
+ * under the output directory with its record {@code runs/<cell>-seed<k>.json} (the SHA-256 of the run's
+ * configuration, {@link #configHash}); a later invocation loads those files instead of running again while the hash
+ * is unchanged, so an interrupted grid keeps every finished run and a changed one runs again. A run that diverges is
+ * kept as diverged (its rounds so far and the reason) and the grid goes on. The output directory then gets
+ * {@code rounds.csv}, {@code summary.csv}, {@code summary.md} and PNG plots (see {@link GridReports}), each written
+ * atomically.
  *
  * <pre>{@code
  * GridResult r = Grid.builder()

@@ -48,7 +48,8 @@ public final class GridReports {
     public static final String TIMED_SUMMARY_HEADER = "strategy,compressor,participation,heterogeneity,system,seeds,"
             + "final_accuracy_mean,final_accuracy_ci95,tail_accuracy_mean,tail_accuracy_ci95,rounds_to_target_mean,"
             + "rounds_to_target_ci95,uplink_bits_to_target_mean,uplink_bits_to_target_ci95,time_to_target_mean,"
-            + "time_to_target_ci95,final_time_mean,final_time_ci95,reached,diverged,wall_seconds_mean,wall_seconds_ci95";
+            + "time_to_target_ci95,final_time_mean,final_time_ci95,reached,diverged,wall_seconds_mean,"
+            + "wall_seconds_ci95";
 
     /** Largest number of bars per strategy in a staleness chart; wider ranges are grouped. */
     static final int MAX_STALENESS_BARS = 25;
