@@ -537,6 +537,11 @@ public final class Grid {
             return null;
         }
         RunResult r = RunFiles.read(k, f, record.diverged());
+        if (record.rounds() != r.reports().size()) {
+            logLine("re-running " + k.fileName() + ": its record says " + record.rounds() + " rounds, the file has "
+                    + r.reports().size());
+            return null;
+        }
         if (record.diverged() != null) {
             logLine("loaded " + k.fileName() + " as diverged after " + r.reports().size() + " rounds: "
                     + record.diverged());

@@ -170,6 +170,38 @@ class GridReliabilityTest {
     }
 
     @Test
+    void aDivergedTimedRunSynchronousOrAsynchronousIsKeptToo(@TempDir Path dir) throws Exception {
+        String json = """
+                {
+                  "strategies": {
+                    "FedAvg": {"algorithm": "fedavg", "localSteps": 2, "batch": 5},
+                    "Boom": {"algorithm": "fedavg", "localSteps": 2, "batch": 5, "lr": 1e300},
+                    "FedBuffBoom": {"algorithm": "fedbuff", "localSteps": 2, "batch": 5, "K": 2, "concurrency": 4,
+                                    "lr": 1e300}
+                  },
+                  "participation": ["uniform:4"],
+                  "heterogeneity": ["synthetic:1:1:8"],
+                  "systems": {"equal": "equal"},
+                  "model": "softmax",
+                  "seeds": 1,
+                  "rounds": 4,
+                  "targetAccuracy": 0.2,
+                  "output": "out",
+                  "parallelism": 1
+                }
+                """;
+        Outcome o = run(json, dir);
+        assertEquals(3, o.result().runs().size());
+        assertEquals(List.of("Boom", "FedBuffBoom"), o.result().divergedRuns().stream()
+                .map(r -> r.key().strategy()).toList());
+        for (RunResult d : o.result().divergedRuns()) {
+            assertEquals(d.reports().size(), d.timings().size());
+        }
+        assertEquals(0, run(json, dir).executed().size());
+        assertEquals(2, run(json, dir).result().divergedRuns().size());
+    }
+
+    @Test
     void aRepeatedKeyFailsNamingTheFileTheKeyAndBothValues(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("g.json");
         Files.writeString(file, GRID.replace("\"rounds\": 3,", "\"rounds\": 2, \"rounds\": 5000,"));
