@@ -14,6 +14,7 @@ import io.github.fl4j.core.sim.RoundListener;
 import io.github.fl4j.core.sim.RoundReport;
 import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
+import io.github.fl4j.core.sim.SimulationException;
 import io.github.fl4j.core.time.AsyncAlgorithm;
 import io.github.fl4j.core.time.Schedule;
 import io.github.fl4j.core.time.TimeListener;
@@ -57,9 +58,12 @@ import java.util.function.Supplier;
  *
  * <p>Runs execute on a pool of {@code parallelism} threads, each simulation on one thread, so results do not depend
  * on the parallelism (timings aside). Each finished run is written atomically to {@code runs/<cell>-seed<k>.csv}
- * under the output directory; a later invocation loads those files instead of running again, so an interrupted grid
- * keeps every finished run. The output directory then gets {@code rounds.csv}, {@code summary.csv},
- * {@code summary.md} and PNG plots (see {@link GridReports}).
+ * under the output directory with its record {@code runs/<cell>-seed<k>.json} (the SHA-256 of the run's
+ * configuration, {@link #configHash}); a later invocation loads those files instead of running again while the hash
+ * is unchanged, so an interrupted grid keeps every finished run and a changed one runs again. A run that diverges is
+ * kept as diverged (its rounds so far and the reason) and the grid goes on. The output directory then gets
+ * {@code rounds.csv}, {@code summary.csv}, {@code summary.md} and PNG plots (see {@link GridReports}), each written
+ * atomically.
  *
  * <pre>{@code
  * GridResult r = Grid.builder()
@@ -114,6 +118,8 @@ public final class Grid {
     private final boolean plots;
     private final boolean progress;
     private final Consumer<RunKey> onExecuted;
+    private final Function<RunKey, String> runConfig;
+    private final Consumer<String> log;
 
     private Grid(Builder b) {
         if (b.strategies.isEmpty()) {
@@ -190,6 +196,8 @@ public final class Grid {
         this.plots = b.plots;
         this.progress = b.progress;
         this.onExecuted = b.onExecuted;
+        this.runConfig = b.runConfig;
+        this.log = b.log;
         checkCombinations();
         checkUnique();
     }
@@ -360,9 +368,49 @@ public final class Grid {
     }
 
     /**
+     * The full resolved configuration of run {@code k} as text: every setting of the grid that can change the run's
+     * result (the run's names on every axis, its seed, rounds, uplink and virtual-time budgets, evaluation period,
+     * whether it is timed) followed by what {@link Builder#runConfig} says of the run's strategy, compressor,
+     * participation, data, system, aggregator, attack, privacy setting and model (a grid file's parser describes
+     * each from the file). Its SHA-256 ({@link #configHash}) decides whether a saved run can be reused.
+     */
+    public String configText(RunKey k) {
+        StringBuilder sb = new StringBuilder("fl4j grid run configuration v1\n");
+        sb.append("strategy=").append(k.strategy()).append('\n')
+                .append("compressor=").append(k.compressor()).append('\n')
+                .append("participation=").append(k.participation()).append('\n')
+                .append("heterogeneity=").append(k.heterogeneity()).append('\n')
+                .append("system=").append(k.system()).append('\n')
+                .append("aggregator=").append(k.aggregator()).append('\n')
+                .append("attack=").append(k.attack()).append('\n')
+                .append("privacy=").append(k.privacy()).append('\n')
+                .append("seed=").append(k.seed()).append('\n')
+                .append("rounds=").append(rounds).append('\n')
+                .append("maxUplinkBits=").append(maxUplinkBits).append('\n')
+                .append("maxVirtualTime=").append(maxVirtualTime).append('\n')
+                .append("evalEvery=").append(evalEvery).append('\n')
+                .append("timed=").append(k.timed()).append('\n');
+        String described = runConfig == null ? null : runConfig.apply(k);
+        sb.append("described=").append(described == null ? "(none: the grid was built without runConfig)"
+                : described).append('\n');
+        return sb.toString();
+    }
+
+    /** The hex SHA-256 of {@link #configText(RunKey)}: the key under which run {@code k}'s result is saved. */
+    public String configHash(RunKey k) {
+        return RunRecord.sha256(configText(k));
+    }
+
+    /**
      * Runs (or loads) every run, writes the output files and returns the results.
      *
-     * @throws GridException when a run fails; the runs finished before stay on disk
+     * <p>A saved run ({@code runs/<cell>-seed<k>.csv} and its record {@code .json}, see {@link RunRecord}) is loaded
+     * only when its record's configuration hash equals {@link #configHash} of the run now; otherwise it is executed
+     * again and the log says why. A run that diverges (a {@link SimulationException}: a non-finite loss or update,
+     * a failing client) is saved as diverged with the rounds it completed and the reason; the grid goes on, and the
+     * reports show it as diverged. A restart loads it as diverged while its configuration is unchanged.
+     *
+     * @throws GridException when a run fails otherwise; the runs finished before stay on disk
      */
     public GridResult run() {
         System.setProperty("java.awt.headless", "true");
@@ -372,8 +420,9 @@ public final class Grid {
         List<RunKey> todo = new ArrayList<>();
         for (RunKey k : keys) {
             Path f = runsDir.resolve(k.fileName());
-            if (Files.isRegularFile(f)) {
-                done.put(k, RunFiles.read(k, f));
+            RunResult saved = Files.isRegularFile(f) ? loadIfCurrent(k, f) : null;
+            if (saved != null) {
+                done.put(k, saved);
             } else {
                 todo.add(k);
             }
@@ -469,9 +518,67 @@ public final class Grid {
         }
     }
 
+    /**
+     * The saved run {@code f} of {@code k} when its record's configuration hash is the run's now, else null (the
+     * log says why it is run again).
+     */
+    private RunResult loadIfCurrent(RunKey k, Path f) {
+        Path recordFile = RunRecord.fileFor(f);
+        RunRecord record = RunRecord.read(recordFile);
+        String hash = configHash(k);
+        if (record == null) {
+            logLine("re-running " + k.fileName() + ": it has no configuration record " + recordFile.getFileName()
+                    + " (saved before records existed, or interrupted), so it may be of another configuration");
+            return null;
+        }
+        if (!record.configSha256().equals(hash)) {
+            logLine("re-running " + k.fileName() + ": its configuration changed (saved configSha256 "
+                    + record.configSha256() + ", now " + hash + ")" + changedLines(record.config(), configText(k)));
+            return null;
+        }
+        RunResult r = RunFiles.read(k, f, record.diverged());
+        if (record.rounds() != r.reports().size()) {
+            logLine("re-running " + k.fileName() + ": its record says " + record.rounds() + " rounds, the file has "
+                    + r.reports().size());
+            return null;
+        }
+        if (record.diverged() != null) {
+            logLine("loaded " + k.fileName() + " as diverged after " + r.reports().size() + " rounds: "
+                    + record.diverged());
+        }
+        return r;
+    }
+
+    /** "; changed: a -> b, ..." for the lines of the configuration texts that differ ("" when none is found). */
+    private static String changedLines(String before, String now) {
+        List<String> b = List.of(before.split("\n"));
+        List<String> n = List.of(now.split("\n"));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.max(b.size(), n.size()); i++) {
+            String x = i < b.size() ? b.get(i) : "";
+            String y = i < n.size() ? n.get(i) : "";
+            if (!x.equals(y)) {
+                out.add("'" + x + "' -> '" + y + "'");
+            }
+        }
+        return out.isEmpty() ? "" : "; changed: " + String.join(", ", out);
+    }
+
+    private void logLine(String line) {
+        if (log != null) {
+            log.accept(line);
+        }
+    }
+
     private RunResult execute(RunKey k, FederatedDataset d, Path runsDir) {
         RunResult result = k.timed() ? executeTimed(k, d) : executeUntimed(k, d);
-        RunFiles.write(runsDir.resolve(k.fileName()), result);
+        Path file = runsDir.resolve(k.fileName());
+        RunFiles.write(file, result);
+        RunRecord.of(configText(k), result).write(RunRecord.fileFor(file));
+        if (result.isDiverged()) {
+            logLine("run " + k.fileName() + " diverged after " + result.reports().size() + " rounds: "
+                    + result.diverged());
+        }
         if (onExecuted != null) {
             onExecuted.accept(k);
         }
@@ -486,6 +593,9 @@ public final class Grid {
             simulate(algorithm, k, d, participation, reports);
         } catch (BudgetReached e) {
             // the uplink budget ends the run; the rounds within budget are kept
+        } catch (SimulationException e) {
+            // diverged: the listener holds the completed rounds (those of e.partialResult()), kept with the reason
+            return new RunResult(k, reports, List.of(), epsilons(k, reports), false, reason(e));
         }
         if (reports.isEmpty()) {
             throw new GridException("run " + k.fileName() + " exceeded the uplink budget of " + maxUplinkBits
@@ -535,10 +645,23 @@ public final class Grid {
         }
         TimedSimulation<?, ?> sim = b.build();
         TimedResult<?> result = null;
+        String diverged = null;
         try {
             result = sim.run();
         } catch (BudgetReached e) {
             // the uplink budget ends the run; the versions within budget are kept
+        } catch (SimulationException e) {
+            // diverged: the listener holds the completed versions, kept with the reason
+            diverged = reason(e);
+        }
+        if (diverged != null) {
+            List<RoundReport> rr = new ArrayList<>(reports.size());
+            List<RunResult.Timing> timings = new ArrayList<>(reports.size());
+            for (TimeReport r : reports) {
+                rr.add(RunResult.roundReport(r));
+                timings.add(RunResult.Timing.of(r));
+            }
+            return new RunResult(k, rr, timings, epsilons(k, rr), false, diverged);
         }
         if (reports.isEmpty()) {
             throw new GridException("run " + k.fileName() + (result == null ? " exceeded the uplink budget of "
@@ -562,6 +685,12 @@ public final class Grid {
                     last.cumulativeDownlink(), last.wallNanos() + evalNanos, evalNanos));
         }
         return new RunResult(k, rr, timings, epsilons(k, rr), false);
+    }
+
+    /** The reason a run diverged: the exception's message (round, client, seed and what went wrong), one line. */
+    private static String reason(SimulationException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.replace('\n', ' ').replace('\r', ' ');
     }
 
     /**
@@ -677,6 +806,8 @@ public final class Grid {
         private boolean plots = true;
         private boolean progress = true;
         private Consumer<RunKey> onExecuted;
+        private Function<RunKey, String> runConfig;
+        private Consumer<String> log = System.err::println;
 
         private static <V> void put(Map<String, V> m, String axis, String name, V v) {
             if (name == null || name.isBlank()) {
@@ -904,6 +1035,24 @@ public final class Grid {
         /** Called (on a pool thread) after each run that is executed, not loaded. */
         public Builder onExecuted(Consumer<RunKey> v) {
             onExecuted = v;
+            return this;
+        }
+
+        /**
+         * Describes the configuration of a run beyond what the grid itself knows (its names, seed, rounds, budgets
+         * and evaluation period): the hyper-parameters of its strategy, its compressor, participation, data, system,
+         * aggregator, attack and privacy settings and its model. The text goes into the run's configuration hash
+         * ({@link Grid#configHash}), so a saved run is reused only while it is unchanged. Without it, a saved run is
+         * reused whenever the names and the grid's own settings match, whatever the suppliers now build.
+         */
+        public Builder runConfig(Function<RunKey, String> v) {
+            runConfig = v;
+            return this;
+        }
+
+        /** Where the grid says why a saved run is executed again or loaded as diverged (default: stderr; null: off). */
+        public Builder log(Consumer<String> v) {
+            log = v;
             return this;
         }
 

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * {@code mvn -B -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.benchmarks.grid.GridMain
  * -Dexec.args="examples/grids/quick.json"}. A relative grid path is resolved against the working directory, then
  * against its parent (Maven may run from the module folder); the output path is resolved against the same folder.
- * Finished runs in {@code <output>/runs} are loaded, not re-run.
+ * Finished runs in {@code <output>/runs} are loaded, not re-run, while their configuration (its SHA-256) is unchanged;
+ * diverged runs are reported, not fatal.
  */
 public final class GridMain {
     private GridMain() {
@@ -37,8 +38,8 @@ public final class GridMain {
         long t0 = System.nanoTime();
         GridResult r = grid.run();
         System.out.println(GridReports.summaryMarkdown(r));
-        System.out.printf("%d runs (%d executed, %d loaded) in %.1f s; output in %s%n", r.runs().size(),
-                r.executedRuns(), r.runs().size() - r.executedRuns(), (System.nanoTime() - t0) / 1e9,
-                grid.output());
+        System.out.printf("%d runs (%d executed, %d loaded, %d diverged) in %.1f s; output in %s%n",
+                r.runs().size(), r.executedRuns(), r.runs().size() - r.executedRuns(), r.divergedRuns().size(),
+                (System.nanoTime() - t0) / 1e9, grid.output());
     }
 }

@@ -4,7 +4,6 @@ import io.github.fl4j.core.sim.CsvReportWriter;
 import io.github.fl4j.core.sim.RoundReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ public final class GridReports {
     /** Columns of summary.csv; the wall-time columns come last (the only ones that are not reproducible). */
     public static final String SUMMARY_HEADER = "strategy,compressor,participation,heterogeneity,seeds,"
             + "final_accuracy_mean,final_accuracy_ci95,tail_accuracy_mean,tail_accuracy_ci95,rounds_to_target_mean,rounds_to_target_ci95,"
-            + "uplink_bits_to_target_mean,uplink_bits_to_target_ci95,reached,wall_seconds_mean,wall_seconds_ci95";
+            + "uplink_bits_to_target_mean,uplink_bits_to_target_ci95,reached,diverged,wall_seconds_mean,wall_seconds_ci95";
 
     /**
      * Columns of summary.csv of a timed grid: the system after the heterogeneity, virtual seconds to target and
@@ -49,7 +48,8 @@ public final class GridReports {
     public static final String TIMED_SUMMARY_HEADER = "strategy,compressor,participation,heterogeneity,system,seeds,"
             + "final_accuracy_mean,final_accuracy_ci95,tail_accuracy_mean,tail_accuracy_ci95,rounds_to_target_mean,"
             + "rounds_to_target_ci95,uplink_bits_to_target_mean,uplink_bits_to_target_ci95,time_to_target_mean,"
-            + "time_to_target_ci95,final_time_mean,final_time_ci95,reached,wall_seconds_mean,wall_seconds_ci95";
+            + "time_to_target_ci95,final_time_mean,final_time_ci95,reached,diverged,wall_seconds_mean,"
+            + "wall_seconds_ci95";
 
     /** Largest number of bars per strategy in a staleness chart; wider ranges are grouped. */
     static final int MAX_STALENESS_BARS = 25;
@@ -57,13 +57,16 @@ public final class GridReports {
     private GridReports() {
     }
 
-    /** Writes every output file into {@code dir}. */
+    /**
+     * Writes every output file into {@code dir}, each atomically (a temporary file in {@code dir}, then an atomic
+     * move), so a kill leaves each report whole: the previous version or the new one.
+     */
     public static void writeAll(GridResult result, Path dir, boolean plots) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("rounds.csv"), roundsCsv(result), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("summary.csv"), summaryCsv(result), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("summary.md"), summaryMarkdown(result), StandardCharsets.UTF_8);
+            AtomicFiles.write(dir.resolve("rounds.csv"), roundsCsv(result));
+            AtomicFiles.write(dir.resolve("summary.csv"), summaryCsv(result));
+            AtomicFiles.write(dir.resolve("summary.md"), summaryMarkdown(result));
             if (plots) {
                 writePlots(result, dir);
             }
@@ -173,7 +176,7 @@ public final class GridReports {
                 sb.append(',').append(num(s.finalEpsilon().mean())).append(',')
                         .append(num(s.finalEpsilon().halfWidth()));
             }
-            sb.append(',').append(s.reached()).append(',')
+            sb.append(',').append(s.reached()).append(',').append(s.diverged()).append(',')
                     .append(num(s.wallSeconds().mean())).append(',').append(num(s.wallSeconds().halfWidth()))
                     .append('\n');
         }
@@ -232,8 +235,20 @@ public final class GridReports {
             if (result.privacyAxis()) {
                 sb.append(s.finalEpsilon().n() == 0 ? "∞" : pm(s.finalEpsilon(), 1, "%.3g")).append(" | ");
             }
-            sb.append(s.reached()).append('/').append(s.seeds()).append(" | ")
+            sb.append(s.reached()).append('/').append(s.seeds())
+                    .append(s.diverged() == 0 ? "" : " (" + s.diverged() + " diverged)").append(" | ")
                     .append(pm(s.wallSeconds(), 1, "%.2f")).append(" |\n");
+        }
+        List<RunResult> diverged = result.divergedRuns();
+        if (!diverged.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n## Diverged runs%n%nThese runs failed before their last round; "
+                    + "the statistics above leave them out (their rounds before the failure are in rounds.csv "
+                    + "and runs/).%n%n| run | rounds completed | reason |%n| --- | ---: | --- |%n"));
+            for (RunResult r : diverged) {
+                sb.append("| ").append(r.key().fileName().replaceFirst("\\.csv$", "")).append(" | ")
+                        .append(r.reports().size()).append(" | ").append(r.diverged().replace("|", "\\|"))
+                        .append(" |\n");
+            }
         }
         return sb.toString();
     }
@@ -253,7 +268,13 @@ public final class GridReports {
             RunKey.Cell c = e.getKey();
             List<String> fig = c.timed() ? List.of(c.participation(), c.heterogeneity(), c.system())
                     : List.of(c.participation(), c.heterogeneity());
-            figures.computeIfAbsent(fig, x -> new LinkedHashMap<>()).put(c.label(), e.getValue());
+            // the mean of the runs that finished; a cell whose every run diverged shows the rounds before the failure
+            List<RunResult> finished = e.getValue().stream().filter(r -> !r.isDiverged()).toList();
+            int diverged = e.getValue().size() - finished.size();
+            String label = diverged == 0 ? c.label()
+                    : c.label() + " (" + diverged + "/" + e.getValue().size() + " diverged)";
+            figures.computeIfAbsent(fig, x -> new LinkedHashMap<>()).put(label,
+                    finished.isEmpty() ? e.getValue() : finished);
         }
         for (Map.Entry<List<String>, Map<String, List<RunResult>>> f : figures.entrySet()) {
             List<String> fig = f.getKey();
@@ -276,21 +297,23 @@ public final class GridReports {
                     byTime.addSeries(line.getKey(), overTime[0], overTime[1]).setMarker(SeriesMarkers.NONE);
                 }
             }
-            BitmapEncoder.saveBitmap(byRound, dir.resolve("accuracy-rounds__" + suffix + ".png").toString(),
-                    BitmapEncoder.BitmapFormat.PNG);
-            BitmapEncoder.saveBitmap(byBits, dir.resolve("accuracy-uplink__" + suffix + ".png").toString(),
-                    BitmapEncoder.BitmapFormat.PNG);
+            savePng(byRound, dir.resolve("accuracy-rounds__" + suffix + ".png"));
+            savePng(byBits, dir.resolve("accuracy-uplink__" + suffix + ".png"));
             if (timed) {
-                BitmapEncoder.saveBitmap(byTime, dir.resolve("accuracy-time__" + suffix + ".png").toString(),
-                        BitmapEncoder.BitmapFormat.PNG);
+                savePng(byTime, dir.resolve("accuracy-time__" + suffix + ".png"));
                 CategoryChart staleness = stalenessChart("Staleness of applied updates (" + title + ")",
                         f.getValue());
                 if (staleness != null) {
-                    BitmapEncoder.saveBitmap(staleness, dir.resolve("staleness__" + suffix + ".png").toString(),
-                            BitmapEncoder.BitmapFormat.PNG);
+                    savePng(staleness, dir.resolve("staleness__" + suffix + ".png"));
                 }
             }
         }
+    }
+
+    /** Writes a chart as a PNG atomically. */
+    private static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file)
+            throws IOException {
+        AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
     /**

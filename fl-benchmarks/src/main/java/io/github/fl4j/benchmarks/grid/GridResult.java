@@ -57,6 +57,11 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
         return !runs.isEmpty() && runs.get(0).key().privacyAxis();
     }
 
+    /** The runs that diverged, in grid order. */
+    public List<RunResult> divergedRuns() {
+        return runs.stream().filter(RunResult::isDiverged).toList();
+    }
+
     /** Number of runs executed in this invocation (the others were loaded from run files). */
     public long executedRuns() {
         return runs.stream().filter(r -> !r.loaded()).count();
@@ -75,14 +80,17 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
      *                       untimed)
      * @param finalTime      virtual time in seconds of the last round (n = 0 when untimed)
      * @param finalEpsilon   the privacy loss epsilon after the last round (n = 0 when not private)
-     * @param reached        number of seeds that reached the target
+     * @param reached        number of seeds that reached the target (among the runs that did not diverge)
+     * @param diverged       number of seeds whose run diverged; the statistics are over the other runs (a diverged
+     *                       run's accuracy before it failed is no final figure)
      * @param wallSeconds    wall time of a run in seconds
      */
     public record CellSummary(RunKey.Cell cell, int seeds, Stats finalAccuracy, Stats tailAccuracy,
                               Stats roundsToTarget, Stats bitsToTarget, Stats timeToTarget, Stats finalTime,
-                              Stats finalEpsilon, int reached, Stats wallSeconds) {
+                              Stats finalEpsilon, int reached, int diverged, Stats wallSeconds) {
 
-        static CellSummary of(RunKey.Cell cell, List<RunResult> runs, double target) {
+        static CellSummary of(RunKey.Cell cell, List<RunResult> all, double target) {
+            List<RunResult> runs = all.stream().filter(r -> !r.isDiverged()).toList();
             int n = runs.size();
             double[] acc = new double[n];
             double[] tail = new double[n];
@@ -106,8 +114,8 @@ public record GridResult(List<RunResult> runs, double targetAccuracy) {
                 end[i] = r.finalTime();
                 eps[i] = r.finalEpsilon();
             }
-            return new CellSummary(cell, n, Stats.of(acc), Stats.of(tail), Stats.of(rounds), Stats.of(bits),
-                    Stats.of(time), Stats.of(end), Stats.of(eps), reached, Stats.of(wall));
+            return new CellSummary(cell, all.size(), Stats.of(acc), Stats.of(tail), Stats.of(rounds), Stats.of(bits),
+                    Stats.of(time), Stats.of(end), Stats.of(eps), reached, all.size() - n, Stats.of(wall));
         }
     }
 }

@@ -1,6 +1,11 @@
 package io.github.fl4j.benchmarks.grid;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fl4j.algorithms.async.Afa;
@@ -88,7 +93,8 @@ import java.util.function.Supplier;
  * step's direction, {@link LocalTraining#withGradientClipping}): {@code fedavg} (serverMomentum; and
  * secureAggregation {@code B:K:R[:DROPOUT]}: Bonawitz et al.'s protocol simulated over its uploads, with b modulus
  * bits, k fractional bits, clip range R and the drop probability; its protocol messages count in the bits),
- * {@code scaffold} (option "I"/"II"), {@code fedprox} (mu, default 0.01), {@code fedspeed} (rho, alpha, lambda),
+ * {@code scaffold} (option "I"/"II"), {@code fedprox} (mu >= 0, default 0.01), {@code fedspeed} (rho >= 0,
+ * alpha in [0, 1], lambda),
  * {@code fedau} (aggregation: "adaptive" (default), "participating", "all", "mifa" or "fedvarp"; cutoff K, default
  * none). {@code fedavg}, {@code fedprox}, {@code scaffold} and {@code fedbuff} also take {@code serverOptimizer}
  * instead of serverLr (and serverMomentum): {@code sgd:LR}, {@code momentum:LR:BETA}, {@code adagrad:LR[:TAU]},
@@ -188,14 +194,25 @@ public final class GridSpec {
         }
     }
 
-    /** Parses grid JSON text. */
+    /**
+     * Parses grid JSON text. A key given twice in one object fails, naming the key, where it is and both values
+     * (a JSON reader would otherwise keep one silently). The builder gets a {@link Grid.Builder#runConfig} that
+     * describes each run by the parts of this text it depends on (see {@link #runConfig}).
+     */
     public static Grid.Builder parse(String json, Path baseDir) {
         JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(json);
+        try (JsonParser parser = new ObjectMapper().getFactory().createParser(json)) {
+            JsonToken first = parser.nextToken();
+            root = first == null ? null : readStrict(parser, "");
+            if (root != null && parser.nextToken() != null) {
+                throw new IllegalArgumentException("not valid JSON: text after the grid object at line "
+                        + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr());
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("the grid must be a JSON object, was " + root);
@@ -331,7 +348,116 @@ public final class GridSpec {
             }
             b.evalEvery(v.asInt());
         }
+        b.runConfig(runConfig(root));
         return b;
+    }
+
+    /**
+     * The value tree of the JSON value at the parser's current token, failing on a key given twice in an object
+     * (naming the key, the object's path, both values and the line).
+     */
+    private static JsonNode readStrict(JsonParser p, String path) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                int line = p.currentLocation().getLineNr();
+                p.nextToken();
+                JsonNode v = readStrict(p, path.isEmpty() ? key : path + "." + key);
+                JsonNode before = o.get(key);
+                if (before != null) {
+                    throw new IllegalArgumentException("key \"" + key + "\" is given twice in "
+                            + (path.isEmpty() ? "the grid object" : path) + ": first " + before + ", then " + v
+                            + " (line " + line + "); keep one");
+                }
+                o.set(key, v);
+            }
+            return o;
+        }
+        if (t == JsonToken.START_ARRAY) {
+            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            int i = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                a.add(readStrict(p, path + "[" + i++ + "]"));
+            }
+            return a;
+        }
+        return p.readValueAsTree();
+    }
+
+    /** Top-level fields that do not change any run's result (or are a run's own axis entries, added per run). */
+    private static final Set<String> NOT_RUN_CONFIG = Set.of("strategies", "compressors", "participation",
+            "heterogeneity", "systems", "aggregators", "attacks", "privacy", "seeds", "output", "parallelism",
+            "targetAccuracy");
+
+    /**
+     * The configuration text of each run of the grid {@code root}: the run's own strategy spec and system spec as
+     * written (the other axes' entries are their names, which the grid already hashes), and every top-level field
+     * that is not an axis nor one of output, parallelism, targetAccuracy and seeds (model, rounds, budgets,
+     * evalEvery, data, and any field added later), each as canonical JSON (keys sorted, numbers as doubles), so
+     * that reordering keys or writing 0.05 as 5e-2 does not count as a change, while any changed value does.
+     * Adding or removing another strategy or system leaves a run's text unchanged. The contents of files the spec
+     * names (data, device or availability files) are not part of it.
+     */
+    static java.util.function.Function<RunKey, String> runConfig(JsonNode root) {
+        java.util.TreeMap<String, String> common = new java.util.TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!NOT_RUN_CONFIG.contains(e.getKey())) {
+                common.put(e.getKey(), canonical(e.getValue()));
+            }
+        }
+        Map<String, String> strategies = entries(root.get("strategies"));
+        Map<String, String> systems = entries(root.get("systems"));
+        StringBuilder sb = new StringBuilder();
+        common.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        String fixed = sb.toString();
+        return k -> "strategySpec=" + strategies.getOrDefault(k.strategy(), "\"" + k.strategy() + "\"") + "\n"
+                + "systemSpec=" + (k.timed() ? systems.getOrDefault(k.system(), "\"" + k.system() + "\"") : "-")
+                + "\n" + fixed;
+    }
+
+    /** Name to canonical spec of an axis given as an object of name: spec, or an array of names or named specs. */
+    private static Map<String, String> entries(JsonNode axis) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (axis == null) {
+            return out;
+        }
+        if (axis.isObject()) {
+            axis.fields().forEachRemaining(e -> out.put(e.getKey(), canonical(e.getValue())));
+        } else if (axis.isArray()) {
+            for (JsonNode s : axis) {
+                String name = s.isTextual() ? s.asText() : s.path("name").asText(s.path("algorithm").asText());
+                out.put(name, canonical(s));
+            }
+        }
+        return out;
+    }
+
+    /** JSON with object keys sorted and every number written as a double ({@link Double#toString}). */
+    static String canonical(JsonNode n) {
+        if (n.isObject()) {
+            java.util.TreeMap<String, JsonNode> sorted = new java.util.TreeMap<>();
+            n.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+            StringBuilder sb = new StringBuilder("{");
+            sorted.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "")
+                    .append(JsonNodeFactory.instance.textNode(k)).append(':').append(canonical(v)));
+            return sb.append('}').toString();
+        }
+        if (n.isArray()) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < n.size(); i++) {
+                sb.append(i > 0 ? "," : "").append(canonical(n.get(i)));
+            }
+            return sb.append(']').toString();
+        }
+        if (n.isNumber()) {
+            // integers beyond 2^53 would lose digits as doubles: those keep their own digits
+            boolean exact = !n.isIntegralNumber() || (n.canConvertToLong() && Math.abs(n.asLong()) <= 1L << 53);
+            return exact ? Double.toString(n.asDouble()) : n.bigIntegerValue().toString();
+        }
+        return n.toString();
     }
 
     /**
@@ -735,7 +861,7 @@ public final class GridSpec {
                 };
             }
             case "fedprox" -> {
-                double mu = p.positive("mu", 0.01);
+                double mu = p.nonNegative("mu", 0.01); // FedProx takes mu >= 0 (0: FedAvg's local step)
                 ServerOptimizer opt = serverOptimizer(p, "serverLr");
                 withAggregator = a -> {
                     FedProx.Builder b = FedProx.builder().localSteps(steps, batch).localLearningRate(lr)
@@ -744,8 +870,11 @@ public final class GridSpec {
                 };
             }
             case "fedspeed" -> {
-                double rho = p.positive("rho", 0.1);
-                double alpha = p.positive("alpha", 1.0);
+                double rho = p.nonNegative("rho", 0.1); // FedSpeed takes rho >= 0 and alpha in [0, 1]
+                double alpha = p.nonNegative("alpha", 1.0);
+                if (alpha > 1) {
+                    throw new IllegalArgumentException(path + ".alpha must be in [0, 1], was " + alpha);
+                }
                 double lambda = p.positive("lambda", 10.0);
                 s = () -> FedSpeed.builder().localSteps(steps, batch).localLearningRate(lr).gradientClipping(clip)
                         .rho(rho).alpha(alpha).lambda(lambda).build();

@@ -5,10 +5,8 @@ import io.github.fl4j.core.sim.RoundReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,13 +44,7 @@ final class RunFiles {
                 }
                 sb.append('\n');
             }
-            Path tmp = Files.createTempFile(file.getParent(), ".tmp-", ".csv");
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(file, sb);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run file " + file, e);
         }
@@ -103,8 +95,16 @@ final class RunFiles {
         return out;
     }
 
-    /** Reads a run file; fails naming the file and line on malformed content. */
+    /** Reads a finished run's file; fails naming the file and line on malformed content. */
     static RunResult read(RunKey key, Path file) {
+        return read(key, file, null);
+    }
+
+    /**
+     * Reads a run file; fails naming the file and line on malformed content. A diverged run ({@code diverged} its
+     * reason, else null) may have no rounds (it failed in its first).
+     */
+    static RunResult read(RunKey key, Path file, String diverged) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -153,9 +153,9 @@ final class RunFiles {
                         + "): '" + line + "'", e);
             }
         }
-        if (out.isEmpty()) {
+        if (out.isEmpty() && diverged == null) {
             throw new IllegalStateException(file + ": no rounds");
         }
-        return new RunResult(key, out, timings, epsilons, true);
+        return new RunResult(key, out, timings, epsilons, true, diverged);
     }
 }

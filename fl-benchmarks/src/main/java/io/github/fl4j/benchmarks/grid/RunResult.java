@@ -16,9 +16,12 @@ import java.util.List;
  * @param epsilons the privacy loss epsilon after each report, in the same order (NaN for a non-private run of a
  *                 grid with a privacy axis); empty when the grid has no privacy axis
  * @param loaded   true when read from a previous invocation's run file instead of executed
+ * @param diverged null for a run that finished; for a run that failed (a non-finite loss or update, a client
+ *                 error: a {@code SimulationException}) the reason, and {@code reports} then holds the rounds
+ *                 completed before the failure (possibly none)
  */
 public record RunResult(RunKey key, List<RoundReport> reports, List<Timing> timings, List<Double> epsilons,
-                        boolean loaded) {
+                        boolean loaded, String diverged) {
 
     /**
      * Copies the lists.
@@ -26,6 +29,9 @@ public record RunResult(RunKey key, List<RoundReport> reports, List<Timing> timi
      * @throws IllegalArgumentException when there are timings or epsilons but not one per report
      */
     public RunResult {
+        if (diverged != null && diverged.isBlank()) {
+            throw new IllegalArgumentException("a diverged run needs its reason, was '" + diverged + "'");
+        }
         reports = List.copyOf(reports);
         timings = List.copyOf(timings);
         epsilons = List.copyOf(epsilons);
@@ -37,6 +43,22 @@ public record RunResult(RunKey key, List<RoundReport> reports, List<Timing> timi
             throw new IllegalArgumentException("a run of a grid with a privacy axis needs one epsilon per report, had "
                     + epsilons.size() + " for " + reports.size() + " reports");
         }
+    }
+
+    /** A run that finished (not diverged). */
+    public RunResult(RunKey key, List<RoundReport> reports, List<Timing> timings, List<Double> epsilons,
+                     boolean loaded) {
+        this(key, reports, timings, epsilons, loaded, null);
+    }
+
+    /** True when the run failed before its last round ({@link #diverged()} gives the reason). */
+    public boolean isDiverged() {
+        return diverged != null;
+    }
+
+    /** The same run marked as loaded from its run file. */
+    RunResult asLoaded() {
+        return new RunResult(key, reports, timings, epsilons, true, diverged);
     }
 
     /** A run of a grid without a privacy axis. */

@@ -56,7 +56,11 @@ class GridTest {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
         }
         try (var s = Files.list(dir.resolve("runs"))) {
-            assertEquals(4, s.count());
+            // each run: its rounds (.csv) and its record (.json: configuration hash, status)
+            List<String> names = s.map(p -> p.getFileName().toString()).toList();
+            assertEquals(4, names.stream().filter(n -> n.endsWith(".csv")).count(), names.toString());
+            assertEquals(4, names.stream().filter(n -> n.endsWith(".json")).count(), names.toString());
+            assertEquals(8, names.size(), names.toString());
         }
         assertTrue(Files.isRegularFile(dir.resolve("runs/FedAvg__identity__uniform-3__synthetic-seed2.csv")));
         assertEquals(1 + 4 * 5, Files.readAllLines(dir.resolve("rounds.csv")).size());
