@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.github.fl4j.core.api.StateCodec;
 import io.github.fl4j.core.state.ClientStateStore;
 import io.github.fl4j.core.state.StateStoreFactory;
+import io.github.fl4j.core.state.StoreFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -62,7 +63,6 @@ public final class HazelcastStateStores {
 
     /** A store over one map; used from the engine's thread. */
     static final class Store<T> implements ClientStateStore<T> {
-        private static final int FORMAT = 1;
         private static final int BATCH = 1024;
         final IMap<Integer, byte[]> map;
         private final String name;
@@ -155,8 +155,7 @@ public final class HazelcastStateStores {
         @Override
         public void writeTo(DataOutput o) throws IOException {
             int[] ids = map.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-            o.writeByte(FORMAT);
-            o.writeInt(ids.length);
+            StoreFormat.writeHeader(o, ids.length);
             for (int from = 0; from < ids.length; from += BATCH) {
                 int[] part = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + BATCH));
                 Set<Integer> keys = new HashSet<>();
@@ -169,42 +168,22 @@ public final class HazelcastStateStores {
                     if (b == null) {
                         throw new IOException(name + ": the state of client " + id + " vanished during a checkpoint");
                     }
-                    o.writeInt(id);
-                    o.writeInt(b.length);
-                    o.write(b);
+                    StoreFormat.writeEntry(o, id, b);
                 }
             }
         }
 
         @Override
         public void readFrom(DataInput in) throws IOException {
-            StateCodec.checkVersion(name + " store", FORMAT, in.readUnsignedByte());
-            int n = in.readInt();
-            if (n < 0) {
-                throw new IOException(name + " store: client count must be >= 0, was " + n);
-            }
             map.clear();
             Map<Integer, byte[]> batch = new HashMap<>();
-            int last = -1;
-            for (int k = 0; k < n; k++) {
-                int id = in.readInt();
-                if (id <= last) {
-                    throw new IOException(name + " store: client ids must increase, read " + id + " after " + last);
-                }
-                int len = in.readInt();
-                if (len < 0) {
-                    throw new IOException(name + " store: state length of client " + id + " must be >= 0, was "
-                            + len);
-                }
-                byte[] b = new byte[len];
-                in.readFully(b);
+            StoreFormat.read(in, name, (id, b) -> {
                 batch.put(id, b);
-                last = id;
                 if (batch.size() == BATCH) {
                     map.putAll(batch);
                     batch.clear();
                 }
-            }
+            });
             map.putAll(batch);
         }
 

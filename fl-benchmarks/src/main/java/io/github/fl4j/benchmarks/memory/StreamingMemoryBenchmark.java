@@ -5,11 +5,7 @@ import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.core.api.Evaluation;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.ForwardingAlgorithm;
-import io.github.fl4j.core.api.Message;
 import io.github.fl4j.core.api.Model;
-import io.github.fl4j.core.api.Server;
-import io.github.fl4j.core.api.ServerContext;
-import io.github.fl4j.core.api.Upload;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.random.RandomStream;
@@ -102,34 +98,6 @@ public final class StreamingMemoryBenchmark {
         }
     }
 
-    /** FedAvg whose server only has apply: the collecting path. */
-    static final class Collecting<S, C> extends ForwardingAlgorithm<S, C> {
-        Collecting(FederatedAlgorithm<S, C> inner) {
-            super(inner);
-        }
-
-        @Override
-        public Server<S> server() {
-            Server<S> s = inner().server();
-            return new Server<>() {
-                @Override
-                public Message broadcast(S state, ServerContext ctx) {
-                    return s.broadcast(state, ctx);
-                }
-
-                @Override
-                public S apply(S state, List<Upload> uploads, ServerContext ctx) {
-                    return s.apply(state, uploads, ctx);
-                }
-
-                @Override
-                public INDArray model(S state) {
-                    return s.model(state);
-                }
-            };
-        }
-    }
-
     public static void main(String[] args) throws IOException {
         Map<String, String> a = new HashMap<>();
         for (String arg : args) {
@@ -159,7 +127,8 @@ public final class StreamingMemoryBenchmark {
                 Nd4j.create(new float[] {0.5f}, new long[] {1}));
         FederatedDataset data = new FederatedDataset(clients, test);
         FedAvg fedavg = FedAvg.builder().localTraining(LocalTraining.steps(1, 1)).localLearningRate(0.5).build();
-        FederatedAlgorithm<FedAvg.ServerState, ?> alg = mode.equals("collecting") ? new Collecting<>(fedavg) : fedavg;
+        FederatedAlgorithm<FedAvg.ServerState, ?> alg = mode.equals("collecting")
+                ? ForwardingAlgorithm.collecting(fedavg) : fedavg;
         SimulationConfig cfg = SimulationConfig.builder().rounds(rounds).clientsPerRound(participants)
                 .threads(threads).seed(1).evalEvery(rounds).build();
         var builder = Simulation.builder(alg).config(cfg).model(new MeanTargetModel(d)).data(data);

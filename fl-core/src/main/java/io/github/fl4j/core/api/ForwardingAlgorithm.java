@@ -101,4 +101,35 @@ public abstract class ForwardingAlgorithm<S, C> implements FederatedAlgorithm<S,
     public double privacySpent(S state) {
         return inner.privacySpent(state);
     }
+
+    /**
+     * {@code algorithm} with a server that only forwards {@link Server#broadcast}, {@link Server#apply} and
+     * {@link Server#model}, so its {@link Server#begin} is the collecting default ({@link RoundAccumulator#collecting}):
+     * every upload of a round is held and {@code apply} sees the list. The reference against which a server's own
+     * streaming fold is checked (same bits), and the baseline of streaming-memory measurements.
+     */
+    public static <S, C> FederatedAlgorithm<S, C> collecting(FederatedAlgorithm<S, C> algorithm) {
+        return new ForwardingAlgorithm<>(algorithm) {
+            @Override
+            public Server<S> server() {
+                Server<S> s = inner().server();
+                return new Server<>() {
+                    @Override
+                    public Message broadcast(S state, ServerContext ctx) {
+                        return s.broadcast(state, ctx);
+                    }
+
+                    @Override
+                    public S apply(S state, java.util.List<Upload> uploads, ServerContext ctx) {
+                        return s.apply(state, uploads, ctx);
+                    }
+
+                    @Override
+                    public org.nd4j.linalg.api.ndarray.INDArray model(S state) {
+                        return s.model(state);
+                    }
+                };
+            }
+        };
+    }
 }

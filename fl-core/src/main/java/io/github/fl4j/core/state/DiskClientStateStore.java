@@ -44,7 +44,6 @@ import java.util.Map;
 public final class DiskClientStateStore<T> implements ClientStateStore<T>, EncodedStore {
     /** The default cache budget: 64 MiB of encoded states. */
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
-    private static final int FORMAT = 1;
     private static final long RESTORE_BATCH_BYTES = 32L << 20;
 
     private final String name;
@@ -222,20 +221,14 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
     @Override
     public void writeTo(DataOutput o) throws IOException {
         checkOpen();
-        o.writeByte(FORMAT);
-        o.writeInt(log.size());
+        StoreFormat.writeHeader(o, log.size());
         int limit = log.idLimit();
         for (int id = 0; id < limit; id++) {
             if (log.length(id) < 0) {
                 continue;
             }
             byte[] b = cache.get(id);
-            if (b == null) {
-                b = log.get(id);
-            }
-            o.writeInt(id);
-            o.writeInt(b.length);
-            o.write(b);
+            StoreFormat.writeEntry(o, id, b != null ? b : log.get(id));
         }
     }
 
@@ -247,39 +240,22 @@ public final class DiskClientStateStore<T> implements ClientStateStore<T>, Encod
     @Override
     public void readFrom(DataInput in) throws IOException {
         checkOpen();
-        StateCodec.checkVersion(name + " store", FORMAT, in.readUnsignedByte());
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException(name + " store: client count must be >= 0, was " + n);
-        }
         log.clear();
         cache.clear();
         cachedBytes = 0;
         bytesOf.clearReleased();
         List<Integer> ids = new ArrayList<>();
         List<byte[]> values = new ArrayList<>();
-        long batch = 0;
-        int last = -1;
-        for (int k = 0; k < n; k++) {
-            int id = in.readInt();
-            if (id <= last) {
-                throw new IOException(name + " store: client ids must increase, read " + id + " after " + last);
-            }
-            int len = in.readInt();
-            if (len < 0) {
-                throw new IOException(name + " store: state length of client " + id + " must be >= 0, was " + len);
-            }
-            byte[] b = new byte[len];
-            in.readFully(b);
+        long[] batch = {0};
+        StoreFormat.read(in, name, (id, b) -> {
             ids.add(id);
             values.add(b);
-            batch += len;
-            last = id;
-            if (batch >= RESTORE_BATCH_BYTES) {
+            batch[0] += b.length;
+            if (batch[0] >= RESTORE_BATCH_BYTES) {
                 flush(ids, values);
-                batch = 0;
+                batch[0] = 0;
             }
-        }
+        });
         flush(ids, values);
     }
 

@@ -26,7 +26,6 @@ import java.util.List;
  * @param <T> the state type
  */
 public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, EncodedStore {
-    private static final int FORMAT = 1;
 
     private final String name;
     private final StateCodec<T> codec;
@@ -119,49 +118,28 @@ public final class InMemoryClientStateStore<T> implements ClientStateStore<T>, E
     /** Format: version byte 1, int count, then for each stored client in increasing id order: int id, int length, bytes. */
     @Override
     public void writeTo(DataOutput o) throws IOException {
-        o.writeByte(FORMAT);
-        o.writeInt(size);
+        StoreFormat.writeHeader(o, size);
         for (int id = 0; id < states.length; id++) {
-            byte[] b = states[id];
-            if (b != null) {
-                o.writeInt(id);
-                o.writeInt(b.length);
-                o.write(b);
+            if (states[id] != null) {
+                StoreFormat.writeEntry(o, id, states[id]);
             }
         }
     }
 
     @Override
     public void readFrom(DataInput in) throws IOException {
-        StateCodec.checkVersion(name + " store", FORMAT, in.readUnsignedByte());
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException(name + " store: client count must be >= 0, was " + n);
-        }
-        byte[][] read = new byte[Math.max(16, n)][];
-        long total = 0;
-        int last = -1;
-        for (int k = 0; k < n; k++) {
-            int id = in.readInt();
-            if (id <= last) {
-                throw new IOException(name + " store: client ids must increase, read " + id + " after " + last);
+        byte[][][] read = {new byte[16][]};
+        long[] total = {0};
+        int n = StoreFormat.read(in, name, (id, b) -> {
+            if (id >= read[0].length) {
+                read[0] = Arrays.copyOf(read[0], Math.max(id + 1, read[0].length * 2));
             }
-            int len = in.readInt();
-            if (len < 0) {
-                throw new IOException(name + " store: state length of client " + id + " must be >= 0, was " + len);
-            }
-            byte[] b = new byte[len];
-            in.readFully(b);
-            if (id >= read.length) {
-                read = Arrays.copyOf(read, Math.max(id + 1, read.length * 2));
-            }
-            read[id] = b;
-            total += len;
-            last = id;
-        }
-        states = read;
+            read[0][id] = b;
+            total[0] += b.length;
+        });
+        states = read[0];
         size = n;
-        bytes = total;
+        bytes = total[0];
         bytesOf.clearReleased();
     }
 

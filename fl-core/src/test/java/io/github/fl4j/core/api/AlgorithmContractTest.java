@@ -319,42 +319,14 @@ public abstract class AlgorithmContractTest {
     }
 
     private <S, C> void streamingEqualsCollecting(FederatedAlgorithm<S, C> alg) throws IOException {
-        SimulationResult<S> collecting = builder(new CollectingOnly<>(alg), 1).chunkSize(Integer.MAX_VALUE).build()
-                .run();
+        SimulationResult<S> collecting = builder(ForwardingAlgorithm.collecting(alg), 1).chunkSize(Integer.MAX_VALUE)
+                .build().run();
         for (int threads : new int[] {1, 2}) {
             for (int chunk : new int[] {1, 3, Integer.MAX_VALUE}) {
                 SimulationResult<S> r = builder(alg, threads).chunkSize(chunk).build().run();
                 assertSameRun(alg, collecting, r, "the collecting run (server.apply, one chunk) and the run with "
                         + "the server's own fold, chunks of " + chunk + ", " + threads + " threads");
             }
-        }
-    }
-
-    /** The algorithm with a server that only forwards broadcast, apply and model: begin is the collecting default. */
-    private static final class CollectingOnly<S, C> extends ForwardingAlgorithm<S, C> {
-        CollectingOnly(FederatedAlgorithm<S, C> inner) {
-            super(inner);
-        }
-
-        @Override
-        public Server<S> server() {
-            Server<S> s = inner().server();
-            return new Server<>() {
-                @Override
-                public Message broadcast(S state, ServerContext ctx) {
-                    return s.broadcast(state, ctx);
-                }
-
-                @Override
-                public S apply(S state, List<Upload> uploads, ServerContext ctx) {
-                    return s.apply(state, uploads, ctx);
-                }
-
-                @Override
-                public INDArray model(S state) {
-                    return s.model(state);
-                }
-            };
         }
     }
 
