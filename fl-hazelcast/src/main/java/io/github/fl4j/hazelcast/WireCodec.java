@@ -34,10 +34,7 @@ final class WireCodec {
     static <C> byte[] request(ClientTask<C> t, StateCodec<C> codec) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {
-            out.writeInt(t.clientId());
-            out.writeInt(t.round());
-            out.writeInt(t.assignedSteps());
-            codec.write(t.state(), out);
+            t.write(out, codec);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the state of client " + t.clientId(), e);
         }
@@ -45,28 +42,14 @@ final class WireCodec {
     }
 
     static <C> ClientTask<C> readRequest(byte[] request, Message downlink, StateCodec<C> codec) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(request));
-        int id = in.readInt();
-        int round = in.readInt();
-        int steps = in.readInt();
-        C state = codec.read(in);
-        return new ClientTask<>(id, round, downlink, state, steps);
+        return ClientTask.read(new DataInputStream(new ByteArrayInputStream(request)), downlink, codec);
     }
 
     static <C> byte[] reply(ClientOutcome<C> o, StateCodec<C> codec) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {
             out.writeByte(OK);
-            out.writeInt(o.clientId());
-            out.writeDouble(o.trainLoss());
-            out.writeLong(o.work());
-            long[] bits = o.uplinkBits();
-            out.writeInt(bits.length);
-            for (long x : bits) {
-                out.writeLong(x);
-            }
-            o.upload().write(out);
-            codec.write(o.state(), out);
+            o.write(out, codec);
         }
         return b.toByteArray();
     }
@@ -105,19 +88,7 @@ final class WireCodec {
             if (status != OK) {
                 throw new IOException("reply status must be 0, 1 or 2, was " + status);
             }
-            int id = in.readInt();
-            double loss = in.readDouble();
-            long work = in.readLong();
-            int n = in.readInt();
-            if (n < 0) {
-                throw new IOException("uplink vector count must be >= 0, was " + n);
-            }
-            long[] bits = new long[n];
-            for (int i = 0; i < n; i++) {
-                bits[i] = in.readLong();
-            }
-            Message upload = Message.read(in);
-            return new ClientOutcome<>(id, upload, bits, codec.read(in), loss, work);
+            return ClientOutcome.read(in, codec);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot decode the outcome of client " + expectedClient + ": "
                     + e.getMessage(), e);

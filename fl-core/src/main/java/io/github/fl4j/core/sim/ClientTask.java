@@ -19,4 +19,24 @@ public record ClientTask<C>(int clientId, int round, Message downlink, C state, 
     public ClientTask(int clientId, int round, Message downlink, C state) {
         this(clientId, round, downlink, state, 0);
     }
+
+    /**
+     * Writes the task without its downlink (an engine ships the round's downlink once, not per task): client id,
+     * round and assigned steps as ints, then the state through {@code codec}. {@link #read} reads it back.
+     */
+    public void write(java.io.DataOutput out, io.github.fl4j.core.api.StateCodec<C> codec) throws java.io.IOException {
+        out.writeInt(clientId);
+        out.writeInt(round);
+        out.writeInt(assignedSteps);
+        codec.write(state, out);
+    }
+
+    /** Reads a task written by {@link #write}, with the round's {@code downlink}. */
+    public static <C> ClientTask<C> read(java.io.DataInput in, Message downlink,
+                                         io.github.fl4j.core.api.StateCodec<C> codec) throws java.io.IOException {
+        int id = in.readInt();
+        int round = in.readInt();
+        int steps = in.readInt();
+        return new ClientTask<>(id, round, downlink, codec.read(in), steps);
+    }
 }

@@ -59,10 +59,7 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
         for (ClientTask<C> t : work.tasks()) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(b)) {
-                out.writeInt(t.clientId());
-                out.writeInt(t.round());
-                out.writeInt(t.assignedSteps());
-                codec.write(t.state(), out);
+                t.write(out, codec);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot encode the state of client " + t.clientId(), e);
             }
@@ -88,24 +85,12 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
         ClientRunner<C> runner = (ClientRunner<C>) runners.computeIfAbsent(ByteBuffer.wrap(description),
                 k -> ClientRunners.build(RunDescription.fromBytes(description), registry));
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(request));
-            int id = in.readInt();
-            int round = in.readInt();
-            int steps = in.readInt();
-            C state = codec.read(in);
-            ClientOutcome<C> o = runner.run(new ClientTask<>(id, round, Message.fromBytes(downlink), state, steps));
+            ClientTask<C> task = ClientTask.read(new DataInputStream(new ByteArrayInputStream(request)),
+                    Message.fromBytes(downlink), codec);
+            ClientOutcome<C> o = runner.run(task);
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(b)) {
-                out.writeInt(o.clientId());
-                out.writeDouble(o.trainLoss());
-                out.writeLong(o.work());
-                long[] bits = o.uplinkBits();
-                out.writeInt(bits.length);
-                for (long x : bits) {
-                    out.writeLong(x);
-                }
-                o.upload().write(out);
-                codec.write(o.state(), out);
+                o.write(out, codec);
             }
             return b.toByteArray();
         } catch (IOException e) {
@@ -115,16 +100,7 @@ public final class SerializingExecutionEngine implements ExecutionEngine {
 
     private static <C> ClientOutcome<C> decodeOutcome(byte[] reply, StateCodec<C> codec) {
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
-            int id = in.readInt();
-            double loss = in.readDouble();
-            long work = in.readLong();
-            long[] bits = new long[in.readInt()];
-            for (int i = 0; i < bits.length; i++) {
-                bits[i] = in.readLong();
-            }
-            Message upload = Message.read(in);
-            return new ClientOutcome<>(id, upload, bits, codec.read(in), loss, work);
+            return ClientOutcome.read(new DataInputStream(new ByteArrayInputStream(reply)), codec);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot decode a client outcome: " + e.getMessage(), e);
         }
