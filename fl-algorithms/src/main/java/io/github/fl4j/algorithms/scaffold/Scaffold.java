@@ -227,6 +227,26 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
         return new ClientState(Tensors.zeros(setup.precision(), setup.dimension()));
     }
 
+    /**
+     * The model step of the one-vector uplink, with the mean of the uploads' deltas in {@code s.aggregate}:
+     * Delta_x = -K eta_l (c + mean_S delta_n) with the old c, through the server optimizer. With plain SGD it is
+     * x = x - eta_g K eta_l c - eta_g K eta_l mean, the historical op order (same bits); shared by apply and the
+     * streaming fold.
+     */
+    private void oneVectorModelStep(ServerState s) {
+        double kEta = training.steps() * localLearningRate;
+        if (optimizer instanceof Sgd sgd) {
+            s.optimizer.check(Sgd.KIND, 0, s.x);
+            double step = sgd.learningRate() * kEta;
+            Tensors.axpy(-step, s.c, s.x);
+            Tensors.axpy(-step, s.aggregate, s.x);
+        } else {
+            Tensors.axpy(1.0, s.c, s.aggregate);
+            Tensors.scale(-kEta, s.aggregate);
+            optimizer.step(s.x, s.aggregate, s.optimizer);
+        }
+    }
+
     @Override
     public Server<ServerState> server() {
         return new Server<>() {
@@ -239,19 +259,8 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
             public ServerState apply(ServerState s, List<Upload> uploads, ServerContext ctx) {
                 if (oneVectorUplink) {
                     // Delta_x = -K eta_l (c + mean_S delta_n), with the old c; then c = c + (1/N) sum_S delta_n.
-                    double kEta = training.steps() * localLearningRate;
                     aggregator.aggregate(uploads, 0, s.aggregate, ctx);
-                    if (optimizer instanceof Sgd sgd) {
-                        // x = x - eta_g K eta_l c - eta_g K eta_l mean: the historical op order (same bits).
-                        s.optimizer.check(Sgd.KIND, 0, s.x);
-                        double step = sgd.learningRate() * kEta;
-                        Tensors.axpy(-step, s.c, s.x);
-                        Tensors.axpy(-step, s.aggregate, s.x);
-                    } else {
-                        Tensors.axpy(1.0, s.c, s.aggregate);
-                        Tensors.scale(-kEta, s.aggregate);
-                        optimizer.step(s.x, s.aggregate, s.optimizer);
-                    }
+                    oneVectorModelStep(s);
                     WeightedMean.population().aggregate(uploads, 0, s.aggregate, ctx);
                     Tensors.axpy(1.0, s.aggregate, s.c);
                 } else {
@@ -295,17 +304,7 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
                         model.finish();
                         control.finish();
                         if (oneVectorUplink) {
-                            double kEta = training.steps() * localLearningRate;
-                            if (optimizer instanceof Sgd sgd) {
-                                s.optimizer.check(Sgd.KIND, 0, s.x);
-                                double step = sgd.learningRate() * kEta;
-                                Tensors.axpy(-step, s.c, s.x);
-                                Tensors.axpy(-step, s.aggregate, s.x);
-                            } else {
-                                Tensors.axpy(1.0, s.c, s.aggregate);
-                                Tensors.scale(-kEta, s.aggregate);
-                                optimizer.step(s.x, s.aggregate, s.optimizer);
-                            }
+                            oneVectorModelStep(s);
                         } else {
                             optimizer.step(s.x, s.aggregate, s.optimizer);
                         }
