@@ -145,38 +145,72 @@ public final class CropFlip implements BatchAugmentation {
             throw new IllegalArgumentException("in and out must be c-order with contiguous rows");
         }
         int rows = (int) in.rows();
-        double[] src = new double[p];
-        double[] dst = new double[p];
         boolean isDouble = in.dataType() == DataType.DOUBLE;
-        float[] srcF = isDouble ? null : new float[p];
-        DoubleBuffer inD = isDouble ? Tensors.doubleView(in) : null;
-        DoubleBuffer outD = isDouble ? Tensors.doubleView(out) : null;
-        FloatBuffer inF = isDouble ? null : Tensors.floatView(in);
-        FloatBuffer outF = isDouble ? null : Tensors.floatView(out);
         long inOff = in.offset();
         long outOff = out.offset();
-        for (int r = 0; r < rows; r++) {
-            int from = (int) (inOff + (long) r * p);
-            if (isDouble) {
-                inD.get(from, src, 0, p);
-            } else {
-                inF.get(from, srcF, 0, p);
-                for (int k = 0; k < p; k++) {
-                    src[k] = srcF[k];
-                }
+        if (isDouble) {
+            double[] src = new double[p];
+            double[] dst = new double[p];
+            DoubleBuffer inD = Tensors.doubleView(in);
+            DoubleBuffer outD = Tensors.doubleView(out);
+            for (int r = 0; r < rows; r++) {
+                inD.get((int) (inOff + (long) r * p), src, 0, p);
+                int dy = padding == 0 ? 0 : rng.nextInt(2 * padding + 1);
+                int dx = padding == 0 ? 0 : rng.nextInt(2 * padding + 1);
+                boolean f = flip && rng.nextInt(2) == 1;
+                transform(src, dst, dy, dx, f);
+                outD.put((int) (outOff + (long) r * p), dst, 0, p);
             }
-            int dy = padding == 0 ? padding : rng.nextInt(2 * padding + 1);
-            int dx = padding == 0 ? padding : rng.nextInt(2 * padding + 1);
+            return;
+        }
+        float[] src = new float[p];
+        float[] dst = new float[p];
+        float[] fillF = new float[fill.length];
+        for (int c = 0; c < fill.length; c++) {
+            fillF[c] = (float) fill[c];
+        }
+        FloatBuffer inF = Tensors.floatView(in);
+        FloatBuffer outF = Tensors.floatView(out);
+        for (int r = 0; r < rows; r++) {
+            inF.get((int) (inOff + (long) r * p), src, 0, p);
+            int dy = padding == 0 ? 0 : rng.nextInt(2 * padding + 1);
+            int dx = padding == 0 ? 0 : rng.nextInt(2 * padding + 1);
             boolean f = flip && rng.nextInt(2) == 1;
-            transform(src, dst, dy, dx, f);
-            int to = (int) (outOff + (long) r * p);
-            if (isDouble) {
-                outD.put(to, dst, 0, p);
-            } else {
-                for (int k = 0; k < p; k++) {
-                    srcF[k] = (float) dst[k];
+            transformFloat(src, dst, dy, dx, f, fillF);
+            outF.put((int) (outOff + (long) r * p), dst, 0, p);
+        }
+    }
+
+    /** {@link #transform} on float32 values (the same copies; the fill rounded to float32 once). */
+    private void transformFloat(float[] src, float[] dst, int dy, int dx, boolean flip, float[] fillF) {
+        int h = shape.height();
+        int w = shape.width();
+        int plane = h * w;
+        int shift = dx - padding;
+        int x0 = Math.max(0, -shift);
+        int x1 = Math.min(w, w - shift);
+        for (int c = 0; c < shape.channels(); c++) {
+            int base = c * plane;
+            float v = fillF[c];
+            for (int y = 0; y < h; y++) {
+                int sy = y + dy - padding;
+                int row = base + y * w;
+                if (sy < 0 || sy >= h) {
+                    Arrays.fill(dst, row, row + w, v);
+                    continue;
                 }
-                outF.put(to, srcF, 0, p);
+                int srcRow = base + sy * w;
+                if (!flip) {
+                    // out[x] = X[sy][x + shift] for x in [x0, x1): one contiguous copy, the fill around it
+                    Arrays.fill(dst, row, row + x0, v);
+                    System.arraycopy(src, srcRow + x0 + shift, dst, row + x0, x1 - x0);
+                    Arrays.fill(dst, row + x1, row + w, v);
+                } else {
+                    for (int x = 0; x < w; x++) {
+                        int sx = w - 1 - x + shift;
+                        dst[row + x] = sx < 0 || sx >= w ? v : src[srcRow + sx];
+                    }
+                }
             }
         }
     }

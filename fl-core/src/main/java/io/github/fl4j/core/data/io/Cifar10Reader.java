@@ -62,7 +62,6 @@ public final class Cifar10Reader {
     public static final String ENVIRONMENT = "FL4J_CIFAR10";
 
     private static final int IMAGE_BYTES = RECORD_BYTES - 1;
-    private static final int CHUNK = 1 << 16;
 
     private Cifar10Reader() {
     }
@@ -302,6 +301,7 @@ public final class Cifar10Reader {
         byte[] px = records.pixels();
         INDArray features = Nd4j.createUninitialized(precision.dataType(), n, IMAGE_BYTES);
         int plane = IMAGE_BYTES / 3;
+        // one record at a time: the channel of a pixel is known from its plane, no division per value
         if (precision == Precision.FLOAT32) {
             float[][] t = new float[3][256];
             for (int c = 0; c < 3; c++) {
@@ -310,25 +310,29 @@ public final class Cifar10Reader {
                 }
             }
             FloatBuffer out = features.data().asNioFloat();
-            float[] chunk = new float[Math.min(px.length, CHUNK)];
-            for (int start = 0; start < px.length; start += chunk.length) {
-                int len = Math.min(chunk.length, px.length - start);
-                for (int k = 0; k < len; k++) {
-                    int i = start + k;
-                    chunk[k] = t[(i % IMAGE_BYTES) / plane][px[i] & 0xff];
+            float[] row = new float[IMAGE_BYTES];
+            for (int r = 0; r < n; r++) {
+                int at = r * IMAGE_BYTES;
+                for (int c = 0, k = 0; c < 3; c++) {
+                    float[] tc = t[c];
+                    for (int end = k + plane; k < end; k++) {
+                        row[k] = tc[px[at + k] & 0xff];
+                    }
                 }
-                out.put(start, chunk, 0, len);
+                out.put(at, row, 0, IMAGE_BYTES);
             }
         } else {
             DoubleBuffer out = features.data().asNioDouble();
-            double[] chunk = new double[Math.min(px.length, CHUNK)];
-            for (int start = 0; start < px.length; start += chunk.length) {
-                int len = Math.min(chunk.length, px.length - start);
-                for (int k = 0; k < len; k++) {
-                    int i = start + k;
-                    chunk[k] = tables[(i % IMAGE_BYTES) / plane][px[i] & 0xff];
+            double[] row = new double[IMAGE_BYTES];
+            for (int r = 0; r < n; r++) {
+                int at = r * IMAGE_BYTES;
+                for (int c = 0, k = 0; c < 3; c++) {
+                    double[] tc = tables[c];
+                    for (int end = k + plane; k < end; k++) {
+                        row[k] = tc[px[at + k] & 0xff];
+                    }
                 }
-                out.put(start, chunk, 0, len);
+                out.put(at, row, 0, IMAGE_BYTES);
             }
         }
         double[] l = new double[n];

@@ -394,7 +394,7 @@ public final class LeafReader {
     }
 
     /** Reads one LEAF JSON file. */
-    List<Raw> readFile(Path file) throws IOException {
+    private List<Raw> readFile(Path file) throws IOException {
         JsonFactory factory = JsonFactory.builder().build();
         try (InputStream in = DatasetDownloader.openUncompressed(file); JsonParser p = factory.createParser(in)) {
             return parseFile(file, p);

@@ -99,7 +99,7 @@ class CropFlipTest {
     @EnumSource(Precision.class)
     void applyDrawsOffsetsThenFlipPerImage(Precision precision) {
         CropFlip a = new CropFlip(ONE_BY_4X4, 1, true, null);
-        int rows = 6;
+        int rows = 40; // enough draws for every offset pair with and without flip
         double[] all = new double[rows * 16];
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < 16; k++) {
