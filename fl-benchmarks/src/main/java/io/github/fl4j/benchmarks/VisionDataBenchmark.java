@@ -29,8 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The cost of the vision data path, on generated files (no dataset needed), as ratios measured in one run:
  * <ol>
  *   <li>a CIFAR-sized minibatch (32 x 3 x 32 x 32, float32) from {@link MinibatchSampler} with the crop-and-flip
- *       augmentation against the same sampler without it (both alternate in the same loop, median of
- *       {@code repeats} blocks);</li>
+ *       augmentation against the same sampler without it, and against one training step of the 3072-200-200-10 MLP
+ *       on the batch for scale (all three alternate in the same loop, median of {@code repeats} blocks);</li>
  *   <li>reading {@code records} CIFAR-10 records ({@link Cifar10Reader}, float32, CIFAR-10 normalisation): MB/s of the
  *       file;</li>
  *   <li>reading a FEMNIST-shaped LEAF JSON file of {@code samples} images over 50 users ({@link LeafReader},
@@ -95,8 +95,16 @@ public final class VisionDataBenchmark {
                 new Workspace(), aug, seeds.stream(Purpose.AUGMENTATION, 1, 0));
         double[] plainUs = new double[repeats];
         double[] augUs = new double[repeats];
+        double[] stepUs = new double[repeats];
+        io.github.fl4j.core.model.Mlp mlp = new io.github.fl4j.core.model.Mlp(shape.size(), new int[] {200, 200}, 10,
+                0.0);
+        INDArray w = Nd4j.create(DataType.FLOAT, mlp.dimension());
+        mlp.initialParameters(new RandomStream(4), w);
+        INDArray g = Nd4j.create(DataType.FLOAT, mlp.dimension());
+        Dataset batch = plain.next().rows(java.util.stream.IntStream.range(0, 32).toArray());
+        int steps = Math.max(1, batches / 20);
         double sink = 0;
-        for (int w = 0; w < 2; w++) { // warm-up
+        for (int warm = 0; warm < 2; warm++) {
             for (int b = 0; b < batches; b++) {
                 sink += plain.next().size() + augmented.next().size();
             }
@@ -111,11 +119,19 @@ public final class VisionDataBenchmark {
                 sink += augmented.next().size();
             }
             long t2 = System.nanoTime();
+            for (int b = 0; b < steps; b++) {
+                sink += mlp.lossAndGradient(w, batch, g);
+            }
+            long t3 = System.nanoTime();
             plainUs[r] = (t1 - t0) / 1e3 / batches;
             augUs[r] = (t2 - t1) / 1e3 / batches;
+            stepUs[r] = (t3 - t2) / 1e3 / steps;
         }
         double p = median(plainUs);
         double a = median(augUs);
+        double st = median(stepUs);
+        System.out.printf(Locale.ROOT, "one 3072-200-200-10 MLP training step on the batch: %.1f us; the crop and "
+                + "flip of a batch costs %.3f of it%n", st, (a - p) / st);
         System.out.printf(Locale.ROOT, "minibatch 32 x 3x32x32 float32: plain %.1f us, with crop(4)+flip %.1f us "
                 + "(ratio %.2f; the crop itself %.1f us = %.2f us per image) [%d batches x %d repeats, sink %.0f]%n",
                 p, a, a / p, a - p, (a - p) / 32, batches, repeats, sink);
@@ -177,20 +193,20 @@ public final class VisionDataBenchmark {
         }
         long bytes = Files.size(f);
         LeafReader reader = LeafReader.builder(LeafReader.Task.FEMNIST).precision(Precision.FLOAT32).build();
-        double[] secs = new double[3];
-        for (int k = 0; k < secs.length; k++) {
+        com.fasterxml.jackson.core.JsonFactory factory = new com.fasterxml.jackson.core.JsonFactory();
+        int runs = 5;
+        double[] secs = new double[runs];
+        double[] bare = new double[runs];
+        double[] ratio = new double[runs];
+        double floatSum = 0;
+        for (int k = 0; k < runs; k++) { // the reader and the bare loop alternate, so both see the same load
             long t0 = System.nanoTime();
             LeafReader.Result r = reader.read(dir.resolve("leaf"));
             secs[k] = (System.nanoTime() - t0) / 1e9;
             if (r.data().totalSize() != samples) {
                 throw new IllegalStateException("read " + r.data().totalSize() + " samples");
             }
-        }
-        double[] bare = new double[3];
-        com.fasterxml.jackson.core.JsonFactory factory = new com.fasterxml.jackson.core.JsonFactory();
-        double floatSum = 0;
-        for (int k = 0; k < bare.length; k++) {
-            long t0 = System.nanoTime();
+            t0 = System.nanoTime();
             try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(f.toFile())) {
                 com.fasterxml.jackson.core.JsonToken t;
                 while ((t = p.nextToken()) != null) {
@@ -200,14 +216,13 @@ public final class VisionDataBenchmark {
                 }
             }
             bare[k] = (System.nanoTime() - t0) / 1e9;
+            ratio[k] = secs[k] / bare[k];
         }
-        double b = median(bare);
-        System.out.printf(Locale.ROOT, "bare Jackson token loop over the file: %.3f s (sum %.1f)%n", b, floatSum);
         double s = median(secs);
-        System.out.printf(Locale.ROOT, "LEAF reader / bare token loop: %.2f%n", s / b);
         System.out.printf(Locale.ROOT, "LEAF FEMNIST reader: %d samples of %d users (%.1f MB of JSON) in %.3f s = "
-                + "%.0f MB/s, %.0f samples/s (median of 3)%n", samples, users, bytes / 1e6, s, bytes / 1e6 / s,
-                samples / s);
+                + "%.0f MB/s, %.0f samples/s; a bare Jackson token loop parsing every float: %.3f s (sum %.1f); "
+                + "reader / bare loop %.2f (medians of %d alternating runs)%n", samples, users, bytes / 1e6, s,
+                bytes / 1e6 / s, samples / s, median(bare), floatSum, median(ratio), runs);
     }
 
     private static int share(int total, int parts, int k) {
