@@ -15,9 +15,12 @@ import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
 import io.github.fl4j.algorithms.scaffold.Scaffold;
 import io.github.fl4j.core.aggregation.WeightedMean;
+import io.github.fl4j.core.data.image.CropFlip;
+import io.github.fl4j.core.data.image.ImageShape;
 import io.github.fl4j.core.registry.ComponentProvider;
 import io.github.fl4j.core.registry.Params;
 import io.github.fl4j.core.registry.Registry;
+import io.github.fl4j.core.registry.Spec;
 import io.github.fl4j.core.registry.SpecException;
 
 /**
@@ -55,7 +58,8 @@ public final class AlgorithmComponents implements ComponentProvider {
 
     /** The local-SGD parameters shared by fedavg, fedavg-ef, fedprox, scaffold, fedspeed and fedau. */
     static final String LOCAL_SGD = "lr (required), steps=10 or epochs=E, batch=10 (or full), clip=none (max norm of "
-            + "a local step)";
+            + "a local step), augment=none|crop-flip(image=CxHxW, padding=4, flip=true, fill=0) (random crop with "
+            + "padding and horizontal flip of each local minibatch; fill: one value or one per channel)";
 
     /** The server-step parameters shared by fedavg, fedavg-ef, fedprox and scaffold. */
     static final String SERVER_STEP = "server-lr=1";
@@ -140,7 +144,35 @@ public final class AlgorithmComponents implements ComponentProvider {
         if (clip != LocalTraining.NO_CLIPPING) {
             b.gradientClipping(clip);
         }
+        if (p.has("augment") && !p.getString("augment").equals("none")) {
+            b.augmentation(augmentation(p));
+        }
         return b;
+    }
+
+    /** The {@code augment=crop-flip(...)} of a local-SGD spec. */
+    private static CropFlip augmentation(Params p) {
+        Spec spec = p.getSpec("augment");
+        String expected = "none or crop-flip(image=CxHxW, padding=4, flip=true, fill=0)";
+        if (!spec.name().equals("crop-flip")) {
+            throw p.bad("augment", spec.toString(), expected);
+        }
+        Params a = new Params(spec);
+        ImageShape shape;
+        try {
+            shape = ImageShape.parse(a.getString("image"));
+        } catch (IllegalArgumentException e) {
+            throw a.bad("image", a.getString("image"), "CxHxW, e.g. 3x32x32");
+        }
+        int padding = a.getInt("padding", CropFlip.DEFAULT_PADDING);
+        boolean flip = a.getBoolean("flip", true);
+        double[] fill = a.getDoubles("fill", new double[] {0.0});
+        a.requireAllUsed();
+        try {
+            return new CropFlip(shape, padding, flip, fill);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(p.name() + ": augment=" + spec + ": " + e.getMessage());
+        }
     }
 
     // ---- server steps (one method per builder; see SERVER_STEP) -----------------------------------------------------

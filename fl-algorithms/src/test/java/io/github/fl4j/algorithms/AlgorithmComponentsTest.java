@@ -144,7 +144,7 @@ class AlgorithmComponentsTest {
     void badParametersFailNamingTheKey() {
         assertSpecError("fedavg(lr=abc)", "fedavg: lr must be a number, was 'abc'");
         assertSpecError("fedavg(lr=0.05,step=5)", "fedavg: unknown parameter 'step' (did you mean 'steps'?); "
-                + "known: batch, clip, epochs, lr, momentum, server-lr, steps, weighting");
+                + "known: augment, batch, clip, epochs, lr, momentum, server-lr, steps, weighting");
         assertSpecError("fedavg(steps=5)", "fedavg: missing parameter 'lr' (given: steps)");
         assertSpecError("fedavg(lr=0.1,steps=5,epochs=1)", "fedavg: give steps or epochs, not both");
         assertSpecError("fedavg(lr=0.1,batch=all)", "fedavg: batch must be an integer, was 'all'");

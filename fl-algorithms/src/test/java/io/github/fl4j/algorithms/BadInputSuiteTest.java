@@ -57,7 +57,8 @@ class BadInputSuiteTest {
                         .localLearningRate(Double.NaN).build(), "localLearningRate", "NaN")
                 .bad(l, "localLearningRate", "-0.1", () -> FedAvg.builder().localSteps(2, 8).localLearningRate(-0.1)
                         .build(), "localLearningRate", "-0.1")
-                .bad(l, "gradientClipping", "0", () -> fa().gradientClipping(0).build(), "0");
+                .bad(l, "gradientClipping", "0", () -> fa().gradientClipping(0).build(), "0")
+                .bad(l, "augmentation", "null", () -> fa().augmentation(null), "augmentation", "null");
         Class<?> f = FedAvg.Builder.class;
         s.bad(f, "weighting", "null", () -> fa().weighting(null).build(), "weighting")
                 .bad(f, "aggregator", "median with weighting UNIFORM",

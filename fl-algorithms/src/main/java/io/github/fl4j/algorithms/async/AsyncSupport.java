@@ -32,7 +32,8 @@ final class AsyncSupport {
             Tensors.copy(x, y);
             LocalTraining session = training.forSession(ctx.assignedSteps());
             double loss = LocalSgd.run(ctx.model(), ctx.data(), session, lr, y, out, null, proximalWeight,
-                    proximalWeight == 0 ? null : x, ctx.random(Purpose.LOCAL_DATA_ORDER), ctx.workspace());
+                    proximalWeight == 0 ? null : x, ctx.random(Purpose.LOCAL_DATA_ORDER),
+                    session.augmentationStream(ctx), ctx.workspace());
             if (gradient) {
                 int steps = ctx.localSteps(training.stepsFor(ctx.data().size()));
                 Tensors.subtract(x, y, out);

@@ -375,8 +375,8 @@ public final class FedAu implements FederatedAlgorithm<FedAu.ServerState, NoStat
             INDArray y = ctx.workspace().vector("fedau.iterate", ctx.precision(), x.length());
             INDArray grad = ctx.workspace().vector("fedau.gradient", ctx.precision(), x.length());
             Tensors.copy(x, y);
-            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, null,
-                    ctx.random(Purpose.LOCAL_DATA_ORDER), ctx.workspace());
+            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, null, 0.0,
+                    null, ctx.random(Purpose.LOCAL_DATA_ORDER), training.augmentationStream(ctx), ctx.workspace());
             Tensors.subtract(y, x, grad);
             ctx.uplink().send(grad);
             return new ClientResult<>(state, loss);

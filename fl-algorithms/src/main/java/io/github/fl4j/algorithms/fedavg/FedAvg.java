@@ -275,8 +275,8 @@ public final class FedAvg implements FederatedAlgorithm<FedAvg.ServerState, NoSt
             INDArray y = ctx.workspace().vector("fedavg.iterate", ctx.precision(), x.length());
             INDArray grad = ctx.workspace().vector("fedavg.gradient", ctx.precision(), x.length());
             Tensors.copy(x, y);
-            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, null,
-                    ctx.random(Purpose.LOCAL_DATA_ORDER), ctx.workspace());
+            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, null, 0.0,
+                    null, ctx.random(Purpose.LOCAL_DATA_ORDER), training.augmentationStream(ctx), ctx.workspace());
             Tensors.subtract(y, x, grad);
             ctx.uplink().send(grad);
             return new ClientResult<>(state, loss);

@@ -161,8 +161,8 @@ public final class FedAvgErrorFeedback
             INDArray y = ctx.workspace().vector("fedavg-ef.iterate", ctx.precision(), d);
             INDArray u = ctx.workspace().vector("fedavg-ef.gradient", ctx.precision(), d);
             Tensors.copy(x, y);
-            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, u, null,
-                    ctx.random(Purpose.LOCAL_DATA_ORDER), ctx.workspace());
+            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, u, null, 0.0, null,
+                    ctx.random(Purpose.LOCAL_DATA_ORDER), training.augmentationStream(ctx), ctx.workspace());
             Tensors.subtract(y, x, u);          // u = Delta_n
             Tensors.axpy(1.0, state.e, u);      // u = Delta_n + e_n
             INDArray sent = ctx.uplink().send(u);

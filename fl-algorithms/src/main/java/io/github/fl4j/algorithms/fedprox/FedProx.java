@@ -104,7 +104,7 @@ public final class FedProx implements FederatedAlgorithm<FedAvg.ServerState, NoS
             Tensors.copy(x, y);
             RandomStream order = ctx.random(Purpose.LOCAL_DATA_ORDER);
             double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, null,
-                    proximalWeight, x, order, ctx.workspace());
+                    proximalWeight, x, order, training.augmentationStream(ctx), ctx.workspace());
             Tensors.subtract(y, x, grad);
             ctx.uplink().send(grad);
             return new ClientResult<>(state, loss);

@@ -348,8 +348,8 @@ public final class FedSpeed implements FederatedAlgorithm<FedSpeed.ServerState, 
             INDArray gHat = state.correction;
             Model model = ctx.model();
             Tensors.copy(x, y);
-            MinibatchSampler sampler = new MinibatchSampler(ctx.data(), training.batchSize(),
-                    ctx.random(Purpose.LOCAL_DATA_ORDER), ws);
+            MinibatchSampler sampler = training.sampler(ctx.data(), ctx.random(Purpose.LOCAL_DATA_ORDER),
+                    training.augmentationStream(ctx), ws);
             int steps = training.stepsFor(ctx.data().size());
             boolean ascent = rho > 0 && alpha > 0;
             double invLambda = 1.0 / lambda;

@@ -17,7 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * where c is an optional fixed correction vector (SCAFFOLD's c - c_n, for example), mu &gt;= 0 the weight of an
  * optional proximal term around the centre x (FedProx), and xi_k are the minibatches of a {@link MinibatchSampler}
- * driven by the client's LOCAL_DATA_ORDER stream. With {@link LocalTraining#clips() clipping} the whole direction
+ * driven by the client's LOCAL_DATA_ORDER stream (and transformed by the training's augmentation, if any, with the
+ * client's AUGMENTATION stream). With {@link LocalTraining#clips() clipping} the whole direction
  * (gradient + mu (y - x) + c) is clipped before the step. Without correction, proximal term and clipping each step is
  * {@link Model#sgdStep}, which a model may fuse into its kernels; otherwise it is one gradient call into a reused
  * buffer and two to four BLAS axpy calls. Nothing is allocated per step.
@@ -56,10 +57,23 @@ public final class LocalSgd {
     public static double run(Model model, Dataset data, LocalTraining training, double lr, INDArray y,
                              INDArray grad, INDArray correction, double proximalWeight, INDArray center,
                              RandomStream order, Workspace workspace) {
+        return run(model, data, training, lr, y, grad, correction, proximalWeight, center, order, null, workspace);
+    }
+
+    /**
+     * As {@link #run(Model, Dataset, LocalTraining, double, INDArray, INDArray, INDArray, double, INDArray,
+     * RandomStream, Workspace)}, with the stream the training's augmentation draws from
+     * ({@link LocalTraining#augmentationStream}; null when the training does not augment).
+     *
+     * @throws IllegalStateException if the training augments and {@code augmentation} is null
+     */
+    public static double run(Model model, Dataset data, LocalTraining training, double lr, INDArray y,
+                             INDArray grad, INDArray correction, double proximalWeight, INDArray center,
+                             RandomStream order, RandomStream augmentation, Workspace workspace) {
         if (proximalWeight != 0 && center == null) {
             throw new IllegalArgumentException("center must be given when proximalWeight is " + proximalWeight);
         }
-        MinibatchSampler sampler = new MinibatchSampler(data, training.batchSize(), order, workspace);
+        MinibatchSampler sampler = training.sampler(data, order, augmentation, workspace);
         int steps = training.stepsFor(data.size());
         double lossSum = 0;
         boolean clip = training.clips();

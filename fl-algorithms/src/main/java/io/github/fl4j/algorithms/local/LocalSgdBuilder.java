@@ -1,5 +1,7 @@
 package io.github.fl4j.algorithms.local;
 
+import io.github.fl4j.core.data.image.BatchAugmentation;
+
 /**
  * The part every builder of a local-SGD algorithm shares (FedAvg, FedProx, FedAvg with error feedback, SCAFFOLD,
  * FedAU, FedSpeed): the local work (K steps or E epochs of minibatch size B) and the local learning rate eta_l. The
@@ -11,6 +13,7 @@ public abstract class LocalSgdBuilder<B extends LocalSgdBuilder<B>> {
     private LocalTraining training;
     private double localLearningRate = Double.NaN;
     private double maxGradientNorm = LocalTraining.NO_CLIPPING;
+    private BatchAugmentation augmentation;
 
     /** For subclasses. */
     protected LocalSgdBuilder() {
@@ -57,7 +60,22 @@ public abstract class LocalSgdBuilder<B extends LocalSgdBuilder<B>> {
     }
 
     /**
-     * The local work, with the clipping of {@link #gradientClipping} if set, for {@code build()}.
+     * Transforms every local minibatch with {@code augmentation} ({@link LocalTraining#withAugmentation}; default
+     * none), e.g. {@code CropFlip.standard(ImageShape.CIFAR)}: only the local training steps see augmented data.
+     *
+     * @throws IllegalArgumentException if {@code augmentation} is null
+     */
+    public B augmentation(BatchAugmentation augmentation) {
+        if (augmentation == null) {
+            throw new IllegalArgumentException("augmentation must not be null");
+        }
+        this.augmentation = augmentation;
+        return self();
+    }
+
+    /**
+     * The local work, with the clipping of {@link #gradientClipping} and the augmentation of {@link #augmentation}
+     * if set, for {@code build()}.
      *
      * @throws IllegalArgumentException if none was set, or the clipping norm is not > 0
      */
@@ -65,8 +83,9 @@ public abstract class LocalSgdBuilder<B extends LocalSgdBuilder<B>> {
         if (training == null) {
             throw new IllegalArgumentException("local training must be set: localSteps(K, B) or localEpochs(E, B)");
         }
-        return maxGradientNorm == LocalTraining.NO_CLIPPING ? training
+        LocalTraining t = maxGradientNorm == LocalTraining.NO_CLIPPING ? training
                 : training.withGradientClipping(maxGradientNorm);
+        return augmentation == null ? t : t.withAugmentation(augmentation);
     }
 
     /**

@@ -1,5 +1,13 @@
 package io.github.fl4j.algorithms.local;
 
+import io.github.fl4j.core.api.ClientContext;
+import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.data.MinibatchSampler;
+import io.github.fl4j.core.data.image.BatchAugmentation;
+import io.github.fl4j.core.random.Purpose;
+import io.github.fl4j.core.random.RandomStream;
+import io.github.fl4j.core.tensor.Workspace;
+
 /**
  * How much local work a client does in a round: either a fixed number K of SGD steps, or E epochs over its data
  * (K_n = E * ceil(m_n / B), McMahan et al. 2017), with minibatch size B.
@@ -14,12 +22,21 @@ package io.github.fl4j.algorithms.local;
  * the backward pass of the whole local loss does in FL-Simulator (C = 10 there). Without clipping
  * ({@link #NO_CLIPPING}) the steps are exactly the unclipped ones, fused kernels included.
  *
+ * <p><b>Data augmentation</b> ({@link #withAugmentation}): every local minibatch is transformed (e.g. by
+ * {@link io.github.fl4j.core.data.image.CropFlip}, the random crop and flip of the CIFAR papers) after it is drawn and
+ * before the gradient, with draws from the client's {@link Purpose#AUGMENTATION} stream of the round, consumed step
+ * after step (see {@link MinibatchSampler}); the minibatch order is the one without augmentation. Only the local
+ * training path sees augmented data: evaluation, and full-batch gradients an algorithm takes outside its local steps
+ * (SCAFFOLD option I's control variate at the server point), read the data as it is.
+ *
  * @param steps           K, the number of local steps per round (0 when epochs are used)
  * @param epochs          E, the number of local epochs per round (0 when fixed steps are used)
  * @param batchSize       B, or {@link #FULL_BATCH}
  * @param maxGradientNorm C, the largest Euclidean norm of a step's direction, or {@link #NO_CLIPPING}
+ * @param augmentation    the transformation of every local minibatch, or null for none
  */
-public record LocalTraining(int steps, int epochs, int batchSize, double maxGradientNorm) {
+public record LocalTraining(int steps, int epochs, int batchSize, double maxGradientNorm,
+                            BatchAugmentation augmentation) {
     /** Batch size meaning "the client's whole dataset" (full-gradient steps). */
     public static final int FULL_BATCH = Integer.MAX_VALUE;
 
@@ -29,6 +46,11 @@ public record LocalTraining(int steps, int epochs, int batchSize, double maxGrad
     /** Unclipped training. */
     public LocalTraining(int steps, int epochs, int batchSize) {
         this(steps, epochs, batchSize, NO_CLIPPING);
+    }
+
+    /** Training without augmentation. */
+    public LocalTraining(int steps, int epochs, int batchSize, double maxGradientNorm) {
+        this(steps, epochs, batchSize, maxGradientNorm, null);
     }
 
     /** Checks every field (positive counts, a positive finite clipping norm or {@code NO_CLIPPING}). */
@@ -75,7 +97,40 @@ public record LocalTraining(int steps, int epochs, int batchSize, double maxGrad
 
     /** This training with each step's direction clipped to norm {@code maxNorm} (> 0; NO_CLIPPING to turn off). */
     public LocalTraining withGradientClipping(double maxNorm) {
-        return new LocalTraining(steps, epochs, batchSize, maxNorm);
+        return new LocalTraining(steps, epochs, batchSize, maxNorm, augmentation);
+    }
+
+    /** This training with every local minibatch transformed by {@code augmentation} (null: none). */
+    public LocalTraining withAugmentation(BatchAugmentation augmentation) {
+        return new LocalTraining(steps, epochs, batchSize, maxGradientNorm, augmentation);
+    }
+
+    /** True when local minibatches are augmented. */
+    public boolean augments() {
+        return augmentation != null;
+    }
+
+    /**
+     * The stream the augmentation of a client task draws from: {@code ctx.random(Purpose.AUGMENTATION)}, keyed by the
+     * round and the client; null without augmentation (no stream is created).
+     */
+    public RandomStream augmentationStream(ClientContext ctx) {
+        return augmentation == null ? null : ctx.random(Purpose.AUGMENTATION);
+    }
+
+    /**
+     * The minibatch sampler of a client task: batches of {@link #batchSize} drawn with {@code order}, transformed by
+     * the augmentation (if any) with {@code augmentationRng}.
+     *
+     * @throws IllegalStateException if this training augments and {@code augmentationRng} is null
+     */
+    public MinibatchSampler sampler(Dataset data, RandomStream order, RandomStream augmentationRng,
+            Workspace workspace) {
+        if (augmentation != null && augmentationRng == null) {
+            throw new IllegalStateException("local training " + this + " augments its minibatches but the caller "
+                    + "passed no AUGMENTATION stream (this algorithm does not support augmentation)");
+        }
+        return new MinibatchSampler(data, batchSize, order, workspace, augmentation, augmentationRng);
     }
 
     /** True when steps are clipped. */
@@ -120,7 +175,7 @@ public record LocalTraining(int steps, int epochs, int batchSize, double maxGrad
             throw new IllegalArgumentException("assignedSteps must be >= 0, was " + assignedSteps);
         }
         return assignedSteps == 0 || assignedSteps == steps ? this
-                : new LocalTraining(assignedSteps, 0, batchSize, maxGradientNorm);
+                : new LocalTraining(assignedSteps, 0, batchSize, maxGradientNorm, augmentation);
     }
 
     /**
@@ -149,6 +204,7 @@ public record LocalTraining(int steps, int epochs, int batchSize, double maxGrad
     public String toString() {
         String b = batchSize == FULL_BATCH ? "full" : Integer.toString(batchSize);
         String c = clips() ? ",clip=" + maxGradientNorm : "";
-        return (steps > 0 ? "K=" + steps + ",B=" + b : "E=" + epochs + ",B=" + b) + c;
+        String a = augmentation == null ? "" : ",augment=" + augmentation;
+        return (steps > 0 ? "K=" + steps + ",B=" + b : "E=" + epochs + ",B=" + b) + c + a;
     }
 }

@@ -420,8 +420,8 @@ public final class DpFedAvg implements FederatedAlgorithm<DpFedAvg.ServerState, 
             INDArray y = ctx.workspace().vector("dpfedavg.iterate", ctx.precision(), x.length());
             INDArray delta = ctx.workspace().vector("dpfedavg.delta", ctx.precision(), x.length());
             Tensors.copy(x, y);
-            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, delta, null,
-                    ctx.random(Purpose.LOCAL_DATA_ORDER), ctx.workspace());
+            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, delta, null, 0.0,
+                    null, ctx.random(Purpose.LOCAL_DATA_ORDER), training.augmentationStream(ctx), ctx.workspace());
             Tensors.subtract(y, x, delta);
             double norm = clip(delta, c);
             if (localNoiseMultiplier > 0) {

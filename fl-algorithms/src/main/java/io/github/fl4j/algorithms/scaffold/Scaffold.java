@@ -336,8 +336,8 @@ public final class Scaffold implements FederatedAlgorithm<Scaffold.ServerState, 
             INDArray work = ws.vector("scaffold.correction", p, x.length());
             Tensors.subtract(c, state.c, work);                            // c - c_n
             Tensors.copy(x, y);
-            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, work,
-                    ctx.random(Purpose.LOCAL_DATA_ORDER), ws);
+            double loss = LocalSgd.run(ctx.model(), ctx.data(), training, localLearningRate, y, grad, work, 0.0,
+                    null, ctx.random(Purpose.LOCAL_DATA_ORDER), training.augmentationStream(ctx), ws);
             Tensors.subtract(y, x, grad);                                  // grad = Delta y = y - x
             if (option == Option.II) {
                 // Delta c_n = c_n+ - c_n = -c - Delta y / (K_n eta_l), with K_n the steps actually run.

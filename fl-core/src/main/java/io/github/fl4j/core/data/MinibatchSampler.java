@@ -1,5 +1,6 @@
 package io.github.fl4j.core.data;
 
+import io.github.fl4j.core.data.image.BatchAugmentation;
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.tensor.Tensors;
@@ -33,6 +34,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * it ({@code batch.rows(...)} or {@code dup()}) to keep it. Callers must not write into a batch. Not thread-safe: one
  * sampler per client task, drawing from that task's stream ({@code seedTree.stream(Purpose.LOCAL_DATA_ORDER, round,
  * client)}).
+ *
+ * <p><b>Augmentation.</b> A sampler built with a {@link BatchAugmentation} (e.g. a random crop and flip of images)
+ * returns each batch transformed by it, drawing from its own stream (by convention
+ * {@code seedTree.stream(Purpose.AUGMENTATION, round, client)}), batch after batch: the batch of step k is chosen
+ * exactly as without augmentation (the order stream is not touched) and then transformed with the draws that follow
+ * those of steps 0..k-1. The transformed features go to a third buffer ({@code "minibatch.augmented"} of the
+ * workspace, [B, p], or [m, p] in the full-batch case, where the data itself is never written); labels are unchanged.
  */
 public final class MinibatchSampler {
     private final Dataset data;
@@ -68,6 +76,13 @@ public final class MinibatchSampler {
     private final Dataset fullChunk;
     private Dataset lastChunk;
 
+    // Augmentation (null when none).
+    private final BatchAugmentation augmentation;
+    private final RandomStream augmentationRng;
+    private final INDArray augmentedX;
+    private Dataset augmentedFull;
+    private Dataset augmentedLast;
+
     /**
      * @param data      the client's dataset (at least one row); never written to
      * @param batchSize the minibatch size B, >= 1; {@code B >= data.size()} means full batches
@@ -86,6 +101,19 @@ public final class MinibatchSampler {
      * @param workspace the executing thread's workspace
      */
     public MinibatchSampler(Dataset data, int batchSize, RandomStream rng, Workspace workspace) {
+        this(data, batchSize, rng, workspace, null, null);
+    }
+
+    /**
+     * A sampler whose batches are transformed by {@code augmentation} (see the class comment).
+     *
+     * @param augmentation    the transformation of every batch, or null for none
+     * @param augmentationRng the stream its draws come from (required when {@code augmentation} is given)
+     * @throws IllegalArgumentException also if the augmentation expects another feature count than the data has, or
+     *                                  its stream is missing
+     */
+    public MinibatchSampler(Dataset data, int batchSize, RandomStream rng, Workspace workspace,
+                            BatchAugmentation augmentation, RandomStream augmentationRng) {
         if (data == null) {
             throw new IllegalArgumentException("data must not be null");
         }
@@ -105,6 +133,21 @@ public final class MinibatchSampler {
         this.p = data.featureCount();
         this.fullBatch = batchSize >= m;
         this.isDouble = data.precision() == Precision.FLOAT64;
+        this.augmentation = augmentation;
+        this.augmentationRng = augmentationRng;
+        if (augmentation != null) {
+            if (augmentationRng == null) {
+                throw new IllegalArgumentException("augmentationRng must not be null when an augmentation is given");
+            }
+            if (augmentation.featureCount() != p) {
+                throw new IllegalArgumentException("augmentation " + augmentation + " expects "
+                        + augmentation.featureCount() + " features per sample, the data has " + p
+                        + (data.source() == null ? "" : " (" + data.source() + ")"));
+            }
+            augmentedX = workspace.matrix("minibatch.augmented", data.precision(), fullBatch ? m : batchSize, p);
+        } else {
+            augmentedX = null;
+        }
         if (fullBatch) {
             order = null;
             srcXf = null;
@@ -168,6 +211,29 @@ public final class MinibatchSampler {
      * when {@code batchSize >= data.size()}.
      */
     public Dataset next() {
+        Dataset batch = nextBatch();
+        return augmentation == null ? batch : augment(batch);
+    }
+
+    private Dataset augment(Dataset batch) {
+        int rows = batch.size();
+        if (rows == augmentedX.rows()) {
+            augmentation.apply(batch.features(), augmentedX, augmentationRng);
+            if (augmentedFull == null) {
+                augmentedFull = new Dataset(augmentedX, batch.labels());
+            }
+            return augmentedFull;
+        }
+        if (augmentedLast == null) {
+            // the short last chunk has the same row count in every epoch, so one view serves them all
+            augmentedLast = new Dataset(augmentedX.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()),
+                    batch.labels());
+        }
+        augmentation.apply(batch.features(), augmentedLast.features(), augmentationRng);
+        return augmentedLast;
+    }
+
+    private Dataset nextBatch() {
         if (fullBatch) {
             return data;
         }
@@ -228,6 +294,11 @@ public final class MinibatchSampler {
     /** The minibatch size B as configured. */
     public int batchSize() {
         return batchSize;
+    }
+
+    /** The augmentation applied to every batch, or null. */
+    public BatchAugmentation augmentation() {
+        return augmentation;
     }
 
     /** The dataset batches are drawn from. */

@@ -21,10 +21,10 @@
  *       index files (to replay another tool's split); {@link io.github.fl4j.core.data.PartitionReport} gives per-client
  *       sizes and label histograms.</li>
  *   <li>{@link io.github.fl4j.core.data.SyntheticFedProx}: the Synthetic(alpha, beta) benchmark of FedProx.</li>
- *   <li>Loaders in {@code io.github.fl4j.core.data.io}: IDX (MNIST, Fashion-MNIST), LIBSVM, CSV, and a checked
- *       downloader.</li>
+ *   <li>Loaders in {@code io.github.fl4j.core.data.io}: IDX (MNIST, Fashion-MNIST), CIFAR-10, LEAF (FEMNIST,
+ *       Shakespeare, Sent140), LIBSVM, CSV, and a checked downloader.</li>
  *   <li>{@link io.github.fl4j.core.data.MinibatchSampler}: epochs of shuffled minibatches of one client's data,
- *       written into reused buffers.</li>
+ *       written into reused buffers, optionally transformed by an augmentation of {@code core.data.image}.</li>
  * </ul>
  *
  * <h2>Label conventions</h2>
@@ -43,7 +43,8 @@
  * Every random choice draws from a {@link io.github.fl4j.core.random.RandomStream} passed in, never from a global
  * generator: {@code Purpose.PARTITION} for partitions, {@code Purpose.DATA_GENERATION} for synthetic data (round 0, client k for
  * lazy synthetic client k) and
- * {@code Purpose.LOCAL_DATA_ORDER} (per round and client) for minibatch order. Each class documents its exact draws,
+ * {@code Purpose.LOCAL_DATA_ORDER} (per round and client) for minibatch order, {@code Purpose.AUGMENTATION} (per round
+ * and client) for the augmentation of training minibatches. Each class documents its exact draws,
  * so the data of a simulation is a stable function of its root seed.
  */
 package io.github.fl4j.core.data;

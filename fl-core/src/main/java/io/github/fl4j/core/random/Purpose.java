@@ -57,7 +57,12 @@ public enum Purpose {
      * client's local noise on its update (keyed by round and client). Reproducible by design, hence for simulations
      * only: a deployment draws such noise from a cryptographic generator (docs/privacy.md).
      */
-    DP_NOISE(19);
+    DP_NOISE(19),
+    /**
+     * Data augmentation of a client's training minibatches (e.g. a random crop with padding and a horizontal flip of
+     * each image), keyed by round and client and consumed in step order; never used for evaluation.
+     */
+    AUGMENTATION(20);
 
     private final int code;
 

@@ -8,8 +8,12 @@ import io.github.fl4j.core.data.LazySyntheticFedProx;
 import io.github.fl4j.core.data.Labels;
 import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.SyntheticFedProx;
+import io.github.fl4j.core.data.image.PixelScaling;
+import io.github.fl4j.core.data.io.Cifar10Reader;
 import io.github.fl4j.core.data.io.IdxReader;
+import io.github.fl4j.core.data.io.LeafReader;
 import io.github.fl4j.core.data.io.LibSvmReader;
+import io.github.fl4j.core.data.io.MnistDatasets;
 import io.github.fl4j.core.model.LeastSquares;
 import io.github.fl4j.core.model.LogisticRegression;
 import io.github.fl4j.core.model.Mlp;
@@ -42,9 +46,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *       {@code softmax(classes, l2=0, init-std=0)}, {@code logistic(l2 | nonconvex)} (no regulariser by default),
  *       {@code least-squares}, {@code mlp(hidden=200;200, classes, l2=0)}.</li>
  *   <li>Data: {@code synthetic} (FedProx's Synthetic(alpha, beta), drawn from the DATA_GENERATION stream of the seed),
- *       {@code libsvm(file, ...)} and {@code mnist(dir, ...)}, split among clients with the PARTITION stream of the
- *       seed by {@code split=iid|contiguous|dirichlet|fedau|shards|quantity-skew|file}. The seed is the run's unless
- *       the spec gives {@code seed}.</li>
+ *       {@code libsvm(file, ...)}, {@code mnist(dir, ...)}, {@code fashion-mnist(dir, ...)} and
+ *       {@code cifar10(dir, ...)}, split among clients with the PARTITION stream of the seed by
+ *       {@code split=iid|contiguous|dirichlet|fedau|shards|quantity-skew|file}. The seed is the run's unless the spec
+ *       gives {@code seed}. {@code leaf(dir, task=femnist|shakespeare|sent140, ...)} has its natural partition, one
+ *       client per user.</li>
  *   <li>Participation: {@code all}, {@code uniform(m)}, {@code bernoulli}, {@code markov(q)}, {@code cyclic(cycle)}
  *       with rates {@code p} (one for all clients or one per client, separated by ';') or linear rates
  *       {@code from}..{@code to} over the client ids, and {@code trace(file, cyclic=false)}.</li>
@@ -53,7 +59,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class CoreComponents implements ComponentProvider {
 
-    /** The split names of {@code libsvm} and {@code mnist}. */
+    /** The split names of {@code libsvm}, {@code mnist}, {@code fashion-mnist} and {@code cifar10}. */
     private static final String[] SPLITS = {"iid", "contiguous", "dirichlet", "fedau", "shards", "quantity-skew",
         "file"};
     private static final String SPLIT_HELP = "split=iid|contiguous|dirichlet(alpha, min-size=1)|fedau(alpha)"
@@ -173,6 +179,18 @@ public final class CoreComponents implements ComponentProvider {
                 CoreComponents::libsvm);
         r.data("mnist", "dir=DIR (required; the four IDX files, plain or gzip), normalization=mnist|unit|raw, "
                 + "clients=100, " + SPLIT_HELP, CoreComponents::mnist);
+        r.data("fashion-mnist", "dir=DIR (the four IDX files, plain or gzip; default: -Dfl4j.fashionMnist, "
+                + "FL4J_FASHION_MNIST, " + MnistDatasets.DEBIAN_FASHION_MNIST + " (Debian's dataset-fashion-mnist), "
+                + "the download cache, a verified download), normalization=mnist|unit|raw, clients=100, " + SPLIT_HELP,
+                CoreComponents::fashionMnist);
+        r.data("cifar10", "dir=DIR (the binary files data_batch_1..5.bin and test_batch.bin, plain or gzip; default: "
+                + "-D" + Cifar10Reader.PROPERTY + " or " + Cifar10Reader.ENVIRONMENT + "), normalization=cifar10|"
+                + "train|unit|raw (cifar10: (pixel/255 - mean_c)/std_c with CIFAR-10's statistics; train: those of "
+                + "the training files), features 3x32x32 CHW, clients=100, " + SPLIT_HELP, CoreComponents::cifar10);
+        r.data("leaf", "dir=DIR (required; LEAF's train/ and test/ folders of JSON files), task=femnist|shakespeare|"
+                + "sent140 (required), one client per user (sorted by id); sent140: encoding=tokens|bag-of-words, "
+                + "sequence-length=" + LeafReader.DEFAULT_SEQUENCE_LENGTH + ", vocabulary="
+                + LeafReader.DEFAULT_VOCABULARY_SIZE + ", min-count=1", CoreComponents::leaf);
     }
 
     private static FederatedDataset libsvm(Params p, long seed, Precision precision) throws IOException {
@@ -277,6 +295,63 @@ public final class CoreComponents implements ComponentProvider {
         Dataset train = IdxReader.mnist(dir, true, precision, normalization);
         Dataset test = IdxReader.mnist(dir, false, precision, normalization);
         return split.apply(train, test);
+    }
+
+    private static FederatedDataset fashionMnist(Params p, long seed, Precision precision) throws IOException {
+        Path dir = p.has("dir") ? p.getPath("dir") : null;
+        IdxReader.Normalization normalization = p.getEnum("normalization", IdxReader.Normalization.class,
+                IdxReader.Normalization.MNIST);
+        Split split = Split.read(p, "iid", 100, seed);
+        p.requireAllUsed(); // before reading the files
+        Path folder = new MnistDatasets().folder(MnistDatasets.Variant.FASHION_MNIST, dir);
+        Dataset train = IdxReader.mnist(folder, true, precision, normalization);
+        Dataset test = IdxReader.mnist(folder, false, precision, normalization);
+        return split.apply(train, test);
+    }
+
+    private static FederatedDataset cifar10(Params p, long seed, Precision precision) throws IOException {
+        Path dir = p.has("dir") ? p.getPath("dir") : null;
+        String normalization = p.getChoice("normalization", "cifar10", "cifar10", "train", "unit", "raw");
+        Split split = Split.read(p, "iid", 100, seed);
+        p.requireAllUsed(); // before reading the files
+        PixelScaling scaling = switch (normalization) {
+            case "cifar10" -> PixelScaling.CIFAR10;
+            case "unit" -> PixelScaling.unit();
+            case "raw" -> PixelScaling.raw();
+            default -> null; // the training files' own statistics
+        };
+        Cifar10Reader.Split s = Cifar10Reader.load(dir, precision, scaling);
+        return split.apply(s.train(), s.test());
+    }
+
+    private static FederatedDataset leaf(Params p, long seed, Precision precision) throws IOException {
+        Path dir = p.getPath("dir");
+        LeafReader.Task task;
+        try {
+            task = LeafReader.Task.parse(p.getString("task"));
+        } catch (IllegalArgumentException e) {
+            throw p.bad("task", p.getString("task"), "femnist, shakespeare or sent140");
+        }
+        LeafReader.Builder b = LeafReader.builder(task).precision(precision);
+        if (task == LeafReader.Task.SENT140) {
+            b.encoding(p.getChoice("encoding", "tokens", "tokens", "bag-of-words").equals("tokens")
+                    ? LeafReader.Sent140Encoding.TOKENS : LeafReader.Sent140Encoding.BAG_OF_WORDS);
+            int length = p.getInt("sequence-length", LeafReader.DEFAULT_SEQUENCE_LENGTH);
+            int vocabulary = p.getInt("vocabulary", LeafReader.DEFAULT_VOCABULARY_SIZE);
+            int minCount = p.getInt("min-count", 1);
+            if (length < 1) {
+                throw p.bad("sequence-length", Integer.toString(length), "an integer >= 1");
+            }
+            if (vocabulary < 1) {
+                throw p.bad("vocabulary", Integer.toString(vocabulary), "an integer >= 1");
+            }
+            if (minCount < 1) {
+                throw p.bad("min-count", Integer.toString(minCount), "an integer >= 1");
+            }
+            b.sequenceLength(length).vocabularySize(vocabulary).minCount(minCount);
+        }
+        p.requireAllUsed(); // before reading the files
+        return b.build().read(dir).data();
     }
 
     /**

@@ -53,6 +53,8 @@ class CoreComponentsTest {
     private static Path libsvm;
     private static Path libsvmTest;
     private static Path mnist;
+    private static Path cifar;
+    private static Path leaf;
     private static FederatedData synthetic;
 
     @BeforeAll
@@ -68,6 +70,16 @@ class CoreComponentsTest {
         writeIdx(mnist, "train", 40);
         writeIdx(mnist, "t10k", 10);
         synthetic = R.data(Spec.parse("synthetic(clients=5)"), 3);
+        cifar = Files.createDirectories(dir.resolve("cifar"));
+        for (int b = 1; b <= 5; b++) {
+            Files.write(cifar.resolve("data_batch_" + b + ".bin"), cifarRecords(b, 4));
+        }
+        Files.write(cifar.resolve("test_batch.bin"), cifarRecords(9, 2));
+        leaf = dir.resolve("leaf");
+        Files.createDirectories(leaf.resolve("train"));
+        Files.writeString(leaf.resolve("train").resolve("all.json"), "{\"users\": [\"z\", \"a\"], "
+                + "\"num_samples\": [1, 2], \"user_data\": {\"z\": {\"x\": [\"yes yes\"], \"y\": [1]}, "
+                + "\"a\": {\"x\": [\"no\", \"yes\"], \"y\": [0, 1]}}}");
     }
 
     /** IDX files of n 2x3 images with labels i mod 10. */
@@ -227,6 +239,53 @@ class CoreComponentsTest {
     }
 
     @Test
+    void fashionMnistCifar10AndLeafByName() throws IOException {
+        // fashion-mnist with a folder is the mnist reader on that folder
+        Dataset train = IdxReader.mnist(mnist, true, Precision.FLOAT32);
+        Dataset test = IdxReader.mnist(mnist, false, Precision.FLOAT32);
+        assertBitwiseEqual(Partitioners.iid(train, test, 4, partition(5)),
+                R.data(Spec.of("fashion-mnist").with("dir", mnist.toString()).with("clients", 4), 5));
+
+        // cifar10: the five training files and the test file, split like mnist
+        io.github.fl4j.core.data.io.Cifar10Reader.Split s = io.github.fl4j.core.data.io.Cifar10Reader.load(cifar,
+                Precision.FLOAT32, io.github.fl4j.core.data.image.PixelScaling.CIFAR10);
+        FederatedData c = R.data(Spec.of("cifar10").with("dir", cifar.toString()).with("clients", 5)
+                .with("split", "contiguous"), 5);
+        assertBitwiseEqual(Partitioners.contiguous(s.train(), s.test(), 5), c);
+        assertEquals(3072, c.featureCount());
+        SpecException bad = assertThrows(SpecException.class, () -> R.data(Spec.of("cifar10")
+                .with("dir", cifar.toString()).with("normalization", "imagenet"), 5));
+        assertTrue(bad.getMessage().contains("normalization"), bad.getMessage());
+
+        // leaf: one client per user, sorted by id
+        FederatedData l = R.data(Spec.parse("leaf(task=sent140,sequence-length=3,dir='" + leaf + "')"),
+                5);
+        assertEquals(2, l.clientCount());
+        assertArrayEquals(new int[] {2, 1}, l.clientSizes());
+        // vocabulary: yes (3), no (1): ids 2 and 3
+        assertArrayEquals(new double[] {3, 0, 0, 2, 0, 0}, values(l.client(0).features()));
+        SpecException badTask = assertThrows(SpecException.class, () -> R.data(Spec.parse("leaf(task=cifar,dir='"
+                + leaf + "')"), 5));
+        assertTrue(badTask.getMessage().contains("task") && badTask.getMessage().contains("'cifar'"),
+                badTask.getMessage());
+        SpecException unused = assertThrows(SpecException.class, () -> R.data(Spec.parse("leaf(task=femnist,"
+                + "vocabulary=5,dir='" + leaf + "')"), 5));
+        assertTrue(unused.getMessage().contains("vocabulary"), unused.getMessage());
+    }
+
+    /** n CIFAR-10 records with label (first + i) mod 10 and pixel k = (i + k) mod 256. */
+    private static byte[] cifarRecords(int first, int n) {
+        byte[] b = new byte[n * 3073];
+        for (int i = 0; i < n; i++) {
+            b[i * 3073] = (byte) ((first + i) % 10);
+            for (int k = 0; k < 3072; k++) {
+                b[i * 3073 + 1 + k] = (byte) (i + k);
+            }
+        }
+        return b;
+    }
+
+    @Test
     void dataIsBitIdenticalAcrossCalls() {
         for (String s : new String[] {"synthetic(clients=4,samples=30)",
             "mnist(clients=5,split=dirichlet,alpha=0.3,dir='" + mnist + "')",
@@ -332,7 +391,10 @@ class CoreComponentsTest {
                 "mlp", "mlp(hidden=4)"));
         m.put(Kind.DATA, Map.of("synthetic", "synthetic(clients=3,samples=20)",
                 "libsvm", "libsvm(clients=2,file='" + libsvm + "')",
-                "mnist", "mnist(clients=2,dir='" + mnist + "')"));
+                "mnist", "mnist(clients=2,dir='" + mnist + "')",
+                "fashion-mnist", "fashion-mnist(clients=2,dir='" + mnist + "')",
+                "cifar10", "cifar10(clients=2,dir='" + cifar + "')",
+                "leaf", "leaf(task=sent140,dir='" + leaf + "')"));
         m.put(Kind.PARTICIPATION, Map.of("all", "all", "uniform", "uniform(m=2)", "bernoulli", "bernoulli(p=0.5)",
                 "markov", "markov(p=0.5,q=0.5)", "cyclic", "cyclic(p=0.5,cycle=4)",
                 "trace", "trace(file='" + dir.resolve("trace-min.txt") + "')"));

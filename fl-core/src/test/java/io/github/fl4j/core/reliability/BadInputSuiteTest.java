@@ -5,7 +5,10 @@ import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.SyntheticFedProx;
+import io.github.fl4j.core.data.image.ImageShape;
+import io.github.fl4j.core.data.image.PixelScaling;
 import io.github.fl4j.core.data.io.CsvReader;
+import io.github.fl4j.core.data.io.LeafReader;
 import io.github.fl4j.core.data.io.LibSvmReader;
 import io.github.fl4j.core.model.LeastSquares;
 import io.github.fl4j.core.participation.BernoulliParticipation;
@@ -91,6 +94,7 @@ class BadInputSuiteTest {
                 .builder(SimulationConfig.Builder.class).builder(Simulation.Builder.class)
                 .builder(TimedSimulation.Builder.class).builder(SyntheticFedProx.Builder.class)
                 .builder(LibSvmReader.Builder.class).builder(CsvReader.Builder.class)
+                .builder(LeafReader.Builder.class).factory(PixelScaling.class).factory(ImageShape.class)
                 .factory(Participation.class).factory(Partitioners.class).factory(Devices.class)
                 .factory(AvailabilityModels.class).factory(Dropouts.class).both(Schedule.class)
                 .both(CheckpointPolicy.class).builder(BernoulliParticipation.class)
@@ -189,6 +193,27 @@ class BadInputSuiteTest {
                 .bad(lib, "precision", "null", () -> LibSvmReader.builder().precision(null), "precision")
                 .bad(lib, "featureCount", "3 with index 5 in the file", () -> LibSvmReader.builder().featureCount(3)
                         .build().read(file("idx.txt", "1 5:1\n")), "idx.txt", "line 1", "5");
+        Class<?> leaf = LeafReader.Builder.class;
+        s.bad(leaf, "precision", "null", () -> LeafReader.builder(LeafReader.Task.FEMNIST).precision(null),
+                        "precision")
+                .bad(leaf, "encoding", "null", () -> LeafReader.builder(LeafReader.Task.SENT140).encoding(null),
+                        "encoding")
+                .bad(leaf, "sequenceLength", "0", () -> LeafReader.builder(LeafReader.Task.SENT140)
+                        .sequenceLength(0), "sequenceLength", "0")
+                .bad(leaf, "vocabularySize", "0", () -> LeafReader.builder(LeafReader.Task.SENT140)
+                        .vocabularySize(0), "vocabularySize", "0")
+                .bad(leaf, "minCount", "0", () -> LeafReader.builder(LeafReader.Task.SENT140).minCount(0),
+                        "minCount", "0");
+        Class<?> px = PixelScaling.class;
+        s.bad(px, "standardized", "std 0", () -> PixelScaling.standardized(new double[] {0.5},
+                        new double[] {0.0}), "std", "0.0")
+                .bad(px, "standardized", "lengths 2 and 1", () -> PixelScaling.standardized(new double[] {0, 0},
+                        new double[] {1}), "mean and std", "[0.0, 0.0]")
+                .bad(px, "trainingStatistics", "5 bytes of 1x2x2 images", () -> PixelScaling.trainingStatistics(
+                        new byte[5], new ImageShape(1, 2, 2)), "pixels", "5 bytes");
+        Class<?> shape = ImageShape.class;
+        s.bad(shape, "parse", "'3x32'", () -> ImageShape.parse("3x32"), "image shape", "'3x32'")
+                .bad(shape, "parse", "'0x2x2'", () -> ImageShape.parse("0x2x2"), "channels", "0");
         Class<?> csv = CsvReader.Builder.class;
         s.bad(csv, "separator", "'\"'", () -> CsvReader.builder().separator('"'), "separator")
                 .bad(csv, "header", "true on a one-line file", () -> CsvReader.builder().header(true).build()

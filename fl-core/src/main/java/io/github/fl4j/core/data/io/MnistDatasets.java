@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the folder given by the caller (e.g. the examples' {@code mnist=FOLDER} argument);</li>
  *   <li>the system property of the variant ({@code fl4j.mnist}, {@code fl4j.fashionMnist});</li>
  *   <li>the environment variable of the variant ({@code FL4J_MNIST}, {@code FL4J_FASHION_MNIST});</li>
+ *   <li>the system folder of the variant's Debian package, when it holds the four files: Fashion-MNIST's
+ *       {@code dataset-fashion-mnist} installs them into {@value #DEBIAN_FASHION_MNIST} (MNIST has no such
+ *       package);</li>
  *   <li>the download cache {@code <cache>/<name>} ({@code ~/.fl4j/datasets/mnist} or
  *       {@code ~/.fl4j/datasets/fashion-mnist}; the cache directory can be moved with the property
  *       {@value DatasetDownloader#CACHE_PROPERTY} or the environment variable
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A folder from steps 1-3 is used as it is (no hash check, so a subset or a re-encoded copy works too) but must be
  * complete: otherwise the {@link IOException} names the folder, where it came from and the missing files. Steps 1-3
- * never touch the network.
+ * never touch the network, nor does a complete system folder (step 4; an incomplete one is passed over).
  *
  * <h2>Offline</h2>
  * When a file is neither in the cache nor downloadable (no network, a proxy, moved mirrors), the {@link IOException}
@@ -60,22 +63,27 @@ public final class MnistDatasets {
     public static final List<String> FILE_NAMES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
+    /** Where Debian's package {@code dataset-fashion-mnist} installs the four Fashion-MNIST files. */
+    public static final String DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
+
     /** The two datasets of 28 x 28 grey images in ten classes with the same IDX layout. */
     public enum Variant {
         /** Handwritten digits (LeCun, Cortes, Burges), 60,000 + 10,000 images. */
-        MNIST("mnist", "MNIST", "fl4j.mnist", "FL4J_MNIST", DatasetDownloader.MNIST),
+        MNIST("mnist", "MNIST", "fl4j.mnist", "FL4J_MNIST", DatasetDownloader.MNIST, null),
         /** Zalando's clothing images (Xiao, Rasul, Vollgraf 2017), 60,000 + 10,000 images, a drop-in for MNIST. */
         FASHION_MNIST("fashion-mnist", "Fashion-MNIST", "fl4j.fashionMnist", "FL4J_FASHION_MNIST",
-                DatasetDownloader.FASHION_MNIST);
+                DatasetDownloader.FASHION_MNIST, DEBIAN_FASHION_MNIST);
 
         private final String id;
         private final String title;
         private final String property;
         private final String environment;
         private final List<DatasetDownloader.DatasetFile> files;
+        private final String systemFolder;
 
         Variant(String id, String title, String property, String environment,
-                List<DatasetDownloader.DatasetFile> files) {
+                List<DatasetDownloader.DatasetFile> files, String systemFolder) {
+            this.systemFolder = systemFolder;
             this.id = id;
             this.title = title;
             this.property = property;
@@ -101,6 +109,14 @@ public final class MnistDatasets {
         /** The environment variable naming a folder: {@code FL4J_MNIST} or {@code FL4J_FASHION_MNIST}. */
         public String environment() {
             return environment;
+        }
+
+        /**
+         * The folder a system package installs the four files into ({@value #DEBIAN_FASHION_MNIST} for
+         * Fashion-MNIST), or null when there is none (MNIST).
+         */
+        public Path systemFolder() {
+            return systemFolder == null ? null : Path.of(systemFolder);
         }
 
         /** The four downloadable files with their mirrors and SHA-256 values (from {@link DatasetDownloader}). */
@@ -144,6 +160,7 @@ public final class MnistDatasets {
     private final Function<Variant, List<DatasetDownloader.DatasetFile>> files;
     private final UnaryOperator<String> properties;
     private final UnaryOperator<String> environment;
+    private final Function<Variant, Path> systemFolders;
 
     /** Resolves with the default cache ({@link DatasetDownloader#defaultCacheDirectory()}), JVM properties and env. */
     public MnistDatasets() {
@@ -152,12 +169,20 @@ public final class MnistDatasets {
 
     /** Resolves with the given downloader (and so its cache directory), JVM properties and environment. */
     public MnistDatasets(DatasetDownloader downloader) {
-        this(downloader, Variant::files, System::getProperty, System::getenv);
+        this(downloader, Variant::files, System::getProperty, System::getenv, Variant::systemFolder);
     }
 
     /** For tests: other files (local mirrors, fake hashes) and other property / environment lookups. */
     MnistDatasets(DatasetDownloader downloader, Function<Variant, List<DatasetDownloader.DatasetFile>> files,
             UnaryOperator<String> properties, UnaryOperator<String> environment) {
+        this(downloader, files, properties, environment, v -> null);
+    }
+
+    /** For tests: also another system folder per variant (null: none). */
+    MnistDatasets(DatasetDownloader downloader, Function<Variant, List<DatasetDownloader.DatasetFile>> files,
+            UnaryOperator<String> properties, UnaryOperator<String> environment,
+            Function<Variant, Path> systemFolders) {
+        this.systemFolders = systemFolders;
         this.downloader = Objects.requireNonNull(downloader, "downloader");
         this.files = files;
         this.properties = properties;
@@ -196,6 +221,11 @@ public final class MnistDatasets {
         if (env != null && !env.isBlank()) {
             return complete(variant, Path.of(env.trim()), "the environment variable " + variant.environment());
         }
+        Path system = systemFolders.apply(variant);
+        if (system != null && Files.isDirectory(system) && missing(system).isEmpty()) {
+            LOG.debug("{}: using the system folder {}", variant.title(), system);
+            return system.toAbsolutePath().normalize();
+        }
         return cachedOrDownloaded(variant);
     }
 
@@ -222,17 +252,23 @@ public final class MnistDatasets {
                     + (Files.exists(abs) ? "is not a folder" : "does not exist") + "; it must hold the 4 files "
                     + String.join(", ", FILE_NAMES) + " (each plain or .gz). " + alternatives(variant));
         }
-        List<String> missing = new ArrayList<>();
-        for (String name : FILE_NAMES) {
-            if (present(abs, name) == null) {
-                missing.add(name + "[.gz]");
-            }
-        }
+        List<String> missing = missing(abs);
         if (!missing.isEmpty()) {
             throw new IOException(variant.title() + " folder " + abs + " (from " + source + ") is incomplete: missing "
                     + String.join(", ", missing) + " (each file may be plain or .gz). " + alternatives(variant));
         }
         return abs;
+    }
+
+    /** The canonical names of the files that are absent from {@code dir}, each with "[.gz]". */
+    private static List<String> missing(Path dir) {
+        List<String> missing = new ArrayList<>();
+        for (String name : FILE_NAMES) {
+            if (present(dir, name) == null) {
+                missing.add(name + "[.gz]");
+            }
+        }
+        return missing;
     }
 
     /** The file {@code name} or {@code name.gz} (or the dotted spelling IdxReader accepts) in dir, else null. */
@@ -320,6 +356,10 @@ public final class MnistDatasets {
         m.append(nl).append("     and run again; each file is checked by the SHA-256 of its uncompressed content.");
         m.append(nl).append("  2. Or use a folder that already holds the 4 files ")
                 .append(String.join(", ", FILE_NAMES)).append(" (each plain or .gz). ").append(alternatives(variant));
+        if (variant.systemFolder() != null) {
+            m.append(nl).append("  3. Or, on Debian or Ubuntu, install the package that puts them into ")
+                    .append(variant.systemFolder()).append(": apt-get install dataset-fashion-mnist");
+        }
         return m.toString();
     }
 

@@ -9,6 +9,10 @@
  *   <li>{@link io.github.fl4j.core.data.io.LibSvmReader}: the LIBSVM / svmlight sparse text format (a9a, w8a,
  *       mushrooms, phishing, ...), expanded to dense features.</li>
  *   <li>{@link io.github.fl4j.core.data.io.CsvReader}: numeric CSV with a chosen label column.</li>
+ *   <li>{@link io.github.fl4j.core.data.io.Cifar10Reader}: CIFAR-10's binary batches (1 label byte and 3,072 CHW pixel
+ *       bytes per record), scaled per channel by a {@link io.github.fl4j.core.data.image.PixelScaling}.</li>
+ *   <li>{@link io.github.fl4j.core.data.io.LeafReader}: LEAF's JSON files (FEMNIST, Shakespeare, Sent140) with their
+ *       natural partition, one client per user, read with a streaming JSON parser.</li>
  * </ul>
  * Every reader accepts gzipped and plain files alike, detecting gzip from the magic bytes {@code 1f 8b} (never from the
  * file name), and returns a {@link io.github.fl4j.core.data.Dataset} of the requested
@@ -26,7 +30,8 @@
  * <h2>MNIST and Fashion-MNIST, found or downloaded</h2>
  * {@link io.github.fl4j.core.data.io.MnistDatasets} is the one way to get them: a folder given by the caller, else the
  * system property / environment variable of the dataset ({@code fl4j.mnist} / {@code FL4J_MNIST},
- * {@code fl4j.fashionMnist} / {@code FL4J_FASHION_MNIST}), else the download cache
+ * {@code fl4j.fashionMnist} / {@code FL4J_FASHION_MNIST}), else (Fashion-MNIST) the folder of Debian's package
+ * {@code dataset-fashion-mnist}, else the download cache
  * ({@code ~/.fl4j/datasets/mnist}, {@code ~/.fl4j/datasets/fashion-mnist}), else a download into that cache. Offline,
  * its error message gives the exact {@code curl} commands and the folder to put the four files in.
  *

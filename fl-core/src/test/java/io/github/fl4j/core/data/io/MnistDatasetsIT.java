@@ -52,4 +52,19 @@ class MnistDatasetsIT {
         }
         assertFalse(Files.exists(unused)); // a given folder never touches the cache
     }
+
+    /**
+     * Without a folder, property or environment variable, Fashion-MNIST resolves to the Debian package's folder (no
+     * download, the cache untouched); skipped when the package is not installed or a setting would take precedence.
+     */
+    @Test
+    void fashionMnistIsFoundInTheDebianFolderWithoutSettings() throws IOException {
+        Path dir = Path.of(MnistDatasets.DEBIAN_FASHION_MNIST);
+        Assumptions.assumeTrue(Files.isDirectory(dir), "Debian package dataset-fashion-mnist not installed: skipping");
+        Assumptions.assumeTrue(System.getProperty(Variant.FASHION_MNIST.property()) == null
+                && System.getenv(Variant.FASHION_MNIST.environment()) == null, "a Fashion-MNIST setting is present");
+        Path unused = cache.resolve("cache");
+        assertEquals(dir, new MnistDatasets(new DatasetDownloader(unused)).folder(Variant.FASHION_MNIST, null));
+        assertFalse(Files.exists(unused));
+    }
 }

@@ -263,6 +263,31 @@ class MnistDatasetsTest {
     }
 
     @Test
+    void completeSystemFolderComesAfterTheEnvironmentAndBeforeTheCache() throws IOException {
+        String[] all = MnistDatasets.FILE_NAMES.toArray(new String[0]);
+        Path system = folderWith("usr-share", true, all);
+        Map<Variant, Path> systemFolders = new HashMap<>();
+        systemFolders.put(Variant.FASHION_MNIST, system);
+        MnistDatasets d = new MnistDatasets(new DatasetDownloader(cache, Duration.ofSeconds(2)),
+                v -> files(v, List.of(mirror)), props::get, env::get, systemFolders::get);
+        assertEquals(system.toAbsolutePath(), d.folder(Variant.FASHION_MNIST, null));
+        assertFakeSplit(d.load(Variant.FASHION_MNIST, null, Precision.FLOAT64));
+        assertEquals(0, totalRequests());
+        // the environment variable wins over the system folder
+        Path fromEnv = folderWith("env", false, all);
+        env.put("FL4J_FASHION_MNIST", fromEnv.toString());
+        assertEquals(fromEnv.toAbsolutePath(), d.folder(Variant.FASHION_MNIST, null));
+        env.clear();
+        // an incomplete system folder is passed over: the cache (here: a download) is used
+        Files.delete(system.resolve("t10k-images-idx3-ubyte.gz"));
+        assertEquals(cache.toAbsolutePath().resolve("fashion-mnist"), d.folder(Variant.FASHION_MNIST, null));
+        assertEquals(4, totalRequests());
+        // MNIST has no system folder; Fashion-MNIST's is where Debian's dataset-fashion-mnist installs it
+        assertEquals(null, Variant.MNIST.systemFolder());
+        assertEquals(Path.of("/usr/share/datasets/fashion-mnist"), Variant.FASHION_MNIST.systemFolder());
+    }
+
+    @Test
     void offlineMessageSaysExactlyWhatToDo() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -287,11 +312,14 @@ class MnistDatasetsTest {
         assertTrue(m.contains("mnist=FOLDER"), m);
         assertTrue(m.contains("-Dfl4j.mnist=FOLDER"), m);
         assertTrue(m.contains("FL4J_MNIST=FOLDER"), m);
+        assertFalse(m.contains("apt-get"), m);
         // the first failure stops: the other three files were not requested; nothing partial is left
         assertEquals(1, totalRequests());
         try (var s = Files.list(dir)) {
             assertEquals(0, s.count());
         }
+        String fashion = assertThrows(IOException.class, () -> d.folder(Variant.FASHION_MNIST, null)).getMessage();
+        assertTrue(fashion.contains("apt-get install dataset-fashion-mnist"), fashion);
     }
 
     @Test
