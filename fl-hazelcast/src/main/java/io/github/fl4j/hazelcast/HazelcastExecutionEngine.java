@@ -13,6 +13,7 @@ import io.github.fl4j.core.sim.ClientTask;
 import io.github.fl4j.core.sim.ExecutionEngine;
 import io.github.fl4j.core.sim.RemoteRun;
 import io.github.fl4j.core.sim.RoundWork;
+import io.github.fl4j.core.state.ClientStateStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -67,6 +68,7 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
      * a member without it and is sent again inline (the fallback after a migration).
      */
     volatile boolean broadcast = true;
+    private volatile boolean ownStates;
     private volatile boolean closed;
 
     /**
@@ -108,6 +110,40 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
         return new HazelcastExecutionEngine(hz, options.threads(), DEFAULT_RETRIES, true);
     }
 
+    /**
+     * Whether tasks run against the client states where they live (default off): when on, and the run's client
+     * states are in a map of this cluster ({@link HazelcastStateStores}), the simulation hands this engine client ids
+     * instead of states ({@link #ownsStates}), and each task, on the member that owns the client's key, reads the
+     * state from the map locally (the algorithm's initial state at a first participation, computed there exactly as
+     * the driver would), runs the client, writes the new state back locally and returns the outcome without it. A
+     * state then crosses the network only as the map's backup; the driver never reads or writes one, except for a
+     * checkpoint (which reads every state from the map) and a resume (which writes them).
+     *
+     * <p>A task that is run twice in a round (its member died after writing the state and before replying) trains
+     * from the same state both times: the entry keeps the state before the round until the client's next round
+     * ({@link StateEntry}), so the bits do not change.
+     *
+     * @return this engine
+     */
+    public HazelcastExecutionEngine ownStates(boolean on) {
+        ownStates = on;
+        return this;
+    }
+
+    /** Whether tasks run against the states where they live ({@link #ownStates(boolean)}). */
+    public boolean ownStates() {
+        return ownStates;
+    }
+
+    /**
+     * True when {@link #ownStates(boolean)} is on and {@code store} is a store of {@link HazelcastStateStores} in this
+     * engine's cluster.
+     */
+    @Override
+    public boolean ownsStates(ClientStateStore<?> store) {
+        return ownStates && store instanceof HazelcastStateStores.Store<?> s && s.inClusterOf(driver);
+    }
+
     /** The Hazelcast member this engine submits through. */
     public HazelcastInstance driver() {
         return driver;
@@ -123,9 +159,18 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
             throw new IllegalStateException("HazelcastExecutionEngine runs clients from the run's description, and "
                     + "this simulation has none: build it with ClientRunners.simulation(description, registry)");
         }
+        String stateMap = "";
+        if (work.ownedStates() != null) {
+            if (!(work.ownedStates() instanceof HazelcastStateStores.Store<?> s) || !s.inClusterOf(driver)) {
+                throw new IllegalArgumentException("HazelcastExecutionEngine owns only the states of a "
+                        + "HazelcastStateStores store in its cluster, was " + work.ownedStates());
+            }
+            stateMap = s.map.getName();
+        }
         byte[] description = remote.description().toBytes();
         byte[] downlink = work.downlink().toBytes();
-        StateCodec<C> codec = remote.stateCodec();
+        // Owned states: requests and outcomes without the state (it is read and written on the member).
+        StateCodec<C> codec = stateMap.isEmpty() ? remote.stateCodec() : WireCodec.noState();
         List<ClientTask<C>> tasks = work.tasks();
         int n = tasks.size();
         String downKey = "";
@@ -146,7 +191,7 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
         List<Future<byte[]>> futures = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             calls[i] = new ClientTaskCall(description, downKey, taskDownlink, WireCodec.request(tasks.get(i),
-                    codec));
+                    codec), stateMap);
             futures.add(submit(calls[i], tasks.get(i).clientId()));
         }
         List<ClientOutcome<C>> outcomes = new ArrayList<>(n);
