@@ -45,6 +45,11 @@ import java.util.concurrent.Future;
  * state), and its reply the decoded upload and the new state. A task that lands on a member without the downlink
  * (one that joined or took over the client's partition after the broadcast) is sent again with it inline. {@link #bytesSent()} and {@link #bytesReceived()}
  * count these payloads (Hazelcast adds its framing).
+ *
+ * <h2>Owned states</h2>
+ * With {@link #ownStates(boolean) ownStates(true)} and the run's states in a {@link HazelcastStateStores} map, a task
+ * carries the map's name instead of the state, reads and writes the state on its member, and its reply has no state:
+ * a state crosses the network only as its backup (see {@link StateEntry} for why a rerun is safe).
  */
 public final class HazelcastExecutionEngine implements ExecutionEngine {
     /** Default number of resubmissions of one task after member loss. */
