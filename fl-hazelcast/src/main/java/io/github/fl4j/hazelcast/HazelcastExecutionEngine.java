@@ -74,6 +74,11 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
      */
     volatile boolean broadcast = true;
     private volatile boolean ownStates;
+    /** Owned states: the map, round and clients of the last round's tasks, committed when a later round starts. */
+    private String pendingMap;
+    private int pendingRound;
+    private final List<Integer> pendingClients = new ArrayList<>();
+    private long commits;
     private volatile boolean closed;
 
     /**
@@ -171,6 +176,9 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
                         + "HazelcastStateStores store in its cluster, was " + work.ownedStates());
             }
             stateMap = s.map.getName();
+        }
+        if (!stateMap.isEmpty()) {
+            commitEarlierRound(stateMap, work.round());
         }
         byte[] description = remote.description().toBytes();
         byte[] downlink = work.downlink().toBytes();
@@ -271,7 +279,44 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
         if (first != null) {
             throw first;
         }
+        if (!stateMap.isEmpty()) {
+            synchronized (this) {
+                for (ClientTask<C> t : tasks) {
+                    pendingClients.add(t.clientId());
+                }
+            }
+        }
         return outcomes;
+    }
+
+    /**
+     * Owned states: when {@code round} is later than the round whose clients are pending in the same map, that round
+     * is over (the driver starts a round after the previous one's fold), so its entries are committed
+     * ({@link StateCommit}: the state kept for a rerun is dropped); then {@code round}'s clients become the pending
+     * ones. Another map, or an earlier or equal round (a new run), drops the pending clients uncommitted: they keep
+     * their previous state until their next write, which is only memory.
+     */
+    private synchronized void commitEarlierRound(String map, int round) {
+        if (map.equals(pendingMap) && round == pendingRound) {
+            return; // another chunk of the same round
+        }
+        if (map.equals(pendingMap) && round > pendingRound && !pendingClients.isEmpty()) {
+            java.util.Set<Integer> keys = new java.util.HashSet<>(pendingClients);
+            try {
+                driver.<Integer, byte[]>getMap(map).executeOnKeys(keys, new StateCommit(pendingRound));
+                commits += keys.size();
+            } catch (RuntimeException e) {
+                // Only memory is at stake: an uncommitted entry keeps its previous state until its next write.
+            }
+        }
+        pendingMap = map;
+        pendingRound = round;
+        pendingClients.clear();
+    }
+
+    /** Owned states: entries committed so far (their kept previous state dropped after their round). */
+    public synchronized long commits() {
+        return commits;
     }
 
     /**

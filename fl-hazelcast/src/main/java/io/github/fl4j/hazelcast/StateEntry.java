@@ -16,9 +16,10 @@ import java.nio.ByteBuffer;
  * got the write). The rerun must train from the state before the round, not from the one the first run wrote. So a
  * task of round t reads {@link #before(byte[], int, int) before(entry, t)}: the current state when the entry was
  * written in an earlier round ({@code r < t}), the kept previous state when it was written in this round
- * ({@code r = t}: a rerun). Both runs then compute the same bits and write the same entry. Rounds are 1-based, so
- * entries written by the driver (its {@code putAll}, or a checkpoint being restored) carry {@code r = 0} and no
- * previous state.
+ * ({@code r = t}: a rerun). Both runs then compute the same bits and write the same entry. Rounds are 1-based, and
+ * {@code r = 0} marks a committed entry with no previous state: written by the driver (its {@code putAll}, or a
+ * checkpoint being restored), or committed by {@link StateCommit} once its round was over (no task of it can run
+ * again), which drops the kept state.
  */
 final class StateEntry {
     static final int FORMAT = 1;

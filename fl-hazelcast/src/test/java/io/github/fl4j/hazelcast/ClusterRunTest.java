@@ -93,6 +93,21 @@ class ClusterRunTest {
             assertSameBits(local, onCluster, what);
             assertSameStates(registry.algorithm(d.algorithm()).clientStateCodec(), local, onCluster, 10, what);
             assertEquals(5 * 4, ClientTaskCall.OWNED_RUNS.get() - runs, "5 rounds x 4 tasks against the map");
+            // Rounds 1 to 4 were committed when the next round started (their kept states dropped); round 5's
+            // entries still keep the state from before it.
+            assertEquals(4 * 4, engine.commits(), what);
+            java.util.Set<Integer> last = new java.util.HashSet<>();
+            for (var e : onCluster.ledger().entries()) {
+                if (e.round() == 5) {
+                    last.add(e.client());
+                }
+            }
+            assertEquals(4, last.size());
+            IMap<Integer, byte[]> map = cluster.driver.getMap(ClusterOptions.STATE_MAP_PREFIX + "owned.clients");
+            for (var e : map.entrySet()) {
+                boolean inLast = last.contains(e.getKey());
+                assertEquals(inLast ? 5 : 0, StateEntry.round(e.getValue()), what + ": client " + e.getKey());
+            }
         }
     }
 

@@ -43,7 +43,7 @@ import java.util.Optional;
  * loading excluded; one evaluation at the end included). It prints the median milliseconds per round, the ratio to the
  * local engine, the engine's payload bytes sent and received per round, the bytes written to the cluster's sockets
  * per round by all its members and the driver together (Hazelcast's framing, the store's traffic and the backups
- * included; read from Hazelcast's I/O threads, an internal counter), the ledger's bits per round (uplink plus
+ * included; read from Hazelcast's connections, an internal counter), the ledger's bits per round (uplink plus
  * downlink) in bytes, and whether the final parameters equal the local run's. Arguments: {@code reps=3 rounds=3
  * threads=2 algorithms=fedavg,scaffold models=softmax,mlp perRound=10,100 members=1,2 engines=shipped,owned}. No
  * speed-up is expected on a 2-core machine: the members share the cores with the driver.
@@ -179,22 +179,28 @@ public final class HazelcastEngineBenchmark {
 
     /**
      * Bytes written to sockets so far by every instance of the cluster (each byte crossing the network is written
-     * once): the sum of the output I/O threads' counters of Hazelcast's networking, an internal API (0 if it is not
-     * available).
+     * once, framing included): the sum over the open connections of their outbound pipelines' written-bytes counters,
+     * read by reflection from Hazelcast's internal networking (-1 if that fails). Counts of closed connections are
+     * lost; the benchmark's connections stay open.
      */
     static long socketBytesWritten(List<HazelcastInstance> cluster) {
         long total = 0;
-        for (HazelcastInstance h : cluster) {
-            try {
+        try {
+            java.lang.reflect.Method written = null;
+            for (HazelcastInstance h : cluster) {
                 var server = ((com.hazelcast.instance.impl.HazelcastInstanceProxy) h).getOriginal().node.getServer();
-                var networking = (com.hazelcast.internal.networking.nio.NioNetworking)
-                        ((com.hazelcast.internal.server.tcp.TcpServer) server).getNetworking();
-                for (var t : networking.getOutputThreads()) {
-                    total += t.bytesTransceived();
+                for (var c : server.getConnections()) {
+                    Object pipeline = ((com.hazelcast.internal.server.tcp.TcpServerConnection) c).getChannel()
+                            .outboundPipeline();
+                    if (written == null) {
+                        written = pipeline.getClass().getDeclaredMethod("bytesWritten");
+                        written.setAccessible(true);
+                    }
+                    total += (Long) written.invoke(pipeline);
                 }
-            } catch (RuntimeException | LinkageError e) {
-                return 0;
             }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return -1;
         }
         return total;
     }
