@@ -139,6 +139,7 @@ public final class AsyncVersusSync {
         }
     }
 
+    /** Runs the example; arguments are {@code key=value} pairs (see the class comment). */
     public static void main(String[] args) throws Exception {
         // Many runs: keep the per-version log lines out of the table (examples' logback.xml reads this property).
         System.setProperty("fl4j.log.level", System.getProperty("fl4j.log.level", "WARN"));

@@ -30,6 +30,7 @@ public final class CheckpointResume {
     private CheckpointResume() {
     }
 
+    /** Runs the example; arguments are {@code key=value} pairs (see the class comment). */
     public static void main(String[] args) throws IOException {
         Args a = Args.parse(args);
         int rounds = a.intValue("rounds", 50);

@@ -64,6 +64,7 @@ public final class MnistCompression {
     private MnistCompression() {
     }
 
+    /** Runs the example; arguments are {@code key=value} pairs (see the class comment). */
     public static void main(String[] args) throws Exception {
         // Many runs: keep the per-round log lines out of the table (examples' logback.xml reads this property).
         System.setProperty("fl4j.log.level", System.getProperty("fl4j.log.level", "WARN"));

@@ -30,6 +30,7 @@ public final class MnistFedAvg {
     private MnistFedAvg() {
     }
 
+    /** Runs the example; arguments are {@code key=value} pairs (see the class comment). */
     public static void main(String[] args) throws Exception {
         Args a = Args.parse(args);
         MnistDatasets.Variant variant = ExampleData.variant(a);

@@ -29,6 +29,7 @@ public final class Quickstart {
     private Quickstart() {
     }
 
+    /** Runs the example; arguments are {@code key=value} pairs (see the class comment). */
     public static void main(String[] args) {
         Args a = Args.parse(args);
         int rounds = a.intValue("rounds", 100);

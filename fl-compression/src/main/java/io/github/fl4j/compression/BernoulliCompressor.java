@@ -12,9 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Bernoulli ("lazy") compression: with probability p send the whole vector scaled by 1/p, otherwise send nothing.
  *
- * <p><b>Definition.</b> C(x) = x/p with probability p, else 0 (one draw {@code rng.nextBoolean(p)} per call).
+ * <p><b>Definition.</b> \(\mathcal{C}(x) = x/p\) with probability p, else 0 (one draw {@code rng.nextBoolean(p)} per call).
  *
- * <p><b>Class.</b> Unbiased with omega = 1/p - 1 (E||C(x)||^2 = ||x||^2/p), independent of d. Source: the lazy
+ * <p><b>Class.</b> Unbiased with \(\omega = 1/p - 1\) (\(\mathbb{E} \lVert \mathcal{C}(x) \rVert^2 = \lVert x \rVert^2 / p\)),
+ * independent of d. Source: the lazy
  * aggregation / random-skip operator of e.g. Mishchenko et al. "ProxSkip" and Condat et al.
  *
  * <p><b>Bits:</b> {@code b d + 1} when sent (dense values, b = 32 for float32 or 64 for float64, plus a 1-bit "sent"

@@ -12,8 +12,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * An unbiased operator scaled for error feedback: C'(x) = C(x) / (omega + 1), with omega = omega(d) of C.
  *
- * <p><b>Class.</b> Contractive with alpha = 1/(omega + 1): E||C/(w+1) - x||^2 = E||C||^2/(w+1)^2 - 2||x||^2/(w+1)
- * + ||x||^2 &le; (1 - 1/(w+1))||x||^2 since E||C(x)||^2 &le; (w+1)||x||^2. This is how EF21, EF21-SGD and EControl use
+ * <p><b>Class.</b> Contractive with \(\alpha = 1/(\omega + 1)\):
+ * \[ \mathbb{E} \Bigl\lVert \tfrac{\mathcal{C}(x)}{\omega+1} - x \Bigr\rVert^2
+ *   = \frac{\mathbb{E} \lVert \mathcal{C}(x) \rVert^2}{(\omega+1)^2} - \frac{2 \lVert x \rVert^2}{\omega+1} + \lVert x \rVert^2
+ *   \le \Bigl(1 - \frac{1}{\omega+1}\Bigr) \lVert x \rVert^2 \]
+ * since \(\mathbb{E} \lVert \mathcal{C}(x) \rVert^2 \le (\omega+1) \lVert x \rVert^2\). This is how EF21, EF21-SGD and EControl use
  * unbiased compressors (Richtarik et al., NeurIPS 2021; flpytorch does the same).
  *
  * <p><b>Bits:</b> those of C (the factor 1/(omega + 1) is known to both sides). Randomness: that of C.

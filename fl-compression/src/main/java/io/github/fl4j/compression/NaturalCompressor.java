@@ -13,12 +13,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Natural compression (Horvath, Ho, Horvath, Sahu, Canini, Richtarik, "Natural Compression for Distributed Deep
  * Learning", 2019): unbiased stochastic rounding of every coordinate to a signed power of two.
  *
- * <p><b>Definition.</b> For x_j != 0 with 2^a &le; |x_j| &lt; 2^(a+1): C(x)_j = sign(x_j) 2^a with probability
- * (2^(a+1) - |x_j|) / 2^a, else sign(x_j) 2^(a+1). Zeros stay zero; powers of two are kept exactly. One uniform draw
+ * <p><b>Definition.</b> For \(x_j \ne 0\) with \(2^a \le |x_j| &lt; 2^{a+1}\):
+ * \(\mathcal{C}(x)_j = \operatorname{sign}(x_j)\, 2^a\) with probability \((2^{a+1} - |x_j|) / 2^a\), else
+ * \(\operatorname{sign}(x_j)\, 2^{a+1}\). Zeros stay zero; powers of two are kept exactly. One uniform draw
  * per coordinate, in index order, zeros included (so the draw for coordinate j does not depend on x). Computed in
  * the vector's precision, exactly (both candidates are powers of two; the probability is exact in double).
  *
- * <p><b>Class.</b> Unbiased with omega = 1/8 (Horvath et al., Theorem 1), for every d.
+ * <p><b>Class.</b> Unbiased with \(\omega = 1/8\) (Horvath et al., Theorem 1), for every d.
  *
  * <p><b>Bits:</b> {@code 9 d} for float32 vectors: per coordinate one sign bit and the 8-bit binary32 exponent field
  * (the mantissa of a power of two is zero; exponent code 0 encodes zero). For float64 vectors the binary64 exponent

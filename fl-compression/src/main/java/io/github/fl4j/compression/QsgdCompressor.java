@@ -13,11 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * QSGD, random dithering with s levels (Alistarh, Grubic, Li, Tomioka, Vojnovic, "QSGD: Communication-Efficient SGD
  * via Gradient Quantization and Encoding", NeurIPS 2017).
  *
- * <p><b>Definition.</b> C(x)_j = ||x||_2 sign(x_j) xi_j / s, where with r = s |x_j| / ||x||_2 and l = floor(r),
- * xi_j = l + 1 with probability r - l and l otherwise (one uniform draw per coordinate, in index order, whatever x_j).
+ * <p><b>Definition.</b> \(\mathcal{C}(x)_j = \lVert x \rVert_2 \operatorname{sign}(x_j)\, \xi_j / s\), where with
+ * \(r = s |x_j| / \lVert x \rVert_2\) and \(l = \lfloor r \rfloor\), \(\xi_j = l + 1\) with probability \(r - l\)
+ * and \(l\) otherwise (one uniform draw per coordinate, in index order, whatever x_j).
  * C(0) = 0. Computed in double, rounded once to the vector's precision.
  *
- * <p><b>Class.</b> Unbiased with omega = min(d/s^2, sqrt(d)/s) (Alistarh et al., Lemma 3.1).
+ * <p><b>Class.</b> Unbiased with \(\omega = \min(d/s^2, \sqrt{d}/s)\) (Alistarh et al., Lemma 3.1).
  *
  * <p><b>Bits</b> (naive fixed-length encoding): {@code b + d (1 + ceil(log2(s + 1)))}: the norm as one value of the
  * vector's precision (b = 32 for float32, 64 for float64), and per coordinate one sign bit plus the level

@@ -13,11 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Rand-K sparsification: keeps k coordinates chosen uniformly at random without replacement, optionally scaled by
  * d/k.
  *
- * <p><b>Definition.</b> S is a uniformly random k-subset of {0..d-1}; C(x)_j = c x_j for j in S, else 0, with c = d/k
- * (scaled) or c = 1 (unscaled). k is fixed (capped at d) or {@code max(1, round(fraction * d))}, capped at d.
+ * <p><b>Definition.</b> S is a uniformly random k-subset of \(\{0, \dots, d-1\}\);
+ * \(\mathcal{C}(x)_j = c\, x_j\) for \(j \in S\), else 0, with \(c = d/k\) (scaled) or \(c = 1\) (unscaled). k is fixed (capped at d) or {@code max(1, round(fraction * d))}, capped at d.
  *
- * <p><b>Class.</b> Scaled: unbiased with omega = d/k - 1 (P(j in S) = k/d, so E C(x) = x and
- * E||C(x)||^2 = (d/k)||x||^2). Unscaled: contractive with alpha = k/d (E||C(x) - x||^2 = (1 - k/d)||x||^2).
+ * <p><b>Class.</b> Scaled: unbiased with \(\omega = d/k - 1\) (\(P(j \in S) = k/d\), so
+ * \(\mathbb{E}\,\mathcal{C}(x) = x\) and \(\mathbb{E} \lVert \mathcal{C}(x) \rVert^2 = (d/k) \lVert x \rVert^2\)).
+ * Unscaled: contractive with \(\alpha = k/d\) (\(\mathbb{E} \lVert \mathcal{C}(x) - x \rVert^2 = (1 - k/d) \lVert x \rVert^2\)).
  * Source: Stich, Cordonnier, Jaggi, "Sparsified SGD with Memory" (NeurIPS 2018); Beznosikov, Horvath, Richtarik,
  * Safaryan, "On Biased Compression for Distributed Learning" (2020).
  *

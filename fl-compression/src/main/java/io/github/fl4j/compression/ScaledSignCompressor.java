@@ -14,11 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Compression Schemes", ICML 2019): C(x) = (||x||_1 / d) sign(x).
  *
  * <p><b>Definition.</b> sign(x_j) = +1 for x_j &ge; 0 (zero included, so each sign is one bit) and -1 for x_j &lt; 0.
- * Since sum_j sign(x_j) x_j = ||x||_1 and ||sign(x)||^2 = d whatever the convention at zero,
- * ||C(x) - x||^2 = ||x||^2 - ||x||_1^2 / d exactly. Deterministic: draws nothing.
+ * Since \(\sum_j \operatorname{sign}(x_j) x_j = \lVert x \rVert_1\) and \(\lVert \operatorname{sign}(x) \rVert^2 = d\)
+ * whatever the convention at zero, \(\lVert \mathcal{C}(x) - x \rVert^2 = \lVert x \rVert^2 - \lVert x \rVert_1^2 / d\)
+ * exactly. Deterministic: draws nothing.
  *
- * <p><b>Class.</b> Contractive with the data-dependent alpha(x) = ||x||_1^2 / (d ||x||_2^2) >= 1/d; the declared
- * worst case is alpha = 1/d (Karimireddy et al., Lemma 3).
+ * <p><b>Class.</b> Contractive with the data-dependent
+ * \(\alpha(x) = \lVert x \rVert_1^2 / (d \lVert x \rVert_2^2) \ge 1/d\); the declared worst case is \(\alpha = 1/d\) (Karimireddy et al., Lemma 3).
  *
  * <p><b>Bits:</b> {@code d + b}: d sign bits and the scale ||x||_1/d as one value of the vector's precision (b = 32
  * for float32, 64 for float64).

@@ -13,13 +13,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Top-K sparsification: keeps the k coordinates of largest magnitude |x_j| and zeroes the rest.
  *
- * <p><b>Definition.</b> C(x)_j = x_j if j is among the k largest |x_j|, else 0. Ties are broken deterministically:
+ * <p><b>Definition.</b> \(\mathcal{C}(x)_j = x_j\) if j is among the k largest \(|x_j|\), else 0. Ties are broken deterministically:
  * among coordinates of equal magnitude the <em>lower index</em> wins, so exactly k coordinates are kept (some may be
  * zero when x has fewer than k non-zeros). k is either fixed (capped at d) or a fraction of d:
  * {@code k = max(1, round(fraction * d))} (round half up, {@link Math#round}), capped at d.
  *
- * <p><b>Class.</b> Contractive with alpha = k/d (worst case, attained by vectors of equal magnitudes):
- * ||C(x) - x||^2 = sum of the d - k smallest x_j^2 &le; (1 - k/d) ||x||^2. Biased. Deterministic: draws nothing from the
+ * <p><b>Class.</b> Contractive with \(\alpha = k/d\) (worst case, attained by vectors of equal magnitudes):
+ * \(\lVert \mathcal{C}(x) - x \rVert^2 = \) the sum of the \(d - k\) smallest \(x_j^2\)
+ * \(\le (1 - k/d) \lVert x \rVert^2\). Biased. Deterministic: draws nothing from the
  * random stream. Source: Stich, Cordonnier, Jaggi, "Sparsified SGD with Memory" (NeurIPS 2018), Lemma A.1.
  *
  * <p><b>Bits</b> (default): {@code b k + min(k ceil(log2 d), d)}, with b = 32 for float32 and 64 for float64 vectors:

@@ -37,6 +37,7 @@ public record ClusterOptions(String clusterName, String bind, int port, int port
     /** The default first port (Hazelcast's). */
     public static final int DEFAULT_PORT = 5701;
 
+    /** Checks every field; a blank name, a bad port or an empty list is refused with its value. */
     public ClusterOptions {
         if (clusterName == null || clusterName.isBlank()) {
             throw new IllegalArgumentException("clusterName must not be blank, was '" + clusterName + "'");

@@ -9,7 +9,9 @@ package io.github.fl4j.hazelcast;
 public final class RemoteTaskException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The client whose task failed. */
     private final int client;
+    /** The class name of the exception on the member. */
     private final String remoteClass;
 
     /**

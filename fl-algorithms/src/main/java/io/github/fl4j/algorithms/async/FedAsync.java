@@ -28,11 +28,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * regularised local objective, (rho/2)||y - x_{v_i}||^2, whose gradient rho (y - x_{v_i}) is added at every step) and uploads
  * Delta_i = y_i - x_{v_i}. At its arrival, with staleness tau = v - v_i and w = alpha s(tau)
  * (see docs/algorithms/fedasync.md):
- * <pre>
- *   MIX   (the paper's):  x = (1 - w) x + w y_i,   y_i = x_{v_i} + Delta_i
- *   DELTA (FLSim's):      x = x + w Delta_i
- *   v = v + 1   (every accepted arrival makes a new model)
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{MIX (the paper's):} &amp;&amp; x = (1 - w) x + w y_i,\quad y_i = x_{v_i} + \Delta_i \\
+ * &amp;\text{DELTA (FLSim's):} &amp;&amp; x = x + w \Delta_i \\
+ * &amp;&amp;&amp; v = v + 1 \quad \text{(every accepted arrival makes a new model)}
+ * \end{aligned}
+ * \]
  * x_{v_i} is the model as the client decoded it ({@link Arrival#startMessage()}), so with a lossy downlink y_i is the
  * client's actual local model. Defaults: alpha = 0.9, s(tau) = (1 + tau)^(-1/2) ({@link Staleness#polynomial}
  * with a = 0.5), MIX, rho = 0.

@@ -27,13 +27,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Client i downloads x_{v_i}, runs its local SGD steps and uploads Delta_i = y_i - x_{v_i}. The server (see
  * docs/algorithms/fedbuff.md), with tau_i = v - v_i at the arrival:
- * <pre>
- *   on arrival:      Dbar = Dbar + (s(tau_i) / K) Delta_i;   k = k + 1
- *   when k = K:      x = x + eta_g Dbar                      (server SGD, the paper's rule)
- *                    or x = ServerOpt(x, Dbar)               ({@link Builder#serverOptimizer}: Dbar is the update,
- *                                                             the pseudo-gradient is -Dbar, as in FedOpt)
- *                    v = v + 1;  Dbar = 0;  k = 0
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{on arrival:} &amp;&amp; \bar\Delta = \bar\Delta + \tfrac{s(\tau_i)}{K} \Delta_i;\quad k = k + 1 \\
+ * &amp;\text{when } k = K: &amp;&amp; x = x + \eta_g \bar\Delta \quad \text{(server SGD, the paper's rule), or } x = \mathrm{ServerOpt}(x, \bar\Delta) \ (\text{pseudo-gradient } -\bar\Delta \text{, as in FedOpt}) \\
+ * &amp;&amp;&amp; v = v + 1;\ \bar\Delta = 0;\ k = 0
+ * \end{aligned}
+ * \]
  * The weight s(tau)/K is added per arrival, so with constant s and K clients that start together it is FedAvg's
  * uniform mean bit for bit (same axpy weights 1/K). Defaults: K = 10, eta_g = 1, s(tau) = (1 + tau)^(-1/2) (the
  * paper's choice).

@@ -23,10 +23,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Compressed gradient descent without error feedback (CGD / "naive compression"), the baseline of the error-feedback
  * experiments (docs/algorithms/ef14.md):
- * <pre>
- *   client i in S_t:  upload C(grad f_i(x^t))          (full gradient, or a tau-minibatch with minibatch(tau))
- *   server:           x^{t+1} = x^t - gamma (1/|S_t|) sum_{i in S_t} C(grad f_i(x^t))
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{client } i \in S_t: &amp;&amp; \text{upload } \mathcal{C}(\nabla f_i(x^t)) \quad (\text{full gradient, or a } \tau\text{-minibatch with minibatch}(\tau)) \\
+ * &amp;\text{server:} &amp;&amp; x^{t+1} = x^t - \gamma \tfrac{1}{|S_t|} \textstyle\sum_{i \in S_t} \mathcal{C}(\nabla f_i(x^t))
+ * \end{aligned}
+ * \]
  * With an unbiased compressor this is (distributed) compressed SGD; with a biased one such as Top-K it does not
  * converge to the minimiser when the clients' optima differ (zeta &gt; 0): it stalls, which error feedback fixes. Any
  * compressor is accepted. With the identity compressor and full participation it is gradient descent bit for bit.

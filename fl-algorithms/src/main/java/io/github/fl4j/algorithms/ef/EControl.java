@@ -22,12 +22,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * e_i += g_i - h_i - Delta_i, h_i += Delta_i, h^{t+1} = h^t + (1/n) sum_i Delta_i, x^{t+1} = x^t - gamma h^{t+1}.
  * fl4j round r broadcasts x^{r-1}; with R warm-up rounds ({@link FirstMessage}; R = 1 unless the first message is
  * EXACT over a lossy channel):
- * <pre>
- *   client i in S_r:  g = grad f_i(x^{r-1})          (full for r &lt;= R; a tau-minibatch afterwards with minibatch(tau))
- *     r &lt;= R:         Delta_i = C(g - h_i);  h_i += Delta_i              (first message; e_i stays 0)
- *     r &gt;  R:         Delta_i = C(eta e_i + g - h_i);  e_i += g - h_i - Delta_i;  h_i += Delta_i
- *   server:           h = h + (1/n) sum_{i in S_r} Delta_i;   if r &gt;= R:  x = x - gamma h
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{client } i \in S_r: &amp;&amp; g = \nabla f_i(x^{r-1}) \quad (\text{full for } r \le R; \text{ a } \tau\text{-minibatch afterwards with minibatch}(\tau)) \\
+ * &amp;\quad r \le R: &amp;&amp; \Delta_i = \mathcal{C}(g - h_i);\ h_i \mathrel{+}= \Delta_i \quad (\text{first message; } e_i \text{ stays } 0) \\
+ * &amp;\quad r &gt; R: &amp;&amp; \Delta_i = \mathcal{C}(\eta e_i + g - h_i);\ e_i \mathrel{+}= g - h_i - \Delta_i;\ h_i \mathrel{+}= \Delta_i \\
+ * &amp;\text{server:} &amp;&amp; h = h + \tfrac{1}{n} \textstyle\sum_{i \in S_r} \Delta_i;\quad \text{if } r \ge R: \ x = x - \gamma h
+ * \end{aligned}
+ * \]
  * Deviation from the paper's indexing: the paper's round 0 draws a second gradient at x^0 after the first message and
  * applies Delta^0 before the first step; here the first message and round 0 share one round and one gradient, and
  * Delta^0 is not sent (a client sends one vector per round). For full gradients with an EXACT first message

@@ -27,14 +27,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * See docs/algorithms/ef14.md.
  *
  * <p>Round t (broadcast x^t, participants S_t, e_i = 0 before the first participation):
- * <pre>
- *   MODEL_UNIT (default; the EF21 repo's tkef_distributed_stable.py):
- *     client:  u = e_i + gamma grad f_i(x^t);  v_i = C(u) via the uplink;  e_i = u - v_i
- *     server:  x^{t+1} = x^t - (1/|S_t|) sum_{i in S_t} v_i
- *   GRADIENT_UNIT (Seide et al.):
- *     client:  u = grad f_i(x^t) + e_i;  q_i = C(u);  e_i = u - q_i
- *     server:  x^{t+1} = x^t - gamma (1/|S_t|) sum_{i in S_t} q_i
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{MODEL\_UNIT (default):} &amp;&amp;\text{client: } u = e_i + \gamma \nabla f_i(x^t);\ v_i = \mathcal{C}(u) \text{ via the uplink};\ e_i = u - v_i;\qquad \text{server: } x^{t+1} = x^t - \tfrac{1}{|S_t|} \textstyle\sum_{i \in S_t} v_i \\
+ * &amp;\text{GRADIENT\_UNIT (Seide et al.):} &amp;&amp;\text{client: } u = \nabla f_i(x^t) + e_i;\ q_i = \mathcal{C}(u);\ e_i = u - q_i;\qquad \text{server: } x^{t+1} = x^t - \gamma \tfrac{1}{|S_t|} \textstyle\sum_{i \in S_t} q_i
+ * \end{aligned}
+ * \]
  * The two forms agree for a constant gamma (e in model units is gamma times e in gradient units); they differ once
  * gamma changes over time, which this class does not do. There is no first message and no warm-up: round 1 is an
  * ordinary round. Under partial participation the mean is over the participants and absent clients keep e_i (with

@@ -22,14 +22,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Paper form: x^{t+1} = x^t - gamma g^t; worker c_i^t = C(grad f_i(x^{t+1}) - g_i^t), g_i^{t+1} = g_i^t + c_i^t;
  * server g^{t+1} = g^t + (1/n) sum_i c_i^t. fl4j round r (1-based) broadcasts x^{r-1} and, with
  * R warm-up rounds ({@link FirstMessage}; R = 1 unless the first message is EXACT over a lossy channel):
- * <pre>
- *   client i in S_r:  v = grad f_i(x^{r-1})           (full; a tau-minibatch after the warm-up with minibatch(tau))
- *                     v = v / (n w_i)                  (EF21-W only)
- *                     c_i = C(v - g_i)   via the uplink (the channel returns the decoded C(.) the server sees)
- *                     g_i = g_i + c_i                  (g_i = 0 before the first participation)
- *   server:           g = g + sum_{i in S_r} w_i c_i   (w_i = 1/n, or L_i / sum L_j for EF21-W)
- *                     if r &gt;= R:  x = x - gamma g
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{client } i \in S_r: &amp;&amp; v = \nabla f_i(x^{r-1}) \quad \text{(full; a } \tau\text{-minibatch after the warm-up with minibatch}(\tau)) \\
+ * &amp;&amp;&amp; v = v / (n w_i) \quad \text{(EF21-W only)} \\
+ * &amp;&amp;&amp; c_i = \mathcal{C}(v - g_i) \text{ via the uplink (the channel returns the decoded } \mathcal{C}(\cdot) \text{ the server sees)} \\
+ * &amp;&amp;&amp; g_i = g_i + c_i \quad (g_i = 0 \text{ before the first participation}) \\
+ * &amp;\text{server:} &amp;&amp; g = g + \textstyle\sum_{i \in S_r} w_i c_i \quad (w_i = 1/n, \text{ or } L_i / \sum_j L_j \text{ for EF21-W}) \\
+ * &amp;&amp;&amp; \text{if } r \ge R: \ x = x - \gamma g
+ * \end{aligned}
+ * \]
  * So after round r the server holds the paper's x^{r} and g^{r-1}: the server's x step uses the aggregate that was
  * just built from gradients at the broadcast point, which is the paper's x^{t+1} = x^t - gamma g^t with g^t built at
  * x^t. In round 1 (R = 1), g_i = 0, so the first message is g_i^0 = C(grad f_i(x^0)) and x^1 = x^0 - gamma g^0; with

@@ -36,12 +36,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * rates p_n (Bernoulli, Markov or cyclic). Any rule that ignores p_n converges to argmin sum_n p_n f_n; FedAU weighs
  * client n by omega_n, the running mean of the intervals between its participations, an online estimate of 1/p_n
  * ({@link IntervalEstimator}). Round t (see docs/algorithms/fedau.md):
- * <pre>
- *   client n in S_t:  y = x^t;  I times: y = y - gamma grad f_n(y; minibatch of size B);  upload Delta_n = y - x^t
- *   server:           omega_n = Omega_n if M_n &gt; 0 else 1     (intervals completed before round t only)
- *                     x^{t+1} = x^t + eta (1/N) sum_{n in S_t} omega_n Delta_n          (1/N, not 1/|S_t|)
- *                     then record the intervals: participants S_n + 1, absent clients reaching S_n = K record K
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{client } n \in S_t: &amp;&amp; y \leftarrow x^t;\ I \text{ times: } y \leftarrow y - \gamma \nabla f_n(y;\ \text{minibatch of size } B);\quad \text{upload } \Delta_n = y - x^t \\
+ * &amp;\text{server:} &amp;&amp; \omega_n = \Omega_n \text{ if } M_n &gt; 0 \text{ else } 1 \quad \text{(intervals completed before round } t \text{ only)} \\
+ * &amp;&amp;&amp; x^{t+1} = x^t + \eta \tfrac{1}{N} \textstyle\sum_{n \in S_t} \omega_n \Delta_n \quad (1/N, \text{ not } 1/|S_t|) \\
+ * &amp;&amp;&amp; \text{then record the intervals: participants } S_n + 1, \text{ absent clients reaching } S_n = K \text{ record } K
+ * \end{aligned}
+ * \]
  * Baselines ({@link Aggregation}): average participating, x += eta (1/|S|) sum_S Delta_n;
  * average all, x += eta (1/N) sum_S Delta_n; known probabilities, x += eta (1/N) sum_S Delta_n / p_n; MIFA, with
  * u_n the last update of every client (0 before its first), x += eta (1/N) sum_{all n} u_n after overwriting

@@ -38,15 +38,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Charles, Zaheer, Garrett, Rush, Konečný, Kumar, McMahan, "Adaptive Federated Optimization", ICLR 2021).
  *
  * <p>Round t, with participants S_t (see docs/algorithms/fedavg.md):
- * <pre>
- *   client n in S_t:  y = x^t;  K_n times: y = y - eta_l grad f_n(y; minibatch of size B)
- *                     upload Delta_n = y - x^t                                       (1 d-vector)
- *   server:           Delta^t = sum_{n in S_t} w_n Delta_n,   w_n = m_n / sum_{j in S_t} m_j  (or 1/|S_t|)
- *     beta = 0:       x^{t+1} = x^t + eta_g Delta^t
- *     beta &gt; 0:       v^t = beta v^{t-1} - Delta^t   (v^0 = 0, so v^1 = -Delta^1)
- *                     x^{t+1} = x^t - eta_g v^t
- *     in general:     x^{t+1} = ServerOpt(x^t, Delta^t)    ({@link Builder#serverOptimizer}, e.g. FedAdam)
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{client } n \in S_t: &amp;&amp; y \leftarrow x^t;\ K_n \text{ times: } y \leftarrow y - \eta_l \nabla f_n(y;\ \text{minibatch of size } B);\quad \text{upload } \Delta_n = y - x^t \ \text{(1 } d\text{-vector)} \\
+ * &amp;\text{server:} &amp;&amp; \Delta^t = \textstyle\sum_{n \in S_t} w_n \Delta_n,\quad w_n = m_n / \sum_{j \in S_t} m_j \ \text{(or } 1/|S_t|\text{)} \\
+ * &amp;\beta = 0: &amp;&amp; x^{t+1} = x^t + \eta_g \Delta^t \\
+ * &amp;\beta &gt; 0: &amp;&amp; v^t = \beta v^{t-1} - \Delta^t \ (v^0 = 0),\quad x^{t+1} = x^t - \eta_g v^t \\
+ * &amp;\text{in general:} &amp;&amp; x^{t+1} = \mathrm{ServerOpt}(x^t, \Delta^t) \ \text{(e.g. FedAdam)}
+ * \end{aligned}
+ * \]
  * The momentum convention is Flower's {@code FedAvgM} (pseudo-gradient d^t = -Delta^t, heavy ball without dampening
  * or Nesterov); its effective step is eta_g/(1-beta), so with beta = 0.9 use eta_g = 0.1 to keep the plain-FedAvg
  * step size. With eta_g = 1 and beta = 0 this is McMahan's model averaging exactly. {@code serverLearningRate(eta_g)}

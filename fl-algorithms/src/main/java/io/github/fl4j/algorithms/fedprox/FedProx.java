@@ -26,11 +26,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 2020): FedAvg whose clients minimise the proximal local objective h_n(y; x) = f_n(y) + (mu/2) ||y - x||^2.
  *
  * <p>Round t, with participants S_t:
- * <pre>
- *   client n in S_t:  y = x^t;  K_n times: y = y - eta_l (grad f_n(y; minibatch) + mu (y - x^t))
- *                     upload Delta_n = y - x^t                                       (1 d-vector)
- *   server:           x^{t+1} = x^t + eta_g sum_{n in S_t} w_n Delta_n,  w_n = m_n / sum_{j in S_t} m_j (or 1/|S_t|)
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{client } n \in S_t: &amp;&amp; y \leftarrow x^t;\ K_n \text{ times: } y \leftarrow y - \eta_l \bigl(\nabla f_n(y;\ \text{minibatch}) + \mu (y - x^t)\bigr);\quad \text{upload } \Delta_n = y - x^t \\
+ * &amp;\text{server:} &amp;&amp; x^{t+1} = x^t + \eta_g \textstyle\sum_{n \in S_t} w_n \Delta_n,\quad w_n = m_n / \sum_{j \in S_t} m_j \ \text{(or } 1/|S_t|\text{)}
+ * \end{aligned}
+ * \]
  * The server is FedAvg's ({@link FedAvg#averagingServer(Aggregator, ServerOptimizer)}): the weighted mean is an
  * {@link Aggregator} ({@link Builder#aggregator}, default the {@link WeightedMean} of the weighting) and the step
  * x^{t+1} = x^t + eta_g Delta^t is server SGD, replaceable by any {@link ServerOptimizer}

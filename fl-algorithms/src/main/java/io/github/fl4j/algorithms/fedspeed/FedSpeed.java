@@ -36,22 +36,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * variable), and a merged gradient that mixes the plain gradient with the gradient at an ascent-perturbed point.
  *
  * <p>Round t, with participants S_t (line numbers of the paper's algorithm):
- * <pre>
- *   client n in S_t (state g_hat_n, initially 0):
- *     y_0 = x^t
- *     for k = 0..K-1, with ONE minibatch xi_k per step:
- *       g1      = grad f_n(y_k; xi_k)                                         (line 7)
- *       y_breve = y_k + rho g1 / (||g1|| + 1e-7)                              (line 8)
- *       g2      = grad f_n(y_breve; xi_k)                 same minibatch       (line 9)
- *       g_tilde = (1 - alpha) g1 + alpha g2                                   (line 10)
- *       y_{k+1} = y_k - eta_l (g_tilde - g_hat_n + (1/lambda)(y_k - x^t))     (line 11)
- *     g_hat_n &lt;- g_hat_n - (1/lambda)(y_K - x^t)                                (line 13)
- *     upload x_hat_n = y_K - lambda g_hat_n        (the UPDATED g_hat_n)       (line 14, 1 d-vector)
- *   server, {@link ServerRule#ALL_CLIENT_DUAL_AVERAGING} (default; FL-Simulator's and FedDyn's rule):
- *     x^{t+1} = (1/|S_t|) sum_{n in S_t} y_{n,K} + (1/N) sum_{all n} h_n,    h_n = sum of client n's deltas so far
- *   server, {@link ServerRule#PARTICIPANTS_ONLY} (the paper's formula):
- *     x^{t+1} = (1/|S_t|) sum_{n in S_t} x_hat_n   (computed as x^t + mean (x_hat_n - x^t))
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{client } n \in S_t \ (\text{state } \hat g_n, \text{ initially } 0): &amp;&amp; y_0 = x^t \\
+ * &amp;\quad k = 0, \dots, K-1, \text{ one minibatch } \xi_k \text{ per step:} &amp;&amp; g_1 = \nabla f_n(y_k; \xi_k) \quad \text{(line 7)} \\
+ * &amp;&amp;&amp; \breve y = y_k + \rho\, g_1 / (\lVert g_1 \rVert + 10^{-7}) \quad \text{(line 8)} \\
+ * &amp;&amp;&amp; g_2 = \nabla f_n(\breve y; \xi_k) \ \text{(same minibatch)} \quad \text{(line 9)} \\
+ * &amp;&amp;&amp; \tilde g = (1 - \alpha) g_1 + \alpha g_2 \quad \text{(line 10)} \\
+ * &amp;&amp;&amp; y_{k+1} = y_k - \eta_l \bigl(\tilde g - \hat g_n + \tfrac{1}{\lambda}(y_k - x^t)\bigr) \quad \text{(line 11)} \\
+ * &amp;&amp;&amp; \hat g_n \leftarrow \hat g_n - \tfrac{1}{\lambda}(y_K - x^t) \quad \text{(line 13)} \\
+ * &amp;&amp;&amp; \text{upload } \hat x_n = y_K - \lambda \hat g_n \ \text{(the updated } \hat g_n\text{; line 14, 1 } d\text{-vector)} \\
+ * &amp;\text{server, ALL\_CLIENT\_DUAL\_AVERAGING (default):} &amp;&amp; x^{t+1} = \tfrac{1}{|S_t|} \textstyle\sum_{n \in S_t} y_{n,K} + \tfrac{1}{N} \sum_{\text{all } n} h_n,\quad h_n = \text{sum of client } n\text{'s deltas so far} \\
+ * &amp;\text{server, PARTICIPANTS\_ONLY (the paper's formula):} &amp;&amp; x^{t+1} = \tfrac{1}{|S_t|} \textstyle\sum_{n \in S_t} \hat x_n \quad (\text{computed as } x^t + \mathrm{mean}(\hat x_n - x^t))
+ * \end{aligned}
+ * \]
  *
  * <p><b>The ascent step.</b> Line 8 is normalised as in the official code ({@code optimizer/ESAM.py}): the step is
  * rho g1 / (||g1||_2 + epsilon) with epsilon = {@value #ASCENT_EPSILON}, the constant of that code, so a zero gradient
@@ -71,10 +69,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sum over S of h_n^{old} is not determined by the mean over all clients, so from x_hat_n alone it needs h_n^{old}
  * per client: it keeps h_n for every client that has participated (up to N x d values, as FL-Simulator does) and
  * recovers
- * <pre>
- *   h_n^{new} = (x_hat_n - x^t + h_n^{old}) / 2,    y_K = x_hat_n - h_n^{new},
- *   h_bar    += (h_n^{new} - h_n^{old}) / N      (the incrementally maintained mean (1/N) sum_n h_n)
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;h_n^{\mathrm{new}} = (\hat x_n - x^t + h_n^{\mathrm{old}}) / 2,\qquad y_K = \hat x_n - h_n^{\mathrm{new}} \\
+ * &amp;\bar h \mathrel{+}= (h_n^{\mathrm{new}} - h_n^{\mathrm{old}}) / N \quad (\text{the incrementally kept mean } \tfrac{1}{N}\textstyle\sum_n h_n)
+ * \end{aligned}
+ * \]
  * With a lossless uplink this h_n is exactly the client's -lambda g_hat_n (up to rounding); a lossy uplink compressor
  * makes the two drift apart. Under {@link Builder#withoutProx()} h_n is 0 for every client, the server keeps no dual,
  * and both rules are x^{t+1} = mean_S y_K: FedAvg with uniform weights, bit for bit.

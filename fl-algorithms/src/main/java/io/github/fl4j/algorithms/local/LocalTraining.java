@@ -31,6 +31,7 @@ public record LocalTraining(int steps, int epochs, int batchSize, double maxGrad
         this(steps, epochs, batchSize, NO_CLIPPING);
     }
 
+    /** Checks every field (positive counts, a positive finite clipping norm or {@code NO_CLIPPING}). */
     public LocalTraining {
         if (!(maxGradientNorm > 0) || Double.isNaN(maxGradientNorm)) {
             throw new IllegalArgumentException("maxGradientNorm must be > 0 (or NO_CLIPPING), was "

@@ -41,17 +41,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Round t, with participants P_t drawn by Poisson sampling at rate q from N clients, clip norm C (= S, or C^t
  * when adaptive) and noise multiplier z (see docs/algorithms/dp-fedavg.md):
- * <pre>
- *   client i in P_t:  y = x^t;  K local SGD steps;  Delta_i = y - x^t
- *                     b_i = 1{||Delta_i|| &lt;= C}                                   (adaptive only)
- *                     Delta_i = Delta_i min(1, C / ||Delta_i||)                      (user-level clipping)
- *                     Delta_i = Delta_i + N(0, (z_local C)^2 I)                      (local noise, optional)
- *                     upload Delta_i (1 d-vector) and b_i - 1/2 (1 value, adaptive only)
- *   server:           Delta = (sum_i clip_C(Delta_i) + N(0, (z_Delta C)^2 I)) / (q N)
- *                     x^{t+1} = ServerOpt(x^t, Delta)           (server SGD with eta_g by default: x + eta_g Delta)
- *     adaptive:       bbar = (sum_i (b_i - 1/2) + N(0, sigma_b^2)) / (q N) + 1/2
- *                     C^{t+1} = C^t exp(-eta_C (bbar - gamma))
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{client } i \in P_t: &amp;&amp; y = x^t;\ K \text{ local SGD steps};\ \Delta_i = y - x^t \\
+ * &amp;&amp;&amp; b_i = \mathbb{1}\{\lVert \Delta_i \rVert \le C\} \quad \text{(adaptive only)} \\
+ * &amp;&amp;&amp; \Delta_i = \Delta_i \min(1, C / \lVert \Delta_i \rVert) \quad \text{(user-level clipping)} \\
+ * &amp;&amp;&amp; \Delta_i = \Delta_i + \mathcal{N}(0, (z_{\mathrm{local}} C)^2 I) \quad \text{(local noise, optional)} \\
+ * &amp;&amp;&amp; \text{upload } \Delta_i \ (1\ d\text{-vector}) \text{ and } b_i - \tfrac12 \ (1 \text{ value, adaptive only}) \\
+ * &amp;\text{server:} &amp;&amp; \Delta = \bigl(\textstyle\sum_i \mathrm{clip}_C(\Delta_i) + \mathcal{N}(0, (z_\Delta C)^2 I)\bigr) / (qN) \\
+ * &amp;&amp;&amp; x^{t+1} = \mathrm{ServerOpt}(x^t, \Delta) \quad (\text{server SGD with } \eta_g \text{ by default: } x + \eta_g \Delta) \\
+ * &amp;\text{adaptive:} &amp;&amp; \bar b = \bigl(\textstyle\sum_i (b_i - \tfrac12) + \mathcal{N}(0, \sigma_b^2)\bigr) / (qN) + \tfrac12,\quad C^{t+1} = C^t \exp\bigl(-\eta_C (\bar b - \gamma)\bigr)
+ * \end{aligned}
+ * \]
  * Without adaptive clipping z_Delta = z; with it z_Delta = (z^-2 - (2 sigma_b)^-2)^-1/2, so that the update and the
  * clipped-count queries together have the privacy of one sampled Gaussian mechanism with noise multiplier z (the
  * centred bit b_i - 1/2 has sensitivity 1/2, i.e. noise multiplier 2 sigma_b). The server clips each decoded upload

@@ -38,20 +38,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the one-vector uplink form of option II (Huang, Li, Li, ICLR 2024; see docs/algorithms/scaffold.md).
  *
  * <p>Round t, with participants S (|S| = s) of N clients:
- * <pre>
- *   server:    send (x, c)                                                            (2 d-vectors down)
- *   client n:  y = x;  K_n times: y = y - eta_l (grad f_n(y; minibatch) - c_n + c)
- *              option I : c_n+ = grad f_n(x)            (one extra full-batch gradient at the server point x)
- *              option II: c_n+ = c_n - c + (x - y) / (K_n eta_l)   (K_n: the steps this client ran this round)
- *              upload Delta y_n = y - x and Delta c_n = c_n+ - c_n;  c_n = c_n + Delta c_n       (2 d-vectors up)
- *   server:    x = x + eta_g (1/s) sum_S Delta y_n
- *              c = c + (1/N) sum_S Delta c_n                        (keeps the invariant c = (1/N) sum_n c_n)
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;\text{server:} &amp;&amp; \text{send } (x, c) \quad (2\ d\text{-vectors down}) \\
+ * &amp;\text{client } n: &amp;&amp; y = x;\ K_n \text{ times: } y \leftarrow y - \eta_l \bigl(\nabla f_n(y;\ \text{minibatch}) - c_n + c\bigr) \\
+ * &amp;&amp;&amp; \text{option I: } c_n^+ = \nabla f_n(x) \quad \text{(one extra full-batch gradient at the server point } x) \\
+ * &amp;&amp;&amp; \text{option II: } c_n^+ = c_n - c + (x - y) / (K_n \eta_l) \quad (K_n: \text{the steps this client ran this round}) \\
+ * &amp;&amp;&amp; \text{upload } \Delta y_n = y - x,\ \Delta c_n = c_n^+ - c_n;\quad c_n = c_n + \Delta c_n \quad (2\ d\text{-vectors up}) \\
+ * &amp;\text{server:} &amp;&amp; x = x + \eta_g \tfrac{1}{s} \textstyle\sum_{S} \Delta y_n,\qquad c = c + \tfrac{1}{N} \textstyle\sum_{S} \Delta c_n \quad (\text{keeps } c = \tfrac{1}{N}\textstyle\sum_n c_n)
+ * \end{aligned}
+ * \]
  * One-vector uplink (option II with fixed K only, {@link Builder#oneVectorUplink(boolean)}): by the identity
  * Delta y_n = -K eta_l (Delta c_n + c) the client uploads only delta_n = Delta c_n and the server applies
- * <pre>
- *   x = x - eta_g K eta_l (c + (1/s) sum_S delta_n),    c = c + (1/N) sum_S delta_n
- * </pre>
+ * \[
+ * \begin{aligned}
+ * &amp;x = x - \eta_g K \eta_l \bigl(c + \tfrac{1}{s} \textstyle\sum_S \delta_n\bigr),\qquad c = c + \tfrac{1}{N} \textstyle\sum_S \delta_n
+ * \end{aligned}
+ * \]
  * (c on the right is the round's old c), which is SCAFFOLD-II with half the uplink (Huang, Li, Li, ICLR 2024).
  *
  * <p>Server optimizer and aggregator. The model step x = x + eta_g Delta_x, with Delta_x = (1/s) sum_S Delta y_n (or

@@ -14,6 +14,7 @@ package io.github.fl4j.algorithms.secagg;
  */
 public record FixedPoint(int modulusBits, int fractionalBits, double clipRange) {
 
+    /** Checks the ranges above; a bad value is named in the exception. */
     public FixedPoint {
         if (modulusBits < 8 || modulusBits > 53) {
             throw new IllegalArgumentException("modulusBits must be in [8, 53], was " + modulusBits);
