@@ -67,6 +67,7 @@ class ClusterRunTest {
         "fedavg(lr=0.05,steps=3,batch=5)|topk(fraction=0.2)", "fedavg-ef(lr=0.05,steps=3,batch=5)|topk(fraction=0.3)",
         "fedprox(lr=0.05,steps=3,batch=5,mu=0.1)|identity", "ef14(lr=0.1)|topk(fraction=0.3)",
         "econtrol(lr=0.1,eta=0.5,partial-participation=true)|topk(fraction=0.3)", "fedau(lr=0.05,steps=3,batch=5)|identity",
+        "fedau(lr=0.05,steps=3,batch=5,aggregation=mifa)|identity",
         "compressed-gd(lr=0.1)|topk(fraction=0.3)"})
     void aRunOnTheClusterEqualsTheInProcessRun(String algorithmAndUplink) {
         String[] parts = algorithmAndUplink.split("\\|");
