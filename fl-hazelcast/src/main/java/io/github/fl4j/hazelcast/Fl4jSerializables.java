@@ -19,6 +19,12 @@ public final class Fl4jSerializables implements DataSerializableFactory {
     /** Class id of {@link DownlinkCall}. */
     public static final int DOWNLINK = 2;
 
+    /** Class id of {@link StateWrite}. */
+    public static final int STATE_WRITE = 3;
+
+    /** Class id of {@link StateCommit}. */
+    public static final int STATE_COMMIT = 4;
+
     @Override
     public IdentifiedDataSerializable create(int typeId) {
         if (typeId == CLIENT_TASK) {
@@ -26,6 +32,12 @@ public final class Fl4jSerializables implements DataSerializableFactory {
         }
         if (typeId == DOWNLINK) {
             return new DownlinkCall();
+        }
+        if (typeId == STATE_WRITE) {
+            return new StateWrite();
+        }
+        if (typeId == STATE_COMMIT) {
+            return new StateCommit();
         }
         // Hazelcast reports an unknown class id as a deserialization failure; null is its protocol for "not mine".
         return null;

@@ -13,6 +13,7 @@ import io.github.fl4j.core.sim.ClientTask;
 import io.github.fl4j.core.sim.ExecutionEngine;
 import io.github.fl4j.core.sim.RemoteRun;
 import io.github.fl4j.core.sim.RoundWork;
+import io.github.fl4j.core.state.ClientStateStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -44,6 +45,11 @@ import java.util.concurrent.Future;
  * state), and its reply the decoded upload and the new state. A task that lands on a member without the downlink
  * (one that joined or took over the client's partition after the broadcast) is sent again with it inline. {@link #bytesSent()} and {@link #bytesReceived()}
  * count these payloads (Hazelcast adds its framing).
+ *
+ * <h2>Owned states</h2>
+ * With {@link #ownStates(boolean) ownStates(true)} and the run's states in a {@link HazelcastStateStores} map, a task
+ * carries the map's name instead of the state, reads and writes the state on its member, and its reply has no state:
+ * a state crosses the network only as its backup (see {@link StateEntry} for why a rerun is safe).
  */
 public final class HazelcastExecutionEngine implements ExecutionEngine {
     /** Default number of resubmissions of one task after member loss. */
@@ -67,6 +73,12 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
      * a member without it and is sent again inline (the fallback after a migration).
      */
     volatile boolean broadcast = true;
+    private volatile boolean ownStates;
+    /** Owned states: the map, round and clients of the last round's tasks, committed when a later round starts. */
+    private String pendingMap;
+    private int pendingRound;
+    private final List<Integer> pendingClients = new ArrayList<>();
+    private long commits;
     private volatile boolean closed;
 
     /**
@@ -108,6 +120,40 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
         return new HazelcastExecutionEngine(hz, options.threads(), DEFAULT_RETRIES, true);
     }
 
+    /**
+     * Whether tasks run against the client states where they live (default off): when on, and the run's client
+     * states are in a map of this cluster ({@link HazelcastStateStores}), the simulation hands this engine client ids
+     * instead of states ({@link #ownsStates}), and each task, on the member that owns the client's key, reads the
+     * state from the map locally (the algorithm's initial state at a first participation, computed there exactly as
+     * the driver would), runs the client, writes the new state back locally and returns the outcome without it. A
+     * state then crosses the network only as the map's backup; the driver never reads or writes one, except for a
+     * checkpoint (which reads every state from the map) and a resume (which writes them).
+     *
+     * <p>A task that is run twice in a round (its member died after writing the state and before replying) trains
+     * from the same state both times: the entry keeps the state before the round until the client's next round
+     * ({@link StateEntry}), so the bits do not change.
+     *
+     * @return this engine
+     */
+    public HazelcastExecutionEngine ownStates(boolean on) {
+        ownStates = on;
+        return this;
+    }
+
+    /** Whether tasks run against the states where they live ({@link #ownStates(boolean)}). */
+    public boolean ownStates() {
+        return ownStates;
+    }
+
+    /**
+     * True when {@link #ownStates(boolean)} is on and {@code store} is a store of {@link HazelcastStateStores} in this
+     * engine's cluster.
+     */
+    @Override
+    public boolean ownsStates(ClientStateStore<?> store) {
+        return ownStates && store instanceof HazelcastStateStores.Store<?> s && s.inClusterOf(driver);
+    }
+
     /** The Hazelcast member this engine submits through. */
     public HazelcastInstance driver() {
         return driver;
@@ -123,9 +169,21 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
             throw new IllegalStateException("HazelcastExecutionEngine runs clients from the run's description, and "
                     + "this simulation has none: build it with ClientRunners.simulation(description, registry)");
         }
+        String stateMap = "";
+        if (work.ownedStates() != null) {
+            if (!(work.ownedStates() instanceof HazelcastStateStores.Store<?> s) || !s.inClusterOf(driver)) {
+                throw new IllegalArgumentException("HazelcastExecutionEngine owns only the states of a "
+                        + "HazelcastStateStores store in its cluster, was " + work.ownedStates());
+            }
+            stateMap = s.map.getName();
+        }
+        if (!stateMap.isEmpty()) {
+            commitEarlierRound(stateMap, work.round());
+        }
         byte[] description = remote.description().toBytes();
         byte[] downlink = work.downlink().toBytes();
-        StateCodec<C> codec = remote.stateCodec();
+        // Owned states: requests and outcomes without the state (it is read and written on the member).
+        StateCodec<C> codec = stateMap.isEmpty() ? remote.stateCodec() : WireCodec.noState();
         List<ClientTask<C>> tasks = work.tasks();
         int n = tasks.size();
         String downKey = "";
@@ -146,7 +204,7 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
         List<Future<byte[]>> futures = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             calls[i] = new ClientTaskCall(description, downKey, taskDownlink, WireCodec.request(tasks.get(i),
-                    codec));
+                    codec), stateMap);
             futures.add(submit(calls[i], tasks.get(i).clientId()));
         }
         List<ClientOutcome<C>> outcomes = new ArrayList<>(n);
@@ -221,7 +279,44 @@ public final class HazelcastExecutionEngine implements ExecutionEngine {
         if (first != null) {
             throw first;
         }
+        if (!stateMap.isEmpty()) {
+            synchronized (this) {
+                for (ClientTask<C> t : tasks) {
+                    pendingClients.add(t.clientId());
+                }
+            }
+        }
         return outcomes;
+    }
+
+    /**
+     * Owned states: when {@code round} is later than the round whose clients are pending in the same map, that round
+     * is over (the driver starts a round after the previous one's fold), so its entries are committed
+     * ({@link StateCommit}: the state kept for a rerun is dropped); then {@code round}'s clients become the pending
+     * ones. Another map, or an earlier or equal round (a new run), drops the pending clients uncommitted: they keep
+     * their previous state until their next write, which is only memory.
+     */
+    private synchronized void commitEarlierRound(String map, int round) {
+        if (map.equals(pendingMap) && round == pendingRound) {
+            return; // another chunk of the same round
+        }
+        if (map.equals(pendingMap) && round > pendingRound && !pendingClients.isEmpty()) {
+            java.util.Set<Integer> keys = new java.util.HashSet<>(pendingClients);
+            try {
+                driver.<Integer, byte[]>getMap(map).executeOnKeys(keys, new StateCommit(pendingRound));
+                commits += keys.size();
+            } catch (RuntimeException e) {
+                // Only memory is at stake: an uncommitted entry keeps its previous state until its next write.
+            }
+        }
+        pendingMap = map;
+        pendingRound = round;
+        pendingClients.clear();
+    }
+
+    /** Owned states: entries committed so far (their kept previous state dropped after their round). */
+    public synchronized long commits() {
+        return commits;
     }
 
     /**

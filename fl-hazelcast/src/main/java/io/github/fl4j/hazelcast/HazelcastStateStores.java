@@ -28,11 +28,14 @@ import java.util.Set;
  * {@code fl4j-state.<run>.<store>}, with one synchronous backup on another member (set by
  * {@link ClusterOptions#toConfig()}), so the states of a million clients are spread over the members' heaps and
  * survive the loss of one member. The key is the same {@code Integer} client id the engine submits tasks with, so a
- * client's state and its task live on the same member.
+ * client's state and its task live on the same member. A value is a {@link StateEntry}: the state's bytes, the round
+ * that wrote it and the state before that round (what makes a rerun of a task idempotent).
  *
- * <p>The simulation still reads a round's states with one {@code getAll} and writes them with one {@code putAll}
- * from the driver, so a state crosses the network twice per participation (member to driver, driver to member with
- * the task) besides its backup.
+ * <p>With a {@link HazelcastExecutionEngine} that {@link HazelcastExecutionEngine#ownStates owns the states}, each
+ * task reads and writes its client's entry on the member that owns it, and a state crosses the network only as its
+ * backup. Otherwise the simulation reads a round's states with one {@code getAll} and writes them with one
+ * {@code putAll} from the driver, so a state crosses the network twice per participation (member to driver, driver
+ * to member with the task) besides its backup, and once more in the task's outcome.
  */
 public final class HazelcastStateStores {
     private HazelcastStateStores() {
@@ -54,7 +57,8 @@ public final class HazelcastStateStores {
         return new StateStoreFactory() {
             @Override
             public <T> ClientStateStore<T> create(String name, StateCodec<T> codec) {
-                Store<T> s = new Store<>(hz.getMap(ClusterOptions.STATE_MAP_PREFIX + run + "." + name), name, codec);
+                Store<T> s = new Store<>(hz, hz.getMap(ClusterOptions.STATE_MAP_PREFIX + run + "." + name), name,
+                        codec);
                 s.map.clear();
                 return s;
             }
@@ -64,16 +68,18 @@ public final class HazelcastStateStores {
     /** A store over one map; used from the engine's thread. */
     static final class Store<T> implements ClientStateStore<T> {
         private static final int BATCH = 1024;
+        final HazelcastInstance hz;
         final IMap<Integer, byte[]> map;
         private final String name;
         private final StateCodec<T> codec;
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
         private final DataOutputStream out = new DataOutputStream(buffer);
 
-        Store(IMap<Integer, byte[]> map, String name, StateCodec<T> codec) {
+        Store(HazelcastInstance hz, IMap<Integer, byte[]> map, String name, StateCodec<T> codec) {
             if (codec == null) {
                 throw new IllegalArgumentException("codec must not be null");
             }
+            this.hz = hz;
             this.map = map;
             this.name = name;
             this.codec = codec;
@@ -90,7 +96,7 @@ public final class HazelcastStateStores {
             List<T> result = new ArrayList<>(clientIds.length);
             for (int id : clientIds) {
                 byte[] b = found.get(id);
-                result.add(b == null ? null : decode(id, b));
+                result.add(b == null ? null : decode(id, StateEntry.current(b)));
             }
             return result;
         }
@@ -126,7 +132,7 @@ public final class HazelcastStateStores {
                     throw new UncheckedIOException(name + ": the state of client " + id + " cannot be encoded: "
                             + e.getMessage(), e);
                 }
-                batch.put(id, buffer.toByteArray());
+                batch.put(id, StateEntry.encode(0, buffer.toByteArray(), null));
             }
             map.putAll(batch);
         }
@@ -141,12 +147,15 @@ public final class HazelcastStateStores {
             return map.size();
         }
 
-        /** Sums the stored lengths: reads every state over the network (for reports and tests, not per round). */
+        /**
+         * Sums the lengths of the current states (without the entries' rounds and kept previous states): reads every
+         * entry over the network (for reports and tests, not per round).
+         */
         @Override
         public long encodedBytes() {
             long total = 0;
             for (byte[] b : map.values()) {
-                total += b.length;
+                total += StateEntry.current(b).length;
             }
             return total;
         }
@@ -168,7 +177,7 @@ public final class HazelcastStateStores {
                     if (b == null) {
                         throw new IOException(name + ": the state of client " + id + " vanished during a checkpoint");
                     }
-                    StoreFormat.writeEntry(o, id, b);
+                    StoreFormat.writeEntry(o, id, StateEntry.current(b));
                 }
             }
         }
@@ -178,7 +187,7 @@ public final class HazelcastStateStores {
             map.clear();
             Map<Integer, byte[]> batch = new HashMap<>();
             StoreFormat.read(in, name, (id, b) -> {
-                batch.put(id, b);
+                batch.put(id, StateEntry.encode(0, b, null));
                 if (batch.size() == BATCH) {
                     map.putAll(batch);
                     batch.clear();
@@ -191,6 +200,11 @@ public final class HazelcastStateStores {
             if (id < 0) {
                 throw new IllegalArgumentException(name + ": client id must be >= 0, was " + id);
             }
+        }
+
+        /** Whether this store's map is in the cluster {@code member} belongs to. */
+        boolean inClusterOf(HazelcastInstance member) {
+            return hz == member || hz.getCluster().getMembers().contains(member.getCluster().getLocalMember());
         }
 
         @Override

@@ -7,6 +7,7 @@ import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.registry.RunDescription;
 import io.github.fl4j.core.sim.ClientRunner;
 import io.github.fl4j.core.sim.ClientRunners;
+import io.github.fl4j.core.sim.ClientSide;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -78,9 +79,7 @@ public final class MemberContext {
         synchronized (runs) {
             MemberRun r = runs.get(key);
             if (r == null) {
-                RunDescription d = RunDescription.fromBytes(description);
-                StateCodec<?> codec = registry.algorithm(d.algorithm()).clientStateCodec();
-                r = new MemberRun(ClientRunners.build(d, registry), codec);
+                r = new MemberRun(ClientRunners.clientSide(RunDescription.fromBytes(description), registry));
                 runs.put(key, r);
                 if (runs.size() > MAX_RUNS) {
                     runs.remove(runs.keySet().iterator().next());
@@ -94,12 +93,15 @@ public final class MemberContext {
     static final class MemberRun {
         final ClientRunner<?> runner;
         final StateCodec<?> codec;
+        /** The runner, the codec and the first-participation state (for tasks that read the state here). */
+        final ClientSide<?> side;
         private byte[] lastDownBytes;
         private Message lastDown;
 
-        MemberRun(ClientRunner<?> runner, StateCodec<?> codec) {
-            this.runner = runner;
-            this.codec = codec;
+        MemberRun(ClientSide<?> side) {
+            this.side = side;
+            this.runner = side.runner();
+            this.codec = side.codec();
         }
 
         /** The decoded downlink; concurrent tasks of one round share it read-only, as in the local engine. */

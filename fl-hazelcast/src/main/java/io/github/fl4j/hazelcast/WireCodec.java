@@ -31,6 +31,32 @@ final class WireCodec {
     private WireCodec() {
     }
 
+    /**
+     * The codec of a state that does not travel: writes nothing and reads null. Requests and replies of tasks that
+     * read and write the state on their member ({@link HazelcastExecutionEngine#ownStates}) use it, so they are the
+     * request and outcome layouts above without the state.
+     */
+    @SuppressWarnings("unchecked")
+    static <C> StateCodec<C> noState() {
+        return (StateCodec<C>) NO_STATE;
+    }
+
+    private static final StateCodec<Object> NO_STATE = new StateCodec<>() {
+        @Override
+        public void write(Object state, java.io.DataOutput out) {
+        }
+
+        @Override
+        public Object read(java.io.DataInput in) {
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return "no state (kept on the member)";
+        }
+    };
+
     static <C> byte[] request(ClientTask<C> t, StateCodec<C> codec) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {

@@ -12,7 +12,9 @@
  *       loopback bind by default, multicast off, a TCP-IP join list, the deserialization filter);</li>
  *   <li>{@link io.github.fl4j.hazelcast.HazelcastExecutionEngine}: the engine the driver passes to the
  *       simulation;</li>
- *   <li>{@link io.github.fl4j.hazelcast.HazelcastStateStores}: client states in a partitioned map with one backup;</li>
+ *   <li>{@link io.github.fl4j.hazelcast.HazelcastStateStores}: client states in a partitioned map with one backup,
+ *       which the engine's tasks can read and write on the member that owns them
+ *       ({@link io.github.fl4j.hazelcast.HazelcastExecutionEngine#ownStates(boolean)});</li>
  *   <li>{@link io.github.fl4j.hazelcast.HazelcastMember}: the main class that starts a member.</li>
  * </ul>
  *

@@ -67,6 +67,7 @@ class ClusterRunTest {
         "fedavg(lr=0.05,steps=3,batch=5)|topk(fraction=0.2)", "fedavg-ef(lr=0.05,steps=3,batch=5)|topk(fraction=0.3)",
         "fedprox(lr=0.05,steps=3,batch=5,mu=0.1)|identity", "ef14(lr=0.1)|topk(fraction=0.3)",
         "econtrol(lr=0.1,eta=0.5,partial-participation=true)|topk(fraction=0.3)", "fedau(lr=0.05,steps=3,batch=5)|identity",
+        "fedau(lr=0.05,steps=3,batch=5,aggregation=mifa)|identity",
         "compressed-gd(lr=0.1)|topk(fraction=0.3)"})
     void aRunOnTheClusterEqualsTheInProcessRun(String algorithmAndUplink) {
         String[] parts = algorithmAndUplink.split("\\|");
@@ -85,6 +86,59 @@ class ClusterRunTest {
                     .stateStores(HazelcastStateStores.factory(cluster.driver, "bits")).build().run();
             assertSameBits(local, onCluster, parts[0] + " with states in the cluster");
         }
+        try (HazelcastExecutionEngine engine = cluster.engine().ownStates(true)) {
+            long runs = ClientTaskCall.OWNED_RUNS.get();
+            SimulationResult<?> onCluster = ClientRunners.simulation(d, registry).engine(engine)
+                    .stateStores(HazelcastStateStores.factory(cluster.driver, "owned")).build().run();
+            String what = parts[0] + " with the tasks owning the states";
+            assertSameBits(local, onCluster, what);
+            assertSameStates(registry.algorithm(d.algorithm()).clientStateCodec(), local, onCluster, 10, what);
+            assertEquals(5 * 4, ClientTaskCall.OWNED_RUNS.get() - runs, "5 rounds x 4 tasks against the map");
+            // Rounds 1 to 4 were committed when the next round started (their kept states dropped); round 5's
+            // entries still keep the state from before it.
+            assertEquals(4 * 4, engine.commits(), what);
+            java.util.Set<Integer> last = new java.util.HashSet<>();
+            for (var e : onCluster.ledger().entries()) {
+                if (e.round() == 5) {
+                    last.add(e.client());
+                }
+            }
+            assertEquals(4, last.size());
+            IMap<Integer, byte[]> map = cluster.driver.getMap(ClusterOptions.STATE_MAP_PREFIX + "owned.clients");
+            for (var e : map.entrySet()) {
+                boolean inLast = last.contains(e.getKey());
+                assertEquals(inLast ? 5 : 0, StateEntry.round(e.getValue()), what + ": client " + e.getKey());
+            }
+        }
+    }
+
+    /**
+     * The client states of two runs (of {@code clients} clients) have the same bytes in their codec, the second's
+     * read from its store (from the cluster's map for a Hazelcast store).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static void assertSameStates(io.github.fl4j.core.api.StateCodec<?> codec, SimulationResult<?> expected,
+                                 SimulationResult<?> actual, int clients, String what) {
+        for (int id = 0; id < clients; id++) {
+            assertEquals(expected.runState().clientStates().contains(id),
+                    actual.runState().clientStates().contains(id), what + ": client " + id + " has a state");
+            Object a = expected.runState().clientStates().get(id);
+            Object b = actual.runState().clientStates().get(id);
+            if (a != null) {
+                assertArrayEquals(bytes((io.github.fl4j.core.api.StateCodec) codec, a),
+                        bytes((io.github.fl4j.core.api.StateCodec) codec, b), what + ": the state of client " + id);
+            }
+        }
+    }
+
+    static <C> byte[] bytes(io.github.fl4j.core.api.StateCodec<C> codec, C state) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(b)) {
+            codec.write(state, out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return b.toByteArray();
     }
 
     @Test
@@ -139,20 +193,22 @@ class ClusterRunTest {
         }
     }
 
-    @Test
-    void aRunResumedOnTheClusterFromACheckpointEqualsTheUninterruptedOne(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aRunResumedOnTheClusterFromACheckpointEqualsTheUninterruptedOne(boolean owned, @TempDir Path dir)
+            throws Exception {
         RunDescription d = description("scaffold(lr=0.05,steps=3,batch=5)", "topk(fraction=0.3)", 6);
         Registry registry = Registry.standard();
         cluster.install(registry);
         SimulationResult<?> uninterrupted = ClientRunners.simulation(d, registry).build().run();
-        try (HazelcastExecutionEngine engine = cluster.engine()) {
+        try (HazelcastExecutionEngine engine = cluster.engine().ownStates(owned)) {
             ClientRunners.simulation(d, registry).engine(engine)
                     .stateStores(HazelcastStateStores.factory(cluster.driver, "resume"))
                     .checkpoints(CheckpointPolicy.every(2, dir).keeping(10)).build().run();
         }
         Path round2 = dir.resolve("checkpoint-000002.fl4j");
         assertTrue(round2.toFile().isFile(), "checkpoint of round 2 in " + dir);
-        try (HazelcastExecutionEngine engine = cluster.engine()) {
+        try (HazelcastExecutionEngine engine = cluster.engine().ownStates(owned)) {
             Simulation<?, ?> again = ClientRunners.simulation(d, registry).engine(engine)
                     .stateStores(HazelcastStateStores.factory(cluster.driver, "resume2")).build();
             SimulationResult<?> resumed = again.resumeFrom(round2);
@@ -162,6 +218,82 @@ class ClusterRunTest {
             assertEquals(uninterrupted.reports().subList(2, 6).stream().map(RoundReport::withoutTimings).toList(),
                     resumed.reports().stream().map(RoundReport::withoutTimings)
                             .filter(r -> r.round() > 2).toList());
+            assertSameStates(registry.algorithm(d.algorithm()).clientStateCodec(), uninterrupted, resumed, 10,
+                    owned ? "resumed, tasks owning the states" : "resumed, states shipped");
+        }
+    }
+
+    @Test
+    void aTaskRerunAfterItWroteItsStateTrainsFromTheStateBeforeTheRound() {
+        // Every task of rounds 2 and 4 writes its new state, then its reply is lost as if its member had died
+        // (a retryable Hazelcast failure): the task runs again, finds this round's write in the entry, and must
+        // train from the state kept from before the round, not from the one it wrote.
+        RunDescription d = description("scaffold(lr=0.05,steps=3,batch=5)", "topk(fraction=0.3)", 5);
+        Registry registry = Registry.standard();
+        cluster.install(registry);
+        SimulationResult<?> local = ClientRunners.simulation(d, registry).build().run();
+        java.util.Set<String> crashed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ClientTaskCall.afterStateWrite = (client, round) -> {
+            if ((round == 2 || round == 4) && crashed.add(client + "/" + round)) {
+                throw new com.hazelcast.spi.exception.RetryableHazelcastException("simulated loss of the member of "
+                        + "client " + client + " in round " + round + " after its state write");
+            }
+        };
+        try (HazelcastExecutionEngine engine = cluster.engine().ownStates(true)) {
+            long runs = ClientTaskCall.OWNED_RUNS.get();
+            SimulationResult<?> r = ClientRunners.simulation(d, registry).engine(engine)
+                    .stateStores(HazelcastStateStores.factory(cluster.driver, "rerun")).build().run();
+            assertEquals(8, crashed.size(), "4 participants in each of rounds 2 and 4 lost their reply");
+            assertEquals(5 * 4 + 8, ClientTaskCall.OWNED_RUNS.get() - runs, "each of them ran twice");
+            assertSameBits(local, r, "tasks rerun after their state write");
+            assertSameStates(registry.algorithm(d.algorithm()).clientStateCodec(), local, r, 10,
+                    "tasks rerun after their state write");
+        } finally {
+            ClientTaskCall.afterStateWrite = null;
+        }
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aTaskRunTwiceInARoundGivesTheSameOutcomeAndStateAsOnce() {
+        // The same round-1 work (clients 0..9, states owned by the map) executed twice: the second execution finds
+        // every entry written in round 1 and trains from the state kept from before it (none: the initial state).
+        RunDescription d = description("scaffold(lr=0.05,steps=3,batch=5)", "topk(fraction=0.3)", 1);
+        Registry registry = Registry.standard();
+        cluster.install(registry);
+        io.github.fl4j.core.sim.ClientSide side = ClientRunners.clientSide(d, registry);
+        io.github.fl4j.core.state.ClientStateStore store = HazelcastStateStores.factory(cluster.driver, "twice")
+                .create("clients", side.codec());
+        Simulation<?, ?> sim = ClientRunners.simulation(d, registry).build();
+        // SCAFFOLD's downlink: the model x and the server control variate c (x = 0.1 in every coordinate, c = 0)
+        long dim = sim.model().dimension();
+        io.github.fl4j.core.api.Message down = io.github.fl4j.core.api.Message.of(
+                Tensors.zeros(d.config().precision(), dim).addi(0.1), Tensors.zeros(d.config().precision(), dim));
+        java.util.List<io.github.fl4j.core.sim.ClientTask<Object>> tasks = new java.util.ArrayList<>();
+        for (int id = 0; id < 10; id++) {
+            tasks.add(new io.github.fl4j.core.sim.ClientTask<>(id, 1, down, null));
+        }
+        io.github.fl4j.core.sim.RoundWork<Object> work = new io.github.fl4j.core.sim.RoundWork<>(1, down, tasks,
+                side.runner(), new io.github.fl4j.core.sim.RemoteRun<>(d, side.codec()), store);
+        try (HazelcastExecutionEngine engine = cluster.engine().ownStates(true)) {
+            var once = engine.execute(work);
+            java.util.List<byte[]> afterOnce = new java.util.ArrayList<>();
+            for (int id = 0; id < 10; id++) {
+                afterOnce.add(bytes(side.codec(), store.get(id)));
+            }
+            var twice = engine.execute(work);
+            for (int id = 0; id < 10; id++) {
+                var expected = side.runner().run(new io.github.fl4j.core.sim.ClientTask<>(id, 1, down,
+                        side.initialState().apply(id)));
+                for (var o : java.util.List.of(once.get(id), twice.get(id))) {
+                    assertEquals(expected.trainLoss(), o.trainLoss(), "client " + id);
+                    assertArrayEquals(expected.uplinkBits(), o.uplinkBits(), "client " + id);
+                    assertArrayEquals(expected.upload().toBytes(), o.upload().toBytes(), "client " + id);
+                }
+                byte[] state = bytes(side.codec(), expected.state());
+                assertArrayEquals(state, afterOnce.get(id), "client " + id + " after one run");
+                assertArrayEquals(state, bytes(side.codec(), store.get(id)), "client " + id + " after two runs");
+            }
         }
     }
 

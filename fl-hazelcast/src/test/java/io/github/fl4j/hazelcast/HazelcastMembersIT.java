@@ -18,8 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The driver (a lite member in this JVM) and two member processes on loopback: a run equals the local run bit for
@@ -46,17 +47,21 @@ class HazelcastMembersIT {
         }
     }
 
-    @Test
-    void twoMemberProcessesGiveTheBitsOfTheLocalEngine(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "tasks owning the states: {0}")
+    @ValueSource(booleans = {false, true})
+    void twoMemberProcessesGiveTheBitsOfTheLocalEngine(boolean owned, @TempDir Path dir) throws Exception {
         RunDescription d = ClusterRunTest.description("scaffold(lr=0.05,steps=3,batch=5)", "topk(fraction=0.3)", 5);
         Registry registry = Registry.standard();
         SimulationResult<?> local = ClientRunners.simulation(d, registry).build().run();
         try (MemberProcesses members = new MemberProcesses("fl4j-it-bits", 2, dir);
-             HazelcastExecutionEngine engine = HazelcastExecutionEngine.connect(members.driverOptions())) {
+             HazelcastExecutionEngine engine = HazelcastExecutionEngine.connect(members.driverOptions())
+                     .ownStates(owned)) {
             awaitDataMembers(engine, 2);
             SimulationResult<?> r = ClientRunners.simulation(d, registry).engine(engine)
                     .stateStores(HazelcastStateStores.factory(engine.driver(), "it-bits")).build().run();
             ClusterRunTest.assertSameBits(local, r, "two member processes");
+            ClusterRunTest.assertSameStates(registry.algorithm(d.algorithm()).clientStateCodec(), local, r, 10,
+                    "two member processes");
         }
     }
 
@@ -115,6 +120,11 @@ class HazelcastMembersIT {
         }
 
         @Override
+        public boolean ownsStates(io.github.fl4j.core.state.ClientStateStore<?> store) {
+            return inner.ownsStates(store);
+        }
+
+        @Override
         public int parallelism() {
             return inner.parallelism();
         }
@@ -125,8 +135,9 @@ class HazelcastMembersIT {
         }
     }
 
-    @Test
-    void aMemberKilledInTheMiddleOfARoundChangesNoBit(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "tasks owning the states: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMemberKilledInTheMiddleOfARoundChangesNoBit(boolean owned, @TempDir Path dir) throws Exception {
         // Slow enough clients (an MLP, 60 local steps) that a round lasts long enough to be interrupted.
         RunDescription d = new RunDescription(Spec.parse("scaffold(lr=0.05,steps=60,batch=20)"),
                 Spec.parse("mlp(hidden=64;64)"),
@@ -136,12 +147,12 @@ class HazelcastMembersIT {
         Registry registry = Registry.standard();
         SimulationResult<?> undisturbed = ClientRunners.simulation(d, registry).build().run();
         try (MemberProcesses members = new MemberProcesses("fl4j-it-loss", 2, dir);
-             KillingEngine engine = new KillingEngine(HazelcastExecutionEngine.connect(members.driverOptions()),
-                     members.processes.get(1), 4)) {
+             KillingEngine engine = new KillingEngine(HazelcastExecutionEngine.connect(members.driverOptions())
+                     .ownStates(owned), members.processes.get(1), 4)) {
             awaitDataMembers(engine.inner, 2);
             SimulationResult<?> r = ClientRunners.simulation(d, registry).engine(engine)
                     .stateStores(HazelcastStateStores.factory(engine.inner.driver(), "it-loss")).build().run();
-            System.out.printf("member loss: round 4 took %.0f ms (kill after %.0f ms), rounds 1-3 %.0f/%.0f/%.0f ms, "
+            System.out.printf("member loss (owned states: " + owned + "): round 4 took %.0f ms (kill after %.0f ms), rounds 1-3 %.0f/%.0f/%.0f ms, "
                     + "%d tasks resubmitted by the engine%n", (engine.roundEnd - engine.roundStart) / 1e6,
                     (engine.killedAt.get() - engine.roundStart) / 1e6, engine.roundNanos[1] / 1e6,
                     engine.roundNanos[2] / 1e6, engine.roundNanos[3] / 1e6, engine.inner.resubmissions());
@@ -150,6 +161,8 @@ class HazelcastMembersIT {
                     "the kill happened while round 4 ran");
             assertEquals(1, dataMembers(engine.inner), "one data member left");
             ClusterRunTest.assertSameBits(undisturbed, r, "a member killed in round 4");
+            ClusterRunTest.assertSameStates(registry.algorithm(d.algorithm()).clientStateCodec(), undisturbed, r, 16,
+                    "a member killed in round 4");
         }
     }
 }

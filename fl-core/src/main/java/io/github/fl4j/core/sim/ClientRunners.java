@@ -1,5 +1,6 @@
 package io.github.fl4j.core.sim;
 
+import io.github.fl4j.core.api.AlgorithmSetup;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Model;
@@ -7,6 +8,7 @@ import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.registry.RunDescription;
+import io.github.fl4j.core.tensor.Precision;
 
 /**
  * Builds client runners and simulations from a run's serializable description, so that the side that executes
@@ -29,6 +31,29 @@ public final class ClientRunners {
         Model model = registry.model(description.model(), data);
         Compressor uplink = registry.compressor(description.uplink());
         return runner(algorithm, model, data, uplink, description);
+    }
+
+    /**
+     * The client side of the run {@code description} describes: the runner of {@link #build}, the algorithm's
+     * client-state codec, and its first-participation state with the same {@code AlgorithmSetup} as the simulation's
+     * (model dimension, client sizes of the data in the run's precision, precision, uplink and downlink compressors),
+     * so that a member that keeps the states initialises a client exactly as the round loop would.
+     */
+    public static ClientSide<?> clientSide(RunDescription description, Registry registry) {
+        FederatedAlgorithm<?, ?> algorithm = registry.algorithm(description.algorithm());
+        Precision precision = description.config().precision();
+        FederatedData data = registry.data(description.data(), description.config().seed(), precision).as(precision);
+        Model model = registry.model(description.model(), data);
+        Compressor uplink = registry.compressor(description.uplink());
+        AlgorithmSetup setup = new AlgorithmSetup(model.dimension(), data.clientSizes(), precision, uplink,
+                registry.compressor(description.downlink()));
+        return clientSide(algorithm, model, data, uplink, description, setup);
+    }
+
+    private static <C> ClientSide<C> clientSide(FederatedAlgorithm<?, C> algorithm, Model model, FederatedData data,
+                                                Compressor uplink, RunDescription d, AlgorithmSetup setup) {
+        return new ClientSide<>(runner(algorithm, model, data, uplink, d), algorithm.clientStateCodec(),
+                id -> algorithm.initClientState(id, setup));
     }
 
     private static <C> ClientRunner<C> runner(FederatedAlgorithm<?, C> algorithm, Model model, FederatedData data,

@@ -15,10 +15,18 @@ import java.util.List;
  * @param runner   the in-process runner (zero copies: shares the simulation's data, model and message pool)
  * @param remote   how to run these tasks elsewhere, or null when the simulation was built from objects that have no
  *                 serializable description (then only in-process engines can run it)
+ * @param ownedStates the run's client-state store when the engine reads and writes the states itself
+ *                 ({@link ExecutionEngine#ownsStates}; the tasks' states are then null), else null
  * @param <C>      the client state type
  */
 public record RoundWork<C>(int round, Message downlink, List<ClientTask<C>> tasks, ClientRunner<C> runner,
-                           RemoteRun<C> remote) {
+                           RemoteRun<C> remote, io.github.fl4j.core.state.ClientStateStore<C> ownedStates) {
+
+    /** Work whose tasks carry their states. */
+    public RoundWork(int round, Message downlink, List<ClientTask<C>> tasks, ClientRunner<C> runner,
+                     RemoteRun<C> remote) {
+        this(round, downlink, tasks, runner, remote, null);
+    }
 
     public RoundWork {
         if (downlink == null || tasks == null || runner == null) {

@@ -23,6 +23,7 @@ import io.github.fl4j.core.participation.UniformParticipation;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.registry.RunDescription;
+import io.github.fl4j.core.state.ClientStateStore;
 import io.github.fl4j.core.state.ServerTables;
 import io.github.fl4j.core.state.StateStoreFactory;
 import io.github.fl4j.core.tensor.BufferPool;
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *     engine.execute(round t, Q, down, C_Q, runner):  for i in Q, concurrently,
  *             C_i', upload_i = client.train(down, C_i, ctx(i, t))        (uplink counted)
  *     acc.accept(upload_i) for i in Q in increasing id order;  store.putAll(Q, C_Q')
+ *     (an engine that {@link ExecutionEngine#ownsStates owns the store's states} gets Q without states and reads,
+ *     initialises and writes them itself where they live: no getAll and no putAll here)
  *   S     = acc.finish()        (= server.apply(S, uploads in client-id order, ctx) bit for bit)
  *   evaluate every evalEvery rounds and after round T; report; listeners; checkpoint every n rounds
  * </pre>
@@ -449,21 +452,27 @@ public final class Simulation<S, C> {
         int chunk = chunkSize(exec);
         double lossSum = 0;
         int[] counts = state.counts();
+        // The engine reads and writes the states where they live: tasks without states, no getAll/putAll here.
+        ClientStateStore<C> owned = exec.ownsStates(state.clientStates()) ? state.clientStates() : null;
         for (int from = 0; from < participants.length; from += chunk) {
             int to = (int) Math.min(participants.length, (long) from + chunk);
             int[] ids = from == 0 && to == participants.length ? participants
                     : Arrays.copyOfRange(participants, from, to);
-            List<C> before = state.clientStates().getAll(ids);
+            List<C> before = owned != null ? null : state.clientStates().getAll(ids);
             List<ClientTask<C>> tasks = new ArrayList<>(ids.length);
             for (int k = 0; k < ids.length; k++) {
-                C c = before.get(k);
-                if (c == null) {
-                    c = algorithm.initClientState(ids[k], setup);
-                    before.set(k, c);
+                C c = null; // owned states: the engine reads (or initialises) it where it lives
+                if (owned == null) {
+                    c = before.get(k);
+                    if (c == null) {
+                        c = algorithm.initClientState(ids[k], setup);
+                        before.set(k, c);
+                    }
                 }
                 tasks.add(new ClientTask<>(ids[k], t, decodedDown, c));
             }
-            List<ClientOutcome<C>> outcomes = exec.execute(new RoundWork<>(t, decodedDown, tasks, runner, remote));
+            List<ClientOutcome<C>> outcomes = exec.execute(new RoundWork<>(t, decodedDown, tasks, runner, remote,
+                    owned));
             if (outcomes.size() != tasks.size()) {
                 throw new SimulationException(t, SimulationException.SERVER, seed, "the execution engine returned "
                         + outcomes.size() + " outcomes for " + tasks.size() + " tasks", null);
@@ -487,7 +496,9 @@ public final class Simulation<S, C> {
                 for (int j = 0; j < upBits.length; j++) {
                     ledger.record(t, Direction.UPLINK, id, j, upBits[j]);
                 }
-                after.add(o.state());
+                if (owned == null) {
+                    after.add(o.state());
+                }
                 counts[id]++;
                 lossSum += o.trainLoss();
                 Upload upload = new Upload(id, clientSizes[id], o.upload());
@@ -496,7 +507,9 @@ public final class Simulation<S, C> {
                     return null;
                 });
             }
-            state.clientStates().putAll(ids, after);
+            if (owned == null) {
+                state.clientStates().putAll(ids, after);
+            }
             for (int k = 0; k < after.size(); k++) {
                 state.clientStates().release(after.get(k));
                 if (before.get(k) != after.get(k)) {

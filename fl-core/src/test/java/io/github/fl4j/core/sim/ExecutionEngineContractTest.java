@@ -24,13 +24,22 @@ import org.junit.jupiter.api.Test;
  *   <li>outcomes come back in task order although later tasks finish first;</li>
  *   <li>when tasks fail, every task still runs and the first failure in task order is rethrown;</li>
  *   <li>a whole run through the engine, with 1 or 3 threads, equals the in-process run bit for bit (reports,
- *       parameters, ledger, client states).</li>
+ *       parameters, ledger, client states), with the client states in the store of {@link #stores}.</li>
  * </ul>
  */
 public abstract class ExecutionEngineContractTest {
 
     /** The engine under test with {@code threads} worker threads; it may look components up in {@code registry}. */
     protected abstract ExecutionEngine engine(int threads, Registry registry);
+
+    /**
+     * Where the whole-run test keeps the client states (default: the in-memory stores); an engine that
+     * {@link ExecutionEngine#ownsStates owns the states} of some store returns such a store's factory, so that the
+     * run goes through its owned-state path.
+     */
+    protected io.github.fl4j.core.state.StateStoreFactory stores(String run) {
+        return io.github.fl4j.core.state.StateStoreFactory.inMemory();
+    }
 
     private static RunDescription description(String probe, int perRound) {
         return new RunDescription(Spec.parse(probe), Spec.parse("softmax"),
@@ -88,7 +97,8 @@ public abstract class ExecutionEngineContractTest {
         SimulationResult<?> reference = ClientRunners.simulation(d, registry).build().run();
         for (int threads : new int[] {1, 3}) {
             try (ExecutionEngine engine = engine(threads, registry)) {
-                SimulationResult<?> r = ClientRunners.simulation(d, registry).engine(engine).build().run();
+                SimulationResult<?> r = ClientRunners.simulation(d, registry).engine(engine)
+                        .stateStores(stores("contract-" + threads)).build().run();
                 assertEquals(reference.reports().stream().map(RoundReport::withoutTimings).toList(),
                         r.reports().stream().map(RoundReport::withoutTimings).toList(), threads + " threads");
                 assertArrayEquals(Tensors.toDoubleArray(reference.finalParameters()),
