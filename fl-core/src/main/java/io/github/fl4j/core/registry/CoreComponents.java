@@ -1,5 +1,13 @@
 package io.github.fl4j.core.registry;
 
+import io.github.fl4j.core.aggregation.CenteredClipping;
+import io.github.fl4j.core.aggregation.CoordinateMedian;
+import io.github.fl4j.core.aggregation.GeometricMedian;
+import io.github.fl4j.core.aggregation.Krum;
+import io.github.fl4j.core.aggregation.MultiKrum;
+import io.github.fl4j.core.aggregation.NormBounding;
+import io.github.fl4j.core.aggregation.TrimmedMean;
+import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedData;
@@ -14,6 +22,7 @@ import io.github.fl4j.core.model.LeastSquares;
 import io.github.fl4j.core.model.LogisticRegression;
 import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
+import io.github.fl4j.core.optim.ServerOptimizers;
 import io.github.fl4j.core.participation.BernoulliParticipation;
 import io.github.fl4j.core.participation.CyclicParticipation;
 import io.github.fl4j.core.participation.MarkovParticipation;
@@ -49,6 +58,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *       with rates {@code p} (one for all clients or one per client, separated by ';') or linear rates
  *       {@code from}..{@code to} over the client ids, and {@code trace(file, cyclic=false)}.</li>
  *   <li>Compressor: {@code identity}.</li>
+ *   <li>Aggregators: {@code mean(weighting=sample-count|uniform|population)}, {@code trimmed-mean(beta)},
+ *       {@code median}, {@code geometric-median}, {@code krum(f)}, {@code multi-krum(f, m)},
+ *       {@code centered-clipping(tau, iterations=1)}, {@code norm-bounding(max-norm, inner=mean)}.</li>
+ *   <li>Server optimizers: {@code sgd(lr=1)}, {@code momentum(lr=1, beta)}, {@code adagrad(lr, beta1=0, tau)},
+ *       {@code adam(lr, beta1, beta2, tau)}, {@code yogi(lr, beta1, beta2, tau)} (defaults of
+ *       {@link ServerOptimizers}).</li>
  * </ul>
  */
 public final class CoreComponents implements ComponentProvider {
@@ -70,6 +85,55 @@ public final class CoreComponents implements ComponentProvider {
         registerParticipation(r);
         r.compressor("identity", "no parameters: sends every coordinate (32 or 64 bits each)",
                 p -> IdentityCompressor.INSTANCE);
+        registerAggregators(r);
+        registerServerOptimizers(r);
+    }
+
+    // ---- aggregators and server optimizers ------------------------------------------------------------------------
+
+    private static void registerAggregators(Registry.Builder r) {
+        r.aggregator("mean", "weighting=sample-count|uniform|population: the weighted mean of the uploads",
+                p -> WeightedMean.of(p.getEnum("weighting", WeightedMean.Weighting.class,
+                        WeightedMean.Weighting.SAMPLE_COUNT)));
+        r.aggregator("trimmed-mean", "beta (required, fraction trimmed at each end, in [0, 0.5)): coordinate-wise",
+                p -> new TrimmedMean(p.getDouble("beta")));
+        r.aggregator("median", "no parameters: the coordinate-wise median", p -> CoordinateMedian.INSTANCE);
+        r.aggregator("geometric-median", "weighting=sample-count|uniform, nu=" + GeometricMedian.DEFAULT_NU
+                + ", tolerance=" + GeometricMedian.DEFAULT_TOLERANCE + ", max-iterations="
+                + GeometricMedian.DEFAULT_MAX_ITERATIONS + " (smoothed Weiszfeld)",
+                p -> new GeometricMedian(p.getChoice("weighting", "sample-count", "sample-count", "uniform")
+                        .equals("sample-count"), p.getDouble("nu", GeometricMedian.DEFAULT_NU),
+                        p.getDouble("tolerance", GeometricMedian.DEFAULT_TOLERANCE),
+                        p.getInt("max-iterations", GeometricMedian.DEFAULT_MAX_ITERATIONS)));
+        r.aggregator("krum", "f (required, Byzantine uploads tolerated): the upload closest to its n-f-2 neighbours",
+                p -> new Krum(p.getInt("f")));
+        r.aggregator("multi-krum", "f (required), m (required, uploads averaged): the mean of the m best Krum scores",
+                p -> new MultiKrum(p.getInt("f"), p.getInt("m")));
+        r.aggregator("centered-clipping", "tau (required, clipping radius), iterations=1",
+                p -> new CenteredClipping(p.getDouble("tau"), p.getInt("iterations", 1)));
+        r.aggregator("norm-bounding", "max-norm (required), inner=mean (a nested aggregator spec): uploads scaled to "
+                + "norm <= max-norm, then aggregated", p -> new NormBounding(p.getDouble("max-norm"),
+                        p.registry().aggregator(p.getSpec("inner", Spec.of("mean")))));
+    }
+
+    private static void registerServerOptimizers(Registry.Builder r) {
+        r.serverOptimizer("sgd", "lr=1: x += lr Delta (lr=1 is plain model averaging)",
+                p -> ServerOptimizers.sgd(p.getDouble("lr", 1.0)));
+        r.serverOptimizer("momentum", "lr=1, beta (required, in [0, 1)): heavy-ball momentum (FedAvgM)",
+                p -> ServerOptimizers.momentum(p.getDouble("lr", 1.0), p.getDouble("beta")));
+        r.serverOptimizer("adagrad", "lr (required), beta1=0, tau=" + ServerOptimizers.DEFAULT_TAU + " (FedAdagrad)",
+                p -> ServerOptimizers.adagrad(p.getDouble("lr"), p.getDouble("beta1", 0.0),
+                        p.getDouble("tau", ServerOptimizers.DEFAULT_TAU)));
+        r.serverOptimizer("adam", "lr (required), beta1=" + ServerOptimizers.DEFAULT_BETA1 + ", beta2="
+                + ServerOptimizers.DEFAULT_BETA2 + ", tau=" + ServerOptimizers.DEFAULT_TAU + " (FedAdam)",
+                p -> ServerOptimizers.adam(p.getDouble("lr"), p.getDouble("beta1", ServerOptimizers.DEFAULT_BETA1),
+                        p.getDouble("beta2", ServerOptimizers.DEFAULT_BETA2),
+                        p.getDouble("tau", ServerOptimizers.DEFAULT_TAU)));
+        r.serverOptimizer("yogi", "lr (required), beta1=" + ServerOptimizers.DEFAULT_BETA1 + ", beta2="
+                + ServerOptimizers.DEFAULT_BETA2 + ", tau=" + ServerOptimizers.DEFAULT_TAU + " (FedYogi)",
+                p -> ServerOptimizers.yogi(p.getDouble("lr"), p.getDouble("beta1", ServerOptimizers.DEFAULT_BETA1),
+                        p.getDouble("beta2", ServerOptimizers.DEFAULT_BETA2),
+                        p.getDouble("tau", ServerOptimizers.DEFAULT_TAU)));
     }
 
     // ---- models -------------------------------------------------------------------------------------------------

@@ -337,6 +337,11 @@ class CoreComponentsTest {
                 "markov", "markov(p=0.5,q=0.5)", "cyclic", "cyclic(p=0.5,cycle=4)",
                 "trace", "trace(file='" + dir.resolve("trace-min.txt") + "')"));
         m.put(Kind.COMPRESSOR, Map.of("identity", "identity"));
+        m.put(Kind.AGGREGATOR, Map.of("mean", "mean", "trimmed-mean", "trimmed-mean(beta=0.1)", "median", "median",
+                "geometric-median", "geometric-median", "krum", "krum(f=1)", "multi-krum", "multi-krum(f=1,m=2)",
+                "centered-clipping", "centered-clipping(tau=1)", "norm-bounding", "norm-bounding(max-norm=1)"));
+        m.put(Kind.SERVER_OPTIMIZER, Map.of("sgd", "sgd", "momentum", "momentum(beta=0.9)", "adagrad",
+                "adagrad(lr=0.1)", "adam", "adam(lr=0.1)", "yogi", "yogi(lr=0.1)"));
         return m;
     }
 
@@ -347,6 +352,9 @@ class CoreComponentsTest {
             case PARTICIPATION -> R.participation(spec, 4);
             case COMPRESSOR -> R.compressor(spec);
             case ALGORITHM -> R.algorithm(spec);
+            case AGGREGATOR -> R.aggregator(spec);
+            case SERVER_OPTIMIZER -> R.serverOptimizer(spec);
+            default -> throw new AssertionError(kind + " is tested by TimeComponentsTest");
         };
     }
 
