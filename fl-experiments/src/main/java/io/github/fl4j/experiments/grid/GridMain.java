@@ -30,11 +30,7 @@ public final class GridMain {
         file = base.resolve(file);
         Grid grid = GridSpec.parse(file, base).build();
         // One log line per round of every run would bury the progress bar: keep the simulations' warnings only.
-        for (String name : new String[] {"io.github.fl4j.core.sim", "io.github.fl4j.core.time"}) {
-            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
-                l.setLevel(ch.qos.logback.classic.Level.WARN);
-            }
-        }
+        io.github.fl4j.experiments.cli.Logging.level("WARN", "io.github.fl4j.core.sim", "io.github.fl4j.core.time");
         long t0 = System.nanoTime();
         GridResult r = grid.run();
         System.out.println(GridReports.summaryMarkdown(r));
