@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -239,6 +241,25 @@ public final class GridReports {
                     .append(s.diverged() == 0 ? "" : " (" + s.diverged() + " diverged)").append(" | ")
                     .append(pm(s.wallSeconds(), 1, "%.2f")).append(" |\n");
         }
+        List<Paired> paired = pairedDifferences(result);
+        if (!paired.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n## Paired differences to the baseline%n%nFinal accuracy of each "
+                    + "strategy minus that of the baseline strategy (%s, the grid's first) in the same cell and with "
+                    + "the same seed: strategies share their random numbers per seed (data, participation, "
+                    + "initial model), so the difference is paired. Mean ± 95%% paired t half-width over the n "
+                    + "seeds both finished; * where the interval excludes 0.%n%n", paired.get(0).baseline()));
+            sb.append("| strategy | cell | n | mean difference | 95% interval |\n| --- | --- | ---: | ---: | --- |\n");
+            for (Paired d : paired) {
+                Stats st = d.difference();
+                boolean excludesZero = st.n() >= 2 && (st.low() > 0 || st.high() < 0);
+                sb.append("| ").append(d.cell().strategy()).append(" | ").append(cellOthers(d.cell())).append(" | ")
+                        .append(st.n()).append(" | ")
+                        .append(st.n() == 0 ? "-" : String.format(Locale.ROOT, "%+.4f", st.mean()))
+                        .append(excludesZero ? " *" : "").append(" | ")
+                        .append(st.n() < 2 ? "-" : String.format(Locale.ROOT, "[%+.4f, %+.4f]", st.low(), st.high()))
+                        .append(" |\n");
+            }
+        }
         List<RunResult> diverged = result.divergedRuns();
         if (!diverged.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%n## Diverged runs%n%nThese runs failed before their last round; "
@@ -251,6 +272,73 @@ public final class GridReports {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The paired comparison of one cell with the baseline.
+     *
+     * @param cell       the cell
+     * @param baseline   the baseline strategy
+     * @param difference statistics of the per-seed differences of final accuracy (cell minus baseline)
+     */
+    public record Paired(RunKey.Cell cell, String baseline, Stats difference) {
+    }
+
+    /**
+     * Final accuracy of every cell minus the baseline cell's (same axes, the grid's first strategy), paired by seed
+     * over the seeds both ran to the end. Strategies share the random numbers of a seed (data, participation,
+     * initial model), so d_s = a_s - b_s removes the between-seed variation: the 95% interval is the paired
+     * t-interval mean(d) &plusmn; t_{0.975, n-1} sd(d) / sqrt(n) ({@link Stats} of the differences).
+     */
+    public static List<Paired> pairedDifferences(GridResult result) {
+        List<Paired> out = new ArrayList<>();
+        if (result.runs().isEmpty()) {
+            return out;
+        }
+        String baseline = result.runs().get(0).key().strategy();
+        Map<RunKey.Cell, List<RunResult>> cells = result.byCell();
+        for (Map.Entry<RunKey.Cell, List<RunResult>> e : cells.entrySet()) {
+            RunKey.Cell c = e.getKey();
+            if (c.strategy().equals(baseline)) {
+                continue;
+            }
+            RunKey.Cell b = new RunKey.Cell(baseline, c.compressor(), c.participation(), c.heterogeneity(),
+                    c.system(), c.aggregator(), c.attack(), c.privacy());
+            List<RunResult> base = cells.get(b);
+            if (base == null) {
+                continue;
+            }
+            Map<Long, Double> byseed = new LinkedHashMap<>();
+            for (RunResult r : base) {
+                if (!r.isDiverged()) {
+                    byseed.put(r.key().seed(), r.finalAccuracy());
+                }
+            }
+            List<Double> d = new ArrayList<>();
+            for (RunResult r : e.getValue()) {
+                Double a0 = byseed.get(r.key().seed());
+                if (!r.isDiverged() && a0 != null) {
+                    d.add(r.finalAccuracy() - a0);
+                }
+            }
+            out.add(new Paired(c, baseline, Stats.of(d.stream().mapToDouble(Double::doubleValue).toArray())));
+        }
+        return out;
+    }
+
+    private static String cellOthers(RunKey.Cell c) {
+        List<String> parts = new ArrayList<>(List.of(c.compressor()));
+        for (String axis : List.of(c.aggregator(), c.attack(), c.privacy())) {
+            if (!axis.equals(RunKey.NONE)) {
+                parts.add(axis);
+            }
+        }
+        parts.add(c.participation());
+        parts.add(c.heterogeneity());
+        if (c.timed()) {
+            parts.add(c.system());
+        }
+        return String.join(", ", parts).replace("|", "\\|");
     }
 
     private static String pm(Stats s, double scale, String fmt) {
@@ -281,20 +369,29 @@ public final class GridReports {
             boolean timed = fig.size() == 3;
             String suffix = String.join("__", fig.stream().map(RunKey::safe).toList());
             String title = String.join(", ", fig);
-            XYChart byRound = chart("Accuracy vs rounds (" + title + ")",
+            XYChart byRound = chart("Accuracy vs rounds (" + title + "), mean and 95% interval over seeds",
                     timed ? "round (server version)" : "round");
-            XYChart byBits = chart("Accuracy vs uplink bits (" + title + ")", "cumulative uplink Mbit");
-            XYChart byTime = chart("Accuracy vs virtual time (" + title + ")", "virtual time (s)");
+            XYChart byBits = chart("Accuracy vs uplink bits (" + title + "), mean and 95% interval over seeds",
+                    "cumulative uplink Mbit (log scale)");
+            byBits.getStyler().setXAxisLogarithmic(true);
+            XYChart byTime = chart("Accuracy vs virtual time (" + title + "), mean over seeds", "virtual time (s)");
+            int index = 0;
             for (Map.Entry<String, List<RunResult>> line : f.getValue().entrySet()) {
                 double[][] curve = meanCurve(line.getValue());
                 if (curve[0].length == 0) {
                     continue;
                 }
-                byRound.addSeries(line.getKey(), curve[0], curve[2]).setMarker(SeriesMarkers.NONE);
-                byBits.addSeries(line.getKey(), curve[1], curve[2]).setMarker(SeriesMarkers.NONE);
+                Style st = style(index++);
+                band(byRound, line.getKey(), curve[0], curve[3], curve[4], st);
+                st.apply(byRound.addSeries(line.getKey(), curve[0], curve[2]));
+                double[][] positive = positiveX(curve);
+                if (positive[0].length > 0) {
+                    band(byBits, line.getKey(), positive[1], positive[3], positive[4], st);
+                    st.apply(byBits.addSeries(line.getKey(), positive[1], positive[2]));
+                }
                 double[][] overTime = timed ? meanOverTime(line.getValue()) : null;
                 if (timed && overTime[0].length > 0) {
-                    byTime.addSeries(line.getKey(), overTime[0], overTime[1]).setMarker(SeriesMarkers.NONE);
+                    st.apply(byTime.addSeries(line.getKey(), overTime[0], overTime[1]));
                 }
             }
             savePng(byRound, dir.resolve("accuracy-rounds__" + suffix + ".png"));
@@ -310,10 +407,86 @@ public final class GridReports {
         }
     }
 
-    /** Writes a chart as a PNG atomically. */
+    /** Writes a chart as a PNG and, beside it, as an SVG (vector, for papers), each atomically. */
     private static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file)
             throws IOException {
         AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        java.io.ByteArrayOutputStream svg = new java.io.ByteArrayOutputStream();
+        VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        AtomicFiles.write(file.resolveSibling(file.getFileName().toString().replaceFirst("\\.png$", ".svg")),
+                svg.toByteArray());
+    }
+
+    /**
+     * The look of the i-th line of a figure: colours of the Okabe-Ito palette (distinguishable with colour-vision
+     * deficiencies), four dash patterns and five markers, cycled with co-prime periods so that neighbouring lines
+     * differ in all three.
+     */
+    record Style(java.awt.Color color, java.awt.BasicStroke stroke, org.knowm.xchart.style.markers.Marker marker) {
+        void apply(org.knowm.xchart.XYSeries s) {
+            s.setLineColor(color);
+            s.setMarkerColor(color);
+            s.setLineStyle(stroke);
+            s.setMarker(marker);
+        }
+    }
+
+    private static final java.awt.Color[] PALETTE = {new java.awt.Color(0, 114, 178),
+        new java.awt.Color(213, 94, 0), new java.awt.Color(0, 158, 115), new java.awt.Color(204, 121, 167),
+        new java.awt.Color(230, 159, 0), new java.awt.Color(86, 180, 233), new java.awt.Color(0, 0, 0)};
+
+    static Style style(int i) {
+        java.awt.BasicStroke[] strokes = {SeriesLines.SOLID, SeriesLines.DASH_DASH, SeriesLines.DOT_DOT,
+            SeriesLines.DASH_DOT};
+        org.knowm.xchart.style.markers.Marker[] markers = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE,
+            SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.CROSS};
+        return new Style(PALETTE[i % PALETTE.length], strokes[i % strokes.length], markers[i % markers.length]);
+    }
+
+    /** The 95% band of a line: a translucent polygon from the lower ends forward and the upper ends back. */
+    private static void band(XYChart chart, String name, double[] x, double[] low, double[] high, Style st) {
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isFinite(low[i]) && Double.isFinite(high[i])) {
+                pts.add(new double[] {x[i], low[i], high[i]});
+            }
+        }
+        if (pts.size() < 2) {
+            return; // one seed (no interval) or a single point
+        }
+        double[] px = new double[2 * pts.size()];
+        double[] py = new double[2 * pts.size()];
+        for (int i = 0; i < pts.size(); i++) {
+            px[i] = pts.get(i)[0];
+            py[i] = pts.get(i)[1];
+            px[px.length - 1 - i] = pts.get(i)[0];
+            py[py.length - 1 - i] = pts.get(i)[2];
+        }
+        org.knowm.xchart.XYSeries s = chart.addSeries(name + " (95% interval)", px, py);
+        s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.PolygonArea);
+        s.setFillColor(new java.awt.Color(st.color().getRed(), st.color().getGreen(), st.color().getBlue(), 50));
+        s.setLineColor(new java.awt.Color(0, 0, 0, 0));
+        s.setMarker(SeriesMarkers.NONE);
+        s.setShowInLegend(false);
+    }
+
+    /** The points of a mean curve whose x (cumulative uplink Mbit, row 1) is positive, for a logarithmic axis. */
+    static double[][] positiveX(double[][] curve) {
+        int n = 0;
+        for (double x : curve[1]) {
+            n += x > 0 ? 1 : 0;
+        }
+        double[][] out = new double[curve.length][n];
+        int j = 0;
+        for (int i = 0; i < curve[1].length; i++) {
+            if (curve[1][i] > 0) {
+                for (int r = 0; r < curve.length; r++) {
+                    out[r][j] = curve[r][i];
+                }
+                j++;
+            }
+        }
+        return out;
     }
 
     /**
@@ -439,29 +612,32 @@ public final class GridReports {
         return rows;
     }
 
-    /** Rounds, mean cumulative uplink Mbit and mean accuracy over the seeds evaluated at each round. */
+    /**
+     * Rounds, mean cumulative uplink Mbit, mean accuracy over the seeds evaluated at each round, and the ends of the
+     * 95% Student-t interval of that mean ({@link Stats}; NaN where fewer than two seeds were evaluated).
+     */
     static double[][] meanCurve(List<RunResult> runs) {
-        Map<Integer, double[]> acc = new java.util.TreeMap<>();
+        Map<Integer, List<double[]>> acc = new java.util.TreeMap<>();
         for (RunResult r : runs) {
             for (RoundReport rep : r.reports()) {
                 if (rep.evaluated()) {
-                    double[] a = acc.computeIfAbsent(rep.round(), x -> new double[3]);
-                    a[0] += rep.testAccuracy();
-                    a[1] += rep.cumulativeUplink() / 1e6;
-                    a[2]++;
+                    acc.computeIfAbsent(rep.round(), x -> new ArrayList<>())
+                            .add(new double[] {rep.testAccuracy(), rep.cumulativeUplink() / 1e6});
                 }
             }
         }
-        List<double[]> pts = new ArrayList<>();
-        for (Map.Entry<Integer, double[]> e : acc.entrySet()) {
-            double[] a = e.getValue();
-            pts.add(new double[] {e.getKey(), a[1] / a[2], a[0] / a[2]});
-        }
-        double[][] out = new double[3][pts.size()];
-        for (int i = 0; i < pts.size(); i++) {
-            for (int j = 0; j < 3; j++) {
-                out[j][i] = pts.get(i)[j];
-            }
+        double[][] out = new double[5][acc.size()];
+        int i = 0;
+        for (Map.Entry<Integer, List<double[]>> e : acc.entrySet()) {
+            double[] a = e.getValue().stream().mapToDouble(v -> v[0]).toArray();
+            double bits = e.getValue().stream().mapToDouble(v -> v[1]).sum() / a.length;
+            Stats st = Stats.of(a);
+            out[0][i] = e.getKey();
+            out[1][i] = bits;
+            out[2][i] = java.util.Arrays.stream(a).sum() / a.length;
+            out[3][i] = st.low();
+            out[4][i] = st.high();
+            i++;
         }
         return out;
     }

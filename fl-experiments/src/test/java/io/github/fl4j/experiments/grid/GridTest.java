@@ -96,6 +96,64 @@ class GridTest {
         assertTrue(Double.isNaN(none.mean()));
     }
 
+    /**
+     * Paired differences by hand: seeds 1..3 with baseline accuracies 0.5, 0.6, 0.7 and the other strategy's 0.6,
+     * 0.8, 1.0 give d = 0.1, 0.2, 0.3: mean 0.2, sd 0.1, half-width t_{0.975,2} 0.1 / sqrt(3) = 4.302653 * 0.057735
+     * = 0.248414 (the unpaired interval of the two means would be far wider: the seeds' spread cancels).
+     */
+    @Test
+    void pairedDifferencesMatchHandComputation() {
+        List<RunResult> runs = new java.util.ArrayList<>();
+        double[] base = {0.5, 0.6, 0.7};
+        double[] other = {0.6, 0.8, 1.0};
+        for (int i = 0; i < 3; i++) {
+            runs.add(run("A", i + 1, base[i]));
+        }
+        for (int i = 0; i < 3; i++) {
+            runs.add(run("B", i + 1, other[i]));
+        }
+        GridResult r = new GridResult(runs, 0.5);
+        List<GridReports.Paired> p = GridReports.pairedDifferences(r);
+        assertEquals(1, p.size());
+        assertEquals("B", p.get(0).cell().strategy());
+        assertEquals("A", p.get(0).baseline());
+        assertEquals(3, p.get(0).difference().n());
+        assertEquals(0.2, p.get(0).difference().mean(), 1e-12);
+        assertEquals(0.248414, p.get(0).difference().halfWidth(), 1e-6);
+        String md = GridReports.summaryMarkdown(r);
+        assertTrue(md.contains("## Paired differences to the baseline"), md);
+        assertTrue(md.contains("| B | identity, uniform-3, synthetic | 3 | +0.2000 | [-0.0484, +0.4484] |"), md);
+    }
+
+    private static RunResult run(String strategy, long seed, double accuracy) {
+        RunKey key = new RunKey(strategy, "identity", "uniform-3", "synthetic", seed);
+        io.github.fl4j.core.sim.RoundReport rep = new io.github.fl4j.core.sim.RoundReport(1, 3, 0.5, 0.5, accuracy,
+                10, 10, 10, 10, 0, 0);
+        return new RunResult(key, List.of(rep), false);
+    }
+
+    @Test
+    void plotsHaveBandsAndComeAsSvgToo(@TempDir Path dir) throws Exception {
+        tiny(dir, 1, null).build().run();
+        for (String kind : List.of("accuracy-rounds", "accuracy-uplink")) {
+            Path svg = dir.resolve(kind + "__uniform-3__synthetic.svg");
+            assertTrue(Files.size(svg) > 0, svg.toString());
+            String text = Files.readString(svg);
+            assertTrue(text.contains("<svg"), kind);
+        }
+        // the band: two seeds evaluated every round give an interval at each round
+        double[][] curve = GridReports.meanCurve(tiny(dir.resolve("again"), 1, null).plots(false).build().run()
+                .byCell().values().iterator().next());
+        assertEquals(5, curve.length);
+        for (int i = 0; i < curve[0].length; i++) {
+            assertTrue(curve[3][i] <= curve[2][i] && curve[2][i] <= curve[4][i], "low <= mean <= high at " + i);
+        }
+        // neighbouring lines differ in colour, dashes and marker
+        GridReports.Style a = GridReports.style(0);
+        GridReports.Style b = GridReports.style(1);
+        assertTrue(!a.color().equals(b.color()) && !a.stroke().equals(b.stroke()) && !a.marker().equals(b.marker()));
+    }
+
     @Test
     void notReachedIsNaNAndCounted(@TempDir Path dir) throws Exception {
         GridResult r = tiny(dir, 1, null).plots(false).targetAccuracy(1.0).build().run();
