@@ -18,6 +18,7 @@ import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.SyntheticFedProx;
 import io.github.fl4j.core.data.io.IdxReader;
 import io.github.fl4j.core.data.io.LibSvmReader;
+import io.github.fl4j.core.data.io.MnistDatasets;
 import io.github.fl4j.core.model.LeastSquares;
 import io.github.fl4j.core.model.LogisticRegression;
 import io.github.fl4j.core.model.Mlp;
@@ -235,8 +236,13 @@ public final class CoreComponents implements ComponentProvider {
                 + "rows), labels=as-is|binary|A:B;C:D (binary maps the two labels to -1;+1), features=<inferred>, "
                 + "clients=20, " + SPLIT_HELP.replace("split=iid|contiguous", "split=contiguous|iid"),
                 CoreComponents::libsvm);
-        r.data("mnist", "dir=DIR (required; the four IDX files, plain or gzip), normalization=mnist|unit|raw, "
-                + "clients=100, " + SPLIT_HELP, CoreComponents::mnist);
+        r.data("mnist", "dir=DIR (the four IDX files, plain or gzip; default: -Dfl4j.mnist, $FL4J_MNIST, else the "
+                + "cache ~/.fl4j/datasets, downloading once with SHA-256 checks), normalization=mnist|unit|raw, "
+                + "clients=100, " + SPLIT_HELP, (p, seed, precision) -> mnist(p, seed, precision,
+                        MnistDatasets.Variant.MNIST));
+        r.data("fashion-mnist", "Fashion-MNIST, as mnist: dir=DIR (default: -Dfl4j.fashionMnist, "
+                + "$FL4J_FASHION_MNIST, else the cache, downloading once), normalization=mnist|unit|raw, clients=100, "
+                + SPLIT_HELP, (p, seed, precision) -> mnist(p, seed, precision, MnistDatasets.Variant.FASHION_MNIST));
     }
 
     private static FederatedDataset libsvm(Params p, long seed, Precision precision) throws IOException {
@@ -332,12 +338,14 @@ public final class CoreComponents implements ComponentProvider {
         return new Dataset(d.features(), labels);
     }
 
-    private static FederatedDataset mnist(Params p, long seed, Precision precision) throws IOException {
-        Path dir = p.getPath("dir");
+    private static FederatedDataset mnist(Params p, long seed, Precision precision, MnistDatasets.Variant variant)
+            throws IOException {
+        Path given = p.has("dir") ? p.getPath("dir") : null;
         IdxReader.Normalization normalization = p.getEnum("normalization", IdxReader.Normalization.class,
                 IdxReader.Normalization.MNIST);
         Split split = Split.read(p, "iid", 100, seed);
-        p.requireAllUsed(); // before reading the files
+        p.requireAllUsed(); // before reading (or downloading) the files
+        Path dir = MnistDatasets.resolve(variant, given);
         Dataset train = IdxReader.mnist(dir, true, precision, normalization);
         Dataset test = IdxReader.mnist(dir, false, precision, normalization);
         return split.apply(train, test);

@@ -222,8 +222,13 @@ class CoreComponentsTest {
         Dataset unitTest = IdxReader.mnist(mnist, false, Precision.FLOAT64, IdxReader.Normalization.UNIT);
         assertBitwiseEqual(Partitioners.iid(unit, unitTest, 4, partition(11)),
                 R.data(base.with("normalization", "unit"), 11, Precision.FLOAT64));
-        SpecException e = assertThrows(SpecException.class, () -> R.data(Spec.of("mnist"), 1));
-        assertEquals("mnist: missing parameter 'dir'", e.getMessage());
+        // without dir the files are found or downloaded by MnistDatasets (never in a test); a given folder must hold
+        // them, and the message names it
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> R.data(Spec.parse("mnist(dir='" + dir.resolve("absent") + "')"), 1));
+        assertTrue(e.getMessage().startsWith("data mnist(dir=" + dir.resolve("absent") + "): MNIST folder "
+                + dir.resolve("absent").toAbsolutePath().normalize() + " (from the folder given) does not exist"),
+                e.getMessage());
     }
 
     @Test
@@ -332,7 +337,8 @@ class CoreComponentsTest {
                 "mlp", "mlp(hidden=4)"));
         m.put(Kind.DATA, Map.of("synthetic", "synthetic(clients=3,samples=20)",
                 "libsvm", "libsvm(clients=2,file='" + libsvm + "')",
-                "mnist", "mnist(clients=2,dir='" + mnist + "')"));
+                "mnist", "mnist(clients=2,dir='" + mnist + "')",
+                "fashion-mnist", "fashion-mnist(clients=2,dir='" + mnist + "')"));
         m.put(Kind.PARTICIPATION, Map.of("all", "all", "uniform", "uniform(m=2)", "bernoulli", "bernoulli(p=0.5)",
                 "markov", "markov(p=0.5,q=0.5)", "cyclic", "cyclic(p=0.5,cycle=4)",
                 "trace", "trace(file='" + dir.resolve("trace-min.txt") + "')"));
