@@ -522,8 +522,4 @@ public record RunFile(JsonNode algorithm, JsonNode model, JsonNode data, JsonNod
     static ObjectMapper jsonMapper() {
         return JSON;
     }
-
-    static ObjectMapper yamlMapper() {
-        return YAML;
-    }
 }

@@ -194,6 +194,31 @@ class Fl4jTest {
         assertTrue(again.err().contains("already holds a run"), again.err());
     }
 
+    /** The same for an asynchronous run on the virtual clock (checkpoints by server version). */
+    @Test
+    void resumeOfAnAsynchronousRunGivesTheSameBits() throws IOException {
+        String text = "algorithm: fedbuff(lr=0.05,steps=2,k=2)\nmodel: softmax\ndata: synthetic(clients=8,samples=30)\n"
+                + "rounds: 6\nseed: 3\ncheckpointEvery: 2\ntime:\n  schedule: closed(concurrency=3)\n"
+                + "  devices: log-normal(speed=50,speed-sigma=1)\n  dropout: probability(q=0.1)\n";
+        Path whole = dir.resolve("whole");
+        assertEquals(0, fl4j("run", file("a.yaml", text).toString(), "-q", "--set", "output=" + whole).code());
+        Path cut = dir.resolve("cut");
+        assertEquals(0, fl4j("run", file("b.yaml", text).toString(), "-q", "--set", "output=" + cut).code());
+        List<Path> checkpoints;
+        try (Stream<Path> s = Files.list(cut.resolve("checkpoints"))) {
+            checkpoints = s.sorted().toList();
+        }
+        assertTrue(checkpoints.size() >= 2, checkpoints.toString());
+        for (Path p : checkpoints.subList(1, checkpoints.size())) {
+            Files.delete(p);
+        }
+        Result r = fl4j("resume", cut.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(JSON.readTree(whole.resolve("summary.json").toFile()),
+                JSON.readTree(cut.resolve("summary.json").toFile()));
+        assertEquals(withoutWallTimes(whole.resolve("rounds.jsonl")), withoutWallTimes(cut.resolve("rounds.jsonl")));
+    }
+
     private static List<String> withoutWallTimes(Path jsonl) throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(jsonl)) {
