@@ -60,13 +60,24 @@ public final class Fl4j implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Runs the command line and exits with its code. */
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the command and its arguments, e.g. {@code run examples/runs/quickstart.yaml}
+     */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(execute(args, System.out, System.err));
     }
 
-    /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */
+    /**
+     * Runs the command line with the given streams (for tests and embedding).
+     *
+     * @param args the command and its arguments
+     * @param out  where help and version texts go
+     * @param err  where error messages go
+     * @return the exit code: 0, {@link #EXIT_BAD_INPUT} or {@link #EXIT_FAILURE}
+     */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = commandLine(out, err);
         return cl.execute(args);

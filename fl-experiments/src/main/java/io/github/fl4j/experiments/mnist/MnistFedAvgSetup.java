@@ -27,8 +27,8 @@ import java.util.Optional;
  * for logistic regression (softmax over 784 inputs) and 0.176 s for the 784-200-200-10 MLP; all reached 0.902-0.908
  * test accuracy after round 20.
  *
- * <p>Shared by the {@code MnistFedAvg} example, the {@link MnistFedAvgBenchmark} runner and the integration test, so
- * all three run exactly the same thing.
+ * <p>Shared by the {@code MnistFedAvg} example, the {@code MnistFedAvgBenchmark} runner of fl-benchmarks and the
+ * integration test, so all three run exactly the same thing.
  */
 public final class MnistFedAvgSetup {
     /** Clients in the population. */

@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
 public record BuildInfo(String version, String revision) {
     private static volatile BuildInfo current;
 
-    /** The build information of this fl4j (computed once). */
+    /**
+     * The build information of this fl4j (computed once).
+     *
+     * @return the version and revision
+     */
     public static BuildInfo current() {
         BuildInfo b = current;
         if (b == null) {
