@@ -1,6 +1,6 @@
 package io.github.fl4j.examples;
 
-import io.github.fl4j.benchmarks.ef21.Ef21LibsvmSetup;
+import io.github.fl4j.experiments.ef21.Ef21LibsvmSetup;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.data.FederatedDataset;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.github.fl4j.examples;
 
 import io.github.fl4j.algorithms.fedavg.FedAvg;
 import io.github.fl4j.algorithms.fedavg.FedAvgErrorFeedback;
-import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
+import io.github.fl4j.experiments.mnist.MnistFedAvgSetup;
 import io.github.fl4j.compression.Compressors;
 import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.api.Compressor;

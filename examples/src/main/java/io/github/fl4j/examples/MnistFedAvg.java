@@ -1,6 +1,6 @@
 package io.github.fl4j.examples;
 
-import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
+import io.github.fl4j.experiments.mnist.MnistFedAvgSetup;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.data.io.MnistDatasets;
 import io.github.fl4j.core.sim.RoundListener;

@@ -1,9 +1,9 @@
 package io.github.fl4j.examples;
 
-import io.github.fl4j.benchmarks.grid.Grid;
-import io.github.fl4j.benchmarks.grid.GridResult;
-import io.github.fl4j.benchmarks.grid.GridSpec;
-import io.github.fl4j.benchmarks.grid.RunResult;
+import io.github.fl4j.experiments.grid.Grid;
+import io.github.fl4j.experiments.grid.GridResult;
+import io.github.fl4j.experiments.grid.GridSpec;
+import io.github.fl4j.experiments.grid.RunResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,13 @@
 package io.github.fl4j.algorithms;
 
+import io.github.fl4j.algorithms.async.Afa;
+import io.github.fl4j.algorithms.attacks.Attack;
+import io.github.fl4j.algorithms.attacks.Byzantine;
+import io.github.fl4j.algorithms.async.FedAsync;
+import io.github.fl4j.algorithms.async.FedBuff;
+import io.github.fl4j.algorithms.async.FedCompass;
+import io.github.fl4j.algorithms.async.FedFix;
+import io.github.fl4j.algorithms.async.MixingMode;
 import io.github.fl4j.algorithms.ef.CompressedGd;
 import io.github.fl4j.algorithms.ef.EControl;
 import io.github.fl4j.algorithms.ef.Ef14;
@@ -13,8 +21,14 @@ import io.github.fl4j.algorithms.fedprox.FedProx;
 import io.github.fl4j.algorithms.fedspeed.FedSpeed;
 import io.github.fl4j.algorithms.local.LocalSgdBuilder;
 import io.github.fl4j.algorithms.local.LocalTraining;
+import io.github.fl4j.algorithms.privacy.DpFedAvg;
 import io.github.fl4j.algorithms.scaffold.Scaffold;
+import io.github.fl4j.algorithms.secagg.SecAggParams;
+import io.github.fl4j.algorithms.secagg.SecureAggregation;
 import io.github.fl4j.core.aggregation.WeightedMean;
+import io.github.fl4j.core.api.Aggregator;
+import io.github.fl4j.core.api.FederatedAlgorithm;
+import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.data.image.CropFlip;
 import io.github.fl4j.core.data.image.ImageShape;
 import io.github.fl4j.core.registry.ComponentProvider;
@@ -22,6 +36,7 @@ import io.github.fl4j.core.registry.Params;
 import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.registry.Spec;
 import io.github.fl4j.core.registry.SpecException;
+import io.github.fl4j.core.time.StalenessFunction;
 
 /**
  * The algorithms of this module as named components of a {@link Registry}. A spec sets the options of the
@@ -62,7 +77,8 @@ public final class AlgorithmComponents implements ComponentProvider {
             + "padding and horizontal flip of each local minibatch; fill: one value or one per channel)";
 
     /** The server-step parameters shared by fedavg, fedavg-ef, fedprox and scaffold. */
-    static final String SERVER_STEP = "server-lr=1";
+    static final String SERVER_STEP = "server-lr=1, server-optimizer=SPEC (e.g. adam(lr=0.01); default sgd(lr=server-lr)), "
+            + "aggregator=SPEC (e.g. trimmed-mean(beta=0.1); default mean(weighting))";
 
     private static final String WEIGHTING = "weighting=sample-count|uniform|population";
 
@@ -120,6 +136,126 @@ public final class AlgorithmComponents implements ComponentProvider {
         r.algorithm("compressed-gd", "compressed gradient descent: lr (required, gamma), minibatch=0",
                 p -> CompressedGd.builder().learningRate(p.getDouble("lr"))
                         .minibatch(p.getInt("minibatch", 0)).build());
+        r.algorithm("dp-fedavg", "DP-FedAvg (user-level, Gaussian): " + LOCAL_SGD + ", clip-norm (required, S), "
+                + "noise (required, z), q (required, Poisson participation rate; run with bernoulli(p=q)), "
+                + "delta=1e-5, server-lr=1, server-optimizer=SPEC, adaptive=false, quantile=0.5, clip-lr=0.2, "
+                + "bit-noise (required when adaptive; the paper: q N / 20), local-noise=0", AlgorithmComponents::dpFedAvg);
+        r.algorithm("secagg", "secure aggregation of FedAvg: of=SPEC (required, a fedavg spec with the mean "
+                + "aggregator), modulus-bits=32, fractional-bits=16, clip-range=8, dropout=0, threshold=0.5, "
+                + "key-bits=256, share-bits=256, id-bits=32, encryption-overhead-bits=128",
+                AlgorithmComponents::secureAggregation);
+        r.algorithm("byzantine", "Byzantine clients: of=SPEC (required, the honest algorithm), attack=sign-flipping|"
+                + "scaled(lambda)|gaussian-noise(sigma)|little-is-enough(z=<from n and f>)|label-flipping(classes)|"
+                + "inner-product(epsilon), ids=I1;I2;.. or fraction=F with population=N and seed=0",
+                AlgorithmComponents::byzantine);
+        registerAsync(r);
+    }
+
+    private static SecureAggregation<?, ?> secureAggregation(Params p) {
+        FederatedAlgorithm<?, ?> inner = p.registry().algorithm(p.getSpec("of"));
+        if (!(inner instanceof FedAvg f)) {
+            throw new SpecException("secagg: of must be a fedavg spec, was " + p.getString("of"));
+        }
+        SecAggParams.Builder b = SecAggParams.builder()
+                .modulusBits(p.getInt("modulus-bits", 32)).fractionalBits(p.getInt("fractional-bits", 16))
+                .clipRange(p.getDouble("clip-range", 8)).dropoutProbability(p.getDouble("dropout", 0))
+                .thresholdFraction(p.getDouble("threshold", 0.5)).keyBits(p.getInt("key-bits", 256))
+                .shareBits(p.getInt("share-bits", 256)).idBits(p.getInt("id-bits", 32))
+                .encryptionOverheadBits(p.getInt("encryption-overhead-bits", 128));
+        return SecureAggregation.wrap(f, b.build());
+    }
+
+    private static Byzantine<?, ?> byzantine(Params p) {
+        FederatedAlgorithm<?, ?> inner = p.registry().algorithm(p.getSpec("of"));
+        Spec a = p.getSpec("attack");
+        Params ap = new Params(a);
+        Attack attack = switch (a.name()) {
+            case "sign-flipping" -> Attack.signFlipping();
+            case "scaled" -> Attack.scaled(ap.getDouble("lambda"));
+            case "gaussian-noise" -> Attack.gaussianNoise(ap.getDouble("sigma"));
+            case "little-is-enough" -> ap.has("z") ? Attack.littleIsEnough(ap.getDouble("z"))
+                    : Attack.littleIsEnough();
+            case "label-flipping" -> Attack.labelFlipping(ap.getInt("classes"));
+            case "inner-product" -> Attack.innerProductManipulation(ap.getDouble("epsilon"));
+            default -> throw new SpecException("byzantine: attack must be one of sign-flipping, scaled, "
+                    + "gaussian-noise, little-is-enough, label-flipping, inner-product, was '" + a + "'");
+        };
+        ap.requireAllUsed();
+        if (p.has("ids")) {
+            if (p.has("fraction")) {
+                throw new SpecException("byzantine: give ids or fraction, not both");
+            }
+            return Byzantine.wrap(inner, attack, p.getInts("ids"));
+        }
+        return Byzantine.wrapFraction(inner, attack, p.getDouble("fraction"), p.getInt("population"),
+                p.getLong("seed", 0));
+    }
+
+    // ---- asynchronous algorithms (run with a schedule of session starts) --------------------------------------------
+
+    private static final String STALENESS = "staleness=SPEC (s(tau); default polynomial(a=0.5))";
+
+    private static void registerAsync(Registry.Builder r) {
+        r.asyncAlgorithm("fedasync", "FedAsync: " + LOCAL_SGD + ", alpha=0.9 (mixing weight), " + STALENESS
+                + ", mode=mix|delta, rho=0 (proximal weight)", p -> local(p, FedAsync.builder())
+                        .alpha(p.getDouble("alpha", 0.9)).staleness(staleness(p))
+                        .mode(p.getEnum("mode", MixingMode.class, MixingMode.MIX))
+                        .proximalWeight(p.getDouble("rho", 0.0)).build());
+        r.asyncAlgorithm("fedbuff", "FedBuff: " + LOCAL_SGD + ", k=10 (buffer size), " + STALENESS
+                + ", server-lr=1, server-optimizer=SPEC", p -> {
+                    FedBuff.Builder b = local(p, FedBuff.builder()).bufferSize(p.getInt("k", 10))
+                            .staleness(staleness(p));
+                    if (p.has("server-optimizer")) {
+                        b.serverOptimizer(serverOptimizer(p));
+                    }
+                    if (!p.has("server-optimizer") || p.has("server-lr")) {
+                        b.serverLearningRate(p.getDouble("server-lr", 1.0));
+                    }
+                    return b.build();
+                });
+        r.asyncAlgorithm("fedfix", "FedFix: " + LOCAL_SGD + ", period (required, virtual seconds between "
+                + "aggregations), server-lr=1, weighting=sample-count|uniform, unbiased=true",
+                p -> local(p, FedFix.builder()).period(p.getDouble("period"))
+                        .serverLearningRate(p.getDouble("server-lr", 1.0))
+                        .clientWeights(p.getEnum("weighting", FedFix.ClientWeights.class,
+                                FedFix.ClientWeights.SAMPLE_COUNT))
+                        .unbiased(p.getBoolean("unbiased", true)).build());
+        r.asyncAlgorithm("fedcompass", "FedCompass: " + LOCAL_SGD + " (steps is Q_max), min-steps (required, "
+                + "Q_min), alpha=0.9, " + STALENESS + ", lambda=1.5 (latest-time factor), speed-momentum=0.9, "
+                + "mode=mix|delta", p -> local(p, FedCompass.builder()).minLocalSteps(p.getInt("min-steps"))
+                        .alpha(p.getDouble("alpha", 0.9)).staleness(staleness(p))
+                        .latestTimeFactor(p.getDouble("lambda", 1.5))
+                        .speedMomentum(p.getDouble("speed-momentum", 0.9))
+                        .mode(p.getEnum("mode", MixingMode.class, MixingMode.MIX)).build());
+        r.asyncAlgorithm("afa-cd", "AFA-CD: " + LOCAL_SGD + ", m (required, arrivals per server step), server-lr=1",
+                p -> local(p, Afa.cd()).arrivalsPerStep(p.getInt("m"))
+                        .serverLearningRate(p.getDouble("server-lr", 1.0)).build());
+        r.asyncAlgorithm("afa-cs", "AFA-CS: " + LOCAL_SGD + ", m (required, arrivals per server step), server-lr=1",
+                p -> local(p, Afa.cs()).arrivalsPerStep(p.getInt("m"))
+                        .serverLearningRate(p.getDouble("server-lr", 1.0)).build());
+    }
+
+    private static StalenessFunction staleness(Params p) {
+        return p.registry().staleness(p.getSpec("staleness", Spec.parse("polynomial(a=0.5)")));
+    }
+
+    private static DpFedAvg dpFedAvg(Params p) {
+        DpFedAvg.Builder b = local(p, DpFedAvg.builder())
+                .clipNorm(p.getDouble("clip-norm"))
+                .noiseMultiplier(p.getDouble("noise"))
+                .samplingRate(p.getDouble("q"))
+                .delta(p.getDouble("delta", 1e-5))
+                .localNoiseMultiplier(p.getDouble("local-noise", 0.0));
+        if (p.has("server-optimizer")) {
+            b.serverOptimizer(serverOptimizer(p));
+        }
+        if (!p.has("server-optimizer") || p.has("server-lr")) {
+            b.serverLearningRate(p.getDouble("server-lr", 1.0));
+        }
+        if (p.getBoolean("adaptive", false)) {
+            b.adaptiveClipping(p.getDouble("quantile", 0.5), p.getDouble("clip-lr", 0.2), p.getDouble("bit-noise"));
+        }
+        return b.build();
     }
 
     // ---- local SGD ------------------------------------------------------------------------------------------------
@@ -178,23 +314,77 @@ public final class AlgorithmComponents implements ComponentProvider {
     // ---- server steps (one method per builder; see SERVER_STEP) -----------------------------------------------------
 
     static FedAvg.Builder server(Params p, FedAvg.Builder b) {
-        return b.serverLearningRate(p.getDouble("server-lr", 1.0))
-                .serverMomentum(p.getDouble("momentum", 0.0))
-                .weighting(weighting(p));
+        if (p.has("server-optimizer")) {
+            b.serverOptimizer(serverOptimizer(p));
+        }
+        if (!p.has("server-optimizer") || p.has("server-lr")) {
+            b.serverLearningRate(p.getDouble("server-lr", 1.0));
+        }
+        if (!p.has("server-optimizer") || p.has("momentum")) {
+            b.serverMomentum(p.getDouble("momentum", 0.0));
+        }
+        if (p.has("aggregator")) {
+            b.aggregator(aggregator(p));
+        }
+        if (!p.has("aggregator") || p.has("weighting")) {
+            b.weighting(weighting(p));
+        }
+        return b;
     }
 
     static FedAvgErrorFeedback.Builder server(Params p, FedAvgErrorFeedback.Builder b) {
-        return b.serverLearningRate(p.getDouble("server-lr", 1.0))
-                .weighting(weighting(p));
+        if (p.has("server-optimizer")) {
+            b.serverOptimizer(serverOptimizer(p));
+        }
+        if (!p.has("server-optimizer") || p.has("server-lr")) {
+            b.serverLearningRate(p.getDouble("server-lr", 1.0));
+        }
+        if (p.has("aggregator")) {
+            b.aggregator(aggregator(p));
+        }
+        if (!p.has("aggregator") || p.has("weighting")) {
+            b.weighting(weighting(p));
+        }
+        return b;
     }
 
     static FedProx.Builder server(Params p, FedProx.Builder b) {
-        return b.serverLearningRate(p.getDouble("server-lr", 1.0))
-                .weighting(weighting(p));
+        if (p.has("server-optimizer")) {
+            b.serverOptimizer(serverOptimizer(p));
+        }
+        if (!p.has("server-optimizer") || p.has("server-lr")) {
+            b.serverLearningRate(p.getDouble("server-lr", 1.0));
+        }
+        if (p.has("aggregator")) {
+            b.aggregator(aggregator(p));
+        }
+        if (!p.has("aggregator") || p.has("weighting")) {
+            b.weighting(weighting(p));
+        }
+        return b;
     }
 
     static Scaffold.Builder server(Params p, Scaffold.Builder b) {
-        return b.serverLearningRate(p.getDouble("server-lr", 1.0));
+        if (p.has("server-optimizer")) {
+            b.serverOptimizer(serverOptimizer(p));
+        }
+        if (!p.has("server-optimizer") || p.has("server-lr")) {
+            b.serverLearningRate(p.getDouble("server-lr", 1.0));
+        }
+        if (p.has("aggregator")) {
+            b.aggregator(aggregator(p));
+        }
+        return b;
+    }
+
+    /** The nested {@code server-optimizer=SPEC} (any registered server optimizer). */
+    private static ServerOptimizer serverOptimizer(Params p) {
+        return p.registry().serverOptimizer(p.getSpec("server-optimizer"));
+    }
+
+    /** The nested {@code aggregator=SPEC} (any registered aggregator). */
+    private static Aggregator aggregator(Params p) {
+        return p.registry().aggregator(p.getSpec("aggregator"));
     }
 
     private static WeightedMean.Weighting weighting(Params p) {

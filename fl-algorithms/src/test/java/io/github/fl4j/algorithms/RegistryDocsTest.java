@@ -45,6 +45,15 @@ class RegistryDocsTest {
                 case DATA -> "Data";
                 case COMPRESSOR -> "Compressors";
                 case PARTICIPATION -> "Participation patterns";
+                case AGGREGATOR -> "Aggregators";
+                case SERVER_OPTIMIZER -> "Server optimizers";
+                case ASYNC_ALGORITHM -> "Asynchronous algorithms";
+                case DEVICES -> "Devices";
+                case AVAILABILITY -> "Availability";
+                case DROPOUT -> "Dropout";
+                case SCHEDULE -> "Schedules (round rules and arrival models)";
+                case STALENESS -> "Staleness functions";
+                case ENGINE -> "Execution engines";
             }).append("\n\n");
             sb.append("| Name | Module | Parameters (defaults after `=`) |\n|---|---|---|\n");
             for (String name : r.names(k)) {

@@ -2,7 +2,7 @@ package io.github.fl4j.benchmarks.hazelcast;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
+import io.github.fl4j.experiments.mnist.MnistFedAvgSetup;
 import io.github.fl4j.core.comm.Direction;
 import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.registry.RunDescription;

@@ -1,6 +1,7 @@
 package io.github.fl4j.benchmarks.mnist;
 
 import io.github.fl4j.benchmarks.BenchmarkEnvironment;
+import io.github.fl4j.experiments.mnist.MnistFedAvgSetup;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.sim.RoundReport;

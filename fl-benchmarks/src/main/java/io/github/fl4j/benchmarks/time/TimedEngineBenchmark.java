@@ -3,7 +3,7 @@ package io.github.fl4j.benchmarks.time;
 import io.github.fl4j.algorithms.async.FedBuff;
 import io.github.fl4j.algorithms.fedavg.FedAvg;
 import io.github.fl4j.benchmarks.BenchmarkEnvironment;
-import io.github.fl4j.benchmarks.mnist.MnistFedAvgSetup;
+import io.github.fl4j.experiments.mnist.MnistFedAvgSetup;
 import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.api.Model;
 import io.github.fl4j.core.data.Dataset;

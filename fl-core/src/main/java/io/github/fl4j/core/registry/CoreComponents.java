@@ -1,5 +1,13 @@
 package io.github.fl4j.core.registry;
 
+import io.github.fl4j.core.aggregation.CenteredClipping;
+import io.github.fl4j.core.aggregation.CoordinateMedian;
+import io.github.fl4j.core.aggregation.GeometricMedian;
+import io.github.fl4j.core.aggregation.Krum;
+import io.github.fl4j.core.aggregation.MultiKrum;
+import io.github.fl4j.core.aggregation.NormBounding;
+import io.github.fl4j.core.aggregation.TrimmedMean;
+import io.github.fl4j.core.aggregation.WeightedMean;
 import io.github.fl4j.core.comm.IdentityCompressor;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedData;
@@ -18,6 +26,7 @@ import io.github.fl4j.core.model.LeastSquares;
 import io.github.fl4j.core.model.LogisticRegression;
 import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
+import io.github.fl4j.core.optim.ServerOptimizers;
 import io.github.fl4j.core.participation.BernoulliParticipation;
 import io.github.fl4j.core.participation.CyclicParticipation;
 import io.github.fl4j.core.participation.MarkovParticipation;
@@ -55,6 +64,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *       with rates {@code p} (one for all clients or one per client, separated by ';') or linear rates
  *       {@code from}..{@code to} over the client ids, and {@code trace(file, cyclic=false)}.</li>
  *   <li>Compressor: {@code identity}.</li>
+ *   <li>Aggregators: {@code mean(weighting=sample-count|uniform|population)}, {@code trimmed-mean(beta)},
+ *       {@code median}, {@code geometric-median}, {@code krum(f)}, {@code multi-krum(f, m)},
+ *       {@code centered-clipping(tau, iterations=1)}, {@code norm-bounding(max-norm, inner=mean)}.</li>
+ *   <li>Server optimizers: {@code sgd(lr=1)}, {@code momentum(lr=1, beta)}, {@code adagrad(lr, beta1=0, tau)},
+ *       {@code adam(lr, beta1, beta2, tau)}, {@code yogi(lr, beta1, beta2, tau)} (defaults of
+ *       {@link ServerOptimizers}).</li>
  * </ul>
  */
 public final class CoreComponents implements ComponentProvider {
@@ -76,6 +91,55 @@ public final class CoreComponents implements ComponentProvider {
         registerParticipation(r);
         r.compressor("identity", "no parameters: sends every coordinate (32 or 64 bits each)",
                 p -> IdentityCompressor.INSTANCE);
+        registerAggregators(r);
+        registerServerOptimizers(r);
+    }
+
+    // ---- aggregators and server optimizers ------------------------------------------------------------------------
+
+    private static void registerAggregators(Registry.Builder r) {
+        r.aggregator("mean", "weighting=sample-count|uniform|population: the weighted mean of the uploads",
+                p -> WeightedMean.of(p.getEnum("weighting", WeightedMean.Weighting.class,
+                        WeightedMean.Weighting.SAMPLE_COUNT)));
+        r.aggregator("trimmed-mean", "beta (required, fraction trimmed at each end, in [0, 0.5)): coordinate-wise",
+                p -> new TrimmedMean(p.getDouble("beta")));
+        r.aggregator("median", "no parameters: the coordinate-wise median", p -> CoordinateMedian.INSTANCE);
+        r.aggregator("geometric-median", "weighting=sample-count|uniform, nu=" + GeometricMedian.DEFAULT_NU
+                + ", tolerance=" + GeometricMedian.DEFAULT_TOLERANCE + ", max-iterations="
+                + GeometricMedian.DEFAULT_MAX_ITERATIONS + " (smoothed Weiszfeld)",
+                p -> new GeometricMedian(p.getChoice("weighting", "sample-count", "sample-count", "uniform")
+                        .equals("sample-count"), p.getDouble("nu", GeometricMedian.DEFAULT_NU),
+                        p.getDouble("tolerance", GeometricMedian.DEFAULT_TOLERANCE),
+                        p.getInt("max-iterations", GeometricMedian.DEFAULT_MAX_ITERATIONS)));
+        r.aggregator("krum", "f (required, Byzantine uploads tolerated): the upload closest to its n-f-2 neighbours",
+                p -> new Krum(p.getInt("f")));
+        r.aggregator("multi-krum", "f (required), m (required, uploads averaged): the mean of the m best Krum scores",
+                p -> new MultiKrum(p.getInt("f"), p.getInt("m")));
+        r.aggregator("centered-clipping", "tau (required, clipping radius), iterations=1",
+                p -> new CenteredClipping(p.getDouble("tau"), p.getInt("iterations", 1)));
+        r.aggregator("norm-bounding", "max-norm (required), inner=mean (a nested aggregator spec): uploads scaled to "
+                + "norm <= max-norm, then aggregated", p -> new NormBounding(p.getDouble("max-norm"),
+                        p.registry().aggregator(p.getSpec("inner", Spec.of("mean")))));
+    }
+
+    private static void registerServerOptimizers(Registry.Builder r) {
+        r.serverOptimizer("sgd", "lr=1: x += lr Delta (lr=1 is plain model averaging)",
+                p -> ServerOptimizers.sgd(p.getDouble("lr", 1.0)));
+        r.serverOptimizer("momentum", "lr=1, beta (required, in [0, 1)): heavy-ball momentum (FedAvgM)",
+                p -> ServerOptimizers.momentum(p.getDouble("lr", 1.0), p.getDouble("beta")));
+        r.serverOptimizer("adagrad", "lr (required), beta1=0, tau=" + ServerOptimizers.DEFAULT_TAU + " (FedAdagrad)",
+                p -> ServerOptimizers.adagrad(p.getDouble("lr"), p.getDouble("beta1", 0.0),
+                        p.getDouble("tau", ServerOptimizers.DEFAULT_TAU)));
+        r.serverOptimizer("adam", "lr (required), beta1=" + ServerOptimizers.DEFAULT_BETA1 + ", beta2="
+                + ServerOptimizers.DEFAULT_BETA2 + ", tau=" + ServerOptimizers.DEFAULT_TAU + " (FedAdam)",
+                p -> ServerOptimizers.adam(p.getDouble("lr"), p.getDouble("beta1", ServerOptimizers.DEFAULT_BETA1),
+                        p.getDouble("beta2", ServerOptimizers.DEFAULT_BETA2),
+                        p.getDouble("tau", ServerOptimizers.DEFAULT_TAU)));
+        r.serverOptimizer("yogi", "lr (required), beta1=" + ServerOptimizers.DEFAULT_BETA1 + ", beta2="
+                + ServerOptimizers.DEFAULT_BETA2 + ", tau=" + ServerOptimizers.DEFAULT_TAU + " (FedYogi)",
+                p -> ServerOptimizers.yogi(p.getDouble("lr"), p.getDouble("beta1", ServerOptimizers.DEFAULT_BETA1),
+                        p.getDouble("beta2", ServerOptimizers.DEFAULT_BETA2),
+                        p.getDouble("tau", ServerOptimizers.DEFAULT_TAU)));
     }
 
     // ---- models -------------------------------------------------------------------------------------------------
@@ -177,12 +241,14 @@ public final class CoreComponents implements ComponentProvider {
                 + "rows), labels=as-is|binary|A:B;C:D (binary maps the two labels to -1;+1), features=<inferred>, "
                 + "clients=20, " + SPLIT_HELP.replace("split=iid|contiguous", "split=contiguous|iid"),
                 CoreComponents::libsvm);
-        r.data("mnist", "dir=DIR (required; the four IDX files, plain or gzip), normalization=mnist|unit|raw, "
-                + "clients=100, " + SPLIT_HELP, CoreComponents::mnist);
+        r.data("mnist", "dir=DIR (the four IDX files, plain or gzip; default: -Dfl4j.mnist, $FL4J_MNIST, else the "
+                + "cache ~/.fl4j/datasets, downloading once with SHA-256 checks), normalization=mnist|unit|raw, "
+                + "clients=100, " + SPLIT_HELP, (p, seed, precision) -> mnist(p, seed, precision,
+                        MnistDatasets.Variant.MNIST));
         r.data("fashion-mnist", "dir=DIR (the four IDX files, plain or gzip; default: -Dfl4j.fashionMnist, "
                 + "FL4J_FASHION_MNIST, " + MnistDatasets.DEBIAN_FASHION_MNIST + " (Debian's dataset-fashion-mnist), "
                 + "the download cache, a verified download), normalization=mnist|unit|raw, clients=100, " + SPLIT_HELP,
-                CoreComponents::fashionMnist);
+                (p, seed, precision) -> mnist(p, seed, precision, MnistDatasets.Variant.FASHION_MNIST));
         r.data("cifar10", "dir=DIR (the binary files data_batch_1..5.bin and test_batch.bin, plain or gzip; default: "
                 + "-D" + Cifar10Reader.PROPERTY + " or " + Cifar10Reader.ENVIRONMENT + "), normalization=cifar10|"
                 + "train|unit|raw (cifar10: (pixel/255 - mean_c)/std_c with CIFAR-10's statistics; train: those of "
@@ -286,26 +352,16 @@ public final class CoreComponents implements ComponentProvider {
         return new Dataset(d.features(), labels);
     }
 
-    private static FederatedDataset mnist(Params p, long seed, Precision precision) throws IOException {
-        Path dir = p.getPath("dir");
+    private static FederatedDataset mnist(Params p, long seed, Precision precision, MnistDatasets.Variant variant)
+            throws IOException {
+        Path given = p.has("dir") ? p.getPath("dir") : null;
         IdxReader.Normalization normalization = p.getEnum("normalization", IdxReader.Normalization.class,
                 IdxReader.Normalization.MNIST);
         Split split = Split.read(p, "iid", 100, seed);
-        p.requireAllUsed(); // before reading the files
+        p.requireAllUsed(); // before reading (or downloading) the files
+        Path dir = MnistDatasets.resolve(variant, given);
         Dataset train = IdxReader.mnist(dir, true, precision, normalization);
         Dataset test = IdxReader.mnist(dir, false, precision, normalization);
-        return split.apply(train, test);
-    }
-
-    private static FederatedDataset fashionMnist(Params p, long seed, Precision precision) throws IOException {
-        Path dir = p.has("dir") ? p.getPath("dir") : null;
-        IdxReader.Normalization normalization = p.getEnum("normalization", IdxReader.Normalization.class,
-                IdxReader.Normalization.MNIST);
-        Split split = Split.read(p, "iid", 100, seed);
-        p.requireAllUsed(); // before reading the files
-        Path folder = new MnistDatasets().folder(MnistDatasets.Variant.FASHION_MNIST, dir);
-        Dataset train = IdxReader.mnist(folder, true, precision, normalization);
-        Dataset test = IdxReader.mnist(folder, false, precision, normalization);
         return split.apply(train, test);
     }
 

@@ -1,10 +1,19 @@
 package io.github.fl4j.core.registry;
 
+import io.github.fl4j.core.api.Aggregator;
 import io.github.fl4j.core.api.Compressor;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.api.Model;
+import io.github.fl4j.core.api.ServerOptimizer;
 import io.github.fl4j.core.data.FederatedData;
 import io.github.fl4j.core.participation.Participation;
+import io.github.fl4j.core.sim.ExecutionEngine;
+import io.github.fl4j.core.time.AsyncAlgorithm;
+import io.github.fl4j.core.time.AvailabilityModel;
+import io.github.fl4j.core.time.DeviceModel;
+import io.github.fl4j.core.time.DropoutModel;
+import io.github.fl4j.core.time.Schedule;
+import io.github.fl4j.core.time.StalenessFunction;
 import io.github.fl4j.core.tensor.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +29,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Named factories of algorithms, models, datasets, compressors and participation patterns: the registry turns a
- * {@link Spec} into an object, so that a run can be described as data ({@link RunDescription}) and rebuilt in another
- * JVM.
+ * Named factories of every kind of component ({@link Kind}: algorithms, models, datasets, compressors, participation
+ * patterns, aggregators, server optimizers, asynchronous algorithms, the time models and execution engines): the
+ * registry turns a {@link Spec} into an object, so that a run can be described as data ({@link RunDescription}) and
+ * rebuilt in another JVM.
  *
  * <pre>{@code
  * Registry r = Registry.standard();
@@ -145,6 +155,58 @@ public final class Registry {
         return build(Kind.PARTICIPATION, spec, (f, p) -> ((ParticipationFactory) f).create(p, population));
     }
 
+    /** The aggregator of {@code spec}. */
+    public Aggregator aggregator(Spec spec) {
+        return build(Kind.AGGREGATOR, spec, (f, p) -> ((AggregatorFactory) f).create(p));
+    }
+
+    /** The server optimizer of {@code spec}. */
+    public ServerOptimizer serverOptimizer(Spec spec) {
+        return build(Kind.SERVER_OPTIMIZER, spec, (f, p) -> ((ServerOptimizerFactory) f).create(p));
+    }
+
+    /** The asynchronous algorithm of {@code spec}. */
+    public AsyncAlgorithm<?, ?> asyncAlgorithm(Spec spec) {
+        return component(Kind.ASYNC_ALGORITHM, AsyncAlgorithm.class, spec);
+    }
+
+    /** The device model of {@code spec}. */
+    public DeviceModel devices(Spec spec) {
+        return component(Kind.DEVICES, DeviceModel.class, spec);
+    }
+
+    /** The availability model of {@code spec}. */
+    public AvailabilityModel availability(Spec spec) {
+        return component(Kind.AVAILABILITY, AvailabilityModel.class, spec);
+    }
+
+    /** The dropout model of {@code spec}. */
+    public DropoutModel dropout(Spec spec) {
+        return component(Kind.DROPOUT, DropoutModel.class, spec);
+    }
+
+    /** The schedule (round rule or arrival model) of {@code spec}. */
+    public Schedule schedule(Spec spec) {
+        return component(Kind.SCHEDULE, Schedule.class, spec);
+    }
+
+    /** The staleness function of {@code spec}. */
+    public StalenessFunction staleness(Spec spec) {
+        return component(Kind.STALENESS, StalenessFunction.class, spec);
+    }
+
+    /** The execution engine of {@code spec} for {@code threads} worker threads (the caller closes it). */
+    public ExecutionEngine engine(Spec spec, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        return build(Kind.ENGINE, spec, (f, p) -> ((EngineFactory) f).create(p, threads));
+    }
+
+    private <T> T component(Kind kind, Class<T> type, Spec spec) {
+        return type.cast(build(kind, spec, (f, p) -> ((ComponentFactory<?>) f).create(p)));
+    }
+
     @FunctionalInterface
     private interface Call<T> {
         T apply(Object factory, Params params) throws IOException;
@@ -242,8 +304,8 @@ public final class Registry {
     public String toString() {
         StringBuilder sb = new StringBuilder("Registry[");
         for (Kind k : Kind.values()) {
-            sb.append(k.label()).append('=').append(entries.get(k).keySet()).append(k == Kind.PARTICIPATION ? "]"
-                    : ", ");
+            sb.append(k.label()).append('=').append(entries.get(k).keySet()).append(k.ordinal() == Kind.values().length - 1
+                    ? "]" : ", ");
         }
         return sb.toString();
     }
@@ -348,6 +410,54 @@ public final class Registry {
         /** Registers a participation pattern (see {@link #algorithm} for the arguments). */
         public Builder participation(String name, String description, ParticipationFactory factory) {
             return put(Kind.PARTICIPATION, name, description, factory);
+        }
+
+        /** Registers an aggregator (see {@link #algorithm} for the arguments). */
+        public Builder aggregator(String name, String description, AggregatorFactory factory) {
+            return put(Kind.AGGREGATOR, name, description, factory);
+        }
+
+        /** Registers a server optimizer (see {@link #algorithm} for the arguments). */
+        public Builder serverOptimizer(String name, String description, ServerOptimizerFactory factory) {
+            return put(Kind.SERVER_OPTIMIZER, name, description, factory);
+        }
+
+        /** Registers an asynchronous algorithm (see {@link #algorithm} for the arguments). */
+        public Builder asyncAlgorithm(String name, String description,
+                                      ComponentFactory<? extends AsyncAlgorithm<?, ?>> factory) {
+            return put(Kind.ASYNC_ALGORITHM, name, description, factory);
+        }
+
+        /** Registers a device model (see {@link #algorithm} for the arguments). */
+        public Builder devices(String name, String description, ComponentFactory<? extends DeviceModel> factory) {
+            return put(Kind.DEVICES, name, description, factory);
+        }
+
+        /** Registers an availability model (see {@link #algorithm} for the arguments). */
+        public Builder availability(String name, String description,
+                                    ComponentFactory<? extends AvailabilityModel> factory) {
+            return put(Kind.AVAILABILITY, name, description, factory);
+        }
+
+        /** Registers a dropout model (see {@link #algorithm} for the arguments). */
+        public Builder dropout(String name, String description, ComponentFactory<? extends DropoutModel> factory) {
+            return put(Kind.DROPOUT, name, description, factory);
+        }
+
+        /** Registers a schedule (see {@link #algorithm} for the arguments). */
+        public Builder schedule(String name, String description, ComponentFactory<? extends Schedule> factory) {
+            return put(Kind.SCHEDULE, name, description, factory);
+        }
+
+        /** Registers a staleness function (see {@link #algorithm} for the arguments). */
+        public Builder staleness(String name, String description,
+                                 ComponentFactory<? extends StalenessFunction> factory) {
+            return put(Kind.STALENESS, name, description, factory);
+        }
+
+        /** Registers an execution engine (see {@link #algorithm} for the arguments). */
+        public Builder engine(String name, String description, EngineFactory factory) {
+            return put(Kind.ENGINE, name, description, factory);
         }
 
         /** Lets {@code provider} register its factories (their provider is its class name). */

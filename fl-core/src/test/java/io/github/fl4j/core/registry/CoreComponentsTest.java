@@ -234,8 +234,13 @@ class CoreComponentsTest {
         Dataset unitTest = IdxReader.mnist(mnist, false, Precision.FLOAT64, IdxReader.Normalization.UNIT);
         assertBitwiseEqual(Partitioners.iid(unit, unitTest, 4, partition(11)),
                 R.data(base.with("normalization", "unit"), 11, Precision.FLOAT64));
-        SpecException e = assertThrows(SpecException.class, () -> R.data(Spec.of("mnist"), 1));
-        assertEquals("mnist: missing parameter 'dir'", e.getMessage());
+        // without dir the files are found or downloaded by MnistDatasets (never in a test); a given folder must hold
+        // them, and the message names it
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> R.data(Spec.parse("mnist(dir='" + dir.resolve("absent") + "')"), 1));
+        assertTrue(e.getMessage().startsWith("data mnist(dir=" + dir.resolve("absent") + "): MNIST folder "
+                + dir.resolve("absent").toAbsolutePath().normalize() + " (from the folder given) does not exist"),
+                e.getMessage());
     }
 
     @Test
@@ -399,6 +404,11 @@ class CoreComponentsTest {
                 "markov", "markov(p=0.5,q=0.5)", "cyclic", "cyclic(p=0.5,cycle=4)",
                 "trace", "trace(file='" + dir.resolve("trace-min.txt") + "')"));
         m.put(Kind.COMPRESSOR, Map.of("identity", "identity"));
+        m.put(Kind.AGGREGATOR, Map.of("mean", "mean", "trimmed-mean", "trimmed-mean(beta=0.1)", "median", "median",
+                "geometric-median", "geometric-median", "krum", "krum(f=1)", "multi-krum", "multi-krum(f=1,m=2)",
+                "centered-clipping", "centered-clipping(tau=1)", "norm-bounding", "norm-bounding(max-norm=1)"));
+        m.put(Kind.SERVER_OPTIMIZER, Map.of("sgd", "sgd", "momentum", "momentum(beta=0.9)", "adagrad",
+                "adagrad(lr=0.1)", "adam", "adam(lr=0.1)", "yogi", "yogi(lr=0.1)"));
         return m;
     }
 
@@ -409,6 +419,9 @@ class CoreComponentsTest {
             case PARTICIPATION -> R.participation(spec, 4);
             case COMPRESSOR -> R.compressor(spec);
             case ALGORITHM -> R.algorithm(spec);
+            case AGGREGATOR -> R.aggregator(spec);
+            case SERVER_OPTIMIZER -> R.serverOptimizer(spec);
+            default -> throw new AssertionError(kind + " is tested by TimeComponentsTest");
         };
     }
 
