@@ -65,7 +65,7 @@ final class Kernels {
         if (batch.size() < 1) {
             throw new IllegalArgumentException(name + " must hold at least one sample, was empty");
         }
-        return isDouble(batch.features().dataType(), name);
+        return isDouble(batch.precision().dataType(), name);
     }
 
     /**
@@ -352,6 +352,22 @@ final class Kernels {
         return cache.put(a, base, stride, v);
     }
 
+    /** Copies the first n elements of a contiguous vector into {@code out[0 .. n)} as doubles. */
+    static void copyIn(INDArray a, int n, double[] out) {
+        Vec v = vector(a, 0);
+        for (int i = 0; i < n; i++) {
+            out[i] = v.get(i);
+        }
+    }
+
+    /** Writes {@code src[0 .. n)} into the first n elements of a contiguous vector (rounded to its type). */
+    static void copyOut(double[] src, int n, INDArray a) {
+        Vec v = vector(a, 0);
+        for (int i = 0; i < n; i++) {
+            v.set(i, src[i]);
+        }
+    }
+
     /** Fills a contiguous vector with zeros (a loop over the buffer; no ND4J op). */
     static void fillZero(INDArray a) {
         Vec v = vector(a, 0);
@@ -375,6 +391,10 @@ final class Kernels {
         private DoubleVec doubleVec;
         private double[] rowA = new double[0];
         private double[] rowB = new double[0];
+        private double[] rowC = new double[0];
+        private double[] rowD = new double[0];
+        /** The thread's reusable row accessors ({@link Rows}). */
+        final Rows.Set rows = new Rows.Set();
 
         /** A buffer of at least {@code n} elements of the given precision (contents unspecified). */
         Pointer values(boolean dbl, long n) {
@@ -425,6 +445,22 @@ final class Kernels {
             doubles = null;
             doubleVec = null;
             return bytes;
+        }
+
+        /** A fourth work row of at least {@code n} doubles (contents unspecified). */
+        double[] rowD(int n) {
+            if (rowD.length < n) {
+                rowD = new double[n];
+            }
+            return rowD;
+        }
+
+        /** A third work row of at least {@code n} doubles (contents unspecified). */
+        double[] rowC(int n) {
+            if (rowC.length < n) {
+                rowC = new double[n];
+            }
+            return rowC;
         }
 
         /** A second work row of at least {@code n} doubles (contents unspecified). */

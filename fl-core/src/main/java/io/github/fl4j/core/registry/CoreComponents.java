@@ -265,7 +265,7 @@ public final class CoreComponents implements ComponentProvider {
             }
         }
         INDArray labels = Nd4j.create(y, new long[] {y.length, 1}, 'c').castTo(d.labels().dataType());
-        return new Dataset(d.features(), labels);
+        return d.withLabels(labels);
     }
 
     private static FederatedDataset mnist(Params p, long seed, Precision precision) throws IOException {
