@@ -32,7 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * data sets mushrooms, phishing, a9a and w8a): it is bounded ({@code 0 <= r < lambda p}), its second derivative
  * {@code lambda (2 - 6 x_k^2) / (1 + x_k^2)^3} lies in {@code [-lambda/2, 2 lambda]}, so it adds {@code 2 lambda} to
  * the smoothness constant (see {@link SmoothnessConstants}) and can make f non-convex. Build it
- * with {@link #nonConvex(int, double)}. The per-sample loss is evaluated as the softplus {@code log1p(exp(t))} in the
+ * with {@link #nonConvex(int, double)}. The per-sample loss is evaluated as the softplus {@code log(1 + exp(t))} in the
  * form {@code max(t, 0) + log1p(exp(-|t|))}, so large margins neither overflow nor lose precision.
  *
  * <p>Map to the code: {@code x} = {@code params} (length p), A = {@code batch.features()} [|B|, p], y =
@@ -200,13 +200,14 @@ public final class LogisticRegression implements Model {
         Kernels.Vec y = Kernels.column(batch.labels());
         double sum = 0.0;
         double invM = 1.0 / m;
+        double[] sigma = s.sigma;
         try {
             // one pass over the rows: the margin a_i . x, then g += c_i a_i while the row is in cache
             for (int i = 0; i < m; i++) {
                 double yi = label(y, i);
                 double t = -yi * a.dot(i, x);
-                sum += Kernels.softplus(t);
-                a.axpy(i, -yi * Kernels.sigmoid(t) * invM, g);
+                sum += Kernels.softplusAndSigmoid(t, sigma);
+                a.axpy(i, -yi * sigma[0] * invM, g);
             }
         } finally {
             a.clear();
