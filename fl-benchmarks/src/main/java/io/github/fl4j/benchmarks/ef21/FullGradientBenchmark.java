@@ -31,7 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <ul>
  *   <li>the time of one full gradient over all 20 workers ({@code lossAndGradient} of each client into a reused
  *       buffer), on 1 thread and on {@code threads} threads (clients dealt round-robin), median of {@code reps}
- *       interleaved repetitions;</li>
+ *       interleaved repetitions, by the wall clock and by the CPU clock of the slowest thread (on a shared machine
+ *       the CPU clock leaves out the time other processes hold the cores);</li>
  *   <li>the bytes one pass reads: features (dense m p 8; sparse 12 per stored entry plus 4 per row pointer) and labels
  *       (8 m);</li>
  *   <li>the same-run bandwidth of a memory copy of the same number of bytes ({@code System.arraycopy} of a
@@ -127,80 +128,104 @@ public final class FullGradientBenchmark {
         FederatedDataset[] forms = {dense, sparse};
         String[] labels = {"dense", "sparse"};
         long[] bytes = {bytesPerPass(dense), bytesPerPass(sparse)};
-        for (int t : new int[] {1, threads}) {
-            double[][] gradMs = new double[2][reps];
-            double[][] copyMs = new double[2][reps];
+        for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+            double[][][] grad = new double[2][2][reps];
+            double[][][] copy = new double[2][2][reps];
+            double[] out = new double[2];
             for (int rep = 0; rep < reps; rep++) {
                 for (int f = 0; f < 2; f++) {
-                    gradMs[f][rep] = gradientPass(model, forms[f], x, t, passes, pool);
-                    copyMs[f][rep] = copyPass(bytes[f], t, passes, pool);
+                    gradientPass(model, forms[f], x, t, passes, pool, out);
+                    grad[f][0][rep] = out[0];
+                    grad[f][1][rep] = out[1];
+                    copyPass(bytes[f], t, passes, pool, out);
+                    copy[f][0][rep] = out[0];
+                    copy[f][1][rep] = out[1];
                 }
             }
             for (int f = 0; f < 2; f++) {
-                double g = median(gradMs[f]);
-                double c = median(copyMs[f]);
-                double gbG = bytes[f] / (g * 1e6);
-                double gbC = bytes[f] / (c * 1e6);
-                System.out.printf(Locale.ROOT, "%s %-6s %d thread(s): full gradient over %d workers %.3f ms "
-                        + "(min %.3f), %.2f MB per pass, %.1f GB/s; same-run copy of those bytes %.3f ms, %.1f GB/s;"
-                        + " gradient/copy bandwidth %.0f%%%n", name, labels[f], t, forms[f].clientCount(), g,
-                        min(gradMs[f]), bytes[f] / 1e6, gbG, c, gbC, 100 * gbG / gbC);
+                for (int clock = 0; clock < 2; clock++) {
+                    double g = median(grad[f][clock]);
+                    double c = median(copy[f][clock]);
+                    double gbG = bytes[f] / (g * 1e6);
+                    double gbC = bytes[f] / (c * 1e6);
+                    System.out.printf(Locale.ROOT, "%s %-6s %d thread(s) %-4s: full gradient over %d workers %.3f ms "
+                            + "(min %.3f), %.2f MB per pass, %.1f GB/s; same-run copy of those bytes %.3f ms, %.1f "
+                            + "GB/s; gradient/copy bandwidth %.0f%%%n", name, labels[f], t, clock == 0 ? "wall" : "cpu",
+                            forms[f].clientCount(), g, min(grad[f][clock]), bytes[f] / 1e6, gbG, c, gbC,
+                            100 * gbG / gbC);
+                }
             }
-            System.out.printf(Locale.ROOT, "%s %d thread(s): sparse/dense time %.3f%n", name, t,
-                    median(gradMs[1]) / median(gradMs[0]));
+            System.out.printf(Locale.ROOT, "%s %d thread(s): sparse/dense time %.3f (wall), %.3f (cpu)%n", name, t,
+                    median(grad[1][0]) / median(grad[0][0]), median(grad[1][1]) / median(grad[0][1]));
         }
     }
 
-    /** Milliseconds per full gradient (mean of {@code passes} passes), the clients dealt to {@code threads}. */
-    private static double gradientPass(LogisticRegression model, FederatedDataset data, INDArray x, int threads,
-            int passes, ExecutorService pool) throws Exception {
+    private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory
+            .getThreadMXBean();
+
+    /**
+     * Milliseconds per full gradient (mean of {@code passes} passes), the clients dealt to {@code threads}: wall time
+     * into {@code out[0]}, CPU time of the slowest thread (its thread CPU clock) into {@code out[1]}.
+     */
+    private static void gradientPass(LogisticRegression model, FederatedDataset data, INDArray x, int threads,
+            int passes, ExecutorService pool, double[] out) throws Exception {
         List<Dataset> clients = data.clients();
-        List<Future<?>> fs = new ArrayList<>();
+        List<Future<Long>> fs = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             int first = t;
             fs.add(pool.submit(() -> {
                 INDArray g = Tensors.zeros(Precision.FLOAT64, model.dimension());
+                long c0 = MX.getCurrentThreadCpuTime();
                 for (int pass = 0; pass < passes; pass++) {
                     for (int c = first; c < clients.size(); c += threads) {
                         model.lossAndGradient(x, clients.get(c), g);
                     }
                 }
-                return null;
+                return MX.getCurrentThreadCpuTime() - c0;
             }));
         }
-        for (Future<?> f : fs) {
-            f.get();
+        long cpu = 0;
+        for (Future<Long> f : fs) {
+            cpu = Math.max(cpu, f.get());
         }
-        return (System.nanoTime() - t0) / 1e6 / passes;
+        out[0] = (System.nanoTime() - t0) / 1e6 / passes;
+        out[1] = cpu / 1e6 / passes;
     }
 
     private static final java.util.Map<Long, double[][]> COPY_BUFFERS = new java.util.HashMap<>();
 
-    /** Milliseconds per copy of {@code bytes} bytes (mean of {@code passes}), split into one part per thread. */
-    private static double copyPass(long bytes, int threads, int passes, ExecutorService pool) throws Exception {
+    /**
+     * Milliseconds per copy of {@code bytes} bytes (mean of {@code passes}), split into one part per thread: wall time
+     * into {@code out[0]}, CPU time of the slowest thread into {@code out[1]}.
+     */
+    private static void copyPass(long bytes, int threads, int passes, ExecutorService pool, double[] out)
+            throws Exception {
         int n = (int) (bytes / 8);
         double[][] buf = COPY_BUFFERS.computeIfAbsent(bytes, b -> {
             double[] src = new double[n];
             Arrays.fill(src, 1.5);
             return new double[][] {src, new double[n]};
         });
-        List<Future<?>> fs = new ArrayList<>();
+        List<Future<Long>> fs = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             int from = (int) ((long) n * t / threads);
             int to = (int) ((long) n * (t + 1) / threads);
             fs.add(pool.submit(() -> {
+                long c0 = MX.getCurrentThreadCpuTime();
                 for (int pass = 0; pass < passes; pass++) {
                     System.arraycopy(buf[0], from, buf[1], from, to - from);
                 }
-                return null;
+                return MX.getCurrentThreadCpuTime() - c0;
             }));
         }
-        for (Future<?> f : fs) {
-            f.get();
+        long cpu = 0;
+        for (Future<Long> f : fs) {
+            cpu = Math.max(cpu, f.get());
         }
-        return (System.nanoTime() - t0) / 1e6 / passes;
+        out[0] = (System.nanoTime() - t0) / 1e6 / passes;
+        out[1] = cpu / 1e6 / passes;
     }
 
     private static void ef21(String name, FederatedDataset dense, FederatedDataset sparse, int rounds, int reps,
@@ -209,26 +234,30 @@ public final class FullGradientBenchmark {
         FederatedDataset[] forms = {dense, sparse};
         String[] labels = {"dense", "sparse"};
         double[][] seconds = new double[2][reps];
+        double[][] cpuSeconds = new double[2][reps];
         double[][] last = new double[2][];
         for (int rep = 0; rep < reps; rep++) {
             for (int f = 0; f < 2; f++) {
                 INDArray x0 = Tensors.zeros(Precision.FLOAT64, dense.featureCount());
                 new SeedTree(1).stream(Purpose.INIT).fillGaussian(x0, 0, 1);
                 long t0 = System.nanoTime();
+                long c0 = MX.getCurrentThreadCpuTime();
                 var result = Simulation.builder(Ef21.builder().learningRate(step).build())
                         .config(SimulationConfig.builder().rounds(rounds).clientsPerRound(Ef21LibsvmSetup.CLIENTS)
                                 .threads(threads).seed(1).evalEvery(0).precision(Precision.FLOAT64).build())
                         .model(Ef21LibsvmSetup.model(forms[f])).data(forms[f])
                         .uplinkCompressor(Compressors.topK(1)).initialParameters(x0).build().run();
                 seconds[f][rep] = (System.nanoTime() - t0) / 1e9;
+                cpuSeconds[f][rep] = (MX.getCurrentThreadCpuTime() - c0) / 1e9;
                 last[f] = Tensors.toDoubleArray(result.finalParameters());
             }
         }
         for (int f = 0; f < 2; f++) {
             double s = median(seconds[f]);
             System.out.printf(Locale.ROOT, "%s %-6s EF21 Top-1, %d rounds, %d worker thread(s): %.2f s (min %.2f), "
-                    + "%.3f ms per iteration%n", name, labels[f], rounds, threads, s, min(seconds[f]),
-                    1e3 * s / rounds);
+                    + "%.3f ms per iteration; calling thread's CPU %.3f ms per iteration%s%n", name, labels[f], rounds,
+                    threads, s, min(seconds[f]), 1e3 * s / rounds, 1e3 * median(cpuSeconds[f]) / rounds,
+                    threads == 1 ? " (with 1 worker thread the clients run on it)" : " (the clients run on others)");
         }
         System.out.printf(Locale.ROOT, "%s EF21 sparse/dense time %.3f; final iterates equal: %b%n", name,
                 median(seconds[1]) / median(seconds[0]), Arrays.equals(last[0], last[1]));
