@@ -169,7 +169,7 @@ public final class CoreComponents implements ComponentProvider {
                 });
         r.data("libsvm", "file=FILE (required; plain or gzip), test=train|none|FILE (default train: the training "
                 + "rows), labels=as-is|binary|A:B;C:D (binary maps the two labels to -1;+1), features=<inferred>, "
-                + "clients=20, " + SPLIT_HELP.replace("split=iid|contiguous", "split=contiguous|iid"),
+                + "storage=auto|dense|sparse (auto: sparse below the density), density=0.25, clients=20, " + SPLIT_HELP.replace("split=iid|contiguous", "split=contiguous|iid"),
                 CoreComponents::libsvm);
         r.data("mnist", "dir=DIR (required; the four IDX files, plain or gzip), normalization=mnist|unit|raw, "
                 + "clients=100, " + SPLIT_HELP, CoreComponents::mnist);
@@ -181,10 +181,17 @@ public final class CoreComponents implements ComponentProvider {
         String labels = p.getString("labels", "as-is");
         Map<Double, Double> mapping = labelMapping(p, labels);
         int features = p.getInt("features", 0);
+        LibSvmReader.Storage storage = p.getEnum("storage", LibSvmReader.Storage.class, LibSvmReader.Storage.AUTO);
+        double density = p.getDouble("density", LibSvmReader.DEFAULT_DENSITY_THRESHOLD);
         Split split = Split.read(p, "contiguous", 20, seed);
         p.requireAllUsed(); // before reading the files
 
-        LibSvmReader.Builder rb = LibSvmReader.builder().precision(precision);
+        LibSvmReader.Builder rb = LibSvmReader.builder().precision(precision).storage(storage);
+        try {
+            rb.densityThreshold(density);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("libsvm: density must be in [0, 1], was " + density, e);
+        }
         if (features > 0) {
             rb.featureCount(features);
         }

@@ -187,6 +187,14 @@ class BadInputSuiteTest {
                 .bad(lib, "labelMapping", "NaN key", () -> LibSvmReader.builder().labelMapping(Map.of(Double.NaN,
                         1.0)).build(), "labelMapping", "NaN")
                 .bad(lib, "precision", "null", () -> LibSvmReader.builder().precision(null), "precision")
+                .bad(lib, "storage", "null", () -> LibSvmReader.builder().storage(null), "storage")
+                .bad(lib, "storage", "SPARSE with a duplicate index", () -> LibSvmReader.builder()
+                        .storage(LibSvmReader.Storage.SPARSE).build().read(file("dup.txt", "1 2:1 2:1\n")),
+                        "dup.txt", "line 1", "duplicate feature index 2")
+                .bad(lib, "densityThreshold", "1.5", () -> LibSvmReader.builder().densityThreshold(1.5),
+                        "densityThreshold", "1.5")
+                .bad(lib, "densityThreshold", "NaN", () -> LibSvmReader.builder().densityThreshold(Double.NaN),
+                        "densityThreshold", "NaN")
                 .bad(lib, "featureCount", "3 with index 5 in the file", () -> LibSvmReader.builder().featureCount(3)
                         .build().read(file("idx.txt", "1 5:1\n")), "idx.txt", "line 1", "5");
         Class<?> csv = CsvReader.Builder.class;
