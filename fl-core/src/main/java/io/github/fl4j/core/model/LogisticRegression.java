@@ -200,14 +200,25 @@ public final class LogisticRegression implements Model {
         Kernels.Vec y = Kernels.column(batch.labels());
         double sum = 0.0;
         double invM = 1.0 / m;
-        double[] sigma = s.sigma;
+        double[] t = s.blockT;
+        double[] yb = s.blockY;
+        double[] c = s.blockC;
         try {
-            // one pass over the rows: the margin a_i . x, then g += c_i a_i while the row is in cache
-            for (int i = 0; i < m; i++) {
-                double yi = label(y, i);
-                double t = -yi * a.dot(i, x);
-                sum += Kernels.softplusAndSigmoid(t, sigma);
-                a.axpy(i, -yi * sigma[0] * invM, g);
+            // one pass over the rows, a block at a time: the margins a_i . x, the losses and coefficients c_i, then
+            // g += c_i a_i while the rows are in cache (the same bits as row by row; see Kernels.BLOCK)
+            for (int start = 0; start < m; start += Kernels.BLOCK) {
+                int n = Math.min(Kernels.BLOCK, m - start);
+                for (int k = 0; k < n; k++) {
+                    double yi = label(y, start + k);
+                    yb[k] = yi;
+                    t[k] = -yi * a.dot(start + k, x);
+                }
+                for (int k = 0; k < n; k++) {
+                    sum += Kernels.softplusAndSigmoid(t[k], c, k);
+                }
+                for (int k = 0; k < n; k++) {
+                    a.axpy(start + k, -yb[k] * c[k] * invM, g);
+                }
             }
         } finally {
             a.clear();
@@ -296,14 +307,23 @@ public final class LogisticRegression implements Model {
         Kernels.Vec y = Kernels.column(batch.labels());
         double loss = 0.0;
         long correct = 0;
+        double[] z = s.blockT;
+        double[] yb = s.blockY;
         try {
-            for (int i = 0, rows = a.rows; i < rows; i++) {
-                double yi = label(y, i);
-                double zi = a.dot(i, x);
-                loss += Kernels.softplus(-yi * zi);
-                double predicted = zi >= 0.0 ? 1.0 : -1.0;
-                if (predicted == yi) {
-                    correct++;
+            for (int start = 0, rows = a.rows; start < rows; start += Kernels.BLOCK) {
+                int n = Math.min(Kernels.BLOCK, rows - start);
+                for (int k = 0; k < n; k++) {
+                    yb[k] = label(y, start + k);
+                    z[k] = a.dot(start + k, x);
+                }
+                for (int k = 0; k < n; k++) {
+                    double yi = yb[k];
+                    double zi = z[k];
+                    loss += Kernels.softplus(-yi * zi);
+                    double predicted = zi >= 0.0 ? 1.0 : -1.0;
+                    if (predicted == yi) {
+                        correct++;
+                    }
                 }
             }
         } finally {

@@ -122,21 +122,22 @@ abstract class Rows {
 
     static final class DenseDouble extends DenseRows {
         DoubleBuffer buffer;
-        private double[] row = new double[0];
-        private int loaded = -1;
+        private double[][] slots = new double[0][];
+        private int[] loaded = new int[0];
 
         /**
          * Row i copied into a heap array (one bulk copy, at memory speed; the row then sits in L1 for the dot, the
          * axpy that follows it and any further use), so that the loops run on a plain array, which the JIT compiles
-         * without per-element buffer checks and vectorises where the order allows (the axpy).
+         * without per-element buffer checks and vectorises where the order allows (the axpy). Rows go to slot
+         * {@code i mod slots}: a block of {@link Kernels#BLOCK} rows stays loaded between its margins and its
+         * gradient updates (one slot when rows are longer than 4096 values).
          */
         private double[] load(int i) {
-            if (i != loaded) {
-                if (row.length < cols) {
-                    row = new double[cols];
-                }
+            int slot = i & (slots.length - 1); // 16 or 1 slots
+            double[] row = slots[slot];
+            if (loaded[slot] != i) {
                 buffer.get(base + i * ld, row, 0, cols);
-                loaded = i;
+                loaded[slot] = i;
             }
             return row;
         }
@@ -144,7 +145,12 @@ abstract class Rows {
         @Override
         void reset(int m, int p, int base, int ld) {
             super.reset(m, p, base, ld);
-            loaded = -1;
+            int n = p <= 4096 ? Kernels.BLOCK : 1;
+            if (slots.length != n || slots[0].length < p) {
+                slots = new double[n][p];
+                loaded = new int[n];
+            }
+            java.util.Arrays.fill(loaded, -1);
         }
 
         @Override
@@ -224,27 +230,28 @@ abstract class Rows {
         @Override
         void clear() {
             buffer = null;
-            loaded = -1;
+            java.util.Arrays.fill(loaded, -1);
         }
     }
 
     static final class DenseFloat extends DenseRows {
         FloatBuffer buffer;
-        private float[] row = new float[0];
-        private int loaded = -1;
+        private float[][] slots = new float[0][];
+        private int[] loaded = new int[0];
 
         /**
          * Row i copied into a heap array (one bulk copy, at memory speed; the row then sits in L1 for the dot, the
          * axpy that follows it and any further use), so that the loops run on a plain array, which the JIT compiles
-         * without per-element buffer checks and vectorises where the order allows (the axpy).
+         * without per-element buffer checks and vectorises where the order allows (the axpy). Rows go to slot
+         * {@code i mod slots}: a block of {@link Kernels#BLOCK} rows stays loaded between its margins and its
+         * gradient updates (one slot when rows are longer than 4096 values).
          */
         private float[] load(int i) {
-            if (i != loaded) {
-                if (row.length < cols) {
-                    row = new float[cols];
-                }
+            int slot = i & (slots.length - 1); // 16 or 1 slots
+            float[] row = slots[slot];
+            if (loaded[slot] != i) {
                 buffer.get(base + i * ld, row, 0, cols);
-                loaded = i;
+                loaded[slot] = i;
             }
             return row;
         }
@@ -252,7 +259,12 @@ abstract class Rows {
         @Override
         void reset(int m, int p, int base, int ld) {
             super.reset(m, p, base, ld);
-            loaded = -1;
+            int n = p <= 4096 ? Kernels.BLOCK : 1;
+            if (slots.length != n || slots[0].length < p) {
+                slots = new float[n][p];
+                loaded = new int[n];
+            }
+            java.util.Arrays.fill(loaded, -1);
         }
 
         @Override
@@ -332,7 +344,7 @@ abstract class Rows {
         @Override
         void clear() {
             buffer = null;
-            loaded = -1;
+            java.util.Arrays.fill(loaded, -1);
         }
     }
 
