@@ -199,6 +199,9 @@ class BadInputSuiteTest {
                         .build().read(file("idx.txt", "1 5:1\n")), "idx.txt", "line 1", "5");
         Class<?> csv = CsvReader.Builder.class;
         s.bad(csv, "separator", "'\"'", () -> CsvReader.builder().separator('"'), "separator")
+                .bad(csv, "storage", "null", () -> CsvReader.builder().storage(null), "storage")
+                .bad(csv, "densityThreshold", "-0.1", () -> CsvReader.builder().densityThreshold(-0.1),
+                        "densityThreshold", "-0.1")
                 .bad(csv, "header", "true on a one-line file", () -> CsvReader.builder().header(true).build()
                         .read(file("h.csv", "a,b\n")), "h.csv", "only the header")
                 .bad(csv, "labelColumn", "7 of 2 columns", () -> CsvReader.builder().labelColumn(7).build()

@@ -399,6 +399,26 @@ public final class LibSvmReader {
         return new Dataset(matrix(x, m, p, precision), matrix(y, m, 1, precision));
     }
 
+    /** A sparse [m, p] dataset of the non-zero entries of the row-major values {@code x} ({@code nnz} of them). */
+    static Dataset toSparseDataset(double[] x, double[] y, int m, int p, int nnz, Precision precision) {
+        int[] pointers = new int[m + 1];
+        int[] columns = new int[nnz];
+        double[] values = new double[nnz];
+        int k = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < p; j++) {
+                double v = x[i * p + j];
+                if (v != 0.0) {
+                    columns[k] = j;
+                    values[k++] = v;
+                }
+            }
+            pointers[i + 1] = k;
+        }
+        CsrMatrix a = CsrMatrix.ofDoubles(m, p, pointers, columns, values).as(precision);
+        return Dataset.sparse(a, matrix(y, m, 1, precision));
+    }
+
     /**
      * A new c-order [rows, cols] array holding {@code src[0 .. rows*cols)}, written straight into the ND4J buffer
      * (float32 values rounded once from double). rows and cols must be positive.

@@ -109,6 +109,27 @@ class LibSvmSparseTest {
         assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("non-increasing"), e.getMessage());
     }
 
+    /** CsvReader: dense by default; sparse when forced or (AUTO) under the threshold; the same values. */
+    @Test
+    void csvReadsSparseWhenAsked() throws IOException {
+        // 3 rows x 4 features (label last): 3 non-zeros of 12, density 0.25
+        Path f = LibSvmReaderTest.write(tmp.resolve("s.csv"), "0,0,1.5,0,1\n0,0,0,0,0\n-2,0,0,4,1\n", false);
+        Dataset dense = CsvReader.builder().precision(Precision.FLOAT64).build().read(f);
+        assertFalse(dense.isSparse());
+        Dataset sparse = CsvReader.builder().precision(Precision.FLOAT64).storage(LibSvmReader.Storage.SPARSE).build()
+                .read(f);
+        assertTrue(sparse.isSparse());
+        assertEquals(3, sparse.sparseFeatures().nonZeros());
+        assertArrayEquals(Tensors.toDoubleArray(dense.features()), Tensors.toDoubleArray(sparse.features()), 0.0);
+        assertArrayEquals(Tensors.toDoubleArray(dense.labels()), Tensors.toDoubleArray(sparse.labels()), 0.0);
+        CsvReader.Builder auto = CsvReader.builder().storage(LibSvmReader.Storage.AUTO);
+        assertFalse(auto.densityThreshold(0.25).build().read(f).isSparse(), "0.25 is not < 0.25");
+        assertTrue(auto.densityThreshold(0.26).build().read(f).isSparse());
+        assertEquals(Precision.FLOAT32, auto.build().read(f).precision());
+        assertThrows(IllegalArgumentException.class, () -> CsvReader.builder().densityThreshold(-0.1));
+        assertThrows(IllegalArgumentException.class, () -> CsvReader.builder().storage(null));
+    }
+
     /** The shared LIBSVM files (skipped when absent): densities and the default storage. */
     @Test
     void sharedFilesAreReadSparseByDefault() throws IOException {
