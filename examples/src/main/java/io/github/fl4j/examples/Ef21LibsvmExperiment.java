@@ -3,6 +3,7 @@ package io.github.fl4j.examples;
 import io.github.fl4j.experiments.ef21.Ef21LibsvmSetup;
 import io.github.fl4j.core.api.FederatedAlgorithm;
 import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.io.LibSvmReader;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -18,7 +19,9 @@ import java.util.Locale;
  *
  * <p>Run: {@code mvn -q -pl examples -am test-compile exec:java -Dexec.mainClass=io.github.fl4j.examples.Ef21LibsvmExperiment}.
  * Arguments: {@code file} (default {@code ../shared/data/libsvm/mushrooms.txt.gz}), {@code k} (1), {@code rounds}
- * (3000), {@code multipliers} (1,4,16), {@code eta} (EControl feedback strength, 0.01), {@code seed} (1).
+ * (3000), {@code multipliers} (1,4,16), {@code eta} (EControl feedback strength, 0.01), {@code seed} (1),
+ * {@code storage} (auto: the file is read as a sparse dataset when under 25% of its entries are stored, as mushrooms,
+ * a9a and w8a are; dense or sparse force the form; the iterates are the same bits either way).
  *
  * <p>EControl's eta must be of the order of the compressor's delta = k/d (its theory takes delta/400): on mushrooms with
  * Top-1 (delta = 1/112) eta = 0.1 diverges at every multiplier tried (||grad f||^2 back above 1.5 by round 3000 at
@@ -40,7 +43,14 @@ public final class Ef21LibsvmExperiment {
         int rounds = a.intValue("rounds", 3000);
         double eta = Double.parseDouble(a.value("eta", "0.01"));
         long seed = a.longValue("seed", 1);
-        FederatedDataset data = Ef21LibsvmSetup.load(path);
+        String storageName = a.value("storage", "auto");
+        LibSvmReader.Storage storage;
+        try {
+            storage = LibSvmReader.Storage.valueOf(storageName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("storage must be auto, dense or sparse, was '" + storageName + "'", e);
+        }
+        FederatedDataset data = Ef21LibsvmSetup.load(path, storage);
         System.out.printf(Locale.ROOT, "%s: %s, Top-%d, %d rounds, theory step %.4g%n", path.getFileName(), data, k,
                 rounds, Ef21LibsvmSetup.theoryStep(data, k, 1));
         int[] checkpoints = {0, rounds / 10, rounds / 4, rounds / 2, rounds};

@@ -36,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <table>
  *   <caption>FLOP per call; GFLOP/s = FLOP / (score in microseconds * 1000)</caption>
  *   <tr><th>benchmark</th><th>work</th><th>FLOP</th></tr>
- *   <tr><td>{@link #logistic}</td><td>binary {@link LogisticRegression}, p = 784: gemv A x, gemv A^T c,
- *       2 * 2 B p</td><td>100,352</td></tr>
+ *   <tr><td>{@link #logistic}</td><td>binary {@link LogisticRegression}, p = 784: one pass over the rows
+ *       (a_i . x, then g += c_i a_i; Java row kernels), 2 * 2 B p</td><td>100,352</td></tr>
  *   <tr><td>{@link #softmax}</td><td>{@link SoftmaxRegression} 784 x 10: gemm A W, gemm A^T G, 2 * 2 B p k</td>
  *       <td>1,003,520</td></tr>
  *   <tr><td>{@link #mlp}</td><td>{@link Mlp} 784-200-200-10 ({@link Mlp#mcMahan2nn()}): forward
@@ -49,8 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The models call OpenBLAS ({@code cblas_sgemm}/{@code cblas_sgemv}) directly on the arrays' native memory,
  * bypassing ND4J's op dispatch that {@code Nd4j.gemm} pays (about 10-15 us per call), so a model's GFLOP/s can
- * exceed the yardstick's. The logistic gradient is memory-bound (it reads the 100 KB batch twice for 0.1 MFLOP):
- * read its score as overhead per call rather than as a FLOP rate.
+ * exceed the yardstick's. The logistic gradient is memory-bound (it reads the 100 KB batch once for 0.1 MFLOP, with
+ * plain Java row kernels rather than BLAS; see {@code benchmarks.ef21.FullGradientBenchmark} for full gradients): read
+ * its score as overhead per call rather than as a FLOP rate.
  *
  * <p>Inputs: features uniform on [0, 1) (as normalised pixels), labels uniform (+-1 for logistic, a class in 0..9
  * otherwise), parameters N(0, 0.01^2) for the linear models and the PyTorch-style initialisation for the MLP, all from

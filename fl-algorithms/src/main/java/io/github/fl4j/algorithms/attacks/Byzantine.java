@@ -357,7 +357,7 @@ public final class Byzantine<S, C> extends ForwardingAlgorithm<S, C> {
             y[i] = classes - 1 - v;
         }
         INDArray labels = Nd4j.createFromArray(y).castTo(d.labels().dataType()).reshape(y.length, 1);
-        return new Dataset(d.features(), labels);
+        return d.withLabels(labels);
     }
 
 }

@@ -73,6 +73,9 @@ public final class DataChecks {
      * @throws IllegalArgumentException naming the dataset, the row, the column and the value
      */
     public static void requireFiniteFeatures(Dataset d, String name) {
+        if (d.isSparse()) {
+            return; // a CsrMatrix holds finite values only (checked when it was built)
+        }
         INDArray x = d.features();
         if (x.length() == 0) {
             return;

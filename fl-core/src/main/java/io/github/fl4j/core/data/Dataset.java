@@ -8,6 +8,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * An in-memory dataset: a feature matrix of shape [m, p] (one sample per row, c-order) and a label column of shape
  * [m, 1], both of one floating-point type.
  *
+ * <p><b>Dense or sparse.</b> The features are either a dense ND4J matrix or rows of a shared {@link CsrMatrix}
+ * ({@link #sparse}; {@link #isSparse()}): a sparse dataset is the rows {@code from .. from + m - 1} of the matrix, or
+ * the rows listed in an index array, so that {@link #rows}, {@link #rowRange} and the partitions of a sparse dataset
+ * are views that share the matrix (only the m labels of an index list are gathered). The built-in models compute on
+ * the sparse rows directly ({@link #sparseFeatures()}, {@link #sparseRow(int)}). {@link #features()} of a sparse
+ * dataset builds a new dense matrix on every call (m p values): it is there for code that only understands dense
+ * data, not for loops.
+ *
  * <p>Label conventions are the model's: a class index 0..k-1 for softmax models, -1/+1 for binary logistic
  * regression, a real target for least squares. A minibatch is also a {@code Dataset}.
  *
@@ -17,6 +25,11 @@ public final class Dataset {
     private final INDArray features;
     private final INDArray labels;
     private final String source;
+    /** The shared sparse matrix (null when dense), the first row of a range view, or the rows of an index view. */
+    private final CsrMatrix csr;
+    private final int rowFrom;
+    private final int[] rowIndex;
+    private final int size;
 
     /**
      * @param features [m, p] matrix, c-order
@@ -54,12 +67,151 @@ public final class Dataset {
         this.features = features;
         this.labels = y;
         this.source = null;
+        this.csr = null;
+        this.rowFrom = 0;
+        this.rowIndex = null;
+        this.size = (int) features.rows();
     }
 
     private Dataset(Dataset d, String source) {
         this.features = d.features;
         this.labels = d.labels;
         this.source = source;
+        this.csr = d.csr;
+        this.rowFrom = d.rowFrom;
+        this.rowIndex = d.rowIndex;
+        this.size = d.size;
+    }
+
+    private Dataset(CsrMatrix csr, int rowFrom, int[] rowIndex, int size, INDArray labels, String source) {
+        this.features = null;
+        this.labels = labels;
+        this.source = source;
+        this.csr = csr;
+        this.rowFrom = rowFrom;
+        this.rowIndex = rowIndex;
+        this.size = size;
+    }
+
+    /**
+     * A sparse dataset: the rows of {@code features} with the label column {@code labels}.
+     *
+     * @param features the CSR feature matrix [m, p] (shared, not copied)
+     * @param labels   [m, 1] column (a length-m vector is reshaped to a column view) of the matrix's precision
+     * @throws IllegalArgumentException on shape or type mismatch
+     */
+    public static Dataset sparse(CsrMatrix features, INDArray labels) {
+        if (features == null || labels == null) {
+            throw new IllegalArgumentException("features and labels must not be null");
+        }
+        INDArray y = labels.rank() == 1 ? labels.reshape(labels.length(), 1) : labels;
+        if (y.rank() != 2 || y.columns() != 1) {
+            throw new IllegalArgumentException("labels must be a column [m, 1], shape was "
+                    + Arrays.toString(labels.shape()));
+        }
+        if (y.rows() != features.rows()) {
+            throw new IllegalArgumentException("labels must have one row per sample: features have "
+                    + features.rows() + " rows, labels " + y.rows());
+        }
+        if (Precision.of(y.dataType()) != features.precision()) {
+            throw new IllegalArgumentException("features and labels must share a data type, were "
+                    + features.precision().dataType() + " and " + y.dataType());
+        }
+        return new Dataset(features, 0, null, features.rows(), y, null);
+    }
+
+    /** True when the features are rows of a {@link CsrMatrix} ({@link #sparseFeatures()}). */
+    public boolean isSparse() {
+        return csr != null;
+    }
+
+    /**
+     * The shared sparse matrix whose rows this dataset's samples are (sample i is row {@link #sparseRow}(i)); null for
+     * a dense dataset. Shared, not copied: do not modify its arrays.
+     */
+    public CsrMatrix sparseFeatures() {
+        return csr;
+    }
+
+    /** The row of {@link #sparseFeatures()} that holds sample {@code i} (no range check beyond the arrays'). */
+    public int sparseRow(int i) {
+        return rowIndex == null ? rowFrom + i : rowIndex[i];
+    }
+
+    /** The first shared row of a sparse range view (sample i is row {@code sparseRowFrom() + i}); 0 when dense. */
+    public int sparseRowFrom() {
+        return rowFrom;
+    }
+
+    /** The shared rows of a sparse index view (shared, do not modify), or null for a range view or dense data. */
+    public int[] sparseRowIndex() {
+        return rowIndex;
+    }
+
+    /** Stored feature values: non-zeros of the rows of a sparse dataset, m p for a dense one. */
+    public long storedValues() {
+        if (csr == null) {
+            return (long) size * featureCount();
+        }
+        if (rowIndex == null) {
+            return csr.nonZeros(rowFrom, rowFrom + size);
+        }
+        long n = 0;
+        int[] ptr = csr.rowPointers();
+        for (int r : rowIndex) {
+            n += ptr[r + 1] - ptr[r];
+        }
+        return n;
+    }
+
+    /**
+     * This dataset with another label column (same rows; a sparse dataset stays sparse and shares its matrix).
+     *
+     * @throws IllegalArgumentException if the labels do not have one row per sample or the dataset's type
+     */
+    public Dataset withLabels(INDArray labels) {
+        if (csr == null) {
+            return new Dataset(features, labels).withSource(source);
+        }
+        if (labels == null) {
+            throw new IllegalArgumentException("labels must not be null");
+        }
+        INDArray y = labels.rank() == 1 ? labels.reshape(labels.length(), 1) : labels;
+        if (y.rank() != 2 || y.columns() != 1 || y.rows() != size) {
+            throw new IllegalArgumentException("labels must be a column [" + size + ", 1], shape was "
+                    + Arrays.toString(labels.shape()));
+        }
+        if (Precision.of(y.dataType()) != csr.precision()) {
+            throw new IllegalArgumentException("labels data type must be " + csr.precision().dataType() + ", was "
+                    + y.dataType());
+        }
+        return new Dataset(csr, rowFrom, rowIndex, size, y, source);
+    }
+
+    /**
+     * The samples {@code from .. to - 1} as a view: a sparse dataset shares its matrix, a dense one is an ND4J view
+     * of its rows (no copy either way).
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= from <= to <= size()}
+     */
+    public Dataset rowRange(int from, int to) {
+        if (from < 0 || to < from || to > size) {
+            throw new IllegalArgumentException("row range must satisfy 0 <= from <= to <= " + size + ", was [" + from
+                    + ", " + to + ")");
+        }
+        INDArray y = to > from ? labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                org.nd4j.linalg.indexing.NDArrayIndex.all())
+                : org.nd4j.linalg.factory.Nd4j.create(labels.dataType(), 0, 1);
+        if (csr == null) {
+            INDArray f = to > from ? features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    : org.nd4j.linalg.factory.Nd4j.create(features.dataType(), 0, featureCount());
+            return new Dataset(f, y).withSource(source);
+        }
+        if (rowIndex == null) {
+            return new Dataset(csr, rowFrom + from, null, to - from, y, source);
+        }
+        return new Dataset(csr, 0, Arrays.copyOfRange(rowIndex, from, to), to - from, y, source);
     }
 
     /**
@@ -77,8 +229,14 @@ public final class Dataset {
         return source;
     }
 
-    /** The [m, p] feature matrix. */
+    /**
+     * The [m, p] feature matrix. For a sparse dataset a new dense matrix built from the sparse rows on every call
+     * (m p values; the models never call it on sparse data).
+     */
     public INDArray features() {
+        if (csr != null) {
+            return csr.toDense(rowFrom, size, rowIndex);
+        }
         return features;
     }
 
@@ -89,17 +247,17 @@ public final class Dataset {
 
     /** Number of samples m. */
     public int size() {
-        return (int) features.rows();
+        return size;
     }
 
     /** Number of features p. */
     public int featureCount() {
-        return (int) features.columns();
+        return csr != null ? csr.cols() : (int) features.columns();
     }
 
     /** The precision of the arrays. */
     public Precision precision() {
-        return Precision.of(features.dataType());
+        return csr != null ? csr.precision() : Precision.of(features.dataType());
     }
 
     /** This dataset in the given precision (itself when it already has it). */
@@ -107,16 +265,27 @@ public final class Dataset {
         if (precision() == precision) {
             return this;
         }
+        if (csr != null) {
+            return new Dataset(csr.as(precision), rowFrom, rowIndex, size, labels.castTo(precision.dataType()),
+                    source);
+        }
         return new Dataset(features.castTo(precision.dataType()), labels.castTo(precision.dataType()))
                 .withSource(source);
     }
 
-    /** A new dataset of the given rows, in the given order (a copy). */
+    /**
+     * A new dataset of the given rows, in the given order: a copy for a dense dataset; for a sparse one a view that
+     * shares the matrix (a range view when the indices are consecutive and increasing, else an index view), with its
+     * labels gathered.
+     */
     public Dataset rows(int[] indices) {
         for (int i : indices) {
             if (i < 0 || i >= size()) {
                 throw new IllegalArgumentException("row index must be in [0, " + size() + "), was " + i);
             }
+        }
+        if (csr != null) {
+            return sparseRows(indices);
         }
         if (indices.length == 0) {
             return new Dataset(org.nd4j.linalg.factory.Nd4j.create(features.dataType(), 0, featureCount()),
@@ -125,6 +294,23 @@ public final class Dataset {
         INDArray f = gather(features, indices);
         INDArray l = gather(labels, indices);
         return new Dataset(f, l);
+    }
+
+    private Dataset sparseRows(int[] indices) {
+        int n = indices.length;
+        boolean consecutive = true;
+        for (int k = 1; k < n && consecutive; k++) {
+            consecutive = indices[k] == indices[0] + k;
+        }
+        INDArray y = n == 0 ? org.nd4j.linalg.factory.Nd4j.create(labels.dataType(), 0, 1) : gather(labels, indices);
+        if (n > 0 && consecutive && rowIndex == null) {
+            return new Dataset(csr, rowFrom + indices[0], null, n, y, null);
+        }
+        int[] shared = new int[n];
+        for (int k = 0; k < n; k++) {
+            shared[k] = sparseRow(indices[k]);
+        }
+        return new Dataset(csr, 0, shared, n, y, null);
     }
 
     /**
@@ -164,6 +350,7 @@ public final class Dataset {
     @Override
     public String toString() {
         return "Dataset[" + size() + " x " + featureCount() + ", " + precision()
+                + (csr == null ? "" : ", sparse " + storedValues() + " non-zeros")
                 + (source == null ? "" : ", from " + source) + "]";
     }
 }

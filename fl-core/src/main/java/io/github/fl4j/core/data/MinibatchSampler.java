@@ -28,7 +28,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Memory and allocation: the sampler owns a feature buffer [B, p] and a label buffer [B, 1] in the dataset's
  * precision, plus an index array of length m; a batch is written into these buffers by copying rows straight
  * between the arrays' backing buffers (no ND4J op per row), and the returned {@link Dataset} wraps them (or, for the
- * smaller last chunk, row views of them created once). Nothing is allocated in steady state.
+ * smaller last chunk, row views of them created once). Nothing is allocated in steady state. A sparse dataset's
+ * batch is instead an index view of its shared matrix ({@link Dataset#rows}: the B row numbers and labels are copied,
+ * the features are not), a small allocation per batch.
  *
  * <p><b>A returned batch is valid only until the next call to {@link #next}</b>, which overwrites the buffers; copy
  * it ({@code batch.rows(...)} or {@code dup()}) to keep it. Callers must not write into a batch. Not thread-safe: one
@@ -172,6 +174,28 @@ public final class MinibatchSampler {
         }
         order = new int[m];
         position = m; // the first call to next() starts an epoch
+        if (data.isSparse()) {
+            // a sparse batch is an index view of the shared matrix (Dataset.rows): no feature buffer to fill
+            srcXf = null;
+            srcYf = null;
+            srcXd = null;
+            srcYd = null;
+            srcXOffset = 0;
+            srcXRowStride = 0;
+            srcXColStride = 0;
+            srcYOffset = 0;
+            srcYRowStride = 0;
+            batchX = null;
+            batchY = null;
+            dstXf = null;
+            dstYf = null;
+            dstXd = null;
+            dstYd = null;
+            dstXOffset = 0;
+            dstYOffset = 0;
+            fullChunk = null;
+            return;
+        }
         INDArray x = data.features();
         INDArray y = data.labels();
         srcXOffset = x.offset();
@@ -245,6 +269,11 @@ public final class MinibatchSampler {
             position = 0;
         }
         int rows = Math.min(batchSize, m - position);
+        if (data.isSparse()) {
+            int[] chosen = java.util.Arrays.copyOfRange(order, position, position + rows);
+            position += rows;
+            return data.rows(chosen);
+        }
         for (int r = 0; r < rows; r++) {
             copyRow(order[position + r], r);
         }

@@ -24,9 +24,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Map to the code: {@code x} = {@code params} (length p), A = {@code batch.features()} [|B|, p], y =
  * {@code batch.labels()} [|B|, 1].
  *
- * <p>Cost per call: two BLAS matrix-vector products (A x, then A^T r written straight into {@code gradientOut}) and one
- * pass over the |B| residuals; no ND4J array is allocated. Scratch: one residual vector per thread, sized for the
- * largest batch that thread has seen ({@code 4 |B|} or {@code 8 |B|} bytes).
+ * <p>Cost per call: ONE pass over the rows of A, dense or sparse (a {@link Dataset} of a {@code CsrMatrix}): the
+ * residual {@code r_i = a_i . x - y_i}, then {@code g += (r_i/|B|) a_i} while the row is in cache, with the package's
+ * row kernels (plain Java loops, eight accumulation lanes; see {@code Rows}); nothing is allocated, scratch is two rows
+ * of p doubles per thread. A dense and a sparse batch holding the same values give the same bits.
  *
  * <p>Thread safety: immutable; concurrent calls are safe as long as each thread passes its own {@code gradientOut}.
  * Both float32 and float64 batches are supported; {@code params} and {@code gradientOut} must have the batch's type.
@@ -86,18 +87,17 @@ public final class LeastSquares implements Model {
         boolean dbl = Kernels.checkBatch(batch, features, "batch");
         Kernels.checkVector(params, "params", features, dbl, "dimension");
         Kernels.checkOutput(gradientOut, "gradientOut", features, dbl, params);
-        Kernels.Matrix a = Kernels.features(batch);
-        int m = a.rows();
         Kernels.Scratch s = scratch.get();
-        Pointer r = s.values(dbl, m);
-        double sum = residuals(a, 0, m, Kernels.column(batch.labels()), Kernels.pointer(params), dbl, s, r);
-        // gradientOut = (1/m) A^T r
-        Kernels.gemv(dbl, true, m, features, 1.0 / m, a.pointer(), a.ld(), r, 0.0, Kernels.pointer(gradientOut));
-        Reference.reachabilityFence(a);
-        Reference.reachabilityFence(batch); // the features behind a cached descriptor
+        double[] x = s.rowA(features);
+        double[] g = s.rowB(features);
+        Kernels.copyIn(params, features, x);
+        java.util.Arrays.fill(g, 0, features, 0.0);
+        double sum = pass(batch, x, g, s);
+        Kernels.copyOut(g, features, gradientOut);
+        Reference.reachabilityFence(batch);
         Reference.reachabilityFence(params);
         Reference.reachabilityFence(gradientOut);
-        return sum / (2.0 * m);
+        return sum / (2.0 * batch.size());
     }
 
     /**
@@ -109,21 +109,18 @@ public final class LeastSquares implements Model {
     public double loss(INDArray params, Dataset batch) {
         boolean dbl = Kernels.checkBatch(batch, features, "batch");
         Kernels.checkVector(params, "params", features, dbl, "dimension");
-        Kernels.Matrix a = Kernels.features(batch);
-        int m = a.rows();
         Kernels.Scratch s = scratch.get();
-        Pointer r = s.values(dbl, m);
-        double sum = residuals(a, 0, m, Kernels.column(batch.labels()), Kernels.pointer(params), dbl, s, r);
-        Reference.reachabilityFence(a);
-        Reference.reachabilityFence(batch); // the features behind a cached descriptor
+        double[] x = s.rowA(features);
+        Kernels.copyIn(params, features, x);
+        double sum = pass(batch, x, null, s);
+        Reference.reachabilityFence(batch);
         Reference.reachabilityFence(params);
-        return sum / (2.0 * m);
+        return sum / (2.0 * batch.size());
     }
 
     /**
      * The mean loss {@code (1/(2n)) ||A x - y||^2} over all n samples of {@code data} (there is no regulariser, so this
-     * equals {@link #loss}) and accuracy NaN (not a classifier). Rows are processed in chunks of 1024, so memory stays
-     * bounded for large test sets.
+     * equals {@link #loss}) and accuracy NaN (not a classifier). One pass over the rows; no scratch of n.
      *
      * @throws IllegalArgumentException as {@link #loss}
      */
@@ -132,41 +129,40 @@ public final class LeastSquares implements Model {
         return evaluate(params, data, Kernels.EVAL_CHUNK_ROWS);
     }
 
-    /** {@link #evaluate(INDArray, Dataset)} with a given chunk size (package-private for tests). */
+    /** {@link #evaluate(INDArray, Dataset)}; {@code chunkRows} no longer changes anything (rows are streamed). */
     Evaluation evaluate(INDArray params, Dataset data, int chunkRows) {
         boolean dbl = Kernels.checkBatch(data, features, "data");
         Kernels.checkVector(params, "params", features, dbl, "dimension");
-        Kernels.Matrix a = Kernels.features(data);
-        int n = a.rows();
-        int chunk = Math.max(1, Math.min(chunkRows, n));
         Kernels.Scratch s = scratch.get();
-        Pointer r = s.values(dbl, chunk);
-        Kernels.Vec y = Kernels.column(data.labels());
-        Pointer x = Kernels.pointer(params);
-        double sum = 0.0;
-        for (int start = 0; start < n; start += chunk) {
-            int rows = Math.min(chunk, n - start);
-            sum += residuals(a, start, rows, y, x, dbl, s, r);
-        }
-        Reference.reachabilityFence(a);
-        Reference.reachabilityFence(data); // the features behind a cached descriptor
+        double[] x = s.rowA(features);
+        Kernels.copyIn(params, features, x);
+        double sum = pass(data, x, null, s);
+        int n = data.size();
+        Reference.reachabilityFence(data);
         Reference.reachabilityFence(params);
         return new Evaluation(sum / (2.0 * n), Double.NaN, n);
     }
 
     /**
-     * Writes {@code r_i = a_i . x - y_i} for rows {@code start .. start+rows-1} into {@code r[0 .. rows-1]} and returns
-     * {@code sum r_i^2} (accumulated in double).
+     * One pass over the rows: {@code r_i = a_i . x - y_i}; returns {@code sum r_i^2} (in double) and, when {@code g}
+     * is not null, adds {@code (r_i / m) a_i} to it while the row is in cache.
      */
-    private double residuals(Kernels.Matrix a, int start, int rows, Kernels.Vec y, Pointer x, boolean dbl,
-            Kernels.Scratch s, Pointer r) {
-        Kernels.gemv(dbl, false, rows, features, 1.0, a.row(start, dbl), a.ld(), x, 0.0, r);
-        Kernels.Vec rv = s.valuesVec(dbl);
+    private double pass(Dataset batch, double[] x, double[] g, Kernels.Scratch s) {
+        Rows a = s.rows.of(batch);
+        Kernels.Vec y = Kernels.column(batch.labels());
+        int m = a.rows;
+        double invM = 1.0 / m;
         double sum = 0.0;
-        for (int i = 0; i < rows; i++) {
-            double ri = rv.get(i) - y.get(start + i);
-            rv.set(i, ri);
-            sum += ri * ri;
+        try {
+            for (int i = 0; i < m; i++) {
+                double ri = a.dot(i, x) - y.get(i);
+                sum += ri * ri;
+                if (g != null) {
+                    a.axpy(i, ri * invM, g);
+                }
+            }
+        } finally {
+            a.clear();
         }
         return sum;
     }

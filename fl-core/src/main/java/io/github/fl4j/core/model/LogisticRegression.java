@@ -32,7 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * data sets mushrooms, phishing, a9a and w8a): it is bounded ({@code 0 <= r < lambda p}), its second derivative
  * {@code lambda (2 - 6 x_k^2) / (1 + x_k^2)^3} lies in {@code [-lambda/2, 2 lambda]}, so it adds {@code 2 lambda} to
  * the smoothness constant (see {@link SmoothnessConstants}) and can make f non-convex. Build it
- * with {@link #nonConvex(int, double)}. The per-sample loss is evaluated as the softplus {@code log1p(exp(t))} in the
+ * with {@link #nonConvex(int, double)}. The per-sample loss is evaluated as the softplus {@code log(1 + exp(t))} in the
  * form {@code max(t, 0) + log1p(exp(-|t|))}, so large margins neither overflow nor lose precision.
  *
  * <p>Map to the code: {@code x} = {@code params} (length p), A = {@code batch.features()} [|B|, p], y =
@@ -40,10 +40,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link IllegalArgumentException} naming the row and the value), lambda = {@link #lambda()}, the regulariser
  * {@link #regularizer()}.
  *
- * <p>Cost per call: two BLAS matrix-vector products (A x, then A^T c straight into {@code gradientOut}), one pass over
- * the |B| margins, and for the regulariser one BLAS axpy and dot (L2) or one pass over the p coordinates (NONCONVEX);
- * no ND4J array is allocated. Scratch: one vector of |B| elements per thread, sized for the largest batch that thread
- * has seen.
+ * <p>Cost per call: ONE pass over the rows of A (dense, or the stored entries of a sparse {@link Dataset}): for row i
+ * the margin {@code a_i . x} and, while the row is in cache, {@code g += c_i a_i}, with the row kernels of the package
+ * (plain Java loops, eight accumulation lanes; see {@code Rows}); then for the regulariser one BLAS axpy and dot (L2)
+ * or one pass over the p coordinates (NONCONVEX). Nothing is allocated; scratch is two rows of p doubles per thread.
+ * A dense and a sparse batch holding the same values give the same bits (float64 and float32; the accumulation is in
+ * double and the gradient is rounded once to the batch's type).
  *
  * <p>Thread safety: immutable; concurrent calls are safe as long as each thread passes its own {@code gradientOut}.
  * Both float32 and float64 batches are supported; {@code params} and {@code gradientOut} must have the batch's type.
@@ -188,35 +190,51 @@ public final class LogisticRegression implements Model {
         boolean dbl = Kernels.checkBatch(batch, features, "batch");
         Kernels.checkVector(params, "params", features, dbl, "dimension");
         Kernels.checkOutput(gradientOut, "gradientOut", features, dbl, params);
-        Kernels.Matrix a = Kernels.features(batch);
-        int m = a.rows();
-        Pointer x = Kernels.pointer(params);
         Kernels.Scratch s = scratch.get();
-        Pointer c = s.values(dbl, m);
-        Kernels.gemv(dbl, false, m, features, 1.0, a.pointer(), a.ld(), x, 0.0, c);
-        Kernels.Vec cv = s.valuesVec(dbl);
+        Rows a = s.rows.of(batch);
+        int m = a.rows;
+        double[] x = s.rowA(features);
+        double[] g = s.rowB(features);
+        Kernels.copyIn(params, features, x);
+        java.util.Arrays.fill(g, 0, features, 0.0);
         Kernels.Vec y = Kernels.column(batch.labels());
         double sum = 0.0;
         double invM = 1.0 / m;
-        for (int i = 0; i < m; i++) {
-            double yi = label(y, i);
-            double t = -yi * cv.get(i);
-            sum += Kernels.softplus(t);
-            cv.set(i, -yi * Kernels.sigmoid(t) * invM);
+        double[] t = s.blockT;
+        double[] yb = s.blockY;
+        double[] c = s.blockC;
+        try {
+            // one pass over the rows, a block at a time: the margins a_i . x, the losses and coefficients c_i, then
+            // g += c_i a_i while the rows are in cache (the same bits as row by row; see Kernels.BLOCK)
+            for (int start = 0; start < m; start += Kernels.BLOCK) {
+                int n = Math.min(Kernels.BLOCK, m - start);
+                for (int k = 0; k < n; k++) {
+                    double yi = label(y, start + k);
+                    yb[k] = yi;
+                    t[k] = -yi * a.dot(start + k, x);
+                }
+                for (int k = 0; k < n; k++) {
+                    sum += Kernels.softplusAndSigmoid(t[k], c, k);
+                }
+                for (int k = 0; k < n; k++) {
+                    a.axpy(start + k, -yb[k] * c[k] * invM, g);
+                }
+            }
+        } finally {
+            a.clear();
         }
-        Pointer g = Kernels.pointer(gradientOut);
-        Kernels.gemv(dbl, true, m, features, 1.0, a.pointer(), a.ld(), c, 0.0, g);
+        Kernels.copyOut(g, features, gradientOut);
         double loss = sum / m; // as in loss(), so both return the same bits
         if (lambda > 0.0) {
+            Pointer xp = Kernels.pointer(params);
             if (regularizer == Regularizer.L2) {
-                Kernels.axpy(dbl, features, lambda, x, g);
-                loss += 0.5 * lambda * Kernels.dot(dbl, features, x, x);
+                Kernels.axpy(dbl, features, lambda, xp, Kernels.pointer(gradientOut));
+                loss += 0.5 * lambda * Kernels.dot(dbl, features, xp, xp);
             } else if (regularizer == Regularizer.NONCONVEX) {
                 loss += lambda * nonConvexPenalty(Kernels.vector(params, 0), Kernels.vector(gradientOut, 0));
             }
         }
-        Reference.reachabilityFence(a);
-        Reference.reachabilityFence(batch); // the features behind a cached descriptor
+        Reference.reachabilityFence(batch); // the features behind the row accessor
         Reference.reachabilityFence(params);
         Reference.reachabilityFence(gradientOut);
         return loss;
@@ -231,21 +249,21 @@ public final class LogisticRegression implements Model {
     public double loss(INDArray params, Dataset batch) {
         boolean dbl = Kernels.checkBatch(batch, features, "batch");
         Kernels.checkVector(params, "params", features, dbl, "dimension");
-        Kernels.Matrix a = Kernels.features(batch);
-        int m = a.rows();
-        Pointer x = Kernels.pointer(params);
+        Kernels.Scratch s = scratch.get();
+        double[] x = s.rowA(features);
+        Kernels.copyIn(params, features, x);
         double[] sums = new double[2];
-        margins(a, 0, m, Kernels.column(batch.labels()), x, dbl, scratch.get(), sums);
-        double loss = sums[0] / m;
+        margins(batch, x, s, sums);
+        double loss = sums[0] / batch.size();
         if (lambda > 0.0) {
             if (regularizer == Regularizer.L2) {
-                loss += 0.5 * lambda * Kernels.dot(dbl, features, x, x);
+                Pointer xp = Kernels.pointer(params);
+                loss += 0.5 * lambda * Kernels.dot(dbl, features, xp, xp);
             } else if (regularizer == Regularizer.NONCONVEX) {
                 loss += lambda * nonConvexPenalty(Kernels.vector(params, 0), null);
             }
         }
-        Reference.reachabilityFence(a);
-        Reference.reachabilityFence(batch); // the features behind a cached descriptor
+        Reference.reachabilityFence(batch);
         Reference.reachabilityFence(params);
         return loss;
     }
@@ -253,7 +271,7 @@ public final class LogisticRegression implements Model {
     /**
      * The mean logistic loss {@code (1/n) sum_i log(1 + exp(-y_i a_i . x))} over all n samples of {@code data},
      * WITHOUT the regulariser (so it is comparable across lambdas), and the accuracy: the fraction of samples with
-     * {@code sign(a_i . x) == y_i}, where {@code a_i . x == 0} counts as +1. Rows are processed in chunks of 1024.
+     * {@code sign(a_i . x) == y_i}, where {@code a_i . x == 0} counts as +1. One pass over the rows, no scratch of n.
      *
      * @throws IllegalArgumentException as {@link #loss}
      */
@@ -262,45 +280,54 @@ public final class LogisticRegression implements Model {
         return evaluate(params, data, Kernels.EVAL_CHUNK_ROWS);
     }
 
-    /** {@link #evaluate(INDArray, Dataset)} with a given chunk size (package-private for tests). */
+    /**
+     * {@link #evaluate(INDArray, Dataset)}; {@code chunkRows} is checked but no longer changes anything (the rows are
+     * streamed one by one), kept for the tests that compare chunk sizes.
+     */
     Evaluation evaluate(INDArray params, Dataset data, int chunkRows) {
         boolean dbl = Kernels.checkBatch(data, features, "data");
         Kernels.checkVector(params, "params", features, dbl, "dimension");
-        Kernels.Matrix a = Kernels.features(data);
-        int n = a.rows();
-        int chunk = Math.max(1, Math.min(chunkRows, n));
-        Pointer x = Kernels.pointer(params);
-        Kernels.Vec y = Kernels.column(data.labels());
         Kernels.Scratch s = scratch.get();
+        double[] x = s.rowA(features);
+        Kernels.copyIn(params, features, x);
         double[] sums = new double[2];
-        for (int start = 0; start < n; start += chunk) {
-            margins(a, start, Math.min(chunk, n - start), y, x, dbl, s, sums);
-        }
-        Reference.reachabilityFence(a);
-        Reference.reachabilityFence(data); // the features behind a cached descriptor
+        margins(data, x, s, sums);
+        int n = data.size();
+        Reference.reachabilityFence(data);
         Reference.reachabilityFence(params);
         return new Evaluation(sums[0] / n, sums[1] / n, n);
     }
 
     /**
-     * For rows {@code start .. start+rows-1}: adds {@code sum softplus(-y_i a_i . x)} to {@code sums[0]} and the number
-     * of correct signs to {@code sums[1]}.
+     * Over all rows: adds {@code sum softplus(-y_i a_i . x)} to {@code sums[0]} and the number of correct signs to
+     * {@code sums[1]}.
      */
-    private void margins(Kernels.Matrix a, int start, int rows, Kernels.Vec y, Pointer x, boolean dbl,
-            Kernels.Scratch s, double[] sums) {
-        Pointer z = s.values(dbl, rows);
-        Kernels.gemv(dbl, false, rows, features, 1.0, a.row(start, dbl), a.ld(), x, 0.0, z);
-        Kernels.Vec zv = s.valuesVec(dbl);
+    private void margins(Dataset batch, double[] x, Kernels.Scratch s, double[] sums) {
+        Rows a = s.rows.of(batch);
+        Kernels.Vec y = Kernels.column(batch.labels());
         double loss = 0.0;
         long correct = 0;
-        for (int i = 0; i < rows; i++) {
-            double yi = label(y, start + i);
-            double zi = zv.get(i);
-            loss += Kernels.softplus(-yi * zi);
-            double predicted = zi >= 0.0 ? 1.0 : -1.0;
-            if (predicted == yi) {
-                correct++;
+        double[] z = s.blockT;
+        double[] yb = s.blockY;
+        try {
+            for (int start = 0, rows = a.rows; start < rows; start += Kernels.BLOCK) {
+                int n = Math.min(Kernels.BLOCK, rows - start);
+                for (int k = 0; k < n; k++) {
+                    yb[k] = label(y, start + k);
+                    z[k] = a.dot(start + k, x);
+                }
+                for (int k = 0; k < n; k++) {
+                    double yi = yb[k];
+                    double zi = z[k];
+                    loss += Kernels.softplus(-yi * zi);
+                    double predicted = zi >= 0.0 ? 1.0 : -1.0;
+                    if (predicted == yi) {
+                        correct++;
+                    }
+                }
             }
+        } finally {
+            a.clear();
         }
         sums[0] += loss;
         sums[1] += correct;

@@ -4,14 +4,8 @@ import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedDataset;
 import io.github.fl4j.core.random.RandomStream;
 import java.lang.ref.Reference;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Smoothness constants (Lipschitz constants of the gradient) of the built-in convex-style models, for the theoretical
@@ -40,10 +34,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * m_i): the constant of the sample-weighted global loss, which is also the constant of {@code (1/n) sum_i f_i} when
  * all clients hold equally many samples (EF21's split) and is at most {@code L_AM} in that case.
  *
- * <p><b>Power iteration.</b> {@code lambda_max(A^T A)} is computed matrix-free: {@code w = A^T (A v)} with two BLAS
- * gemv calls per block of at most about 2^20 elements, {@code v <- w / ||w||}, in float64 whatever the data's
- * precision (float32 rows are widened chunk by chunk, so the result is the eigenvalue of the float32-valued matrix to
- * float64 accuracy and the data is never copied whole). The estimate is the Rayleigh quotient
+ * <p><b>Power iteration.</b> {@code lambda_max(A^T A)} is computed matrix-free: {@code w = A^T (A v)} in one pass
+ * over the rows with the models' row kernels (for row i, {@code u_i = a_i . v}, then {@code w += u_i a_i} while the
+ * row is in cache; dense or sparse data alike, the stored entries only for sparse), {@code v <- w / ||w||}, in float64
+ * whatever the data's precision (float32 values are widened as they are read, so the result is the eigenvalue of the
+ * float32-valued matrix to float64 accuracy and the data is never copied). Dense and sparse data holding the same
+ * values give the same bits. The estimate is the Rayleigh quotient
  * {@code rho_k = ||A v_k||^2 / m} of the unit iterate, which increases monotonically to {@code lambda_max}; the
  * iteration stops when {@code |rho_k - rho_{k-1}| <= 1e-12 rho_k} or after 10,000 iterations (see
  * {@link #powerIteration} for other settings and the convergence flag). The start vector has i.i.d. standard normal
@@ -53,7 +49,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * convergence like {@code (lambda_2/lambda_1)^(2k)}); when they nearly coincide, the stopping rule can end up to about
  * {@code 1e-6} relative below {@code lambda_max}, which is immaterial for step sizes. A matrix A = 0 gives 0.
  *
- * <p>Cost: {@code 4 m p} flops per iteration (plus the widening for float32 data); a few dozen iterations are typical.
+ * <p>Cost: {@code 4 m p} flops per iteration ({@code 4 nnz} for sparse data); a few dozen iterations are typical.
  * Stateless and thread-safe.
  */
 public final class SmoothnessConstants {
@@ -286,41 +282,35 @@ public final class SmoothnessConstants {
             throw new IllegalArgumentException("start must not be null");
         }
         long m = 0;
-        int maxRows = 0;
-        Kernels.Matrix[] matrices = new Kernels.Matrix[blocks.size()];
-        boolean anyFloat = false;
-        for (int b = 0; b < matrices.length; b++) {
-            Dataset d = blocks.get(b);
-            anyFloat |= !Kernels.isDouble(d.features().dataType(), "blocks[" + b + "]");
-            matrices[b] = Kernels.features(d);
-            m += matrices[b].rows();
-            maxRows = Math.max(maxRows, matrices[b].rows());
+        for (Dataset d : blocks) {
+            Kernels.isDouble(d.precision().dataType(), "blocks");
+            m += d.size();
         }
-        int chunk = Math.max(1, Math.min(maxRows, CHUNK_ELEMENTS / p));
-        try (DoublePointer v = new DoublePointer(p); DoublePointer w = new DoublePointer(p);
-                DoublePointer u = new DoublePointer(chunk);
-                DoublePointer wide = anyFloat ? new DoublePointer((long) chunk * p) : null) {
-            DoubleBuffer vb = v.asBuffer();
+        Rows.Set rows = new Rows.Set();
+        double[] v = new double[p];
+        double[] w = new double[p];
+        try {
             for (int j = 0; j < p; j++) {
-                vb.put(j, start.nextGaussian());
+                v[j] = start.nextGaussian();
             }
-            double norm = Math.sqrt(Kernels.dot(true, p, v, v));
+            double norm = Math.sqrt(dot(v, v, p));
             if (!(norm > 0.0)) {
                 throw new IllegalStateException("the start vector has norm " + norm);
             }
-            scale(vb, p, 1.0 / norm);
+            for (int j = 0; j < p; j++) {
+                v[j] /= norm;
+            }
             double previous = Double.NaN;
             double rho = 0.0;
             for (int it = 1; it <= maxIterations; it++) {
-                rho = gramProduct(matrices, p, v, w, u, wide, chunk) / m;
-                double wNorm = Math.sqrt(Kernels.dot(true, p, w, w));
+                rho = gramProduct(blocks, rows, v, w, p) / m;
+                double wNorm = Math.sqrt(dot(w, w, p));
                 if (!(wNorm > 0.0)) {
                     // A v = 0: with a random start this means A = 0
                     return new PowerIteration(0.0, it, true);
                 }
-                DoubleBuffer wb = w.asBuffer();
                 for (int j = 0; j < p; j++) {
-                    vb.put(j, wb.get(j) / wNorm);
+                    v[j] = w[j] / wNorm;
                 }
                 if (it > 1 && Math.abs(rho - previous) <= tolerance * rho) {
                     return new PowerIteration(rho, it, true);
@@ -329,59 +319,38 @@ public final class SmoothnessConstants {
             }
             return new PowerIteration(rho, maxIterations, false);
         } finally {
-            Reference.reachabilityFence(matrices);
-            Reference.reachabilityFence(blocks); // the features behind cached descriptors
+            Reference.reachabilityFence(blocks); // the features behind the row accessors
         }
     }
 
-    /** {@code w = sum_b A_b^T (A_b v)}; returns {@code sum_b ||A_b v||^2}. */
-    private static double gramProduct(Kernels.Matrix[] matrices, int p, DoublePointer v, DoublePointer w,
-            DoublePointer u, DoublePointer wide, int chunk) {
+    /**
+     * {@code w = sum_b A_b^T (A_b v)} in one pass over the rows with the models' row kernels ({@code Rows}: for row
+     * i, {@code u_i = a_i . v}, then {@code w += u_i a_i} while the row is in cache); returns {@code sum_b ||A_b v||^2}.
+     */
+    private static double gramProduct(List<Dataset> blocks, Rows.Set set, double[] v, double[] w, int p) {
+        java.util.Arrays.fill(w, 0, p, 0.0);
         double squares = 0.0;
-        boolean first = true;
-        for (Kernels.Matrix a : matrices) {
-            boolean dbl = a.owner().dataType() == DataType.DOUBLE;
-            int rows = a.rows();
-            for (int start = 0; start < rows; start += chunk) {
-                int r = Math.min(chunk, rows - start);
-                Pointer block;
-                int ld;
-                if (dbl) {
-                    block = a.row(start, true);
-                    ld = a.ld();
-                } else {
-                    widen(a, start, r, p, wide);
-                    block = wide;
-                    ld = p;
+        for (Dataset d : blocks) {
+            Rows a = set.of(d);
+            try {
+                for (int i = 0, m = a.rows; i < m; i++) {
+                    double u = a.dot(i, v);
+                    squares += u * u;
+                    a.axpy(i, u, w);
                 }
-                Kernels.gemv(true, false, r, p, 1.0, block, ld, v, 0.0, u);
-                squares += Kernels.dot(true, r, u, u);
-                Kernels.gemv(true, true, r, p, 1.0, block, ld, u, first ? 0.0 : 1.0, w);
-                first = false;
+            } finally {
+                a.clear();
             }
         }
         return squares;
     }
 
-    /** Copies float32 rows {@code start .. start+rows-1} of {@code a} into {@code out} as a dense [rows, p] matrix. */
-    private static void widen(Kernels.Matrix a, int start, int rows, int p, DoublePointer out) {
-        INDArray owner = a.owner();
-        FloatBuffer in = owner.data().asNioFloat();
-        DoubleBuffer o = out.asBuffer();
-        long base = owner.offset() + (long) start * a.ld();
-        for (int i = 0; i < rows; i++) {
-            int from = (int) (base + (long) i * a.ld());
-            int to = i * p;
-            for (int j = 0; j < p; j++) {
-                o.put(to + j, in.get(from + j));
-            }
-        }
-    }
-
-    private static void scale(DoubleBuffer b, int n, double factor) {
+    private static double dot(double[] a, double[] b, int n) {
+        double s = 0.0;
         for (int j = 0; j < n; j++) {
-            b.put(j, b.get(j) * factor);
+            s += a[j] * b[j];
         }
+        return s;
     }
 
     // ---------------------------------------------------------------------------------------------------- checks

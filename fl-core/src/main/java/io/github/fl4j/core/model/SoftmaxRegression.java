@@ -39,7 +39,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Cost per call: two BLAS gemm calls (logits {@code A W}, then {@code A^T G} straight into the weight part of
  * {@code gradientOut}), one pass over the |B| x k logits, and a BLAS axpy and dot when lambda > 0; no ND4J array is
  * allocated. Scratch: a |B| x k logits matrix per thread, sized for the largest batch that thread has seen, and two
- * rows of k doubles.
+ * rows of k doubles. A sparse batch (a {@link Dataset} of a {@code CsrMatrix}) is computed in one pass over its stored
+ * entries with the package's row kernels instead (scratch: two vectors of d doubles), equal to the dense result to
+ * rounding.
  *
  * <p>Initial parameters: zeros by default (as in FedProx's experiments); {@link #withInitStdDev(double)} draws
  * {@code W} i.i.d. {@code N(0, sigma^2)} from the given stream instead (bias still zero).
@@ -184,6 +186,9 @@ public final class SoftmaxRegression implements Model {
         boolean dbl = Kernels.checkBatch(batch, features, "batch");
         Kernels.checkVector(params, "params", dimension, dbl, "dimension");
         Kernels.checkOutput(gradientOut, "gradientOut", dimension, dbl, params);
+        if (batch.isSparse()) {
+            return sparseLossAndGradient(params, batch, gradientOut, dbl);
+        }
         Kernels.Matrix a = Kernels.features(batch);
         int m = a.rows();
         Pointer w = Kernels.pointer(params);
@@ -220,6 +225,16 @@ public final class SoftmaxRegression implements Model {
     public double loss(INDArray params, Dataset batch) {
         boolean dbl = Kernels.checkBatch(batch, features, "batch");
         Kernels.checkVector(params, "params", dimension, dbl, "dimension");
+        if (batch.isSparse()) {
+            double loss = sparsePass(params, batch, null, null) / batch.size();
+            if (lambda > 0.0) {
+                Pointer w = Kernels.pointer(params);
+                loss += 0.5 * lambda * Kernels.dot(dbl, weights, w, w);
+            }
+            Reference.reachabilityFence(batch);
+            Reference.reachabilityFence(params);
+            return loss;
+        }
         Kernels.Matrix a = Kernels.features(batch);
         int m = a.rows();
         Pointer w = Kernels.pointer(params);
@@ -253,6 +268,13 @@ public final class SoftmaxRegression implements Model {
     Evaluation evaluate(INDArray params, Dataset data, int chunkRows) {
         boolean dbl = Kernels.checkBatch(data, features, "data");
         Kernels.checkVector(params, "params", dimension, dbl, "dimension");
+        if (data.isSparse()) {
+            long[] hits = new long[1];
+            double sum = sparsePass(params, data, null, hits);
+            Reference.reachabilityFence(data);
+            Reference.reachabilityFence(params);
+            return new Evaluation(sum / data.size(), (double) hits[0] / data.size(), data.size());
+        }
         Kernels.Matrix a = Kernels.features(data);
         int n = a.rows();
         int chunk = Math.max(1, Math.min(chunkRows, n));
@@ -270,6 +292,86 @@ public final class SoftmaxRegression implements Model {
         Reference.reachabilityFence(data); // the features behind a cached descriptor
         Reference.reachabilityFence(params);
         return new Evaluation(sum / n, (double) correct[0] / n, n);
+    }
+
+    /** {@link #lossAndGradient} on a sparse batch: one pass over its stored entries ({@link #sparsePass}). */
+    private double sparseLossAndGradient(INDArray params, Dataset batch, INDArray gradientOut, boolean dbl) {
+        double[] g = scratch.get().rowD(dimension);
+        java.util.Arrays.fill(g, 0, dimension, 0.0);
+        double loss = sparsePass(params, batch, g, null) / batch.size();
+        Kernels.copyOut(g, dimension, gradientOut);
+        if (lambda > 0.0) {
+            Pointer w = Kernels.pointer(params);
+            Kernels.axpy(dbl, weights, lambda, w, Kernels.pointer(gradientOut));
+            loss += 0.5 * lambda * Kernels.dot(dbl, weights, w, w);
+        }
+        Reference.reachabilityFence(batch);
+        Reference.reachabilityFence(params);
+        Reference.reachabilityFence(gradientOut);
+        return loss;
+    }
+
+    /**
+     * One pass over the rows of a sparse batch with the row kernels: per row the logits {@code z = b + W^T a_i} (the
+     * stored entries of a_i only), the max-shifted softmax, and with {@code g != null} the gradient contributions
+     * {@code G_i = (P_i - Y_i)/|B|}: {@code g_W += a_i G_i^T}, {@code g_b += G_i}. Returns {@code sum_i -log P_{i,y_i}};
+     * adds the rows whose first largest logit is at the label to {@code correct[0]} when it is not null. The same
+     * numbers as the dense path to rounding (the dense path sums {@code A W} in BLAS order).
+     */
+    private double sparsePass(INDArray params, Dataset batch, double[] g, long[] correct) {
+        final int k = classes;
+        Kernels.Scratch s = scratch.get();
+        double[] w = s.rowC(dimension);
+        Kernels.copyIn(params, dimension, w);
+        double[] row = s.rowA(k);
+        double[] gc = s.rowB(2 * k);
+        Kernels.Vec y = Kernels.column(batch.labels());
+        Rows a = s.rows.of(batch);
+        int m = a.rows;
+        double scale = 1.0 / m;
+        double loss = 0.0;
+        long hits = 0;
+        try {
+            for (int i = 0; i < m; i++) {
+                int label = label(y, i);
+                System.arraycopy(w, weights, row, 0, k);
+                a.logits(i, w, k, row);
+                double max = Double.NEGATIVE_INFINITY;
+                int argmax = 0;
+                for (int c = 0; c < k; c++) {
+                    if (row[c] > max) {
+                        max = row[c];
+                        argmax = c;
+                    }
+                }
+                double zy = row[label];
+                double total = 0.0;
+                for (int c = 0; c < k; c++) {
+                    double e = Math.exp(row[c] - max);
+                    row[c] = e;
+                    total += e;
+                }
+                loss += Math.log(total) + max - zy;
+                if (argmax == label) {
+                    hits++;
+                }
+                if (g != null) {
+                    double inv = 1.0 / total;
+                    for (int c = 0; c < k; c++) {
+                        double gic = (row[c] * inv - (c == label ? 1.0 : 0.0)) * scale;
+                        gc[c] = gic;
+                        g[weights + c] += gic;
+                    }
+                    a.outer(i, gc, k, g);
+                }
+            }
+        } finally {
+            a.clear();
+        }
+        if (correct != null) {
+            correct[0] += hits;
+        }
+        return loss;
     }
 
     /** The per-thread work row of 2k doubles, with the bias {@code b} copied into {@code [0, k)}. */

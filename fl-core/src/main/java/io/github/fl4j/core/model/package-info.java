@@ -24,13 +24,17 @@
  * uses matrix views of the flat vector, never copies.
  *
  * <p><b>Buffers.</b> Parameters, gradients and batches share one precision (float32 or float64: the batch's type).
- * Gradients are computed by BLAS calls that write straight into {@code gradientOut}; per-call temporaries (residuals,
- * margins, logits) live in per-thread scratch buffers that grow to the largest batch a thread has seen and are then
- * reused, so a training step allocates no ND4J array. Per-element work (softplus, the softmax rows, label checks)
- * reads and writes the backing buffers directly. {@code evaluate} processes large datasets in chunks of 1024 rows.
- * The matrix products call OpenBLAS directly on the arrays' native memory (the same library ND4J uses): for the small
- * batches of federated clients this is 5 to 20 times faster than {@code Nd4j.gemm}, whose op dispatch costs about
- * 10 microseconds per call.
+ * Logistic regression and least squares compute loss and gradient in ONE pass over the rows with plain Java row
+ * kernels (the margin {@code a_i . x}, then {@code g += c_i a_i} while the row is in cache), on dense rows and on the
+ * rows of a sparse {@code Dataset} alike, with the same bits for both forms (the kernels' summation order, package
+ * class {@code Rows}); the power iteration of {@link io.github.fl4j.core.model.SmoothnessConstants} uses the same
+ * kernels. Softmax regression uses BLAS gemm on dense batches (written straight into {@code gradientOut}) and the row
+ * kernels on sparse ones; the MLP uses BLAS. Per-call temporaries (margins, logits, rows of p doubles) live in
+ * per-thread scratch buffers that grow to the largest batch a thread has seen and are then reused, so a training step
+ * allocates no ND4J array. Per-element work (softplus, the softmax rows, label checks) reads and writes the backing
+ * buffers directly. The matrix products call OpenBLAS directly on the arrays' native memory (the same library ND4J
+ * uses): for the small batches of federated clients this is 5 to 20 times faster than {@code Nd4j.gemm}, whose op
+ * dispatch costs about 10 microseconds per call.
  *
  * <p><b>Thread safety.</b> Model instances are immutable apart from their per-thread scratch, so one instance may be
  * used by many worker threads at once, each with its own {@code gradientOut}. Results do not depend on which thread

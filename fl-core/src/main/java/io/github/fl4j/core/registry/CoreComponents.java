@@ -239,7 +239,7 @@ public final class CoreComponents implements ComponentProvider {
                 });
         r.data("libsvm", "file=FILE (required; plain or gzip), test=train|none|FILE (default train: the training "
                 + "rows), labels=as-is|binary|A:B;C:D (binary maps the two labels to -1;+1), features=<inferred>, "
-                + "clients=20, " + SPLIT_HELP.replace("split=iid|contiguous", "split=contiguous|iid"),
+                + "storage=auto|dense|sparse (auto: sparse below the density), density=0.25, clients=20, " + SPLIT_HELP.replace("split=iid|contiguous", "split=contiguous|iid"),
                 CoreComponents::libsvm);
         r.data("mnist", "dir=DIR (the four IDX files, plain or gzip; default: -Dfl4j.mnist, $FL4J_MNIST, else the "
                 + "cache ~/.fl4j/datasets, downloading once with SHA-256 checks), normalization=mnist|unit|raw, "
@@ -265,10 +265,17 @@ public final class CoreComponents implements ComponentProvider {
         String labels = p.getString("labels", "as-is");
         Map<Double, Double> mapping = labelMapping(p, labels);
         int features = p.getInt("features", 0);
+        LibSvmReader.Storage storage = p.getEnum("storage", LibSvmReader.Storage.class, LibSvmReader.Storage.AUTO);
+        double density = p.getDouble("density", LibSvmReader.DEFAULT_DENSITY_THRESHOLD);
         Split split = Split.read(p, "contiguous", 20, seed);
         p.requireAllUsed(); // before reading the files
 
-        LibSvmReader.Builder rb = LibSvmReader.builder().precision(precision);
+        LibSvmReader.Builder rb = LibSvmReader.builder().precision(precision).storage(storage);
+        try {
+            rb.densityThreshold(density);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("libsvm: density must be in [0, 1], was " + density, e);
+        }
         if (features > 0) {
             rb.featureCount(features);
         }
@@ -349,7 +356,7 @@ public final class CoreComponents implements ComponentProvider {
             }
         }
         INDArray labels = Nd4j.create(y, new long[] {y.length, 1}, 'c').castTo(d.labels().dataType());
-        return new Dataset(d.features(), labels);
+        return d.withLabels(labels);
     }
 
     private static FederatedDataset mnist(Params p, long seed, Precision precision, MnistDatasets.Variant variant)

@@ -30,6 +30,7 @@ import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -198,8 +199,19 @@ class CoreComponentsTest {
         e = assertThrows(SpecException.class, () -> R.data(base.with("split", "dirichlet"), 1));
         assertTrue(e.getMessage().startsWith("libsvm: missing parameter 'alpha'"), e.getMessage());
         e = assertThrows(SpecException.class, () -> R.data(base.with("alpha", "1"), 1));
-        assertTrue(e.getMessage().startsWith("libsvm: unknown parameter 'alpha'; known: clients, features, file, "
-                + "labels, seed, split, test"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("libsvm: unknown parameter 'alpha'; known: clients, density, features, "
+                + "file, labels, seed, split, storage, test"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> R.data(base.with("storage", "csr"), 1));
+        assertTrue(e.getMessage().contains("storage") && e.getMessage().contains("csr"), e.getMessage());
+        IllegalArgumentException badDensity = assertThrows(IllegalArgumentException.class,
+                () -> R.data(base.with("density", "2"), 1));
+        assertTrue(badDensity.getMessage().contains("density") && badDensity.getMessage().contains("2"),
+                badDensity.getMessage());
+        FederatedData sparse = R.data(base.with("storage", "sparse").with("clients", "2"), 1);
+        assertTrue(sparse.client(0).isSparse());
+        FederatedData dense = R.data(base.with("storage", "dense").with("clients", "2"), 1);
+        assertArrayEquals(Tensors.toDoubleArray(dense.client(1).features()),
+                Tensors.toDoubleArray(sparse.client(1).features()), 0.0);
         e = assertThrows(SpecException.class, () -> R.data(base.with("split", "random"), 1));
         assertEquals("libsvm: split must be one of iid, contiguous, dirichlet, fedau, shards, quantity-skew, file,"
                 + " was 'random'", e.getMessage());

@@ -191,6 +191,14 @@ class BadInputSuiteTest {
                 .bad(lib, "labelMapping", "NaN key", () -> LibSvmReader.builder().labelMapping(Map.of(Double.NaN,
                         1.0)).build(), "labelMapping", "NaN")
                 .bad(lib, "precision", "null", () -> LibSvmReader.builder().precision(null), "precision")
+                .bad(lib, "storage", "null", () -> LibSvmReader.builder().storage(null), "storage")
+                .bad(lib, "storage", "SPARSE with a duplicate index", () -> LibSvmReader.builder()
+                        .storage(LibSvmReader.Storage.SPARSE).build().read(file("dup.txt", "1 2:1 2:1\n")),
+                        "dup.txt", "line 1", "duplicate feature index 2")
+                .bad(lib, "densityThreshold", "1.5", () -> LibSvmReader.builder().densityThreshold(1.5),
+                        "densityThreshold", "1.5")
+                .bad(lib, "densityThreshold", "NaN", () -> LibSvmReader.builder().densityThreshold(Double.NaN),
+                        "densityThreshold", "NaN")
                 .bad(lib, "featureCount", "3 with index 5 in the file", () -> LibSvmReader.builder().featureCount(3)
                         .build().read(file("idx.txt", "1 5:1\n")), "idx.txt", "line 1", "5");
         Class<?> leaf = LeafReader.Builder.class;
@@ -216,6 +224,9 @@ class BadInputSuiteTest {
                 .bad(shape, "parse", "'0x2x2'", () -> ImageShape.parse("0x2x2"), "channels", "0");
         Class<?> csv = CsvReader.Builder.class;
         s.bad(csv, "separator", "'\"'", () -> CsvReader.builder().separator('"'), "separator")
+                .bad(csv, "storage", "null", () -> CsvReader.builder().storage(null), "storage")
+                .bad(csv, "densityThreshold", "-0.1", () -> CsvReader.builder().densityThreshold(-0.1),
+                        "densityThreshold", "-0.1")
                 .bad(csv, "header", "true on a one-line file", () -> CsvReader.builder().header(true).build()
                         .read(file("h.csv", "a,b\n")), "h.csv", "only the header")
                 .bad(csv, "labelColumn", "7 of 2 columns", () -> CsvReader.builder().labelColumn(7).build()

@@ -76,10 +76,21 @@ public final class Ef21LibsvmSetup {
         return Map.of(-1.0, -1.0, 1.0, 1.0);
     }
 
-    /** Loads a LIBSVM file and splits it into 20 contiguous chunks (the test set is the whole file). */
+    /**
+     * Loads a LIBSVM file and splits it into 20 contiguous chunks (the test set is the whole file); sparse when the
+     * file's density is below the reader's default threshold (a9a, w8a, mushrooms), else dense.
+     */
     public static FederatedDataset load(Path file) throws IOException {
+        return load(file, LibSvmReader.Storage.AUTO);
+    }
+
+    /**
+     * {@link #load(Path)} with the storage forced (or {@code AUTO}); the clients of a sparse file are row ranges of
+     * one shared CSR matrix.
+     */
+    public static FederatedDataset load(Path file, LibSvmReader.Storage storage) throws IOException {
         Dataset all = LibSvmReader.builder().labelMapping(labelMapping(file.getFileName().toString()))
-                .precision(Precision.FLOAT64).build().read(file);
+                .precision(Precision.FLOAT64).storage(storage).build().read(file);
         return Partitioners.contiguous(all, all, CLIENTS);
     }
 
@@ -104,8 +115,11 @@ public final class Ef21LibsvmSetup {
         return m;
     }
 
-    /** A trajectory: ||grad f(x^t)||^2 and cumulative uplink bits per client, per round (index 0 is x^0). */
-    public record Trajectory(String algorithm, double[] gradNormSquared, double[] bitsPerClient) {
+    /**
+     * A trajectory: ||grad f(x^t)||^2 and cumulative uplink bits per client, per round (index 0 is x^0), and the last
+     * iterate.
+     */
+    public record Trajectory(String algorithm, double[] gradNormSquared, double[] bitsPerClient, double[] finalModel) {
         /** The last value. */
         public double last() {
             return gradNormSquared[gradNormSquared.length - 1];
@@ -139,7 +153,7 @@ public final class Ef21LibsvmSetup {
                         .evalEvery(0).precision(Precision.FLOAT64).build())
                 .model(model).data(data).uplinkCompressor(Compressors.topK(k)).initialParameters(x0)
                 .listener(listener).build().run();
-        return new Trajectory(result.algorithm(), g2, bits);
+        return new Trajectory(result.algorithm(), g2, bits, Tensors.toDoubleArray(result.finalParameters()));
     }
 
     /** ||(1/n) sum_i grad f_i(x)||^2. */

@@ -44,6 +44,8 @@ public final class CsvReader {
     private final int skipLines;
     private final Map<Double, Double> labelMapping;
     private final Precision precision;
+    private final LibSvmReader.Storage storage;
+    private final double densityThreshold;
 
     private CsvReader(Builder b) {
         this.separator = b.separator;
@@ -53,6 +55,8 @@ public final class CsvReader {
         this.skipLines = b.skipLines;
         this.labelMapping = b.labelMapping;
         this.precision = b.precision;
+        this.storage = b.storage;
+        this.densityThreshold = b.densityThreshold;
     }
 
     /** A builder: ',' separated, no header, label in the last column, labels as they are, float32. */
@@ -157,6 +161,18 @@ public final class CsvReader {
                     + "one feature column");
         }
         int p = columns - 1;
+        if (storage != LibSvmReader.Storage.DENSE) {
+            long nnz = 0;
+            long size = (long) rows * p;
+            for (long k = 0; k < size; k++) {
+                if (x[(int) k] != 0.0) {
+                    nnz++;
+                }
+            }
+            if (storage == LibSvmReader.Storage.SPARSE || nnz < densityThreshold * size) {
+                return LibSvmReader.toSparseDataset(x, y, rows, p, (int) nnz, precision);
+            }
+        }
         return LibSvmReader.toDataset(x, y, rows, p, precision);
     }
 
@@ -261,6 +277,8 @@ public final class CsvReader {
         private int skipLines;
         private Map<Double, Double> labelMapping = Collections.emptyMap();
         private Precision precision = Precision.FLOAT32;
+        private LibSvmReader.Storage storage = LibSvmReader.Storage.DENSE;
+        private double densityThreshold = LibSvmReader.DEFAULT_DENSITY_THRESHOLD;
 
         private Builder() {
         }
@@ -319,6 +337,28 @@ public final class CsvReader {
                 throw new IllegalArgumentException("precision must not be null");
             }
             this.precision = precision;
+            return this;
+        }
+
+        /**
+         * Dense (the default: CSV files are usually dense), sparse, or by density ({@link LibSvmReader.Storage#AUTO}:
+         * a sparse dataset of the non-zero values when they are fewer than {@link #densityThreshold} times m p). The
+         * file is parsed into a dense heap array first either way.
+         */
+        public Builder storage(LibSvmReader.Storage storage) {
+            if (storage == null) {
+                throw new IllegalArgumentException("storage must not be null");
+            }
+            this.storage = storage;
+            return this;
+        }
+
+        /** The density threshold of {@link LibSvmReader.Storage#AUTO}, in [0, 1], default 0.25. */
+        public Builder densityThreshold(double threshold) {
+            if (!(threshold >= 0.0 && threshold <= 1.0)) {
+                throw new IllegalArgumentException("densityThreshold must be in [0, 1], was " + threshold);
+            }
+            this.densityThreshold = threshold;
             return this;
         }
 

@@ -7,7 +7,8 @@
  *       {@link io.github.fl4j.core.data.io.IdxReader#mnist} for a folder of the four canonical files and the standard
  *       normalisation x = (pixel/255 - 0.1307)/0.3081.</li>
  *   <li>{@link io.github.fl4j.core.data.io.LibSvmReader}: the LIBSVM / svmlight sparse text format (a9a, w8a,
- *       mushrooms, phishing, ...), expanded to dense features.</li>
+ *       mushrooms, phishing, ...), read as a sparse (CSR) dataset when under a density threshold (0.25 by default)
+ *       and as dense features otherwise; either form can be forced.</li>
  *   <li>{@link io.github.fl4j.core.data.io.CsvReader}: numeric CSV with a chosen label column.</li>
  *   <li>{@link io.github.fl4j.core.data.io.Cifar10Reader}: CIFAR-10's binary batches (1 label byte and 3,072 CHW pixel
  *       bytes per record), scaled per channel by a {@link io.github.fl4j.core.data.image.PixelScaling}.</li>

@@ -1,0 +1,5 @@
+/**
+ * Benchmarks of the EF21 workloads on LIBSVM data: full gradients over the EF21 workers, dense against sparse rows,
+ * against a same-run memory copy, and EF21's run time ({@link io.github.fl4j.benchmarks.ef21.FullGradientBenchmark}).
+ */
+package io.github.fl4j.benchmarks.ef21;
