@@ -84,6 +84,8 @@ public final class ConvNet implements Model {
     /** GroupNorm's epsilon, PyTorch's default. */
     public static final double GROUP_NORM_EPS = 1e-5;
     private static final int ALIGN = 16;
+    /** Timing hook for the test sources' ConvNetTiming: nanoseconds per layer (forward at 2i, backward 2i+1). */
+    static volatile long[] profile;
 
     private final int height;
     private final int width;
@@ -129,8 +131,18 @@ public final class ConvNet implements Model {
      * {@code ConvolutionMode.Same}; so both convolutions pad 2.
      */
     public static ConvNet mcMahanMnist() {
-        return builder(28, 28, 1).conv(32, 5, 2).relu().maxPool(2).conv(64, 5, 2).relu().maxPool(2).dense(512).relu()
-                .dense(10).build("mcmahan-cnn");
+        return mcMahan(28, 28, 1, 10);
+    }
+
+    /**
+     * The layers of {@link #mcMahanMnist()} on {@code height x width x channels} images with {@code classes} outputs
+     * (the dense layer's input count follows the image size: {@code floor(floor(H/2)/2) floor(floor(W/2)/2) 64}).
+     *
+     * @throws IllegalArgumentException if the image is smaller than 2 x 2 after the first pooling
+     */
+    public static ConvNet mcMahan(int height, int width, int channels, int classes) {
+        return builder(height, width, channels).conv(32, 5, 2).relu().maxPool(2).conv(64, 5, 2).relu().maxPool(2)
+                .dense(512).relu().dense(classes).build("mcmahan-cnn");
     }
 
     /**
@@ -140,8 +152,13 @@ public final class ConvNet implements Model {
      * 10 classes.
      */
     public static ConvNet leNet5(int classes) {
-        return builder(28, 28, 1).conv(6, 5, 2).relu().maxPool(2).conv(16, 5, 0).relu().maxPool(2).dense(120).relu()
-                .dense(84).relu().dense(classes).build("lenet5");
+        return leNet5(28, 28, 1, classes);
+    }
+
+    /** The layers of {@link #leNet5(int)} on {@code height x width x channels} images (at least 12 x 12). */
+    public static ConvNet leNet5(int height, int width, int channels, int classes) {
+        return builder(height, width, channels).conv(6, 5, 2).relu().maxPool(2).conv(16, 5, 0).relu().maxPool(2)
+                .dense(120).relu().dense(84).relu().dense(classes).build("lenet5");
     }
 
     /**
@@ -152,8 +169,14 @@ public final class ConvNet implements Model {
      * Padding 'same'; 1,756,682 parameters for 10 classes.
      */
     public static ConvNet cifarGroupNorm(int classes) {
-        return builder(32, 32, 3).conv(64, 5, 2).groupNorm(2).relu().maxPool(2).conv(64, 5, 2).groupNorm(2).relu()
-                .maxPool(2).dense(384).relu().dense(192).relu().dense(classes).build("cifar-gn-cnn");
+        return cifarGroupNorm(32, 32, 3, classes);
+    }
+
+    /** The layers of {@link #cifarGroupNorm(int)} on {@code height x width x channels} images. */
+    public static ConvNet cifarGroupNorm(int height, int width, int channels, int classes) {
+        return builder(height, width, channels).conv(64, 5, 2).groupNorm(2).relu().maxPool(2).conv(64, 5, 2)
+                .groupNorm(2).relu().maxPool(2).dense(384).relu().dense(192).relu().dense(classes)
+                .build("cifar-gn-cnn");
     }
 
     /** A builder for a network on {@code height x width x channels} images. */
@@ -458,8 +481,13 @@ public final class ConvNet implements Model {
 
     /** Runs every layer forward and the softmax; with {@code gradient}, leaves dZ_L = (P - Y)/m in delta buffer 0. */
     private double forward(Run r, Kernels.Vec y, int start, boolean gradient, long[] correct) {
+        long[] prof = profile;
         for (Layer l : layers) {
+            long t0 = prof != null ? System.nanoTime() : 0;
             l.forward(r);
+            if (prof != null) {
+                prof[2 * l.index] += System.nanoTime() - t0;
+            }
         }
         Layer last = layers[layers.length - 1];
         int k = classes;
@@ -509,8 +537,13 @@ public final class ConvNet implements Model {
     /** Back-propagates delta buffer 0 (dZ_L) through every layer, writing each layer's parameter gradient. */
     private void backward(Run r) {
         int cur = 0;
+        long[] prof = profile;
         for (int i = layers.length - 1; i >= 0; i--) {
+            long t0 = prof != null ? System.nanoTime() : 0;
             layers[i].backward(r, r.blk.delta[cur], i == 0 ? -1 : r.blk.delta[1 - cur]);
+            if (prof != null) {
+                prof[2 * i + 1] += System.nanoTime() - t0;
+            }
             cur = 1 - cur;
         }
     }
@@ -573,6 +606,8 @@ public final class ConvNet implements Model {
         Kernels.Vec inputVec; // element access to the features
         int inputBase; // index of the first sample's first feature in inputVec
         int inputLd; // features per row stride
+        FloatBuffer inputFloats; // float32 features: the whole allocation's buffer
+        int inputFloatBase; // index of the first sample's first feature in inputFloats
 
         Run(Block blk) {
             this.blk = blk;
@@ -590,6 +625,10 @@ public final class ConvNet implements Model {
             this.inputVec = Kernels.vector(owner, 0);
             this.inputBase = start * a.ld();
             this.inputLd = a.ld();
+            if (!dbl) {
+                this.inputFloats = io.github.fl4j.core.tensor.Tensors.floatView(owner);
+                this.inputFloatBase = (int) owner.offset() + inputBase;
+            }
         }
 
         void unbind() {
@@ -599,6 +638,7 @@ public final class ConvNet implements Model {
             gv = null;
             input = null;
             inputVec = null;
+            inputFloats = null;
         }
 
         Pointer at(int offset) {
@@ -790,8 +830,10 @@ public final class ConvNet implements Model {
                 sx = inC;
                 sc = 1;
             }
-            if (!r.dbl && src instanceof Kernels.FloatVec && sc == 1) {
-                im2colFloatChannelsLast(r, base, sampleStride);
+            if (!r.dbl && (sc == 1 || inC == 1)) {
+                FloatBuffer fb = prev == null ? r.inputFloats : r.blk.floats;
+                int fbase = prev == null ? r.inputFloatBase : base;
+                im2colFloatChannelsLast(r, fb, fbase, sampleStride);
                 return;
             }
             Kernels.Vec dst = r.blk.vec;
@@ -821,31 +863,40 @@ public final class ConvNet implements Model {
             }
         }
 
-        /** im2col of channels-last float activations: each (u, v) is a run of C contiguous values. */
-        private void im2colFloatChannelsLast(Run r, int base, int sampleStride) {
-            FloatBuffer b = r.blk.floats;
-            float[] tmp = r.blk.floatRow(inC);
+        /**
+         * im2col of channels-last float values: for each output pixel and kernel row u, the k C values of the input row
+         * are contiguous in both the input and the im2col row, so each is one bulk copy (clipped at the image edges).
+         */
+        private void im2colFloatChannelsLast(Run r, FloatBuffer src, int base, int sampleStride) {
+            FloatBuffer dst = r.blk.floats;
+            int run = k * inC;
+            float[] tmp = r.blk.floatRow(run);
             int o = r.blk.extra[index];
             int rowLen = inW * inC;
             for (int i = 0; i < r.m; i++) {
                 int sb = base + i * sampleStride;
                 for (int y = 0; y < outH; y++) {
                     for (int x = 0; x < outW; x++) {
+                        int x0 = x - pad;
+                        int lo = Math.max(0, -x0) * inC;
+                        int hi = Math.min(k, inW - x0) * inC;
                         for (int u = 0; u < k; u++) {
                             int iy = y + u - pad;
-                            boolean rowIn = iy >= 0 && iy < inH;
-                            for (int v = 0; v < k; v++) {
-                                int ix = x + v - pad;
-                                if (!rowIn || ix < 0 || ix >= inW) {
-                                    for (int c = 0; c < inC; c++) {
-                                        b.put(o + c, 0.0f);
-                                    }
-                                } else {
-                                    b.get(sb + iy * rowLen + ix * inC, tmp, 0, inC);
-                                    b.put(o, tmp, 0, inC);
+                            if (iy < 0 || iy >= inH) {
+                                for (int j = 0; j < run; j++) {
+                                    dst.put(o + j, 0.0f);
                                 }
-                                o += inC;
+                            } else {
+                                for (int j = 0; j < lo; j++) {
+                                    dst.put(o + j, 0.0f);
+                                }
+                                src.get(sb + iy * rowLen + x0 * inC + lo, tmp, 0, hi - lo);
+                                dst.put(o + lo, tmp, 0, hi - lo);
+                                for (int j = hi; j < run; j++) {
+                                    dst.put(o + j, 0.0f);
+                                }
                             }
+                            o += run;
                         }
                     }
                 }
@@ -894,23 +945,23 @@ public final class ConvNet implements Model {
                 }
             } else {
                 FloatBuffer b = r.blk.floats;
+                int run = k * inC;
                 for (int i = 0; i < r.m; i++) {
                     int sb = dIn + i * inSize();
                     for (int y = 0; y < outH; y++) {
                         for (int x = 0; x < outW; x++) {
+                            int x0 = x - pad;
+                            int lo = Math.max(0, -x0) * inC;
+                            int hi = Math.min(k, inW - x0) * inC;
                             for (int u = 0; u < k; u++) {
                                 int iy = y + u - pad;
-                                boolean rowIn = iy >= 0 && iy < inH;
-                                for (int w = 0; w < k; w++) {
-                                    int ix = x + w - pad;
-                                    if (rowIn && ix >= 0 && ix < inW) {
-                                        int p = sb + iy * rowLen + ix * inC;
-                                        for (int c = 0; c < inC; c++) {
-                                            b.put(p + c, b.get(p + c) + b.get(o + c));
-                                        }
+                                if (iy >= 0 && iy < inH) {
+                                    int p = sb + iy * rowLen + x0 * inC;
+                                    for (int j = lo; j < hi; j++) {
+                                        b.put(p + j, b.get(p + j) + b.get(o + j));
                                     }
-                                    o += inC;
                                 }
+                                o += run;
                             }
                         }
                     }
@@ -978,6 +1029,10 @@ public final class ConvNet implements Model {
 
         @Override
         void forward(Run r) {
+            if (!r.dbl) {
+                forwardFloat(r);
+                return;
+            }
             Kernels.Vec v = r.blk.vec;
             int[] arg = r.blk.argmax;
             int in = inOffset(r);
@@ -1010,9 +1065,63 @@ public final class ConvNet implements Model {
             }
         }
 
+        /** {@link #forward} on float32 buffers (the same comparisons, in float). */
+        private void forwardFloat(Run r) {
+            FloatBuffer b = r.blk.floats;
+            int[] arg = r.blk.argmax;
+            int in = inOffset(r);
+            int o = r.blk.act[index];
+            int a = r.blk.aux[index];
+            int rowLen = inW * inC;
+            for (int i = 0; i < r.m; i++) {
+                int sb = in + i * inSize();
+                for (int y = 0; y < outH; y++) {
+                    for (int x = 0; x < outW; x++) {
+                        int corner = sb + (s * y) * rowLen + (s * x) * inC;
+                        for (int c = 0; c < inC; c++) {
+                            int best = corner + c;
+                            float max = b.get(best);
+                            for (int u = 0; u < s; u++) {
+                                int q = corner + u * rowLen + c;
+                                for (int w = 0; w < s; w++) {
+                                    int p = q + w * inC;
+                                    float e = b.get(p);
+                                    if (e > max) {
+                                        max = e;
+                                        best = p;
+                                    }
+                                }
+                            }
+                            b.put(o++, max);
+                            arg[a++] = best - sb;
+                        }
+                    }
+                }
+            }
+        }
+
         @Override
         void backward(Run r, int dOut, int dIn) {
             if (dIn < 0) {
+                return;
+            }
+            if (!r.dbl) {
+                FloatBuffer b = r.blk.floats;
+                int[] arg = r.blk.argmax;
+                int n = r.m * inSize();
+                for (int i = 0; i < n; i++) {
+                    b.put(dIn + i, 0.0f);
+                }
+                int per = outSize();
+                for (int i = 0; i < r.m; i++) {
+                    int sb = dIn + i * inSize();
+                    int ob = dOut + i * per;
+                    int ab = r.blk.aux[index] + i * per;
+                    for (int j = 0; j < per; j++) {
+                        int p = sb + arg[ab + j];
+                        b.put(p, b.get(p) + b.get(ob + j));
+                    }
+                }
                 return;
             }
             Kernels.Vec v = r.blk.vec;
