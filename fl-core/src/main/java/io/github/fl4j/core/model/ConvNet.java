@@ -31,10 +31,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code X_i} and class label {@code y_i}:
  *
  * <pre>
- *   conv:      Z[y, x, o] = b_o + sum_{u, v < k, c} X[y + u - pad, x + v - pad, c] W[(u k + v) C + c, o]
+ *   conv:      Z[y, x, o] = b_o + sum_{u, v &lt; k, c} X[y + u - pad, x + v - pad, c] W[(u k + v) C + c, o]
  *              (X is 0 outside the image)             out size (H + 2 pad - k + 1) x (W + 2 pad - k + 1) x c
  *   relu:      Z = max(X, 0)                         (derivative at 0 taken as 0, as in PyTorch)
- *   maxPool:   Z[y, x, c] = max_{u, v < s} X[s y + u, s x + v, c]
+ *   maxPool:   Z[y, x, c] = max_{u, v &lt; s} X[s y + u, s x + v, c]
  *                                                    (the gradient goes to the first maximum in row-major order)
  *   groupNorm: Z[p, c] = gamma_c (X[p, c] - mu_g) / sqrt(var_g + 1e-5) + beta_c, with mu_g and var_g (biased) the mean
  *              and variance of the sample's values in c's group (all pixels p, C/g channels)
