@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A stand-alone timing of McMahan's MNIST CNN step ({@code lossAndGradient} at batch 32, float32, one BLAS thread)
- * with the time of every layer's forward and backward pass; not a test (no timing is ever asserted). Run with the
+ * with the time of every layer's forward and backward pass and the Java heap bytes allocated per call; not a test (no timing is ever asserted). Run with the
  * test classpath: {@code java -cp fl-core/target/classes:fl-core/target/test-classes:$(cat cp.txt)
  * io.github.fl4j.core.model.ConvNetTiming [calls]}.
  */
@@ -40,6 +40,15 @@ public final class ConvNetTiming {
         for (int i = 0; i < 10; i++) {
             net.lossAndGradient(x, b, g);
         }
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 20; i++) {
+            net.lossAndGradient(x, b, g);
+        }
+        System.out.printf(Locale.ROOT, "Java heap allocated per lossAndGradient call: %.1f bytes (mean of 20)%n",
+                (mx.getThreadAllocatedBytes(tid) - before) / 20.0);
         for (int rep = 0; rep < 3; rep++) {
             long[] prof = new long[2 * net.layerCount()];
             ConvNet.profile = prof;
