@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Times the MNIST FedAvg setup of {@link MnistFedAvgSetup} (the one measured with four Python FL simulators) for
  * logistic regression and the 784-200-200-10 MLP: one warm-up run, then {@code reps} runs of 20 rounds with seeds
  * 1..reps, and prints the median training time per round (evaluation excluded), the final test accuracy of each run,
- * the speed-up over the best Python figure, and, for the MLP, the FLOP rate of a round against a same-run sgemm of
- * the largest layer product.
+ * and, for the MLP, the FLOP rate of a round against a same-run sgemm of the largest layer product. It prints no
+ * comparison with Python: a speed-up is only ever a same-run ratio ({@link CnnBenchmark} runs PyTorch side by side).
  *
  * <p>Run (from the repository root):
  * <pre>
@@ -35,10 +35,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code reps} (5), {@code threads} (2), {@code models} (logistic,mlp).
  */
 public final class MnistFedAvgBenchmark {
-    /** Best training time per round of the Python simulators, seconds (logistic regression, MLP). */
-    static final double PYTHON_LOGISTIC = 0.042;
-    static final double PYTHON_MLP = 0.176;
-
     private MnistFedAvgBenchmark() {
     }
 
@@ -93,12 +89,9 @@ public final class MnistFedAvgBenchmark {
             acc[r] = res.finalAccuracy();
         }
         double med = median(allRounds.stream().mapToDouble(Double::doubleValue).toArray());
-        double python = kind == MnistFedAvgSetup.ModelKind.LOGISTIC ? PYTHON_LOGISTIC : PYTHON_MLP;
         System.out.printf(Locale.ROOT, "%n%s (d = %d)%n", kind, kind.model().dimension());
         System.out.printf(Locale.ROOT, "  median train time per round   %.2f ms (per-run medians %s)%n", med,
                 format(perRunMedians));
-        System.out.printf(Locale.ROOT, "  speed-up over best Python     %.1fx (%.0f ms)%n", python * 1e3 / med,
-                python * 1e3);
         System.out.printf(Locale.ROOT, "  final test accuracy           %s (mean %.4f)%n", Arrays.toString(acc),
                 Arrays.stream(acc).average().orElse(Double.NaN));
         if (kind == MnistFedAvgSetup.ModelKind.MLP) {

@@ -1,5 +1,7 @@
 /**
- * The MNIST FedAvg benchmark against the Python FL simulators: {@link io.github.fl4j.benchmarks.mnist.MnistFedAvgBenchmark}
- * (the timing runner) on the setup of {@link io.github.fl4j.experiments.mnist.MnistFedAvgSetup} (fl-experiments).
+ * MNIST benchmarks: {@link io.github.fl4j.benchmarks.mnist.MnistFedAvgBenchmark} (the timing runner of the FedAvg
+ * comparison with the Python FL simulators, on the setup of {@link io.github.fl4j.experiments.mnist.MnistFedAvgSetup}
+ * in fl-experiments) and {@link io.github.fl4j.benchmarks.mnist.CnnBenchmark} (the built-in MNIST CNN against
+ * PyTorch, same run).
  */
 package io.github.fl4j.benchmarks.mnist;

@@ -24,6 +24,7 @@ import io.github.fl4j.core.data.io.LibSvmReader;
 import io.github.fl4j.core.data.io.MnistDatasets;
 import io.github.fl4j.core.model.LeastSquares;
 import io.github.fl4j.core.model.LogisticRegression;
+import io.github.fl4j.core.model.ConvNet;
 import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
 import io.github.fl4j.core.optim.ServerOptimizers;
@@ -53,7 +54,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li>Models (dimensions from the data; {@code classes} defaults to the largest class index in the data plus one):
  *       {@code softmax(classes, l2=0, init-std=0)}, {@code logistic(l2 | nonconvex)} (no regulariser by default),
- *       {@code least-squares}, {@code mlp(hidden=200;200, classes, l2=0)}.</li>
+ *       {@code least-squares}, {@code mlp(hidden=200;200, classes, l2=0)},
+ *       {@code cnn(arch=mcmahan|lenet5|cifar-gn, shape=HxWxC, classes)} (the {@code ConvNet} models; the shape
+ *       defaults to 28x28x1 for 784 features and 32x32x3 for 3072).</li>
  *   <li>Data: {@code synthetic} (FedProx's Synthetic(alpha, beta), drawn from the DATA_GENERATION stream of the seed),
  *       {@code libsvm(file, ...)}, {@code mnist(dir, ...)}, {@code fashion-mnist(dir, ...)} and
  *       {@code cifar10(dir, ...)}, split among clients with the PARTITION stream of the seed by
@@ -177,6 +180,59 @@ public final class CoreComponents implements ComponentProvider {
             double l2 = p.getDouble("l2", 0.0);
             return new Mlp(data.featureCount(), hidden, classes > 0 ? classes : classCount(data), l2);
         });
+        r.model("cnn", "arch=mcmahan|lenet5|cifar-gn (McMahan et al.'s MNIST CNN, LeNet-5, the CIFAR CNN with "
+                + "GroupNorm), shape=HxWxC (default 28x28x1 for 784 features, 32x32x3 for 3072, else a square "
+                + "one-channel image), classes=<from data>", (p, data) -> {
+                    String arch = p.getString("arch", "mcmahan");
+                    int[] shape = imageShape(p.getString("shape", null), data.featureCount());
+                    int classes = p.getInt("classes", -1);
+                    int k = classes > 0 ? classes : classCount(data);
+                    return switch (arch) {
+                        case "mcmahan" -> ConvNet.mcMahan(shape[0], shape[1], shape[2], k);
+                        case "lenet5" -> ConvNet.leNet5(shape[0], shape[1], shape[2], k);
+                        case "cifar-gn" -> ConvNet.cifarGroupNorm(shape[0], shape[1], shape[2], k);
+                        default -> throw new IllegalArgumentException("arch must be mcmahan, lenet5 or cifar-gn, was '"
+                                + arch + "'");
+                    };
+                });
+    }
+
+    /**
+     * The image shape {H, W, C} of {@code text} ("HxWxC"), or for null the default for {@code features} inputs:
+     * 28x28x1 for 784, 32x32x3 for 3072, else a square one-channel image when features is a square.
+     */
+    static int[] imageShape(String text, int features) {
+        if (text == null) {
+            if (features == 3072) {
+                return new int[] {32, 32, 3};
+            }
+            int side = (int) Math.round(Math.sqrt(features));
+            if (side * side == features) {
+                return new int[] {side, side, 1};
+            }
+            throw new IllegalArgumentException("cannot guess the image shape of " + features + " features: give "
+                    + "shape=HxWxC");
+        }
+        String[] parts = text.split("x");
+        int[] shape = new int[3];
+        try {
+            if (parts.length != 3) {
+                throw new NumberFormatException();
+            }
+            for (int i = 0; i < 3; i++) {
+                shape[i] = Integer.parseInt(parts[i].trim());
+                if (shape[i] < 1) {
+                    throw new NumberFormatException();
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("shape must be HxWxC with positive integers, was '" + text + "'");
+        }
+        if ((long) shape[0] * shape[1] * shape[2] != features) {
+            throw new IllegalArgumentException("shape " + text + " has " + (long) shape[0] * shape[1] * shape[2]
+                    + " values but the data has " + features + " features");
+        }
+        return shape;
     }
 
     /**

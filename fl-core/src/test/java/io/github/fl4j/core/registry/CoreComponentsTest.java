@@ -16,6 +16,7 @@ import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.SyntheticFedProx;
 import io.github.fl4j.core.data.io.IdxReader;
 import io.github.fl4j.core.data.io.LibSvmReader;
+import io.github.fl4j.core.model.ConvNet;
 import io.github.fl4j.core.model.LeastSquares;
 import io.github.fl4j.core.model.LogisticRegression;
 import io.github.fl4j.core.model.Mlp;
@@ -335,6 +336,33 @@ class CoreComponentsTest {
         assertEquals(new LeastSquares(p).toString(), R.model(Spec.of("least-squares"), synthetic).toString());
         Model m = R.model(Spec.of("least-squares"), synthetic);
         assertEquals(p, m.dimension());
+        // the synthetic data's 60 features as a 6 x 10 image; McMahan's layers: 6x10 -> pool 3x5 -> pool 1x2
+        assertEquals(ConvNet.mcMahan(6, 10, 1, 10).toString(), R.model(Spec.parse("cnn(shape=6x10x1)"), synthetic)
+                .toString());
+        assertEquals(ConvNet.cifarGroupNorm(10, 6, 1, 3).toString(),
+                R.model(Spec.parse("cnn(arch=cifar-gn,shape=10x6x1,classes=3)"), synthetic).toString());
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                () -> R.model(Spec.parse("cnn(arch=lenet5,shape=6x10x1)"), synthetic));
+        assertTrue(small.getMessage().contains("conv: a 5x5 kernel with pad 0 does not fit a 3 x 5 input"),
+                small.getMessage());
+        assertArrayEquals(new int[] {28, 28, 1}, CoreComponents.imageShape(null, 784));
+        assertArrayEquals(new int[] {32, 32, 3}, CoreComponents.imageShape(null, 3072));
+        assertArrayEquals(new int[] {32, 32, 3}, CoreComponents.imageShape("32x32x3", 3072));
+    }
+
+    @Test
+    void cnnShapeErrorsNameTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> R.model(Spec.of("cnn"), synthetic));
+        assertTrue(e.getMessage().contains("cannot guess the image shape of 60 features: give shape=HxWxC"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> R.model(Spec.parse("cnn(shape=6x9x1)"), synthetic));
+        assertTrue(e.getMessage().contains("shape 6x9x1 has 54 values but the data has 60 features"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> R.model(Spec.parse("cnn(shape=6x10)"), synthetic));
+        assertTrue(e.getMessage().contains("shape must be HxWxC with positive integers, was '6x10'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> R.model(Spec.parse("cnn(arch=vgg,shape=6x10x1)"), synthetic));
+        assertTrue(e.getMessage().contains("arch must be mcmahan, lenet5 or cifar-gn, was 'vgg'"), e.getMessage());
     }
 
     @Test
@@ -405,7 +433,7 @@ class CoreComponentsTest {
     private static Map<Kind, Map<String, String>> minimal() {
         Map<Kind, Map<String, String>> m = new LinkedHashMap<>();
         m.put(Kind.MODEL, Map.of("softmax", "softmax", "logistic", "logistic", "least-squares", "least-squares",
-                "mlp", "mlp(hidden=4)"));
+                "mlp", "mlp(hidden=4)", "cnn", "cnn(shape=6x10x1)"));
         m.put(Kind.DATA, Map.of("synthetic", "synthetic(clients=3,samples=20)",
                 "libsvm", "libsvm(clients=2,file='" + libsvm + "')",
                 "mnist", "mnist(clients=2,dir='" + mnist + "')",
