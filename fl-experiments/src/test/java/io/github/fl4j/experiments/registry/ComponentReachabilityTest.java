@@ -82,7 +82,8 @@ class ComponentReachabilityTest {
                 "fedfix", "fedfix(lr=0.1,period=1)", "fedcompass", "fedcompass(lr=0.1,min-steps=2)",
                 "afa-cd", "afa-cd(lr=0.1,m=2)", "afa-cs", "afa-cs(lr=0.1,m=2)"));
         m.put(Kind.MODEL, Map.of("softmax", "softmax", "logistic", "logistic", "least-squares", "least-squares",
-                "mlp", "mlp(hidden=4)", "dl4j-mlp", "dl4j-mlp(hidden=4)", "dl4j-mnist-cnn", "dl4j-mnist-cnn"));
+                "mlp", "mlp(hidden=4)", "dl4j-mlp", "dl4j-mlp(hidden=4)", "dl4j-mnist-cnn", "dl4j-mnist-cnn",
+                "cnn", "cnn(arch=lenet5)"));
         m.put(Kind.COMPRESSOR, Map.of("identity", "identity", "topk", "topk(k=2)", "randk", "randk(k=2)",
                 "bernoulli", "bernoulli(p=0.5)", "qsgd", "qsgd(levels=4)", "natural", "natural", "sign", "sign",
                 "scaled-sign", "scaled-sign", "compose", "compose(outer=natural,inner=topk(k=2))",

@@ -121,7 +121,7 @@ class RunFileTest {
         RunFileException e = assertThrows(RunFileException.class, () -> RunFile.at("run.yaml", "algorithm",
                 () -> R.algorithm(Spec.parse("fedavg(lr=0.1,step=3)"))));
         assertEquals("run.yaml: algorithm.step: fedavg: unknown parameter 'step' (did you mean 'steps'?); known: "
-                + "aggregator, batch, clip, epochs, lr, momentum, server-lr, server-optimizer, steps, weighting",
+                + "aggregator, augment, batch, clip, epochs, lr, momentum, server-lr, server-optimizer, steps, weighting",
                 e.getMessage());
         e = assertThrows(RunFileException.class, () -> RunFile.at("run.yaml", "algorithm",
                 () -> R.algorithm(Spec.parse("fedavg(lr=abc)"))));
