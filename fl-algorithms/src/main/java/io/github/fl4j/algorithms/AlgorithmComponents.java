@@ -37,6 +37,8 @@ import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.registry.Spec;
 import io.github.fl4j.core.registry.SpecException;
 import io.github.fl4j.core.time.StalenessFunction;
+import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
 
 /**
  * The algorithms of this module as named components of a {@link Registry}. A spec sets the options of the
@@ -314,67 +316,51 @@ public final class AlgorithmComponents implements ComponentProvider {
     // ---- server steps (one method per builder; see SERVER_STEP) -----------------------------------------------------
 
     static FedAvg.Builder server(Params p, FedAvg.Builder b) {
-        if (p.has("server-optimizer")) {
-            b.serverOptimizer(serverOptimizer(p));
-        }
-        if (!p.has("server-optimizer") || p.has("server-lr")) {
-            b.serverLearningRate(p.getDouble("server-lr", 1.0));
-        }
+        serverStep(p, b::serverOptimizer, b::serverLearningRate);
         if (!p.has("server-optimizer") || p.has("momentum")) {
             b.serverMomentum(p.getDouble("momentum", 0.0));
         }
-        if (p.has("aggregator")) {
-            b.aggregator(aggregator(p));
-        }
-        if (!p.has("aggregator") || p.has("weighting")) {
-            b.weighting(weighting(p));
-        }
+        aggregation(p, b::aggregator, b::weighting);
         return b;
     }
 
     static FedAvgErrorFeedback.Builder server(Params p, FedAvgErrorFeedback.Builder b) {
-        if (p.has("server-optimizer")) {
-            b.serverOptimizer(serverOptimizer(p));
-        }
-        if (!p.has("server-optimizer") || p.has("server-lr")) {
-            b.serverLearningRate(p.getDouble("server-lr", 1.0));
-        }
-        if (p.has("aggregator")) {
-            b.aggregator(aggregator(p));
-        }
-        if (!p.has("aggregator") || p.has("weighting")) {
-            b.weighting(weighting(p));
-        }
+        serverStep(p, b::serverOptimizer, b::serverLearningRate);
+        aggregation(p, b::aggregator, b::weighting);
         return b;
     }
 
     static FedProx.Builder server(Params p, FedProx.Builder b) {
-        if (p.has("server-optimizer")) {
-            b.serverOptimizer(serverOptimizer(p));
-        }
-        if (!p.has("server-optimizer") || p.has("server-lr")) {
-            b.serverLearningRate(p.getDouble("server-lr", 1.0));
-        }
-        if (p.has("aggregator")) {
-            b.aggregator(aggregator(p));
-        }
-        if (!p.has("aggregator") || p.has("weighting")) {
-            b.weighting(weighting(p));
-        }
+        serverStep(p, b::serverOptimizer, b::serverLearningRate);
+        aggregation(p, b::aggregator, b::weighting);
         return b;
     }
 
     static Scaffold.Builder server(Params p, Scaffold.Builder b) {
+        serverStep(p, b::serverOptimizer, b::serverLearningRate);
+        aggregation(p, b::aggregator, null);
+        return b;
+    }
+
+    /** {@code server-optimizer=SPEC} if given; {@code server-lr} (default 1) unless only an optimizer is given. */
+    private static void serverStep(Params p, Consumer<ServerOptimizer> optimizer, DoubleConsumer learningRate) {
         if (p.has("server-optimizer")) {
-            b.serverOptimizer(serverOptimizer(p));
+            optimizer.accept(serverOptimizer(p));
         }
         if (!p.has("server-optimizer") || p.has("server-lr")) {
-            b.serverLearningRate(p.getDouble("server-lr", 1.0));
+            learningRate.accept(p.getDouble("server-lr", 1.0));
         }
+    }
+
+    /** {@code aggregator=SPEC} if given; {@code weighting} unless only an aggregator is given (null: no weighting). */
+    private static void aggregation(Params p, Consumer<Aggregator> aggregator,
+                                    Consumer<WeightedMean.Weighting> weighting) {
         if (p.has("aggregator")) {
-            b.aggregator(aggregator(p));
+            aggregator.accept(aggregator(p));
         }
-        return b;
+        if (weighting != null && (!p.has("aggregator") || p.has("weighting"))) {
+            weighting.accept(weighting(p));
+        }
     }
 
     /** The nested {@code server-optimizer=SPEC} (any registered server optimizer). */

@@ -325,8 +325,16 @@ public final class Registry {
         return e;
     }
 
-    /** The candidate closest to {@code word} by edit distance, if it is close (at most 2 edits, under half). */
-    static String nearest(String word, Collection<String> candidates) {
+    /**
+     * The candidate closest to {@code word} by Levenshtein distance, if it is close: at most 2 edits and fewer than
+     * half the length of the longer word ({@code rouds} gives {@code rounds}); else null (also for a null word). The
+     * "did you mean" of every error about a name or key, in the registry and in run files.
+     *
+     * @param word       the misspelt name
+     * @param candidates the valid names
+     * @return the nearest valid name, or null when none is close
+     */
+    public static String nearest(String word, Collection<String> candidates) {
         if (word == null) {
             return null;
         }
