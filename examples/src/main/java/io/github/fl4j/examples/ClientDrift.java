@@ -14,6 +14,7 @@ import io.github.fl4j.core.model.Mlp;
 import io.github.fl4j.core.model.SoftmaxRegression;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.sim.ProgressBar;
 import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationConfig;
 import io.github.fl4j.core.sim.SimulationException;
@@ -88,7 +89,9 @@ public final class ClientDrift {
                     acc[i][s] = Simulation.builder(e.getValue())
                             .config(SimulationConfig.builder().rounds(rounds).clientsPerRound(10).threads(threads)
                                     .seed(seed).evalEvery(0).build())
-                            .model(model).data(data).build().run().finalAccuracy();
+                            .model(model).data(data)
+                            .listener(new ProgressBar(e.getKey() + " seed " + seed, rounds, System.err))
+                            .build().run().finalAccuracy();
                 } catch (SimulationException diverged) {
                     // keep the other runs: this cell prints as "diverged", the reason goes under the table
                     acc[i][s] = Double.NaN;

@@ -13,6 +13,7 @@ import io.github.fl4j.core.data.Partitioners;
 import io.github.fl4j.core.data.io.IdxReader;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.sim.ProgressBar;
 import io.github.fl4j.core.sim.Simulation;
 import io.github.fl4j.core.sim.SimulationResult;
 import io.github.fl4j.core.tensor.Precision;
@@ -126,6 +127,7 @@ public final class MnistCompression {
                 .model(kind.model())
                 .data(data)
                 .uplinkCompressor(uplink)
+                .listener(new ProgressBar(label, rounds, System.err))
                 .build()
                 .run();
         System.out.printf(Locale.ROOT, "%-16s  %8.4f  %10.3f  %11.3f  %8.1f%n", label, r.finalAccuracy(),

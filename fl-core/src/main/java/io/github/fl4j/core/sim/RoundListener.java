@@ -33,4 +33,13 @@ public interface RoundListener {
      */
     default void onFailure(RuntimeException failure, SimulationResult<?> partial) {
     }
+
+    /**
+     * Whether this listener draws the run's progress on the console ({@link ProgressBar}): while one does, the
+     * simulation logs its one line per round at DEBUG instead of INFO, so the two do not interleave. The default is
+     * false.
+     */
+    default boolean drawsProgress() {
+        return false;
+    }
 }

@@ -111,6 +111,8 @@ public final class Simulation<S, C> {
     private final Compressor downlinkCompressor;
     private final INDArray initialParameters;
     private final List<RoundListener> listeners;
+    /** A listener draws the progress: the per-round line is logged at DEBUG, not INFO. */
+    private final boolean progressDrawn;
     private final ExecutionEngine engine;
     private final boolean ownsEngine;
     private final SeedTree seeds;
@@ -176,6 +178,7 @@ public final class Simulation<S, C> {
             this.initialParameters = null;
         }
         this.listeners = List.copyOf(b.listeners);
+        this.progressDrawn = listeners.stream().anyMatch(RoundListener::drawsProgress);
         this.ownsEngine = b.engine == null;
         this.engine = b.engine;
         this.stores = b.stores != null ? b.stores : StateStoreFactory.inMemory();
@@ -546,7 +549,11 @@ public final class Simulation<S, C> {
                 ledger.totalBits(Direction.UPLINK), ledger.totalBits(Direction.DOWNLINK),
                 System.nanoTime() - start, evalNanos, algorithm.privacySpent(next));
         state.completeRound(next, report);
-        if (LOG.isInfoEnabled()) {
+        if (progressDrawn) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(ReportFormat.line(report, config.rounds()));
+            }
+        } else if (LOG.isInfoEnabled()) {
             LOG.info(ReportFormat.line(report, config.rounds()));
         }
         for (RoundListener l : listeners) {
