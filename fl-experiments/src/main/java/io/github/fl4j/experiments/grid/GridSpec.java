@@ -42,6 +42,7 @@ import io.github.fl4j.core.participation.Participation;
 import io.github.fl4j.core.participation.ParticipationProbabilities;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
+import io.github.fl4j.core.registry.Registry;
 import io.github.fl4j.core.tensor.Precision;
 import io.github.fl4j.core.time.AsyncAlgorithm;
 import io.github.fl4j.core.time.AvailabilityModel;
@@ -179,6 +180,12 @@ public final class GridSpec {
     private GridSpec() {
     }
 
+    /** " (did you mean 'x'?)" for the nearest valid field ({@link Registry#nearest}), or "". */
+    private static String didYouMean(String field, Set<String> known) {
+        String near = Registry.nearest(field, known);
+        return near == null ? "" : " (did you mean '" + near + "'?)";
+    }
+
     /** Parses a grid file; {@code output} is resolved against {@code baseDir} when relative. */
     public static Grid.Builder parse(Path file, Path baseDir) {
         String text;
@@ -220,7 +227,8 @@ public final class GridSpec {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!TOP.contains(f)) {
-                throw new IllegalArgumentException("unknown field '" + f + "'; known fields: " + TOP);
+                throw new IllegalArgumentException("unknown field '" + f + "'" + didYouMean(f, TOP)
+                        + "; known fields: " + new java.util.TreeSet<>(TOP));
             }
         }
         Grid.Builder b = Grid.builder();
@@ -497,8 +505,9 @@ public final class GridSpec {
         for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!SYSTEM_FIELDS.contains(f)) {
-                throw new IllegalArgumentException(path + "." + f + " is not a field of a system (known: "
-                        + new java.util.TreeSet<>(SYSTEM_FIELDS) + "), was " + spec.get(f));
+                throw new IllegalArgumentException(path + "." + f + " is not a field of a system"
+                        + didYouMean(f, SYSTEM_FIELDS) + " (known: " + new java.util.TreeSet<>(SYSTEM_FIELDS)
+                        + "), was " + spec.get(f));
             }
         }
         SystemSetting s = SystemSetting.of(devices(path + ".devices", text(spec, path, "devices", "equal"), baseDir));

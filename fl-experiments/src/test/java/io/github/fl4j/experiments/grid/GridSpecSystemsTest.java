@@ -149,7 +149,8 @@ class GridSpecSystemsTest {
         m = error("jitter:0.3", "jitter:-0.3");
         assertTrue(m.contains("systems.slow.devices") && m.contains("-0.3"), m);
         m = error("\"dropout\": \"probability:0.05\"", "\"dropouts\": \"probability:0.05\"");
-        assertTrue(m.contains("systems.lognormal.dropouts is not a field of a system") && m.contains("0.05"), m);
+        assertTrue(m.contains("systems.lognormal.dropouts is not a field of a system (did you mean 'dropout'?)")
+                && m.contains("0.05"), m);
         m = error("\"availability\": \"bernoulli:600:0.8\"", "\"availability\": 0.8");
         assertTrue(m.contains("systems.uni.availability must be a string") && m.contains("0.8"), m);
         m = error("\"maxVirtualTime\": 3600", "\"maxVirtualTime\": -1");

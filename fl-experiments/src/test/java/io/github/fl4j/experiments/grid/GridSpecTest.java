@@ -62,6 +62,8 @@ class GridSpecTest {
         assertTrue(m.contains("strategies.FedAvg.lr") && m.contains("-1"), m);
         m = error("\"scaffold\"", "\"scafold\"");
         assertTrue(m.contains("strategies.SCAFFOLD") && m.contains("scafold"), m);
+        m = error("\"rounds\"", "\"rouds\"");
+        assertTrue(m.startsWith("unknown field 'rouds' (did you mean 'rounds'?); known fields: [aggregators,"), m);
         m = error("\"rho\": 0.1", "\"rhoo\": 0.1");
         assertTrue(m.contains("strategies.FedSpeed.rhoo") && m.contains("0.1"), m);
         m = error("\"topk:0.01\"", "\"topk:2\"");
