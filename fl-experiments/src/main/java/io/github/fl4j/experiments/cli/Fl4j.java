@@ -1,9 +1,11 @@
 package io.github.fl4j.experiments.cli;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import io.github.fl4j.core.data.io.MnistDatasets;
 import io.github.fl4j.core.registry.Kind;
 import io.github.fl4j.core.registry.Registry;
@@ -205,6 +207,10 @@ public final class Fl4j implements Runnable {
         @Parameters(paramLabel = "FILE", description = "The grid file.")
         Path file;
 
+        @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override a value of the grid "
+            + "file, e.g. --set rounds=300 --set strategies.FedAvg.lr=0.1 (repeatable).")
+        List<String> overrides = new ArrayList<>();
+
         @Override
         public Integer call() throws IOException {
             quietSimulationLogs();
@@ -216,13 +222,23 @@ public final class Fl4j implements Runnable {
             String text = Files.readString(abs);
             String n = file.toString().toLowerCase(Locale.ROOT);
             Grid grid;
-            if (n.endsWith(".yaml") || n.endsWith(".yml")) {
-                ObjectMapper yaml = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            boolean yamlFile = n.endsWith(".yaml") || n.endsWith(".yml");
+            if (yamlFile || !overrides.isEmpty()) {
+                // one tree (repeated keys refused), the overrides applied to it, then the grid reader on its JSON
+                ObjectMapper mapper = yamlFile
+                        ? YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
+                        : JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
                 JsonNode tree;
                 try {
-                    tree = yaml.readTree(text);
+                    tree = mapper.readTree(text);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new RunFileException(file + ": " + e.getOriginalMessage(), e);
+                }
+                if (!overrides.isEmpty()) {
+                    if (!(tree instanceof ObjectNode object)) {
+                        throw new RunFileException(file + ": the grid must be an object, was " + tree);
+                    }
+                    RunFile.applyOverrides(file.toString(), object, overrides);
                 }
                 grid = wrap(file, () -> GridSpec.parse(tree.toString(), base).build());
             } else {

@@ -188,6 +188,22 @@ public record RunFile(JsonNode algorithm, JsonNode model, JsonNode data, JsonNod
         return where + "cannot parse: " + msg;
     }
 
+    /**
+     * Applies {@code --set} overrides to a parsed file (a run file, or a grid file before it is read by the grid):
+     * each {@code key.path=value} sets the value in the tree, reading it as a YAML scalar ({@code 300} is a number,
+     * {@code true} a boolean), and inside a spec written as text sets that parameter ({@code algorithm.lr=0.1}).
+     *
+     * @param name      the file's name, for messages
+     * @param root      the file's tree, changed in place
+     * @param overrides the {@code key.path=value} texts, applied in order
+     * @throws RunFileException naming the override and the path when one cannot be applied
+     */
+    public static void applyOverrides(String name, ObjectNode root, List<String> overrides) {
+        for (String o : overrides) {
+            applyOverride(name, root, o);
+        }
+    }
+
     /** Applies {@code a.b.c=value}: sets the value in the tree (inside spec text too: {@code algorithm.lr=0.1}). */
     static void applyOverride(String name, ObjectNode root, String override) {
         int eq = override.indexOf('=');

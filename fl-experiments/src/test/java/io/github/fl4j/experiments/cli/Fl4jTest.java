@@ -229,4 +229,34 @@ class Fl4jTest {
         }
         return out;
     }
+
+    /**
+     * {@code fl4j grid FILE --set ...}: the overrides change the grid; a changed learning rate runs the cell again
+     * (its configuration hash differs) while an unchanged grid loads it; a misspelt key is refused with a suggestion.
+     */
+    @Test
+    void gridOverridesRunAgainOnlyWhatChanged() throws Exception {
+        Path grid = dir.resolve("grid.json");
+        Files.writeString(grid, """
+                {"strategies": {"FedAvg": {"algorithm": "fedavg", "localSteps": 2, "batch": 10, "lr": 0.05}},
+                 "compressors": ["identity"], "participation": ["uniform:5"], "heterogeneity": ["synthetic:1:1"],
+                 "model": "softmax", "seeds": [1], "rounds": 50, "targetAccuracy": 0.5, "output": "out",
+                 "parallelism": 1}
+                """);
+        String out = dir.resolve("out").toString();
+        Result first = fl4j("grid", grid.toString(), "--set", "rounds=2", "--set", "output=" + out);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("1 runs (1 executed, 0 loaded, 0 diverged)"), first.out());
+        Result same = fl4j("grid", grid.toString(), "--set", "rounds=2", "--set", "output=" + out);
+        assertEquals(0, same.code(), same.err());
+        assertTrue(same.out().contains("1 runs (0 executed, 1 loaded, 0 diverged)"), same.out());
+        Result changed = fl4j("grid", grid.toString(), "--set", "rounds=2", "--set", "output=" + out,
+                "--set", "strategies.FedAvg.lr=0.1");
+        assertEquals(0, changed.code(), changed.err());
+        assertTrue(changed.out().contains("1 runs (1 executed, 0 loaded, 0 diverged)"), changed.out());
+
+        Result typo = fl4j("grid", grid.toString(), "--set", "rouds=2");
+        assertEquals(2, typo.code(), typo.out());
+        assertTrue(typo.err().contains("unknown field 'rouds' (did you mean 'rounds'?)"), typo.err());
+    }
 }
