@@ -150,8 +150,11 @@ public final class MinibatchSampler {
         } else {
             augmentedX = null;
         }
-        if (fullBatch) {
-            order = null;
+        order = fullBatch ? null : new int[m];
+        position = m; // the first call to next() starts an epoch (unused with a full batch)
+        if (fullBatch || data.isSparse()) {
+            // full batch: the dataset itself each call; sparse: a batch is an index view of the shared matrix
+            // (Dataset.rows). Either way there is no feature buffer to fill.
             srcXf = null;
             srcYf = null;
             srcXd = null;
@@ -169,31 +172,7 @@ public final class MinibatchSampler {
             dstYd = null;
             dstXOffset = 0;
             dstYOffset = 0;
-            fullChunk = data;
-            return;
-        }
-        order = new int[m];
-        position = m; // the first call to next() starts an epoch
-        if (data.isSparse()) {
-            // a sparse batch is an index view of the shared matrix (Dataset.rows): no feature buffer to fill
-            srcXf = null;
-            srcYf = null;
-            srcXd = null;
-            srcYd = null;
-            srcXOffset = 0;
-            srcXRowStride = 0;
-            srcXColStride = 0;
-            srcYOffset = 0;
-            srcYRowStride = 0;
-            batchX = null;
-            batchY = null;
-            dstXf = null;
-            dstYf = null;
-            dstXd = null;
-            dstYd = null;
-            dstXOffset = 0;
-            dstYOffset = 0;
-            fullChunk = null;
+            fullChunk = fullBatch ? data : null;
             return;
         }
         INDArray x = data.features();

@@ -361,14 +361,7 @@ public final class ConvNet implements Model {
      */
     @Override
     public void initialParameters(RandomStream rng, INDArray out) {
-        if (out == null) {
-            throw new IllegalArgumentException("out must not be null");
-        }
-        Kernels.checkVector(out, "out", dimension, Kernels.isDouble(out.dataType(), "out"), "dimension");
-        if (rng == null) {
-            throw new IllegalArgumentException("rng must not be null");
-        }
-        Kernels.Vec v = Kernels.vector(out, 0);
+        Kernels.Vec v = Kernels.initTarget(rng, out, dimension);
         for (Layer l : layers) {
             l.init(rng, v);
         }

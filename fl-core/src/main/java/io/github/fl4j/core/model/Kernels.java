@@ -1,6 +1,7 @@
 package io.github.fl4j.core.model;
 
 import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.random.RandomStream;
 import io.github.fl4j.core.tensor.Tensors;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -66,6 +67,21 @@ final class Kernels {
             throw new IllegalArgumentException(name + " must hold at least one sample, was empty");
         }
         return isDouble(batch.precision().dataType(), name);
+    }
+
+    /**
+     * The arguments of {@code initialParameters(rng, out)}: {@code out} a contiguous float32 or float64 vector of
+     * {@code dimension} elements and {@code rng} not null; returns {@code out} as a {@link Vec} to fill.
+     */
+    static Vec initTarget(RandomStream rng, INDArray out, long dimension) {
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
+        checkVector(out, "out", dimension, isDouble(out.dataType(), "out"), "dimension");
+        if (rng == null) {
+            throw new IllegalArgumentException("rng must not be null");
+        }
+        return vector(out, 0);
     }
 
     /**

@@ -270,14 +270,7 @@ public final class Mlp implements Model {
      */
     @Override
     public void initialParameters(RandomStream rng, INDArray out) {
-        if (out == null) {
-            throw new IllegalArgumentException("out must not be null");
-        }
-        Kernels.checkVector(out, "out", dimension, Kernels.isDouble(out.dataType(), "out"), "dimension");
-        if (rng == null) {
-            throw new IllegalArgumentException("rng must not be null");
-        }
-        Kernels.Vec v = Kernels.vector(out, 0);
+        Kernels.Vec v = Kernels.initTarget(rng, out, dimension);
         for (int l = 0; l < layers; l++) {
             double bound = 1.0 / Math.sqrt(sizes[l]);
             double width = bound - -bound;
