@@ -34,8 +34,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       buffer), on 1 thread and on {@code threads} threads (clients dealt round-robin), median of {@code reps}
  *       interleaved repetitions, by the wall clock and by the CPU clock of the slowest thread (on a shared machine
  *       the CPU clock leaves out the time other processes hold the cores);</li>
- *   <li>the bytes one pass reads: features (dense m p 8; sparse 12 per stored entry plus 4 per row pointer) and labels
- *       (8 m);</li>
+ *   <li>the bytes one pass reads: features (dense m p 8; sparse 12 per stored entry, or 4 when every stored value is 1
+ *       and the kernels read only the column indices, plus 4 per row pointer) and labels (8 m);</li>
  *   <li>the same-run bandwidth of a memory copy of the same number of bytes ({@code System.arraycopy} of a
  *       {@code double[]} split into the same number of parts, one per thread), timed interleaved with the gradients,
  *       and the gradient's bandwidth as a fraction of it;</li>
@@ -112,7 +112,9 @@ public final class FullGradientBenchmark {
             long m = d.size();
             bytes += 8 * m; // labels
             if (d.isSparse()) {
-                bytes += 12 * d.storedValues() + 4 * (m + 1);
+                // a column index per stored entry, plus its value unless every value is 1 (then none is read)
+                int perEntry = d.sparseFeatures().unitValues() ? 4 : 12;
+                bytes += perEntry * d.storedValues() + 4 * (m + 1);
             } else {
                 bytes += 8 * m * d.featureCount();
             }

@@ -24,6 +24,7 @@ public final class CsrMatrix {
     private final int[] columns;
     private final double[] doubles;
     private final float[] floats;
+    private final boolean unitValues;
 
     private CsrMatrix(int rows, int cols, int[] rowPointers, int[] columns, double[] doubles, float[] floats) {
         this.rows = rows;
@@ -32,6 +33,24 @@ public final class CsrMatrix {
         this.columns = columns;
         this.doubles = doubles;
         this.floats = floats;
+        this.unitValues = allOnes(doubles, floats);
+    }
+
+    private static boolean allOnes(double[] doubles, float[] floats) {
+        if (doubles != null) {
+            for (double v : doubles) {
+                if (v != 1.0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (float v : floats) {
+            if (v != 1.0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -215,6 +234,16 @@ public final class CsrMatrix {
     /** The value of entry k as a double. */
     public double value(int k) {
         return doubles != null ? doubles[k] : floats[k];
+    }
+
+    /**
+     * Whether every stored value is exactly 1 (binary features, as in a9a, w8a, mushrooms and most one-hot encoded
+     * LIBSVM files; true for a matrix without stored entries). The models' row kernels then read only the column
+     * indices: {@code 1 * x_j = x_j} and {@code c * 1 = c} exactly, so the results are the same bits with a third of
+     * the bytes per entry.
+     */
+    public boolean unitValues() {
+        return unitValues;
     }
 
     /** Bytes of the three arrays (row pointers, columns, values). */

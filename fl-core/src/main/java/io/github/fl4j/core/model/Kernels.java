@@ -297,6 +297,13 @@ final class Kernels {
         abstract double get(int i);
 
         abstract void set(int i, double v);
+
+        /** {@code out[q] = get(from + q)} for q in [0, n). */
+        void get(int from, int n, double[] out) {
+            for (int q = 0; q < n; q++) {
+                out[q] = get(from + q);
+            }
+        }
     }
 
     /** Floats at {@code base + i * stride}. */
@@ -337,6 +344,15 @@ final class Kernels {
         @Override
         double get(int i) {
             return buffer.get(base + i * stride);
+        }
+
+        @Override
+        void get(int from, int n, double[] out) {
+            if (stride == 1) {
+                buffer.get(base + from, out, 0, n);
+            } else {
+                super.get(from, n, out);
+            }
         }
 
         @Override
@@ -409,6 +425,7 @@ final class Kernels {
         private double[] rowB = new double[0];
         private double[] rowC = new double[0];
         private double[] rowD = new double[0];
+        private double[] labels = new double[0];
         /** Per-block margins, labels and coefficients ({@link #BLOCK} each). */
         final double[] blockT = new double[BLOCK];
         final double[] blockY = new double[BLOCK];
@@ -467,6 +484,14 @@ final class Kernels {
             return bytes;
         }
 
+        /** A buffer of at least {@code n} doubles for a batch's labels (contents unspecified). */
+        double[] labels(int n) {
+            if (labels.length < n) {
+                labels = new double[n];
+            }
+            return labels;
+        }
+
         /** A fourth work row of at least {@code n} doubles (contents unspecified). */
         double[] rowD(int n) {
             if (rowD.length < n) {
@@ -494,42 +519,71 @@ final class Kernels {
 
     // ---------------------------------------------------------------------------------------------------- maths
 
-    /** {@code log(1 + exp(t))} without overflow or loss of precision (as {@link #softplusAndSigmoid}). */
-    static double softplus(double t) {
-        double e = Math.exp(-Math.abs(t));
-        double u = 1.0 + e;
-        return Math.max(t, 0.0) + log1pCorrected(e, u, 1.0 / u);
+    /**
+     * {@code sum_{q < n} log(1 + exp(t[q]))} without overflow or loss of precision, and, when {@code sigmoid} is not
+     * null, {@code sigmoid[q] = 1 / (1 + exp(-t[q]))}, from one {@code exp} and one division per element and ONE
+     * {@code log} per block (the log is the most expensive part of a sparse logistic-regression gradient).
+     *
+     * <p>With {@code e_q = exp(-|t_q|)} in (0, 1] and {@code u_q = 1 + e_q} (rounded),
+     * {@code log(1 + exp(t_q)) = max(t_q, 0) + log1p(e_q)} and
+     * <pre>
+     *   sum_q log1p(e_q) = log(prod_q u_q) - sum_q d_q / u_q + O(2^-106 n),   d_q = (u_q - 1) - e_q,
+     * </pre>
+     * where {@code d_q} is the rounding error of {@code u_q} (computed exactly: {@code u_q - 1} is exact) and
+     * {@code log1p(-d/u) = -d/u} to within {@code 2^-106}. The product is kept as an unevaluated sum {@code hi + lo}:
+     * {@code hi} the rounded running product, {@code lo} the running sum of each multiplication's exact error
+     * ({@link #productError}, Dekker's algorithm), so that {@code log(prod u) = log(hi) + lo / hi} to within
+     * {@code (lo/hi)^2}. The result is within a few ulps of the exact sum whatever the margins: when every
+     * {@code e_q} is below {@code 2^-53}, {@code hi = 1} and the result is {@code sum max(t, 0) + sum e_q}. With at most
+     * {@link #BLOCK} elements, {@code hi <= 2^16}: no overflow. The sigmoid is {@code 1/u} for {@code t >= 0} and
+     * {@code e/u} below.
+     */
+    static double softplusBlock(double[] t, int n, double[] sigmoid) {
+        double linear = 0.0;
+        double rounding = 0.0;
+        double hi = 1.0;
+        double lo = 0.0;
+        for (int q = 0; q < n; q++) {
+            double tq = t[q];
+            double e = Math.exp(-Math.abs(tq));
+            double u = 1.0 + e;
+            double r = 1.0 / u;
+            if (sigmoid != null) {
+                sigmoid[q] = tq >= 0 ? r : e * r;
+            }
+            linear += Math.max(tq, 0.0);
+            rounding += ((u - 1.0) - e) * r;
+            double h = hi * u;
+            lo = lo * u + productError(hi, u, h);
+            hi = h;
+        }
+        return linear + ((Math.log(hi) + lo / hi) - rounding);
     }
 
-    /**
-     * {@code log(1 + e)} given {@code u = 1 + e} (rounded) and {@code r = 1/u}: {@code log(u) - ((u - 1) - e) r}, the
-     * intrinsic {@link Math#log} of the rounded sum corrected to first order by the rounding error {@code (u - 1) - e}
-     * (computed exactly: {@code u - 1} is exact and close to e); the neglected term is below {@code 2^-105}, so the
-     * result is within about an ulp of {@code log1p(e)}. {@link Math#log1p} is not an intrinsic in Java 17 and cost
-     * about a third of a sparse logistic-regression gradient.
-     */
-    static double log1pCorrected(double e, double u, double r) {
-        return u == 1.0 ? e : Math.log(u) - ((u - 1.0) - e) * r;
-    }
+    /** Veltkamp's splitting constant {@code 2^27 + 1}. */
+    private static final double SPLIT = 134217729.0;
 
     /**
-     * {@code softplus(t)} into the return value and {@code sigmoid(t)} into {@code out[index]}, from one {@code exp}, one
-     * {@code log} and one division ({@code e = exp(-|t|)}, {@code r = 1/(1 + e)}, {@code sigmoid = r} for t >= 0 and
-     * {@code e r} below). The softplus is the same bits as {@link #softplus}.
+     * The exact error {@code a b - p} of the rounded product {@code p = a * b} (Dekker's two-product, by Veltkamp
+     * splitting; exact in round-to-nearest when nothing overflows or underflows, which holds for the factors in
+     * [1, 2^17] of {@link #softplusBlock}). It is the same value {@code Math.fma(a, b, -p)} gives, without relying on
+     * an FMA unit (without one, {@code Math.fma} falls back to a software path thousands of times slower).
      */
-    static double softplusAndSigmoid(double t, double[] out, int index) {
-        double e = Math.exp(-Math.abs(t));
-        double u = 1.0 + e;
-        double r = 1.0 / u;
-        out[index] = t >= 0 ? r : e * r;
-        return Math.max(t, 0.0) + log1pCorrected(e, u, r);
+    static double productError(double a, double b, double p) {
+        double ca = SPLIT * a;
+        double ah = ca - (ca - a);
+        double al = a - ah;
+        double cb = SPLIT * b;
+        double bh = cb - (cb - b);
+        double bl = b - bh;
+        return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
     }
 
     /**
      * Rows per block of the models' one-pass loops: the margins of a block are computed first, then their
-     * exp/log/division (independent across rows, so they overlap in the CPU instead of forming one ~70-cycle latency
-     * chain per row), then the block's gradient updates (its rows are still in L1). The results are the same bits as
-     * row by row.
+     * exp/division (independent across rows, so they overlap in the CPU instead of forming one long latency chain per
+     * row) and one log for the block ({@link #softplusBlock}), then the block's gradient update (its rows are still in
+     * L1). The block size is part of the result's definition (the loss sums one log per block).
      */
     static final int BLOCK = 16;
 

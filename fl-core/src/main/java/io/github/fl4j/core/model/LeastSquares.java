@@ -26,8 +26,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Cost per call: ONE pass over the rows of A, dense or sparse (a {@link Dataset} of a {@code CsrMatrix}): the
  * residual {@code r_i = a_i . x - y_i}, then {@code g += (r_i/|B|) a_i} while the row is in cache, with the package's
- * row kernels (plain Java loops, eight accumulation lanes; see {@code Rows}); nothing is allocated, scratch is two rows
- * of p doubles per thread. A dense and a sparse batch holding the same values give the same bits.
+ * row kernels (plain Java loops, each residual's dot product a plain sum in column order; see {@code Rows}); nothing
+ * is allocated, scratch is two rows of p doubles per thread. A dense and a sparse batch holding the same values give
+ * the same bits.
  *
  * <p>Thread safety: immutable; concurrent calls are safe as long as each thread passes its own {@code gradientOut}.
  * Both float32 and float64 batches are supported; {@code params} and {@code gradientOut} must have the batch's type.
@@ -153,12 +154,21 @@ public final class LeastSquares implements Model {
         int m = a.rows;
         double invM = 1.0 / m;
         double sum = 0.0;
+        double[] t = s.blockT;
+        double[] yb = s.blockY;
+        double[] c = s.blockC;
         try {
-            for (int i = 0; i < m; i++) {
-                double ri = a.dot(i, x) - y.get(i);
-                sum += ri * ri;
+            for (int start = 0; start < m; start += Kernels.BLOCK) {
+                int n = Math.min(Kernels.BLOCK, m - start);
+                y.get(start, n, yb);
+                a.dots(start, n, x, t);
+                for (int k = 0; k < n; k++) {
+                    double ri = t[k] - yb[k];
+                    sum += ri * ri;
+                    c[k] = ri * invM;
+                }
                 if (g != null) {
-                    a.axpy(i, ri * invM, g);
+                    a.axpys(start, n, c, g);
                 }
             }
         } finally {

@@ -33,7 +33,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code lambda (2 - 6 x_k^2) / (1 + x_k^2)^3} lies in {@code [-lambda/2, 2 lambda]}, so it adds {@code 2 lambda} to
  * the smoothness constant (see {@link SmoothnessConstants}) and can make f non-convex. Build it
  * with {@link #nonConvex(int, double)}. The per-sample loss is evaluated as the softplus {@code log(1 + exp(t))} in the
- * form {@code max(t, 0) + log1p(exp(-|t|))}, so large margins neither overflow nor lose precision.
+ * form {@code max(t, 0) + log1p(exp(-|t|))}, so large margins neither overflow nor lose precision; the log1p terms of
+ * a block of 16 rows are summed as the log of their product, kept exact to a few ulps by a compensated product, so
+ * that a row costs one {@code exp} and one division and a block one {@code log} (see {@code Kernels.softplusBlock}).
  *
  * <p>Map to the code: {@code x} = {@code params} (length p), A = {@code batch.features()} [|B|, p], y =
  * {@code batch.labels()} [|B|, 1] holding exactly -1 or +1 (any other value is rejected with an
@@ -42,8 +44,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Cost per call: ONE pass over the rows of A (dense, or the stored entries of a sparse {@link Dataset}): for row i
  * the margin {@code a_i . x} and, while the row is in cache, {@code g += c_i a_i}, with the row kernels of the package
- * (plain Java loops, eight accumulation lanes; see {@code Rows}); then for the regulariser one BLAS axpy and dot (L2)
- * or one pass over the p coordinates (NONCONVEX). Nothing is allocated; scratch is two rows of p doubles per thread.
+ * (plain Java loops, each margin a plain sum in column order, several rows side by side; a sparse matrix of ones is
+ * read without its values; see {@code Rows}); then for the regulariser one BLAS axpy and dot (L2) or one pass over the
+ * p coordinates (NONCONVEX). Nothing is allocated; scratch is two rows of p doubles and the batch's labels per thread.
  * A dense and a sparse batch holding the same values give the same bits (float64 and float32; the accumulation is in
  * double and the gradient is rounded once to the batch's type).
  *
@@ -201,24 +204,23 @@ public final class LogisticRegression implements Model {
         double sum = 0.0;
         double invM = 1.0 / m;
         double[] t = s.blockT;
-        double[] yb = s.blockY;
         double[] c = s.blockC;
+        double[] yAll = s.labels(m);
         try {
+            labels(y, m, yAll);
             // one pass over the rows, a block at a time: the margins a_i . x, the losses and coefficients c_i, then
-            // g += c_i a_i while the rows are in cache (the same bits as row by row; see Kernels.BLOCK)
+            // g += c_i a_i while the rows are in cache (see Kernels.BLOCK)
             for (int start = 0; start < m; start += Kernels.BLOCK) {
                 int n = Math.min(Kernels.BLOCK, m - start);
+                a.dots(start, n, x, t);
                 for (int k = 0; k < n; k++) {
-                    double yi = label(y, start + k);
-                    yb[k] = yi;
-                    t[k] = -yi * a.dot(start + k, x);
+                    t[k] = -yAll[start + k] * t[k];
                 }
+                sum += Kernels.softplusBlock(t, n, c);
                 for (int k = 0; k < n; k++) {
-                    sum += Kernels.softplusAndSigmoid(t[k], c, k);
+                    c[k] = -yAll[start + k] * c[k] * invM;
                 }
-                for (int k = 0; k < n; k++) {
-                    a.axpy(start + k, -yb[k] * c[k] * invM, g);
-                }
+                a.axpys(start, n, c, g);
             }
         } finally {
             a.clear();
@@ -308,23 +310,22 @@ public final class LogisticRegression implements Model {
         double loss = 0.0;
         long correct = 0;
         double[] z = s.blockT;
-        double[] yb = s.blockY;
+        double[] yAll = s.labels(a.rows);
         try {
+            labels(y, a.rows, yAll);
             for (int start = 0, rows = a.rows; start < rows; start += Kernels.BLOCK) {
                 int n = Math.min(Kernels.BLOCK, rows - start);
+                a.dots(start, n, x, z);
                 for (int k = 0; k < n; k++) {
-                    yb[k] = label(y, start + k);
-                    z[k] = a.dot(start + k, x);
-                }
-                for (int k = 0; k < n; k++) {
-                    double yi = yb[k];
+                    double yi = yAll[start + k];
                     double zi = z[k];
-                    loss += Kernels.softplus(-yi * zi);
                     double predicted = zi >= 0.0 ? 1.0 : -1.0;
                     if (predicted == yi) {
                         correct++;
                     }
+                    z[k] = -yi * zi;
                 }
+                loss += Kernels.softplusBlock(z, n, null);
             }
         } finally {
             a.clear();
@@ -352,12 +353,15 @@ public final class LogisticRegression implements Model {
         return sum;
     }
 
-    private static double label(Kernels.Vec y, int row) {
-        double v = y.get(row);
-        if (v != 1.0 && v != -1.0) {
-            throw new IllegalArgumentException("label at row " + row + " must be -1 or +1, was " + v);
+    /** {@code out[i] = y[i]} for i in [0, n), each checked to be -1 or +1. */
+    private static void labels(Kernels.Vec y, int n, double[] out) {
+        y.get(0, n, out);
+        for (int i = 0; i < n; i++) {
+            double v = out[i];
+            if (v != 1.0 && v != -1.0) {
+                throw new IllegalArgumentException("label at row " + i + " must be -1 or +1, was " + v);
+            }
         }
-        return v;
     }
 
     /** Every label must be -1 or +1. */

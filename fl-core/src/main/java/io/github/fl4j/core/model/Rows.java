@@ -10,33 +10,52 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Row kernels of the built-in models over the feature rows of a batch, dense or sparse, float32 or float64: the two
- * operations a full gradient of a generalised linear model needs per row, {@code a_i . x} ({@link #dot}) and
- * {@code g += c a_i} ({@link #axpy}), so that a model computes {@code X^T s(X w)} in ONE pass over the rows (the row is
- * still in the L1 cache for the axpy), with plain Java loops and no allocation (instances are per-thread and reset
- * per call).
+ * operations a full gradient of a generalised linear model needs, the margins {@code a_i . x} of a block of rows
+ * ({@link #dots}) and {@code g += sum_i c_i a_i} over the same block ({@link #axpys}), so that a model computes
+ * {@code X^T s(X w)} in ONE pass over the rows (a block of {@link Kernels#BLOCK} rows is still in cache for the
+ * update), with plain Java loops and no allocation (instances are per-thread and reset per call).
  *
- * <p><b>Summation order, and why dense and sparse agree exactly.</b> {@link #dot} sums the products of column j into
- * lane {@code j mod 8} in increasing j, then adds the eight lanes as {@code ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
- * (l6 + l7))}: eight independent chains keep the floating-point adder busy (one chain is latency-bound at a quarter
- * of the speed). A sparse row uses the same lanes for its stored entries. The dense form adds, in addition, a product
- * {@code 0 * x_j = +-0} for each absent entry; a lane starts at +0 and, in round-to-nearest, a sum of finite values
- * that starts at +0 is never -0 ({@code +0 + -0 = +0}, {@code v + -v = +0}), so adding +-0 leaves every partial sum
- * unchanged. {@link #axpy} adds {@code c a_ij} to {@code g_j} in row order in both forms, with the same argument for
- * the dense zeros. Hence, for finite x, <b>a dense and a sparse batch holding the same values give bit-identical
- * dot products and gradient accumulations</b>, in float64 and in float32 (float32 values are widened: a product of two
- * float32 numbers is exact in double, and the lanes accumulate in double).
+ * <p><b>Summation order, and why dense and sparse agree exactly.</b> Every dot product is the plain sum
+ * {@code (((0 + a_i0 x_0) + a_i1 x_1) + ...)} in increasing column order, one chain per row; speed comes from running
+ * the chains of several rows side by side (eight dense rows, four sparse rows), which keeps the floating-point adder
+ * busy without changing any row's order. The sparse form adds the products of its stored entries only; the dense form
+ * adds, in addition, a product {@code 0 * x_j = +-0} for each absent entry. A chain starts at +0 and, in
+ * round-to-nearest, a sum of finite values that starts at +0 is never -0 ({@code +0 + -0 = +0}, {@code v + -v = +0}),
+ * so adding +-0 leaves every partial sum unchanged. {@link #axpys} adds {@code c_i a_ij} to {@code g_j} in row order in
+ * both forms (several dense rows are fused into one sweep over g, each element still receiving its terms in row
+ * order), with the same argument for the dense zeros. Hence, for finite x, <b>a dense and a sparse batch holding the
+ * same values give bit-identical dot products and gradient accumulations</b>, in float64 and in float32 (float32 values
+ * are widened: a product of two float32 numbers is exact in double, and the chains accumulate in double). A sparse
+ * matrix whose stored values are all 1 ({@link CsrMatrix#unitValues()}) is read without its values, with the same
+ * bits ({@code 1 * x_j = x_j}).
  */
 abstract class Rows {
     /** Number of rows of the batch. */
     int rows;
     /** Number of columns p. */
     int cols;
+    private final double[] one = new double[1];
 
-    /** {@code a_i . x} in the lane order of the class comment. */
-    abstract double dot(int i, double[] x);
+    /**
+     * {@code out[q] = a_{i0+q} . x} for q in [0, n), each the plain sum in increasing column order; n is at most
+     * {@link Kernels#BLOCK}.
+     */
+    abstract void dots(int i0, int n, double[] x, double[] out);
+
+    /** {@code g += c[q] a_{i0+q}} for q = 0, 1, ..., n - 1 in that order; n is at most {@link Kernels#BLOCK}. */
+    abstract void axpys(int i0, int n, double[] c, double[] g);
+
+    /** {@code a_i . x} (the same bits as {@link #dots}). */
+    final double dot(int i, double[] x) {
+        dots(i, 1, x, one);
+        return one[0];
+    }
 
     /** {@code g_j += c a_ij} for every stored (or, dense, every) j of row i. */
-    abstract void axpy(int i, double c, double[] g);
+    final void axpy(int i, double c, double[] g) {
+        one[0] = c;
+        axpys(i, 1, one, g);
+    }
 
     /**
      * Softmax logits: {@code z[c] += sum_j a_ij w[j k + c]} for c in [0, k), in increasing j (w row-major [p, k]).
@@ -52,16 +71,11 @@ abstract class Rows {
     /** Forgets the batch (so a per-thread instance does not keep its memory alive). */
     abstract void clear();
 
-    static double combine(double s0, double s1, double s2, double s3, double s4, double s5, double s6, double s7) {
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
     /** One thread's reusable row accessors, one per kind. */
     static final class Set {
         private final DenseDouble denseDouble = new DenseDouble();
         private final DenseFloat denseFloat = new DenseFloat();
-        private final SparseDouble sparseDouble = new SparseDouble();
-        private final SparseFloat sparseFloat = new SparseFloat();
+        private final SparseRows sparse = new SparseRows();
 
         /**
          * The rows of {@code batch}, valid until the next call on this thread; the caller keeps {@code batch}
@@ -69,15 +83,8 @@ abstract class Rows {
          */
         Rows of(Dataset batch) {
             if (batch.isSparse()) {
-                CsrMatrix a = batch.sparseFeatures();
-                SparseRows r = a.doubleValues() != null ? sparseDouble : sparseFloat;
-                r.reset(a, batch.sparseRowFrom(), batch.sparseRowIndex(), batch.size());
-                if (r == sparseDouble) {
-                    sparseDouble.values = a.doubleValues();
-                } else {
-                    sparseFloat.values = a.floatValues();
-                }
-                return r;
+                sparse.reset(batch.sparseFeatures(), batch.sparseRowFrom(), batch.sparseRowIndex(), batch.size());
+                return sparse;
             }
             INDArray f = batch.features();
             int m = (int) f.size(0);
@@ -103,48 +110,24 @@ abstract class Rows {
 
     // ------------------------------------------------------------------------------------------------------ dense
 
+    /**
+     * Dense rows, each copied into a heap array of doubles when first used (one bulk copy at memory speed, float32
+     * widened exactly; the row then sits in L1 for the dot, the update that follows it and any further use), so that
+     * the loops run on plain arrays, which the JIT compiles without per-element buffer checks. Rows go to slot
+     * {@code i mod slots}: a block of {@link Kernels#BLOCK} rows stays loaded between its margins and its gradient
+     * update (one slot when rows are longer than 4096 values).
+     */
     abstract static class DenseRows extends Rows {
         int base;
         int ld;
+        private double[][] slots = new double[0][];
+        private int[] loaded = new int[0];
 
         void reset(int m, int p, int base, int ld) {
             this.rows = m;
             this.cols = p;
             this.base = base;
             this.ld = ld;
-        }
-
-        @Override
-        long bytesPerPass() {
-            return (long) rows * cols * (this instanceof DenseDouble ? 8 : 4);
-        }
-    }
-
-    static final class DenseDouble extends DenseRows {
-        DoubleBuffer buffer;
-        private double[][] slots = new double[0][];
-        private int[] loaded = new int[0];
-
-        /**
-         * Row i copied into a heap array (one bulk copy, at memory speed; the row then sits in L1 for the dot, the
-         * axpy that follows it and any further use), so that the loops run on a plain array, which the JIT compiles
-         * without per-element buffer checks and vectorises where the order allows (the axpy). Rows go to slot
-         * {@code i mod slots}: a block of {@link Kernels#BLOCK} rows stays loaded between its margins and its
-         * gradient updates (one slot when rows are longer than 4096 values).
-         */
-        private double[] load(int i) {
-            int slot = i & (slots.length - 1); // 16 or 1 slots
-            double[] row = slots[slot];
-            if (loaded[slot] != i) {
-                buffer.get(base + i * ld, row, 0, cols);
-                loaded[slot] = i;
-            }
-            return row;
-        }
-
-        @Override
-        void reset(int m, int p, int base, int ld) {
-            super.reset(m, p, base, ld);
             int n = p <= 4096 ? Kernels.BLOCK : 1;
             if (slots.length != n || slots[0].length < p) {
                 slots = new double[n][p];
@@ -153,173 +136,109 @@ abstract class Rows {
             java.util.Arrays.fill(loaded, -1);
         }
 
-        @Override
-        double dot(int i, double[] x) {
-            double[] a = load(i);
-            int p = cols;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-            int j = 0;
-            for (; j + 8 <= p; j += 8) {
-                s0 += a[j] * x[j];
-                s1 += a[j + 1] * x[j + 1];
-                s2 += a[j + 2] * x[j + 2];
-                s3 += a[j + 3] * x[j + 3];
-                s4 += a[j + 4] * x[j + 4];
-                s5 += a[j + 5] * x[j + 5];
-                s6 += a[j + 6] * x[j + 6];
-                s7 += a[j + 7] * x[j + 7];
-            }
-            int r = p - j;
-            if (r > 0) {
-                s0 += a[j] * x[j];
-            }
-            if (r > 1) {
-                s1 += a[j + 1] * x[j + 1];
-            }
-            if (r > 2) {
-                s2 += a[j + 2] * x[j + 2];
-            }
-            if (r > 3) {
-                s3 += a[j + 3] * x[j + 3];
-            }
-            if (r > 4) {
-                s4 += a[j + 4] * x[j + 4];
-            }
-            if (r > 5) {
-                s5 += a[j + 5] * x[j + 5];
-            }
-            if (r > 6) {
-                s6 += a[j + 6] * x[j + 6];
-            }
-            return combine(s0, s1, s2, s3, s4, s5, s6, s7);
-        }
+        /** Copies the p values of row i, starting at buffer element {@code at}, into {@code row}. */
+        abstract void copyRow(int at, double[] row);
 
-        @Override
-        void axpy(int i, double c, double[] g) {
-            double[] a = load(i);
-            int p = cols;
-            for (int j = 0; j < p; j++) {
-                g[j] += c * a[j];
-            }
-        }
-
-        @Override
-        void logits(int i, double[] w, int k, double[] z) {
-            double[] a = load(i);
-            for (int j = 0; j < cols; j++) {
-                double v = a[j];
-                int o = j * k;
-                for (int c = 0; c < k; c++) {
-                    z[c] += v * w[o + c];
-                }
-            }
-        }
-
-        @Override
-        void outer(int i, double[] gc, int k, double[] gw) {
-            double[] a = load(i);
-            for (int j = 0; j < cols; j++) {
-                double v = a[j];
-                int o = j * k;
-                for (int c = 0; c < k; c++) {
-                    gw[o + c] += v * gc[c];
-                }
-            }
-        }
-
-        @Override
-        void clear() {
-            buffer = null;
-            java.util.Arrays.fill(loaded, -1);
-        }
-    }
-
-    static final class DenseFloat extends DenseRows {
-        FloatBuffer buffer;
-        private float[][] slots = new float[0][];
-        private int[] loaded = new int[0];
-
-        /**
-         * Row i copied into a heap array (one bulk copy, at memory speed; the row then sits in L1 for the dot, the
-         * axpy that follows it and any further use), so that the loops run on a plain array, which the JIT compiles
-         * without per-element buffer checks and vectorises where the order allows (the axpy). Rows go to slot
-         * {@code i mod slots}: a block of {@link Kernels#BLOCK} rows stays loaded between its margins and its
-         * gradient updates (one slot when rows are longer than 4096 values).
-         */
-        private float[] load(int i) {
+        final double[] load(int i) {
             int slot = i & (slots.length - 1); // 16 or 1 slots
-            float[] row = slots[slot];
+            double[] row = slots[slot];
             if (loaded[slot] != i) {
-                buffer.get(base + i * ld, row, 0, cols);
+                copyRow(base + i * ld, row);
                 loaded[slot] = i;
             }
             return row;
         }
 
         @Override
-        void reset(int m, int p, int base, int ld) {
-            super.reset(m, p, base, ld);
-            int n = p <= 4096 ? Kernels.BLOCK : 1;
-            if (slots.length != n || slots[0].length < p) {
-                slots = new float[n][p];
-                loaded = new int[n];
+        final void dots(int i0, int n, double[] x, double[] out) {
+            int q = 0;
+            if (slots.length > 1) { // eight rows side by side (their rows fit the slots together)
+                for (; q + 8 <= n; q += 8) {
+                    dots8(i0 + q, x, out, q);
+                }
             }
-            java.util.Arrays.fill(loaded, -1);
-        }
-
-        @Override
-        double dot(int i, double[] x) {
-            float[] a = load(i);
-            int p = cols;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-            int j = 0;
-            for (; j + 8 <= p; j += 8) {
-                s0 += a[j] * x[j];
-                s1 += a[j + 1] * x[j + 1];
-                s2 += a[j + 2] * x[j + 2];
-                s3 += a[j + 3] * x[j + 3];
-                s4 += a[j + 4] * x[j + 4];
-                s5 += a[j + 5] * x[j + 5];
-                s6 += a[j + 6] * x[j + 6];
-                s7 += a[j + 7] * x[j + 7];
-            }
-            int r = p - j;
-            if (r > 0) {
-                s0 += a[j] * x[j];
-            }
-            if (r > 1) {
-                s1 += a[j + 1] * x[j + 1];
-            }
-            if (r > 2) {
-                s2 += a[j + 2] * x[j + 2];
-            }
-            if (r > 3) {
-                s3 += a[j + 3] * x[j + 3];
-            }
-            if (r > 4) {
-                s4 += a[j + 4] * x[j + 4];
-            }
-            if (r > 5) {
-                s5 += a[j + 5] * x[j + 5];
-            }
-            if (r > 6) {
-                s6 += a[j + 6] * x[j + 6];
-            }
-            return combine(s0, s1, s2, s3, s4, s5, s6, s7);
-        }
-
-        @Override
-        void axpy(int i, double c, double[] g) {
-            float[] a = load(i);
-            int p = cols;
-            for (int j = 0; j < p; j++) {
-                g[j] += c * a[j];
+            for (; q < n; q++) {
+                out[q] = dot1(load(i0 + q), x);
             }
         }
 
+        private void dots8(int i, double[] x, double[] out, int q) {
+            double[] a0 = load(i);
+            double[] a1 = load(i + 1);
+            double[] a2 = load(i + 2);
+            double[] a3 = load(i + 3);
+            double[] a4 = load(i + 4);
+            double[] a5 = load(i + 5);
+            double[] a6 = load(i + 6);
+            double[] a7 = load(i + 7);
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            double s4 = 0;
+            double s5 = 0;
+            double s6 = 0;
+            double s7 = 0;
+            for (int j = 0, p = cols; j < p; j++) {
+                double xj = x[j];
+                s0 += a0[j] * xj;
+                s1 += a1[j] * xj;
+                s2 += a2[j] * xj;
+                s3 += a3[j] * xj;
+                s4 += a4[j] * xj;
+                s5 += a5[j] * xj;
+                s6 += a6[j] * xj;
+                s7 += a7[j] * xj;
+            }
+            out[q] = s0;
+            out[q + 1] = s1;
+            out[q + 2] = s2;
+            out[q + 3] = s3;
+            out[q + 4] = s4;
+            out[q + 5] = s5;
+            out[q + 6] = s6;
+            out[q + 7] = s7;
+        }
+
+        private double dot1(double[] a, double[] x) {
+            double s = 0;
+            for (int j = 0, p = cols; j < p; j++) {
+                s += a[j] * x[j];
+            }
+            return s;
+        }
+
         @Override
-        void logits(int i, double[] w, int k, double[] z) {
-            float[] a = load(i);
+        final void axpys(int i0, int n, double[] c, double[] g) {
+            int q = 0;
+            if (slots.length > 1) {
+                for (; q + 4 <= n; q += 4) {
+                    axpy4(i0 + q, c[q], c[q + 1], c[q + 2], c[q + 3], g);
+                }
+            }
+            for (; q < n; q++) {
+                double[] a = load(i0 + q);
+                double cq = c[q];
+                for (int j = 0, p = cols; j < p; j++) {
+                    g[j] += cq * a[j];
+                }
+            }
+        }
+
+        /** Four rows in one sweep over g; each g_j still receives its four terms in row order. */
+        private void axpy4(int i, double c0, double c1, double c2, double c3, double[] g) {
+            double[] a0 = load(i);
+            double[] a1 = load(i + 1);
+            double[] a2 = load(i + 2);
+            double[] a3 = load(i + 3);
+            for (int j = 0, p = cols; j < p; j++) {
+                g[j] = (((g[j] + c0 * a0[j]) + c1 * a1[j]) + c2 * a2[j]) + c3 * a3[j];
+            }
+        }
+
+        @Override
+        final void logits(int i, double[] w, int k, double[] z) {
+            double[] a = load(i);
             for (int j = 0; j < cols; j++) {
                 double v = a[j];
                 int o = j * k;
@@ -330,8 +249,8 @@ abstract class Rows {
         }
 
         @Override
-        void outer(int i, double[] gc, int k, double[] gw) {
-            float[] a = load(i);
+        final void outer(int i, double[] gc, int k, double[] gw) {
+            double[] a = load(i);
             for (int j = 0; j < cols; j++) {
                 double v = a[j];
                 int o = j * k;
@@ -343,31 +262,276 @@ abstract class Rows {
 
         @Override
         void clear() {
-            buffer = null;
             java.util.Arrays.fill(loaded, -1);
+        }
+    }
+
+    static final class DenseDouble extends DenseRows {
+        DoubleBuffer buffer;
+
+        @Override
+        void copyRow(int at, double[] row) {
+            buffer.get(at, row, 0, cols);
+        }
+
+        @Override
+        long bytesPerPass() {
+            return (long) rows * cols * 8;
+        }
+
+        @Override
+        void clear() {
+            super.clear();
+            buffer = null;
+        }
+    }
+
+    static final class DenseFloat extends DenseRows {
+        FloatBuffer buffer;
+        private float[] staging = new float[0];
+
+        @Override
+        void copyRow(int at, double[] row) {
+            int p = cols;
+            if (staging.length < p) {
+                staging = new float[p];
+            }
+            float[] f = staging;
+            buffer.get(at, f, 0, p);
+            for (int j = 0; j < p; j++) {
+                row[j] = f[j];
+            }
+        }
+
+        @Override
+        long bytesPerPass() {
+            return (long) rows * cols * 4;
+        }
+
+        @Override
+        void clear() {
+            super.clear();
+            buffer = null;
         }
     }
 
     // ----------------------------------------------------------------------------------------------------- sparse
 
-    abstract static class SparseRows extends Rows {
+    /**
+     * The rows of a {@link CsrMatrix} (a row range or an index list into it): float64 values, float32 values (widened
+     * in the loops) or, for a matrix of ones, no values at all.
+     */
+    static final class SparseRows extends Rows {
         int[] pointers;
         int[] columns;
         int from;
         int[] index;
-        final double[] lanes = new double[8];
+        double[] doubles;
+        float[] floats;
+        boolean unit;
 
         void reset(CsrMatrix a, int from, int[] index, int m) {
             this.pointers = a.rowPointers();
             this.columns = a.columns();
+            this.doubles = a.doubleValues();
+            this.floats = a.floatValues();
+            this.unit = a.unitValues();
             this.from = from;
             this.index = index;
             this.rows = m;
             this.cols = a.cols();
         }
 
-        final int row(int i) {
+        int row(int i) {
             return index == null ? from + i : index[i];
+        }
+
+        @Override
+        void dots(int i0, int n, double[] x, double[] out) {
+            int q = 0;
+            if (unit) {
+                for (; q + 4 <= n; q += 4) {
+                    dots4Unit(i0 + q, x, out, q);
+                }
+            } else if (doubles != null) {
+                for (; q + 4 <= n; q += 4) {
+                    dots4(i0 + q, x, out, q);
+                }
+            }
+            for (; q < n; q++) {
+                out[q] = dot1(row(i0 + q), x);
+            }
+        }
+
+        /**
+         * Four rows side by side over their common length, then each row's remaining entries (every row still one
+         * chain in its own column order).
+         */
+        private void dots4(int i, double[] x, double[] out, int q) {
+            int[] ptr = pointers;
+            int[] col = columns;
+            double[] v = doubles;
+            int r0 = row(i);
+            int r1 = row(i + 1);
+            int r2 = row(i + 2);
+            int r3 = row(i + 3);
+            int k0 = ptr[r0];
+            int k1 = ptr[r1];
+            int k2 = ptr[r2];
+            int k3 = ptr[r3];
+            int e0 = ptr[r0 + 1];
+            int e1 = ptr[r1 + 1];
+            int e2 = ptr[r2 + 1];
+            int e3 = ptr[r3 + 1];
+            int common = Math.min(Math.min(e0 - k0, e1 - k1), Math.min(e2 - k2, e3 - k3));
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int t = 0; t < common; t++) {
+                s0 += v[k0 + t] * x[col[k0 + t]];
+                s1 += v[k1 + t] * x[col[k1 + t]];
+                s2 += v[k2 + t] * x[col[k2 + t]];
+                s3 += v[k3 + t] * x[col[k3 + t]];
+            }
+            for (int k = k0 + common; k < e0; k++) {
+                s0 += v[k] * x[col[k]];
+            }
+            for (int k = k1 + common; k < e1; k++) {
+                s1 += v[k] * x[col[k]];
+            }
+            for (int k = k2 + common; k < e2; k++) {
+                s2 += v[k] * x[col[k]];
+            }
+            for (int k = k3 + common; k < e3; k++) {
+                s3 += v[k] * x[col[k]];
+            }
+            out[q] = s0;
+            out[q + 1] = s1;
+            out[q + 2] = s2;
+            out[q + 3] = s3;
+        }
+
+        /** {@link #dots4} for a matrix of ones: {@code 1 * x_j = x_j}, so the values are not read. */
+        private void dots4Unit(int i, double[] x, double[] out, int q) {
+            int[] ptr = pointers;
+            int[] col = columns;
+            int r0 = row(i);
+            int r1 = row(i + 1);
+            int r2 = row(i + 2);
+            int r3 = row(i + 3);
+            int k0 = ptr[r0];
+            int k1 = ptr[r1];
+            int k2 = ptr[r2];
+            int k3 = ptr[r3];
+            int e0 = ptr[r0 + 1];
+            int e1 = ptr[r1 + 1];
+            int e2 = ptr[r2 + 1];
+            int e3 = ptr[r3 + 1];
+            int common = Math.min(Math.min(e0 - k0, e1 - k1), Math.min(e2 - k2, e3 - k3));
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int t = 0; t < common; t++) {
+                s0 += x[col[k0 + t]];
+                s1 += x[col[k1 + t]];
+                s2 += x[col[k2 + t]];
+                s3 += x[col[k3 + t]];
+            }
+            for (int k = k0 + common; k < e0; k++) {
+                s0 += x[col[k]];
+            }
+            for (int k = k1 + common; k < e1; k++) {
+                s1 += x[col[k]];
+            }
+            for (int k = k2 + common; k < e2; k++) {
+                s2 += x[col[k]];
+            }
+            for (int k = k3 + common; k < e3; k++) {
+                s3 += x[col[k]];
+            }
+            out[q] = s0;
+            out[q + 1] = s1;
+            out[q + 2] = s2;
+            out[q + 3] = s3;
+        }
+
+        private double dot1(int r, double[] x) {
+            int[] col = columns;
+            double s = 0;
+            int k = pointers[r];
+            int end = pointers[r + 1];
+            if (unit) {
+                for (; k < end; k++) {
+                    s += x[col[k]];
+                }
+            } else if (doubles != null) {
+                double[] v = doubles;
+                for (; k < end; k++) {
+                    s += v[k] * x[col[k]];
+                }
+            } else {
+                float[] v = floats;
+                for (; k < end; k++) {
+                    s += v[k] * x[col[k]];
+                }
+            }
+            return s;
+        }
+
+        @Override
+        void axpys(int i0, int n, double[] c, double[] g) {
+            int[] ptr = pointers;
+            int[] col = columns;
+            for (int q = 0; q < n; q++) {
+                int r = row(i0 + q);
+                double cq = c[q];
+                int end = ptr[r + 1];
+                if (unit) {
+                    for (int k = ptr[r]; k < end; k++) {
+                        g[col[k]] += cq;
+                    }
+                } else if (doubles != null) {
+                    double[] v = doubles;
+                    for (int k = ptr[r]; k < end; k++) {
+                        g[col[k]] += cq * v[k];
+                    }
+                } else {
+                    float[] v = floats;
+                    for (int k = ptr[r]; k < end; k++) {
+                        g[col[k]] += cq * v[k];
+                    }
+                }
+            }
+        }
+
+        private double value(int k) {
+            return unit ? 1.0 : doubles != null ? doubles[k] : floats[k];
+        }
+
+        @Override
+        void logits(int i, double[] w, int k, double[] z) {
+            int r = row(i);
+            for (int e = pointers[r], end = pointers[r + 1]; e < end; e++) {
+                double v = value(e);
+                int o = columns[e] * k;
+                for (int c = 0; c < k; c++) {
+                    z[c] += v * w[o + c];
+                }
+            }
+        }
+
+        @Override
+        void outer(int i, double[] gc, int k, double[] gw) {
+            int r = row(i);
+            for (int e = pointers[r], end = pointers[r + 1]; e < end; e++) {
+                double v = value(e);
+                int o = columns[e] * k;
+                for (int c = 0; c < k; c++) {
+                    gw[o + c] += v * gc[c];
+                }
+            }
         }
 
         @Override
@@ -377,8 +541,8 @@ abstract class Rows {
                 int r = row(i);
                 nnz += pointers[r + 1] - pointers[r];
             }
-            return nnz * (4 + (this instanceof SparseDouble ? 8 : 4)) + 4L * (rows + 1)
-                    + (index == null ? 0 : 4L * rows);
+            int valueBytes = unit ? 0 : doubles != null ? 8 : 4;
+            return nnz * (4 + valueBytes) + 4L * (rows + 1) + (index == null ? 0 : 4L * rows);
         }
 
         @Override
@@ -386,136 +550,8 @@ abstract class Rows {
             pointers = null;
             columns = null;
             index = null;
-        }
-    }
-
-    static final class SparseDouble extends SparseRows {
-        double[] values;
-
-        @Override
-        double dot(int i, double[] x) {
-            int r = row(i);
-            int[] col = columns;
-            double[] v = values;
-            double[] l = lanes;
-            l[0] = 0;
-            l[1] = 0;
-            l[2] = 0;
-            l[3] = 0;
-            l[4] = 0;
-            l[5] = 0;
-            l[6] = 0;
-            l[7] = 0;
-            for (int k = pointers[r], end = pointers[r + 1]; k < end; k++) {
-                int j = col[k];
-                l[j & 7] += v[k] * x[j];
-            }
-            return combine(l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7]);
-        }
-
-        @Override
-        void axpy(int i, double c, double[] g) {
-            int r = row(i);
-            int[] col = columns;
-            double[] v = values;
-            for (int k = pointers[r], end = pointers[r + 1]; k < end; k++) {
-                g[col[k]] += c * v[k];
-            }
-        }
-
-        @Override
-        void logits(int i, double[] w, int k, double[] z) {
-            int r = row(i);
-            for (int e = pointers[r], end = pointers[r + 1]; e < end; e++) {
-                double v = values[e];
-                int o = columns[e] * k;
-                for (int c = 0; c < k; c++) {
-                    z[c] += v * w[o + c];
-                }
-            }
-        }
-
-        @Override
-        void outer(int i, double[] gc, int k, double[] gw) {
-            int r = row(i);
-            for (int e = pointers[r], end = pointers[r + 1]; e < end; e++) {
-                double v = values[e];
-                int o = columns[e] * k;
-                for (int c = 0; c < k; c++) {
-                    gw[o + c] += v * gc[c];
-                }
-            }
-        }
-
-        @Override
-        void clear() {
-            super.clear();
-            values = null;
-        }
-    }
-
-    static final class SparseFloat extends SparseRows {
-        float[] values;
-
-        @Override
-        double dot(int i, double[] x) {
-            int r = row(i);
-            int[] col = columns;
-            float[] v = values;
-            double[] l = lanes;
-            l[0] = 0;
-            l[1] = 0;
-            l[2] = 0;
-            l[3] = 0;
-            l[4] = 0;
-            l[5] = 0;
-            l[6] = 0;
-            l[7] = 0;
-            for (int k = pointers[r], end = pointers[r + 1]; k < end; k++) {
-                int j = col[k];
-                l[j & 7] += v[k] * x[j];
-            }
-            return combine(l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7]);
-        }
-
-        @Override
-        void axpy(int i, double c, double[] g) {
-            int r = row(i);
-            int[] col = columns;
-            float[] v = values;
-            for (int k = pointers[r], end = pointers[r + 1]; k < end; k++) {
-                g[col[k]] += c * v[k];
-            }
-        }
-
-        @Override
-        void logits(int i, double[] w, int k, double[] z) {
-            int r = row(i);
-            for (int e = pointers[r], end = pointers[r + 1]; e < end; e++) {
-                double v = values[e];
-                int o = columns[e] * k;
-                for (int c = 0; c < k; c++) {
-                    z[c] += v * w[o + c];
-                }
-            }
-        }
-
-        @Override
-        void outer(int i, double[] gc, int k, double[] gw) {
-            int r = row(i);
-            for (int e = pointers[r], end = pointers[r + 1]; e < end; e++) {
-                double v = values[e];
-                int o = columns[e] * k;
-                for (int c = 0; c < k; c++) {
-                    gw[o + c] += v * gc[c];
-                }
-            }
-        }
-
-        @Override
-        void clear() {
-            super.clear();
-            values = null;
+            doubles = null;
+            floats = null;
         }
     }
 }

@@ -289,6 +289,7 @@ public final class SmoothnessConstants {
         Rows.Set rows = new Rows.Set();
         double[] v = new double[p];
         double[] w = new double[p];
+        double[] block = new double[Kernels.BLOCK];
         try {
             for (int j = 0; j < p; j++) {
                 v[j] = start.nextGaussian();
@@ -303,7 +304,7 @@ public final class SmoothnessConstants {
             double previous = Double.NaN;
             double rho = 0.0;
             for (int it = 1; it <= maxIterations; it++) {
-                rho = gramProduct(blocks, rows, v, w, p) / m;
+                rho = gramProduct(blocks, rows, v, w, p, block) / m;
                 double wNorm = Math.sqrt(dot(w, w, p));
                 if (!(wNorm > 0.0)) {
                     // A v = 0: with a random start this means A = 0
@@ -325,18 +326,23 @@ public final class SmoothnessConstants {
 
     /**
      * {@code w = sum_b A_b^T (A_b v)} in one pass over the rows with the models' row kernels ({@code Rows}: for row
-     * i, {@code u_i = a_i . v}, then {@code w += u_i a_i} while the row is in cache); returns {@code sum_b ||A_b v||^2}.
+     * i, {@code u_i = a_i . v}, then {@code w += u_i a_i} while the row is in cache; {@code u} holds a block of
+     * {@code u_i}); returns {@code sum_b ||A_b v||^2}.
      */
-    private static double gramProduct(List<Dataset> blocks, Rows.Set set, double[] v, double[] w, int p) {
+    private static double gramProduct(List<Dataset> blocks, Rows.Set set, double[] v, double[] w, int p,
+                                      double[] u) {
         java.util.Arrays.fill(w, 0, p, 0.0);
         double squares = 0.0;
         for (Dataset d : blocks) {
             Rows a = set.of(d);
             try {
-                for (int i = 0, m = a.rows; i < m; i++) {
-                    double u = a.dot(i, v);
-                    squares += u * u;
-                    a.axpy(i, u, w);
+                for (int start = 0, m = a.rows; start < m; start += Kernels.BLOCK) {
+                    int n = Math.min(Kernels.BLOCK, m - start);
+                    a.dots(start, n, v, u);
+                    for (int k = 0; k < n; k++) {
+                        squares += u[k] * u[k];
+                    }
+                    a.axpys(start, n, u, w);
                 }
             } finally {
                 a.clear();

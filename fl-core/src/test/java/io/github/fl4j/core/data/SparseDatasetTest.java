@@ -2,6 +2,7 @@ package io.github.fl4j.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -134,5 +135,21 @@ class SparseDatasetTest {
             assertArrayEquals(Tensors.toDoubleArray(dense.features()), Tensors.toDoubleArray(sparse.features()), 0.0);
             assertArrayEquals(Tensors.toDoubleArray(dense.labels()), Tensors.toDoubleArray(sparse.labels()), 0.0);
         }
+    }
+
+    @Test
+    void unitValuesIsTrueExactlyWhenEveryStoredValueIsOne() {
+        int[] ptr = {0, 2, 2, 3};
+        int[] col = {0, 3, 1};
+        CsrMatrix ones = CsrMatrix.ofDoubles(3, 4, ptr, col, new double[] {1, 1, 1});
+        assertTrue(ones.unitValues());
+        assertTrue(ones.as(Precision.FLOAT32).unitValues());
+        assertTrue(CsrMatrix.ofFloats(3, 4, ptr, col, new float[] {1, 1, 1}).unitValues());
+        assertFalse(CsrMatrix.ofDoubles(3, 4, ptr, col, new double[] {1, -1, 1}).unitValues());
+        assertFalse(CsrMatrix.ofDoubles(3, 4, ptr, col, new double[] {1, 1, 1 + Math.ulp(1.0)}).unitValues());
+        // 1 + ulp(1) rounds to 1 in float32: the float32 copy is a matrix of ones
+        assertTrue(CsrMatrix.ofDoubles(3, 4, ptr, col, new double[] {1, 1, 1 + Math.ulp(1.0)})
+                .as(Precision.FLOAT32).unitValues());
+        assertTrue(CsrMatrix.ofDoubles(2, 4, new int[] {0, 0, 0}, new int[0], new double[0]).unitValues());
     }
 }

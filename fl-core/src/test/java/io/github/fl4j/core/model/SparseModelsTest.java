@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Dense and sparse forms of the same data through every built-in model.
  *
  * <p>Exact cases (asserted bit for bit): logistic regression (every regulariser), least squares and the power
- * iteration sum in the same order for both forms (the row kernels' lanes by column mod 8; the dense form adds only
- * +-0 terms, which change no partial sum, see {@code Rows}), so loss, gradient, SGD step, evaluation and smoothness
+ * iteration sum in the same order for both forms (every dot product a plain sum in column order; the dense form adds
+ * only +-0 terms, which change no partial sum, see {@code Rows}), so loss, gradient, SGD step, evaluation and smoothness
  * constant are equal bits in float64 and float32. Softmax regression computes dense logits with BLAS gemm and sparse
  * ones with the row kernels, in different orders: asserted to 1e-12 relative (float64). The matrices are random with
  * about 30% stored entries, an empty row and an empty column, and a one-column case (d = 1); the sparse forms are a
@@ -33,13 +33,18 @@ class SparseModelsTest {
 
     /** A random [m, p] matrix with ~30% entries in [-2, 2), row 1 and column p-1 (when p > 1) empty, labels +-1. */
     private static double[][] matrix(int m, int p, long seed) {
+        return matrix(m, p, seed, false);
+    }
+
+    /** {@link #matrix(int, int, long)}, with every stored entry 1 when {@code binary} (the unit-value kernels). */
+    private static double[][] matrix(int m, int p, long seed, boolean binary) {
         RandomStream r = new RandomStream(seed);
         double[][] a = new double[m][p];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < p; j++) {
                 boolean empty = i == 1 || (p > 1 && j == p - 1);
                 if (!empty && r.nextDouble() < 0.3) {
-                    a[i][j] = 4 * r.nextDouble() - 2;
+                    a[i][j] = binary ? 1.0 : 4 * r.nextDouble() - 2;
                 }
             }
         }
@@ -123,12 +128,23 @@ class SparseModelsTest {
 
     @Test
     void logisticAndLeastSquaresGiveTheSameBitsDenseAndSparse() {
-        int[][] shapes = {{13, 21}, {9, 1}, {1, 8}, {40, 123}, {17, 16}};
+        sameBitsDenseAndSparse(false);
+    }
+
+    /** A matrix of ones takes the kernels that read no values ({@code CsrMatrix.unitValues}): the same bits again. */
+    @Test
+    void binaryFeaturesGiveTheSameBitsDenseAndSparse() {
+        sameBitsDenseAndSparse(true);
+    }
+
+    private void sameBitsDenseAndSparse(boolean binary) {
+        int[][] shapes = {{13, 21}, {9, 1}, {1, 8}, {40, 123}, {17, 16}, {70, 300}};
         for (Precision precision : Precision.values()) {
             for (int[] shape : shapes) {
                 int m = shape[0];
                 int p = shape[1];
-                double[][] a = matrix(m, p, 7L * m + p);
+                double[][] a = matrix(m, p, 7L * m + p, binary);
+                assertEquals(binary, CsrMatrix.fromDense(Nd4j.createFromArray(a)).unitValues(), "unit values");
                 for (Model model : exactModels(p)) {
                     double[] y = labelsFor(model, m, m + 31L * p);
                     Dataset dense = dense(a, y, precision);

@@ -1,0 +1,97 @@
+package io.github.fl4j.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code Kernels.softplusBlock} (one log per block of rows) against a reference that evaluates every row on its own
+ * with {@link StrictMath#log1p} and sums exactly in {@link BigDecimal}; and Dekker's product error against
+ * {@link Math#fma}.
+ */
+class SoftplusBlockTest {
+
+    /** The sum of max(t, 0) + log1p(exp(-|t|)) with each term correctly rounded to about an ulp, summed exactly. */
+    private static double reference(double[] t, int n) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int q = 0; q < n; q++) {
+            sum = sum.add(new BigDecimal(Math.max(t[q], 0.0)))
+                    .add(new BigDecimal(StrictMath.log1p(StrictMath.exp(-Math.abs(t[q])))));
+        }
+        return sum.round(MathContext.DECIMAL128).doubleValue();
+    }
+
+    private static void assertClose(double[] t, int n, String what) {
+        double[] sig = new double[n];
+        double got = Kernels.softplusBlock(t, n, sig);
+        double want = reference(t, n);
+        // a sum of n rounded terms: within about n ulps of the exact sum (the per-row evaluation is no better)
+        double tolerance = (n + 2) * Math.ulp(want);
+        assertTrue(Math.abs(got - want) <= tolerance,
+                what + ": softplusBlock " + got + " vs reference " + want + " (difference " + (got - want) + ")");
+        for (int q = 0; q < n; q++) {
+            double e = Math.exp(-Math.abs(t[q]));
+            double r = 1.0 / (1.0 + e);
+            assertEquals(t[q] >= 0 ? r : e * r, sig[q], 0.0, what + ": sigmoid of " + t[q]);
+        }
+    }
+
+    @Test
+    void matchesRowByRowLog1pForMarginsOfEveryScale() {
+        SplittableRandom random = new SplittableRandom(17);
+        double[] scales = {1e-300, 1e-12, 1e-3, 0.5, 3, 20, 40, 100, 800};
+        double[] t = new double[Kernels.BLOCK];
+        for (double scale : scales) {
+            for (int trial = 0; trial < 200; trial++) {
+                int n = 1 + random.nextInt(Kernels.BLOCK);
+                for (int q = 0; q < n; q++) {
+                    t[q] = (2 * random.nextDouble() - 1) * scale;
+                }
+                assertClose(t, n, "scale " + scale);
+            }
+        }
+    }
+
+    @Test
+    void keepsTinyLossesToFullRelativePrecision() {
+        // every row classified with a large margin: each loss is e^-t, far below an ulp of 1; a log of a rounded
+        // product would lose them all, the block keeps them (relative error of a few ulps of the sum)
+        double[] t = new double[Kernels.BLOCK];
+        for (int q = 0; q < t.length; q++) {
+            t[q] = -(20 + q); // e^-20 .. e^-35
+        }
+        double got = Kernels.softplusBlock(t, t.length, null);
+        double want = reference(t, t.length);
+        assertEquals(want, got, (t.length + 2) * Math.ulp(want));
+        for (int q = 0; q < t.length; q++) {
+            t[q] = -(40 + 3 * q); // e^-40 .. e^-85: 1 + e rounds to 1 for every row
+        }
+        got = Kernels.softplusBlock(t, t.length, null);
+        want = reference(t, t.length);
+        assertTrue(want > 0 && want < 1e-16, "the losses are below an ulp of 1: " + want);
+        assertEquals(want, got, (t.length + 2) * Math.ulp(want));
+    }
+
+    @Test
+    void extremeMarginsNeitherOverflowNorLoseTheLinearPart() {
+        double[] t = {1000, -1000, 745, -745, 0, 0.0};
+        double got = Kernels.softplusBlock(t, t.length, null);
+        assertEquals(1745 + 2 * Math.log(2) + 2 * Math.exp(-745), got, Math.ulp(1745.0));
+        assertClose(t, t.length, "extremes");
+    }
+
+    @Test
+    void dekkersProductErrorIsTheExactErrorOfTheRoundedProduct() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 100_000; i++) {
+            double a = 1 + random.nextDouble() * ((1 << 17) - 1);
+            double b = 1 + random.nextDouble();
+            double p = a * b;
+            assertEquals(Math.fma(a, b, -p), Kernels.productError(a, b, p), 0.0, a + " * " + b);
+        }
+    }
+}
