@@ -34,7 +34,6 @@ abstract class Rows {
     int rows;
     /** Number of columns p. */
     int cols;
-    private final double[] one = new double[1];
 
     /**
      * {@code out[q] = a_{i0+q} . x} for q in [0, n), each the plain sum in increasing column order; n is at most
@@ -45,18 +44,6 @@ abstract class Rows {
     /** {@code g += c[q] a_{i0+q}} for q = 0, 1, ..., n - 1 in that order; n is at most {@link Kernels#BLOCK}. */
     abstract void axpys(int i0, int n, double[] c, double[] g);
 
-    /** {@code a_i . x} (the same bits as {@link #dots}). */
-    final double dot(int i, double[] x) {
-        dots(i, 1, x, one);
-        return one[0];
-    }
-
-    /** {@code g_j += c a_ij} for every stored (or, dense, every) j of row i. */
-    final void axpy(int i, double c, double[] g) {
-        one[0] = c;
-        axpys(i, 1, one, g);
-    }
-
     /**
      * Softmax logits: {@code z[c] += sum_j a_ij w[j k + c]} for c in [0, k), in increasing j (w row-major [p, k]).
      */
@@ -64,9 +51,6 @@ abstract class Rows {
 
     /** {@code gw[j k + c] += a_ij gc[c]} for every stored (or, dense, every) j of row i and c in [0, k). */
     abstract void outer(int i, double[] gc, int k, double[] gw);
-
-    /** Bytes of feature storage one pass over all rows reads (values, plus column indices and row pointers). */
-    abstract long bytesPerPass();
 
     /** Forgets the batch (so a per-thread instance does not keep its memory alive). */
     abstract void clear();
@@ -275,11 +259,6 @@ abstract class Rows {
         }
 
         @Override
-        long bytesPerPass() {
-            return (long) rows * cols * 8;
-        }
-
-        @Override
         void clear() {
             super.clear();
             buffer = null;
@@ -301,11 +280,6 @@ abstract class Rows {
             for (int j = 0; j < p; j++) {
                 row[j] = f[j];
             }
-        }
-
-        @Override
-        long bytesPerPass() {
-            return (long) rows * cols * 4;
         }
 
         @Override
@@ -532,17 +506,6 @@ abstract class Rows {
                     gw[o + c] += v * gc[c];
                 }
             }
-        }
-
-        @Override
-        long bytesPerPass() {
-            long nnz = 0;
-            for (int i = 0; i < rows; i++) {
-                int r = row(i);
-                nnz += pointers[r + 1] - pointers[r];
-            }
-            int valueBytes = unit ? 0 : doubles != null ? 8 : 4;
-            return nnz * (4 + valueBytes) + 4L * (rows + 1) + (index == null ? 0 : 4L * rows);
         }
 
         @Override

@@ -50,32 +50,50 @@ public final class LocalExecutionEngine implements ExecutionEngine {
     /**
      * Runs {@code work} on every task with this engine's threads and returns the results in task order; the first
      * failure in task order is rethrown after all tasks have ended. For engines built on this one.
+     *
+     * <p>One job per worker thread (at most one per task), each taking the next task index from a shared counter until
+     * none is left: a round costs one hand-over per thread, not one per client. With 20 clients of about 80 us each
+     * (EF21 on a9a), one hand-over per client had made two threads slower than one on this 2-core machine. Which
+     * thread runs which client does not change any result (each writes its own slot).
      */
+    @SuppressWarnings("unchecked")
     <T, R> List<R> run(List<T> tasks, Function<T, R> work) {
-        List<R> out = new ArrayList<>(tasks.size());
-        if (pool == null || tasks.size() <= 1) {
+        int n = tasks.size();
+        List<R> out = new ArrayList<>(n);
+        if (pool == null || n <= 1) {
             for (T t : tasks) {
                 out.add(work.apply(t));
             }
             return out;
         }
-        List<Future<R>> futures = new ArrayList<>(tasks.size());
-        for (T t : tasks) {
-            futures.add(pool.submit(() -> work.apply(t)));
-        }
-        RuntimeException first = null;
-        for (Future<R> f : futures) {
-            try {
-                out.add(f.get());
-            } catch (ExecutionException e) {
-                if (first == null) {
-                    Throwable c = e.getCause();
-                    first = c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
+        Object[] results = new Object[n];
+        Throwable[] failures = new Throwable[n];
+        AtomicInteger next = new AtomicInteger();
+        int jobs = Math.min(threads, n);
+        List<Future<?>> futures = new ArrayList<>(jobs);
+        for (int j = 0; j < jobs; j++) {
+            futures.add(pool.submit(() -> {
+                for (int k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        failures[k] = new java.util.concurrent.CancellationException("interrupted");
+                        continue;
+                    }
+                    try {
+                        results[k] = work.apply(tasks.get(k));
+                    } catch (Throwable e) {
+                        failures[k] = e;
+                    }
                 }
-                out.add(null);
+            }));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a worker of the client tasks failed", e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                for (Future<R> g : futures) {
+                for (Future<?> g : futures) {
                     g.cancel(true);
                 }
                 java.util.concurrent.CancellationException c =
@@ -84,8 +102,12 @@ public final class LocalExecutionEngine implements ExecutionEngine {
                 throw c;
             }
         }
-        if (first != null) {
-            throw first;
+        for (int k = 0; k < n; k++) {
+            Throwable c = failures[k];
+            if (c != null) {
+                throw c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
+            }
+            out.add((R) results[k]);
         }
         return out;
     }
