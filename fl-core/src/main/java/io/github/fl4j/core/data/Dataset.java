@@ -30,6 +30,10 @@ public final class Dataset {
     private final int rowFrom;
     private final int[] rowIndex;
     private final int size;
+    /** The column index of a sparse dataset once built (derived from the rows, like a cached hash code). */
+    private volatile SparseColumns columns;
+    /** Whether {@link #sparseColumnsOnReuse()} was called before. */
+    private volatile boolean columnsAsked;
 
     /**
      * @param features [m, p] matrix, c-order
@@ -81,6 +85,7 @@ public final class Dataset {
         this.rowFrom = d.rowFrom;
         this.rowIndex = d.rowIndex;
         this.size = d.size;
+        this.columns = d.columns;
     }
 
     private Dataset(CsrMatrix csr, int rowFrom, int[] rowIndex, int size, INDArray labels, String source) {
@@ -146,6 +151,44 @@ public final class Dataset {
     /** The shared rows of a sparse index view (shared, do not modify), or null for a range view or dense data. */
     public int[] sparseRowIndex() {
         return rowIndex;
+    }
+
+    /**
+     * The column-major index of this sparse dataset's rows ({@link SparseColumns}: for column j, the samples with an
+     * entry in it, in sample order), built on the first call in O(nnz + p) time and kept with this dataset (about 4
+     * bytes per stored entry, plus the values in column order unless they are all 1); null for a dense dataset.
+     * Thread-safe: concurrent first calls may each build it, and all get equal indexes.
+     */
+    public SparseColumns sparseColumns() {
+        if (csr == null) {
+            return null;
+        }
+        SparseColumns c = columns;
+        if (c == null) {
+            c = SparseColumns.of(csr, rowFrom, rowIndex, size);
+            columns = c;
+        }
+        return c;
+    }
+
+    /**
+     * {@link #sparseColumns()} from the second call on, null on the first (and for dense data): for kernels that pass
+     * over the whole dataset again and again (full gradients, evaluations, power iterations), which then use the
+     * column index, while a batch used once (an SGD minibatch) never pays for building it.
+     */
+    public SparseColumns sparseColumnsOnReuse() {
+        if (csr == null) {
+            return null;
+        }
+        SparseColumns c = columns;
+        if (c != null) {
+            return c;
+        }
+        if (!columnsAsked) {
+            columnsAsked = true;
+            return null;
+        }
+        return sparseColumns();
     }
 
     /** Stored feature values: non-zeros of the rows of a sparse dataset, m p for a dense one. */

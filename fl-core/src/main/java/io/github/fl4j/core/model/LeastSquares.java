@@ -154,12 +154,13 @@ public final class LeastSquares implements Model {
         int m = a.rows;
         double invM = 1.0 / m;
         double sum = 0.0;
-        double[] t = s.blockT;
-        double[] yb = s.blockY;
-        double[] c = s.blockC;
+        int chunk = a.chunk();
+        double[] t = s.chunkT(chunk);
+        double[] yb = s.chunkY(chunk);
+        double[] c = s.chunkC(chunk);
         try {
-            for (int start = 0; start < m; start += Kernels.BLOCK) {
-                int n = Math.min(Kernels.BLOCK, m - start);
+            for (int start = 0; start < m; start += chunk) {
+                int n = Math.min(chunk, m - start);
                 y.get(start, n, yb);
                 a.dots(start, n, x, t);
                 for (int k = 0; k < n; k++) {

@@ -203,20 +203,22 @@ public final class LogisticRegression implements Model {
         Kernels.Vec y = Kernels.column(batch.labels());
         double sum = 0.0;
         double invM = 1.0 / m;
-        double[] t = s.blockT;
-        double[] c = s.blockC;
+        int chunk = a.chunk();
+        double[] t = s.chunkT(chunk);
+        double[] c = s.chunkC(chunk);
         double[] yAll = s.labels(m);
         try {
             labels(y, m, yAll);
-            // one pass over the rows, a block at a time: the margins a_i . x, the losses and coefficients c_i, then
-            // g += c_i a_i while the rows are in cache (see Kernels.BLOCK)
-            for (int start = 0; start < m; start += Kernels.BLOCK) {
-                int n = Math.min(Kernels.BLOCK, m - start);
+            // one pass over the rows, a chunk at a time (a block of rows that is still in cache for the update, or
+            // the whole batch for the column kernels): the margins a_i . x, the losses and coefficients c_i a block
+            // of Kernels.BLOCK at a time, then g += c_i a_i
+            for (int start = 0; start < m; start += chunk) {
+                int n = Math.min(chunk, m - start);
                 a.dots(start, n, x, t);
                 for (int k = 0; k < n; k++) {
                     t[k] = -yAll[start + k] * t[k];
                 }
-                sum += Kernels.softplusBlock(t, n, c);
+                sum = softplusBlocks(t, n, c, sum);
                 for (int k = 0; k < n; k++) {
                     c[k] = -yAll[start + k] * c[k] * invM;
                 }
@@ -309,12 +311,13 @@ public final class LogisticRegression implements Model {
         Kernels.Vec y = Kernels.column(batch.labels());
         double loss = 0.0;
         long correct = 0;
-        double[] z = s.blockT;
+        int chunk = a.chunk();
+        double[] z = s.chunkT(chunk);
         double[] yAll = s.labels(a.rows);
         try {
             labels(y, a.rows, yAll);
-            for (int start = 0, rows = a.rows; start < rows; start += Kernels.BLOCK) {
-                int n = Math.min(Kernels.BLOCK, rows - start);
+            for (int start = 0, rows = a.rows; start < rows; start += chunk) {
+                int n = Math.min(chunk, rows - start);
                 a.dots(start, n, x, z);
                 for (int k = 0; k < n; k++) {
                     double yi = yAll[start + k];
@@ -325,13 +328,28 @@ public final class LogisticRegression implements Model {
                     }
                     z[k] = -yi * zi;
                 }
-                loss += Kernels.softplusBlock(z, n, null);
+                loss = softplusBlocks(z, n, null, loss);
             }
         } finally {
             a.clear();
         }
         sums[0] += loss;
         sums[1] += correct;
+    }
+
+    /**
+     * {@code sum} plus the softplus of {@code t[0 .. n)}, one {@link Kernels#softplusBlock} per block of
+     * {@link Kernels#BLOCK} elements in order (the loss of a chunk of rows, whatever the chunk size), writing the
+     * sigmoids into {@code sigmoid} when it is not null.
+     */
+    private static double softplusBlocks(double[] t, int n, double[] sigmoid, double sum) {
+        if (n <= Kernels.BLOCK) {
+            return sum + Kernels.softplusBlock(t, n, sigmoid);
+        }
+        for (int b = 0; b < n; b += Kernels.BLOCK) {
+            sum += Kernels.softplusBlock(t, b, Math.min(Kernels.BLOCK, n - b), sigmoid);
+        }
+        return sum;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.fl4j.core.model;
 
 import io.github.fl4j.core.data.CsrMatrix;
 import io.github.fl4j.core.data.Dataset;
+import io.github.fl4j.core.data.SparseColumns;
 import io.github.fl4j.core.tensor.Tensors;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -28,6 +29,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * are widened: a product of two float32 numbers is exact in double, and the chains accumulate in double). A sparse
  * matrix whose stored values are all 1 ({@link CsrMatrix#unitValues()}) is read without its values, with the same
  * bits ({@code 1 * x_j = x_j}).
+ *
+ * <p><b>Column kernels.</b> For a sparse batch passed over again and again (a client's full gradient, an evaluation,
+ * a power iteration), {@link ColumnRows} works on the batch's column index ({@link SparseColumns}) instead: all
+ * margins by one scatter per column, then the whole gradient by one gather per column. Each margin and each gradient
+ * element still receives the same terms in the same order, so the bits are again the same. A model asks
+ * {@link #chunk()} how many rows to hand to one {@link #dots} / {@link #axpys} pair.
  */
 abstract class Rows {
     /** Number of rows of the batch. */
@@ -37,12 +44,23 @@ abstract class Rows {
 
     /**
      * {@code out[q] = a_{i0+q} . x} for q in [0, n), each the plain sum in increasing column order; n is at most
-     * {@link Kernels#BLOCK}.
+     * {@link #chunk()}.
      */
     abstract void dots(int i0, int n, double[] x, double[] out);
 
-    /** {@code g += c[q] a_{i0+q}} for q = 0, 1, ..., n - 1 in that order; n is at most {@link Kernels#BLOCK}. */
+    /** {@code g += c[q] a_{i0+q}} for q = 0, 1, ..., n - 1 in that order; n is at most {@link #chunk()}. */
     abstract void axpys(int i0, int n, double[] c, double[] g);
+
+    /**
+     * The rows a model should hand to one {@link #dots} / {@link #axpys} pair: {@link Kernels#BLOCK} for row
+     * kernels (the block is still in cache for the update), all rows for the column kernels ({@link ColumnRows},
+     * which pass over columns and are fast only on whole batches). A model loops over chunks, and inside a chunk over
+     * blocks of {@link Kernels#BLOCK} for anything whose result depends on the block (the loss's one log per block),
+     * so its results do not depend on the chunk size.
+     */
+    int chunk() {
+        return Kernels.BLOCK;
+    }
 
     /**
      * Softmax logits: {@code z[c] += sum_j a_ij w[j k + c]} for c in [0, k), in increasing j (w row-major [p, k]).
@@ -60,6 +78,7 @@ abstract class Rows {
         private final DenseDouble denseDouble = new DenseDouble();
         private final DenseFloat denseFloat = new DenseFloat();
         private final SparseRows sparse = new SparseRows();
+        private final ColumnRows columns = new ColumnRows();
 
         /**
          * The rows of {@code batch}, valid until the next call on this thread; the caller keeps {@code batch}
@@ -67,8 +86,13 @@ abstract class Rows {
          */
         Rows of(Dataset batch) {
             if (batch.isSparse()) {
-                sparse.reset(batch.sparseFeatures(), batch.sparseRowFrom(), batch.sparseRowIndex(), batch.size());
-                return sparse;
+                SparseColumns c = ColumnRows.worthIt(batch) ? batch.sparseColumnsOnReuse() : null;
+                SparseRows r = c == null ? sparse : columns;
+                r.reset(batch.sparseFeatures(), batch.sparseRowFrom(), batch.sparseRowIndex(), batch.size());
+                if (c != null) {
+                    columns.index = c;
+                }
+                return r;
             }
             INDArray f = batch.features();
             int m = (int) f.size(0);
@@ -295,7 +319,7 @@ abstract class Rows {
      * The rows of a {@link CsrMatrix} (a row range or an index list into it): float64 values, float32 values (widened
      * in the loops) or, for a matrix of ones, no values at all.
      */
-    static final class SparseRows extends Rows {
+    static class SparseRows extends Rows {
         int[] pointers;
         int[] columns;
         int from;
@@ -515,6 +539,209 @@ abstract class Rows {
             index = null;
             doubles = null;
             floats = null;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------- columns
+
+    /**
+     * Sparse rows with their column index ({@link SparseColumns}), for passes over the whole batch: {@link #dots} of
+     * all rows scatters each column into the margins ({@code t[i] += a_ij x_j}, columns in increasing order, so every
+     * margin receives its terms in increasing column order, as in the row kernel), and {@link #axpys} of all rows
+     * gathers each column ({@code g_j += sum_i c_i a_ij}, samples in increasing order, as the row kernel adds them),
+     * four columns side by side. Same bits as {@link SparseRows} (and the dense kernels). Calls on part of the batch,
+     * and the softmax kernels, use the row kernels.
+     */
+    static final class ColumnRows extends SparseRows {
+        SparseColumns index;
+
+        /**
+         * False when the JVM was started with {@code -Dfl4j.sparse.columnIndex=false}: the models then never build a
+         * column index (saving its memory, about 4 bytes per stored entry plus a copy of the values unless they are
+         * all 1) and use the row kernels only, with the same results.
+         */
+        static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("fl4j.sparse.columnIndex"));
+
+        /**
+         * Whether the column kernels pay for a batch: enough rows for a whole-batch pass to matter, and columns that
+         * are long on average (at least 16 entries), so that the per-column loops, not their setup, take the time.
+         */
+        static boolean worthIt(Dataset batch) {
+            long m = batch.size();
+            return ENABLED && m >= 4L * Kernels.BLOCK && batch.storedValues() >= 16L * batch.featureCount();
+        }
+
+        @Override
+        int chunk() {
+            return Math.max(rows, 1);
+        }
+
+        @Override
+        void dots(int i0, int n, double[] x, double[] out) {
+            if (i0 != 0 || n != rows) {
+                super.dots(i0, n, x, out);
+                return;
+            }
+            java.util.Arrays.fill(out, 0, n, 0.0);
+            SparseColumns a = index;
+            int[] ptr = a.pointers();
+            int[] smp = a.samplesOfEntries();
+            int p = a.cols();
+            if (a.unitValues()) {
+                for (int j = 0; j < p; j++) {
+                    double xj = x[j];
+                    for (int k = ptr[j], end = ptr[j + 1]; k < end; k++) {
+                        out[smp[k]] += xj;
+                    }
+                }
+            } else if (a.doubleValues() != null) {
+                double[] v = a.doubleValues();
+                for (int j = 0; j < p; j++) {
+                    double xj = x[j];
+                    for (int k = ptr[j], end = ptr[j + 1]; k < end; k++) {
+                        out[smp[k]] += v[k] * xj;
+                    }
+                }
+            } else {
+                float[] v = a.floatValues();
+                for (int j = 0; j < p; j++) {
+                    double xj = x[j];
+                    for (int k = ptr[j], end = ptr[j + 1]; k < end; k++) {
+                        out[smp[k]] += v[k] * xj;
+                    }
+                }
+            }
+        }
+
+        @Override
+        void axpys(int i0, int n, double[] c, double[] g) {
+            if (i0 != 0 || n != rows) {
+                super.axpys(i0, n, c, g);
+                return;
+            }
+            SparseColumns a = index;
+            int[] order = a.order();
+            int q = 0;
+            if (a.unitValues()) {
+                for (; q + 4 <= order.length; q += 4) {
+                    gather4Unit(a, order[q], order[q + 1], order[q + 2], order[q + 3], c, g);
+                }
+            } else if (a.doubleValues() != null) {
+                for (; q + 4 <= order.length; q += 4) {
+                    gather4(a, order[q], order[q + 1], order[q + 2], order[q + 3], c, g);
+                }
+            }
+            for (; q < order.length; q++) {
+                int j = order[q];
+                g[j] = gather1(a, j, c, g[j]);
+            }
+        }
+
+        /**
+         * Four columns' sums side by side over the length of the last (the shortest: {@link SparseColumns#order()}
+         * is longest first), then the other three columns' remaining entries.
+         */
+        private static void gather4Unit(SparseColumns a, int j0, int j1, int j2, int j3, double[] c, double[] g) {
+            int[] ptr = a.pointers();
+            int[] smp = a.samplesOfEntries();
+            int k0 = ptr[j0];
+            int k1 = ptr[j1];
+            int k2 = ptr[j2];
+            int k3 = ptr[j3];
+            int e0 = ptr[j0 + 1];
+            int e1 = ptr[j1 + 1];
+            int e2 = ptr[j2 + 1];
+            int common = ptr[j3 + 1] - k3; // the shortest of the four: order() is longest first
+            double s0 = g[j0];
+            double s1 = g[j1];
+            double s2 = g[j2];
+            double s3 = g[j3];
+            for (int t = 0; t < common; t++) {
+                s0 += c[smp[k0 + t]];
+                s1 += c[smp[k1 + t]];
+                s2 += c[smp[k2 + t]];
+                s3 += c[smp[k3 + t]];
+            }
+            for (int k = k0 + common; k < e0; k++) {
+                s0 += c[smp[k]];
+            }
+            for (int k = k1 + common; k < e1; k++) {
+                s1 += c[smp[k]];
+            }
+            for (int k = k2 + common; k < e2; k++) {
+                s2 += c[smp[k]];
+            }
+            g[j0] = s0;
+            g[j1] = s1;
+            g[j2] = s2;
+            g[j3] = s3;
+        }
+
+        /** {@link #gather4Unit} with float64 values: {@code g_j += c_i a_ij}. */
+        private static void gather4(SparseColumns a, int j0, int j1, int j2, int j3, double[] c, double[] g) {
+            int[] ptr = a.pointers();
+            int[] smp = a.samplesOfEntries();
+            double[] v = a.doubleValues();
+            int k0 = ptr[j0];
+            int k1 = ptr[j1];
+            int k2 = ptr[j2];
+            int k3 = ptr[j3];
+            int e0 = ptr[j0 + 1];
+            int e1 = ptr[j1 + 1];
+            int e2 = ptr[j2 + 1];
+            int common = ptr[j3 + 1] - k3;
+            double s0 = g[j0];
+            double s1 = g[j1];
+            double s2 = g[j2];
+            double s3 = g[j3];
+            for (int t = 0; t < common; t++) {
+                s0 += c[smp[k0 + t]] * v[k0 + t];
+                s1 += c[smp[k1 + t]] * v[k1 + t];
+                s2 += c[smp[k2 + t]] * v[k2 + t];
+                s3 += c[smp[k3 + t]] * v[k3 + t];
+            }
+            for (int k = k0 + common; k < e0; k++) {
+                s0 += c[smp[k]] * v[k];
+            }
+            for (int k = k1 + common; k < e1; k++) {
+                s1 += c[smp[k]] * v[k];
+            }
+            for (int k = k2 + common; k < e2; k++) {
+                s2 += c[smp[k]] * v[k];
+            }
+            g[j0] = s0;
+            g[j1] = s1;
+            g[j2] = s2;
+            g[j3] = s3;
+        }
+
+        /** {@code s + sum c_i a_ij} over column j's entries in sample order. */
+        private static double gather1(SparseColumns a, int j, double[] c, double s) {
+            int[] ptr = a.pointers();
+            int[] smp = a.samplesOfEntries();
+            int end = ptr[j + 1];
+            if (a.unitValues()) {
+                for (int k = ptr[j]; k < end; k++) {
+                    s += c[smp[k]];
+                }
+            } else if (a.doubleValues() != null) {
+                double[] v = a.doubleValues();
+                for (int k = ptr[j]; k < end; k++) {
+                    s += c[smp[k]] * v[k];
+                }
+            } else {
+                float[] v = a.floatValues();
+                for (int k = ptr[j]; k < end; k++) {
+                    s += c[smp[k]] * v[k];
+                }
+            }
+            return s;
+        }
+
+        @Override
+        void clear() {
+            super.clear();
+            index = null;
         }
     }
 }

@@ -282,14 +282,16 @@ public final class SmoothnessConstants {
             throw new IllegalArgumentException("start must not be null");
         }
         long m = 0;
+        int largest = Kernels.BLOCK;
         for (Dataset d : blocks) {
             Kernels.isDouble(d.precision().dataType(), "blocks");
             m += d.size();
+            largest = Math.max(largest, d.size());
         }
         Rows.Set rows = new Rows.Set();
         double[] v = new double[p];
         double[] w = new double[p];
-        double[] block = new double[Kernels.BLOCK];
+        double[] block = new double[largest]; // a chunk of rows' products (Rows.chunk(): at most a whole block)
         try {
             for (int j = 0; j < p; j++) {
                 v[j] = start.nextGaussian();
@@ -327,7 +329,8 @@ public final class SmoothnessConstants {
     /**
      * {@code w = sum_b A_b^T (A_b v)} in one pass over the rows with the models' row kernels ({@code Rows}: for row
      * i, {@code u_i = a_i . v}, then {@code w += u_i a_i} while the row is in cache; {@code u} holds a block of
-     * {@code u_i}); returns {@code sum_b ||A_b v||^2}.
+     * {@code u_i}, a chunk of them ({@code Rows.chunk()}: a whole dataset for the column kernels)); returns
+     * {@code sum_b ||A_b v||^2}.
      */
     private static double gramProduct(List<Dataset> blocks, Rows.Set set, double[] v, double[] w, int p,
                                       double[] u) {
@@ -336,8 +339,9 @@ public final class SmoothnessConstants {
         for (Dataset d : blocks) {
             Rows a = set.of(d);
             try {
-                for (int start = 0, m = a.rows; start < m; start += Kernels.BLOCK) {
-                    int n = Math.min(Kernels.BLOCK, m - start);
+                int chunk = a.chunk();
+                for (int start = 0, m = a.rows; start < m; start += chunk) {
+                    int n = Math.min(chunk, m - start);
                     a.dots(start, n, v, u);
                     for (int k = 0; k < n; k++) {
                         squares += u[k] * u[k];

@@ -27,7 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * constant are equal bits in float64 and float32. Softmax regression computes dense logits with BLAS gemm and sparse
  * ones with the row kernels, in different orders: asserted to 1e-12 relative (float64). The matrices are random with
  * about 30% stored entries, an empty row and an empty column, and a one-column case (d = 1); the sparse forms are a
- * whole matrix, a row range of a larger matrix and an index list into it.
+ * whole matrix, a row range of a larger matrix and an index list into it. Large enough batches also go through the
+ * column kernels (from the second pass over the same dataset on), with the same bits.
  */
 class SparseModelsTest {
 
@@ -138,7 +139,10 @@ class SparseModelsTest {
     }
 
     private void sameBitsDenseAndSparse(boolean binary) {
-        int[][] shapes = {{13, 21}, {9, 1}, {1, 8}, {40, 123}, {17, 16}, {70, 300}};
+        // the last four are large enough for the column kernels (Rows.ColumnRows.worthIt), which every call after the
+        // first on the same sparse dataset uses: lossAndGradient takes the row kernels, loss, evaluate and the SGD
+        // steps the column kernels, and all must give the dense bits
+        int[][] shapes = {{13, 21}, {9, 1}, {1, 8}, {40, 123}, {17, 16}, {70, 300}, {200, 1}, {130, 7}, {97, 33}};
         for (Precision precision : Precision.values()) {
             for (int[] shape : shapes) {
                 int m = shape[0];
@@ -173,6 +177,14 @@ class SparseModelsTest {
                                     scratch), 0.0, what);
                         }
                         assertArrayEquals(Tensors.toDoubleArray(xd), Tensors.toDoubleArray(xs), 0.0, what);
+                        // the gradient once more, now certainly by the column kernels where they apply
+                        INDArray gAgain = Tensors.zeros(precision, p);
+                        assertEquals(lossDense, model.lossAndGradient(x, sparse, gAgain), 0.0, what);
+                        assertArrayEquals(Tensors.toDoubleArray(gDense), Tensors.toDoubleArray(gAgain), 0.0, what);
+                        boolean columns = Rows.ColumnRows.worthIt(sparse);
+                        assertEquals(columns, Rows.ColumnRows.ENABLED && m >= 64, what + ": shapes meant for the column kernels");
+                        // the models asked for the index more than once, so it exists exactly where they used it
+                        assertEquals(columns, sparse.sparseColumnsOnReuse() != null, what + ": column index built");
                     }
                 }
             }
@@ -309,12 +321,17 @@ class SparseModelsTest {
 
     @Test
     void smoothnessConstantsAreTheSameDenseAndSparse() {
-        double[][] a = matrix(30, 17, 41);
-        double[] y = labels(30, 41, 2);
-        for (Precision precision : Precision.values()) {
-            double dense = SmoothnessConstants.largestEigenvalueOfGram(dense(a, y, precision));
-            for (Dataset sparse : sparseForms(a, y, precision)) {
-                assertEquals(dense, SmoothnessConstants.largestEigenvalueOfGram(sparse), 0.0);
+        // 30 x 17: row kernels only; 150 x 9: the power iteration's second product onwards on the column kernels
+        for (int[] shape : new int[][] {{30, 17}, {150, 9}}) {
+            double[][] a = matrix(shape[0], shape[1], 41);
+            double[] y = labels(shape[0], 41, 2);
+            for (Precision precision : Precision.values()) {
+                double dense = SmoothnessConstants.largestEigenvalueOfGram(dense(a, y, precision));
+                for (Dataset sparse : sparseForms(a, y, precision)) {
+                    assertEquals(dense, SmoothnessConstants.largestEigenvalueOfGram(sparse), 0.0);
+                    assertEquals(Rows.ColumnRows.ENABLED && shape[0] > 64, sparse.sparseColumnsOnReuse() != null,
+                            "column index built");
+                }
             }
         }
         // A = diag(3, 1) stacked: lambda_max(A^T A / 2) = 9 / 2
