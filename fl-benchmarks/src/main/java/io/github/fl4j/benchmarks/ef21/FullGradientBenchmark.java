@@ -34,8 +34,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       buffer), on 1 thread and on {@code threads} threads (clients dealt round-robin), median of {@code reps}
  *       interleaved repetitions, by the wall clock and by the CPU clock of the slowest thread (on a shared machine
  *       the CPU clock leaves out the time other processes hold the cores);</li>
- *   <li>the bytes one pass reads: features (dense m p 8; sparse 12 per stored entry, or 4 when every stored value is 1
- *       and the kernels read only the column indices, plus 4 per row pointer) and labels (8 m);</li>
+ *   <li>the bytes one pass reads: features (dense m p 8; sparse by rows 12 per stored entry, or 4 when every stored
+ *       value is 1 and the kernels read only the column indices, plus 4 per row pointer; sparse by columns, once the
+ *       model has built a client's column index, twice 4 per entry plus its value, once for the margins and once for
+ *       the gradient) and labels (8 m);</li>
  *   <li>the same-run bandwidth of a memory copy of the same number of bytes ({@code System.arraycopy} of a
  *       {@code double[]} split into the same number of parts, one per thread), timed interleaved with the gradients,
  *       and the gradient's bandwidth as a fraction of it;</li>
@@ -105,13 +107,20 @@ public final class FullGradientBenchmark {
         }
     }
 
-    /** Bytes one full-gradient pass reads (features and labels of every client). */
+    /**
+     * Bytes one full-gradient pass reads (features and labels of every client). A sparse client with a column index
+     * (built by the model on its second pass) is read through the index twice, for the margins and for the gradient.
+     */
     static long bytesPerPass(FederatedDataset data) {
         long bytes = 0;
         for (Dataset d : data.clients()) {
             long m = d.size();
             bytes += 8 * m; // labels
-            if (d.isSparse()) {
+            if (d.hasSparseColumns()) {
+                var c = d.sparseColumns();
+                int perEntry = 4 + (c.unitValues() ? 0 : c.doubleValues() != null ? 8 : 4);
+                bytes += 2 * ((long) perEntry * c.nonZeros() + 4L * (c.cols() + 1));
+            } else if (d.isSparse()) {
                 // a column index per stored entry, plus its value unless every value is 1 (then none is read)
                 int perEntry = d.sparseFeatures().unitValues() ? 4 : 12;
                 bytes += perEntry * d.storedValues() + 4 * (m + 1);
@@ -130,7 +139,13 @@ public final class FullGradientBenchmark {
         new SeedTree(1).stream(Purpose.INIT).fillGaussian(x, 0, 1);
         FederatedDataset[] forms = {dense, sparse};
         String[] labels = {"dense", "sparse"};
+        double[] warm = new double[2];
+        for (FederatedDataset f : forms) {
+            gradientPass(model, f, x, 1, 2, pool, warm); // the second pass builds the sparse clients' column index
+        }
         long[] bytes = {bytesPerPass(dense), bytesPerPass(sparse)};
+        System.out.printf(Locale.ROOT, "%s sparse clients: %s%n", name, sparse.clients().get(0).hasSparseColumns()
+                ? "column kernels (column index built on the second pass)" : "row kernels");
         for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
             double[][][] grad = new double[2][2][reps];
             double[][][] copy = new double[2][2][reps];

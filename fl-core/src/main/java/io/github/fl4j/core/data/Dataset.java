@@ -171,6 +171,11 @@ public final class Dataset {
         return c;
     }
 
+    /** Whether this dataset's column index ({@link #sparseColumns()}) has been built. */
+    public boolean hasSparseColumns() {
+        return columns != null;
+    }
+
     /**
      * {@link #sparseColumns()} from the second call on, null on the first (and for dense data): for kernels that pass
      * over the whole dataset again and again (full gradients, evaluations, power iterations), which then use the

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The embedded engine: a fixed pool of daemon worker threads in this JVM. With one thread the tasks run on the
- * caller's thread, in order. ND4J is set to one native thread per op, so that clients, not ops, are the unit of
- * parallelism.
+ * The embedded engine: the caller's thread and a fixed pool of {@code threads - 1} daemon worker threads in this JVM
+ * run a round's tasks together. With one thread the tasks run on the caller's thread, in order. ND4J is set to one
+ * native thread per op, so that clients, not ops, are the unit of parallelism.
  */
 public final class LocalExecutionEngine implements ExecutionEngine {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -34,7 +34,7 @@ public final class LocalExecutionEngine implements ExecutionEngine {
         } else {
             int id = POOLS.incrementAndGet();
             AtomicInteger n = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(threads, r -> {
+            pool = Executors.newFixedThreadPool(threads - 1, r -> {
                 Thread t = new Thread(r, "fl4j-worker-" + id + "-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
@@ -51,10 +51,11 @@ public final class LocalExecutionEngine implements ExecutionEngine {
      * Runs {@code work} on every task with this engine's threads and returns the results in task order; the first
      * failure in task order is rethrown after all tasks have ended. For engines built on this one.
      *
-     * <p>One job per worker thread (at most one per task), each taking the next task index from a shared counter until
-     * none is left: a round costs one hand-over per thread, not one per client. With 20 clients of about 80 us each
-     * (EF21 on a9a), one hand-over per client had made two threads slower than one on this 2-core machine. Which
-     * thread runs which client does not change any result (each writes its own slot).
+     * <p>One job per thread (at most one per task), each taking the next task index from a shared counter until none
+     * is left: a round costs one hand-over per worker thread, not one per client, and the caller's thread runs one of
+     * the jobs itself instead of waiting idle (so {@code threads = 2} hands over to one worker). With 20 clients of
+     * about 80 us each (EF21 on a9a), one hand-over per client had made two threads slower than one on a 2-core
+     * machine. Which thread runs which client does not change any result (each writes its own slot).
      */
     @SuppressWarnings("unchecked")
     <T, R> List<R> run(List<T> tasks, Function<T, R> work) {
@@ -70,22 +71,24 @@ public final class LocalExecutionEngine implements ExecutionEngine {
         Throwable[] failures = new Throwable[n];
         AtomicInteger next = new AtomicInteger();
         int jobs = Math.min(threads, n);
-        List<Future<?>> futures = new ArrayList<>(jobs);
-        for (int j = 0; j < jobs; j++) {
-            futures.add(pool.submit(() -> {
-                for (int k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        failures[k] = new java.util.concurrent.CancellationException("interrupted");
-                        continue;
-                    }
-                    try {
-                        results[k] = work.apply(tasks.get(k));
-                    } catch (Throwable e) {
-                        failures[k] = e;
-                    }
+        Runnable job = () -> {
+            for (int k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    failures[k] = new java.util.concurrent.CancellationException("interrupted");
+                    continue;
                 }
-            }));
+                try {
+                    results[k] = work.apply(tasks.get(k));
+                } catch (Throwable e) {
+                    failures[k] = e;
+                }
+            }
+        };
+        List<Future<?>> futures = new ArrayList<>(jobs - 1);
+        for (int j = 1; j < jobs; j++) {
+            futures.add(pool.submit(job));
         }
+        job.run(); // the caller's share
         for (Future<?> f : futures) {
             try {
                 f.get();
