@@ -583,13 +583,21 @@ final class Kernels {
 
     /** {@link #softplusBlock(double[], int, double[])} of {@code t[from .. from + n)} (sigmoids at the same places). */
     static double softplusBlock(double[] t, int from, int n, double[] sigmoid) {
+        int end = from + n;
+        if (sigmoid != null) {
+            // the exps first, into the output (overwritten below): a loop holding no other value across the calls to
+            // Math.exp, which is a call that saves no floating-point register
+            for (int q = from; q < end; q++) {
+                sigmoid[q] = Math.exp(-Math.abs(t[q]));
+            }
+        }
         double linear = 0.0;
         double rounding = 0.0;
         double hi = 1.0;
         double lo = 0.0;
-        for (int q = from, end = from + n; q < end; q++) {
+        for (int q = from; q < end; q++) {
             double tq = t[q];
-            double e = Math.exp(-Math.abs(tq));
+            double e = sigmoid != null ? sigmoid[q] : Math.exp(-Math.abs(tq));
             double u = 1.0 + e;
             double r = 1.0 / u;
             if (sigmoid != null) {
