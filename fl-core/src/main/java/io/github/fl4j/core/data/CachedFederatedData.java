@@ -25,7 +25,8 @@ public final class CachedFederatedData extends ForwardingFederatedData {
     /**
      * @param source     the data to cache
      * @param maxClients the most clients kept, {@code >= 1}
-     * @param maxBytes   the most bytes of feature and label arrays kept, {@code >= 1} (Long.MAX_VALUE: by count only);
+     * @param maxBytes   the most bytes of feature and label arrays kept (for sparse clients: labels, row lists and
+     *                   column indexes; see {@link #bytesOf}), {@code >= 1} (Long.MAX_VALUE: by count only);
      *                   a client larger than this is returned but not kept
      * @throws IllegalArgumentException naming the bad argument and its value
      */
@@ -46,9 +47,21 @@ public final class CachedFederatedData extends ForwardingFederatedData {
         this(source, maxClients, Long.MAX_VALUE);
     }
 
-    /** The bytes of the arrays of a dataset: (m * p + m) values of its precision. */
+    /**
+     * The bytes of the arrays a dataset holds or may come to hold, for b-byte values: dense, {@code (m p + m) b}; sparse,
+     * its labels {@code m b}, its row list (4 m, for an index view; the shared matrix's rows are not its own) and room
+     * for the column index a model may build on it ({@link Dataset#sparseColumns()}: at most {@code (4 + b) nnz} plus
+     * its column pointers, counted as built).
+     */
     static long bytesOf(Dataset d) {
-        return ((long) d.size() * d.featureCount() + d.size()) * d.precision().bits() / 8;
+        long m = d.size();
+        long b = d.precision().bits() / 8;
+        if (!d.isSparse()) {
+            return (m * d.featureCount() + m) * b;
+        }
+        long bytes = m * b + (d.sparseRowIndex() != null ? 4 * m : 0);
+        return bytes + (d.hasSparseColumns() ? d.sparseColumns().bytes()
+                : (4 + b) * d.storedValues() + 4L * (d.featureCount() + 1));
     }
 
     @Override

@@ -349,6 +349,28 @@ class LazyFederatedDataTest {
                 assertThrows(IllegalArgumentException.class, () -> new CachedFederatedData(p, 0)).getMessage());
     }
 
+    /**
+     * Sparse clients are counted by what they hold, not as dense matrices: labels, the row list of an index view and
+     * room for a column index (4 + b bytes per stored entry and p + 1 pointers), or the index itself once built.
+     */
+    @Test
+    void sparseClientsAreCountedByWhatTheyHold() {
+        // [[1, 0, 2], [0, 0, 0], [0, 3, 0], [4, 0, 5]] as float64, labels 0..3
+        CsrMatrix a = CsrMatrix.ofDoubles(4, 3, new int[] {0, 2, 2, 3, 5}, new int[] {0, 2, 1, 0, 2},
+                new double[] {1, 2, 3, 4, 5});
+        Dataset d = Dataset.sparse(a, Nd4j.createFromArray(0.0, 1.0, 2.0, 3.0).reshape(4, 1));
+        Dataset range = d.rowRange(1, 4); // rows 1..3: 3 stored entries
+        assertEquals(3 * 8 + (4 + 8) * 3 + 4 * 4, CachedFederatedData.bytesOf(range));
+        Dataset index = d.rows(new int[] {3, 0}); // 4 stored entries, a row list of 2
+        assertEquals(2 * 8 + 4 * 2 + (4 + 8) * 4 + 4 * 4, CachedFederatedData.bytesOf(index));
+        long built = index.sparseColumns().bytes();
+        assertEquals(2 * 8 + 4 * 2 + built, CachedFederatedData.bytesOf(index));
+        assertEquals(4 * 8 + (4 + 8) * 5 + 4 * 4, CachedFederatedData.bytesOf(d)); // the dense form: (12 + 4) 8 = 128
+        Dataset dense = new Dataset(Nd4j.createFromArray(new double[][] {{1, 0, 2}, {0, 0, 0}}),
+                Nd4j.createFromArray(0.0, 1.0));
+        assertEquals((2 * 3 + 2) * 8, CachedFederatedData.bytesOf(dense));
+    }
+
     @Test
     void cacheFromManyThreadsGivesTheSameBits() throws Exception {
         LazySyntheticFedProx lazy = small().build().lazy(new SeedTree(12), 0);
