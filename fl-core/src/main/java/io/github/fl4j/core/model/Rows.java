@@ -73,6 +73,64 @@ abstract class Rows {
     /** Forgets the batch (so a per-thread instance does not keep its memory alive). */
     abstract void clear();
 
+    /**
+     * Four sums side by side: {@code acc[r] += sum_k v[k] x[idx[k]]} over {@code k} in {@code [k_r, e_r)} in increasing
+     * k, for r = 0..3 ({@code v[k] = 1} and not read when {@code v} is null), first over the ranges' common length, then
+     * each range's remaining entries; every sum is still one chain in its own order. A sparse row's margin (idx: its
+     * columns, x: the parameters) and a column's gradient element (idx: its samples, x: the coefficients) are both this.
+     */
+    static void sum4(int[] idx, double[] v, double[] x, int k0, int e0, int k1, int e1, int k2, int e2, int k3, int e3,
+                     double[] acc) {
+        int common = Math.min(Math.min(e0 - k0, e1 - k1), Math.min(e2 - k2, e3 - k3));
+        double s0 = acc[0];
+        double s1 = acc[1];
+        double s2 = acc[2];
+        double s3 = acc[3];
+        if (v == null) {
+            for (int t = 0; t < common; t++) {
+                s0 += x[idx[k0 + t]];
+                s1 += x[idx[k1 + t]];
+                s2 += x[idx[k2 + t]];
+                s3 += x[idx[k3 + t]];
+            }
+            for (int k = k0 + common; k < e0; k++) {
+                s0 += x[idx[k]];
+            }
+            for (int k = k1 + common; k < e1; k++) {
+                s1 += x[idx[k]];
+            }
+            for (int k = k2 + common; k < e2; k++) {
+                s2 += x[idx[k]];
+            }
+            for (int k = k3 + common; k < e3; k++) {
+                s3 += x[idx[k]];
+            }
+        } else {
+            for (int t = 0; t < common; t++) {
+                s0 += v[k0 + t] * x[idx[k0 + t]];
+                s1 += v[k1 + t] * x[idx[k1 + t]];
+                s2 += v[k2 + t] * x[idx[k2 + t]];
+                s3 += v[k3 + t] * x[idx[k3 + t]];
+            }
+            for (int k = k0 + common; k < e0; k++) {
+                s0 += v[k] * x[idx[k]];
+            }
+            for (int k = k1 + common; k < e1; k++) {
+                s1 += v[k] * x[idx[k]];
+            }
+            for (int k = k2 + common; k < e2; k++) {
+                s2 += v[k] * x[idx[k]];
+            }
+            for (int k = k3 + common; k < e3; k++) {
+                s3 += v[k] * x[idx[k]];
+            }
+        }
+        acc[0] = s0;
+        acc[1] = s1;
+        acc[2] = s2;
+        acc[3] = s3;
+    }
+
     /** One thread's reusable row accessors, one per kind. */
     static final class Set {
         private final DenseDouble denseDouble = new DenseDouble();
@@ -347,11 +405,7 @@ abstract class Rows {
         @Override
         void dots(int i0, int n, double[] x, double[] out) {
             int q = 0;
-            if (unit) {
-                for (; q + 4 <= n; q += 4) {
-                    dots4Unit(i0 + q, x, out, q);
-                }
-            } else if (doubles != null) {
+            if (unit || doubles != null) {
                 for (; q + 4 <= n; q += 4) {
                     dots4(i0 + q, x, out, q);
                 }
@@ -361,99 +415,22 @@ abstract class Rows {
             }
         }
 
-        /**
-         * Four rows side by side over their common length, then each row's remaining entries (every row still one
-         * chain in its own column order).
-         */
+        /** Four rows side by side ({@link #sum4}), each row still one chain in its own column order. */
         private void dots4(int i, double[] x, double[] out, int q) {
-            int[] ptr = pointers;
-            int[] col = columns;
-            double[] v = doubles;
             int r0 = row(i);
             int r1 = row(i + 1);
             int r2 = row(i + 2);
             int r3 = row(i + 3);
-            int k0 = ptr[r0];
-            int k1 = ptr[r1];
-            int k2 = ptr[r2];
-            int k3 = ptr[r3];
-            int e0 = ptr[r0 + 1];
-            int e1 = ptr[r1 + 1];
-            int e2 = ptr[r2 + 1];
-            int e3 = ptr[r3 + 1];
-            int common = Math.min(Math.min(e0 - k0, e1 - k1), Math.min(e2 - k2, e3 - k3));
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            for (int t = 0; t < common; t++) {
-                s0 += v[k0 + t] * x[col[k0 + t]];
-                s1 += v[k1 + t] * x[col[k1 + t]];
-                s2 += v[k2 + t] * x[col[k2 + t]];
-                s3 += v[k3 + t] * x[col[k3 + t]];
-            }
-            for (int k = k0 + common; k < e0; k++) {
-                s0 += v[k] * x[col[k]];
-            }
-            for (int k = k1 + common; k < e1; k++) {
-                s1 += v[k] * x[col[k]];
-            }
-            for (int k = k2 + common; k < e2; k++) {
-                s2 += v[k] * x[col[k]];
-            }
-            for (int k = k3 + common; k < e3; k++) {
-                s3 += v[k] * x[col[k]];
-            }
-            out[q] = s0;
-            out[q + 1] = s1;
-            out[q + 2] = s2;
-            out[q + 3] = s3;
+            int[] ptr = pointers;
+            double[] acc = this.acc;
+            java.util.Arrays.fill(acc, 0.0);
+            sum4(columns, unit ? null : doubles, x, ptr[r0], ptr[r0 + 1], ptr[r1], ptr[r1 + 1], ptr[r2], ptr[r2 + 1], ptr[r3],
+                    ptr[r3 + 1], acc);
+            System.arraycopy(acc, 0, out, q, 4);
         }
 
-        /** {@link #dots4} for a matrix of ones: {@code 1 * x_j = x_j}, so the values are not read. */
-        private void dots4Unit(int i, double[] x, double[] out, int q) {
-            int[] ptr = pointers;
-            int[] col = columns;
-            int r0 = row(i);
-            int r1 = row(i + 1);
-            int r2 = row(i + 2);
-            int r3 = row(i + 3);
-            int k0 = ptr[r0];
-            int k1 = ptr[r1];
-            int k2 = ptr[r2];
-            int k3 = ptr[r3];
-            int e0 = ptr[r0 + 1];
-            int e1 = ptr[r1 + 1];
-            int e2 = ptr[r2 + 1];
-            int e3 = ptr[r3 + 1];
-            int common = Math.min(Math.min(e0 - k0, e1 - k1), Math.min(e2 - k2, e3 - k3));
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            for (int t = 0; t < common; t++) {
-                s0 += x[col[k0 + t]];
-                s1 += x[col[k1 + t]];
-                s2 += x[col[k2 + t]];
-                s3 += x[col[k3 + t]];
-            }
-            for (int k = k0 + common; k < e0; k++) {
-                s0 += x[col[k]];
-            }
-            for (int k = k1 + common; k < e1; k++) {
-                s1 += x[col[k]];
-            }
-            for (int k = k2 + common; k < e2; k++) {
-                s2 += x[col[k]];
-            }
-            for (int k = k3 + common; k < e3; k++) {
-                s3 += x[col[k]];
-            }
-            out[q] = s0;
-            out[q + 1] = s1;
-            out[q + 2] = s2;
-            out[q + 3] = s3;
-        }
+        /** Scratch of {@link #dots4}: the four sums. */
+        private final double[] acc = new double[4];
 
         private double dot1(int r, double[] x) {
             int[] col = columns;
@@ -622,11 +599,7 @@ abstract class Rows {
             SparseColumns a = index;
             int[] order = a.order();
             int q = 0;
-            if (a.unitValues()) {
-                for (; q + 4 <= order.length; q += 4) {
-                    gather4Unit(a, order[q], order[q + 1], order[q + 2], order[q + 3], c, g);
-                }
-            } else if (a.doubleValues() != null) {
+            if (a.unitValues() || a.doubleValues() != null) {
                 for (; q + 4 <= order.length; q += 4) {
                     gather4(a, order[q], order[q + 1], order[q + 2], order[q + 3], c, g);
                 }
@@ -637,83 +610,24 @@ abstract class Rows {
             }
         }
 
-        /**
-         * Four columns' sums side by side over the length of the last (the shortest: {@link SparseColumns#order()}
-         * is longest first), then the other three columns' remaining entries.
-         */
-        private static void gather4Unit(SparseColumns a, int j0, int j1, int j2, int j3, double[] c, double[] g) {
+        /** Four columns' sums side by side ({@link #sum4}), each from its current {@code g_j}, in sample order. */
+        private void gather4(SparseColumns a, int j0, int j1, int j2, int j3, double[] c, double[] g) {
             int[] ptr = a.pointers();
-            int[] smp = a.samplesOfEntries();
-            int k0 = ptr[j0];
-            int k1 = ptr[j1];
-            int k2 = ptr[j2];
-            int k3 = ptr[j3];
-            int e0 = ptr[j0 + 1];
-            int e1 = ptr[j1 + 1];
-            int e2 = ptr[j2 + 1];
-            int common = ptr[j3 + 1] - k3; // the shortest of the four: order() is longest first
-            double s0 = g[j0];
-            double s1 = g[j1];
-            double s2 = g[j2];
-            double s3 = g[j3];
-            for (int t = 0; t < common; t++) {
-                s0 += c[smp[k0 + t]];
-                s1 += c[smp[k1 + t]];
-                s2 += c[smp[k2 + t]];
-                s3 += c[smp[k3 + t]];
-            }
-            for (int k = k0 + common; k < e0; k++) {
-                s0 += c[smp[k]];
-            }
-            for (int k = k1 + common; k < e1; k++) {
-                s1 += c[smp[k]];
-            }
-            for (int k = k2 + common; k < e2; k++) {
-                s2 += c[smp[k]];
-            }
-            g[j0] = s0;
-            g[j1] = s1;
-            g[j2] = s2;
-            g[j3] = s3;
+            double[] acc = this.sums;
+            acc[0] = g[j0];
+            acc[1] = g[j1];
+            acc[2] = g[j2];
+            acc[3] = g[j3];
+            sum4(a.samplesOfEntries(), a.unitValues() ? null : a.doubleValues(), c, ptr[j0], ptr[j0 + 1], ptr[j1],
+                    ptr[j1 + 1], ptr[j2], ptr[j2 + 1], ptr[j3], ptr[j3 + 1], acc);
+            g[j0] = acc[0];
+            g[j1] = acc[1];
+            g[j2] = acc[2];
+            g[j3] = acc[3];
         }
 
-        /** {@link #gather4Unit} with float64 values: {@code g_j += c_i a_ij}. */
-        private static void gather4(SparseColumns a, int j0, int j1, int j2, int j3, double[] c, double[] g) {
-            int[] ptr = a.pointers();
-            int[] smp = a.samplesOfEntries();
-            double[] v = a.doubleValues();
-            int k0 = ptr[j0];
-            int k1 = ptr[j1];
-            int k2 = ptr[j2];
-            int k3 = ptr[j3];
-            int e0 = ptr[j0 + 1];
-            int e1 = ptr[j1 + 1];
-            int e2 = ptr[j2 + 1];
-            int common = ptr[j3 + 1] - k3;
-            double s0 = g[j0];
-            double s1 = g[j1];
-            double s2 = g[j2];
-            double s3 = g[j3];
-            for (int t = 0; t < common; t++) {
-                s0 += c[smp[k0 + t]] * v[k0 + t];
-                s1 += c[smp[k1 + t]] * v[k1 + t];
-                s2 += c[smp[k2 + t]] * v[k2 + t];
-                s3 += c[smp[k3 + t]] * v[k3 + t];
-            }
-            for (int k = k0 + common; k < e0; k++) {
-                s0 += c[smp[k]] * v[k];
-            }
-            for (int k = k1 + common; k < e1; k++) {
-                s1 += c[smp[k]] * v[k];
-            }
-            for (int k = k2 + common; k < e2; k++) {
-                s2 += c[smp[k]] * v[k];
-            }
-            g[j0] = s0;
-            g[j1] = s1;
-            g[j2] = s2;
-            g[j3] = s3;
-        }
+        /** Scratch of {@link #gather4}: the four sums. */
+        private final double[] sums = new double[4];
 
         /** {@code s + sum c_i a_ij} over column j's entries in sample order. */
         private static double gather1(SparseColumns a, int j, double[] c, double s) {
