@@ -436,6 +436,11 @@ final class Kernels {
         /** The thread's reusable row accessors ({@link Rows}). */
         final Rows.Set rows = new Rows.Set();
 
+        /** {@code a} if it holds at least {@code n} doubles, else a new array of n. */
+        private static double[] atLeast(double[] a, int n) {
+            return a.length < n ? new double[n] : a;
+        }
+
         /** A buffer of at least {@code n} elements of the given precision (contents unspecified). */
         Pointer values(boolean dbl, long n) {
             if (n > Integer.MAX_VALUE) {
@@ -463,9 +468,7 @@ final class Kernels {
 
         /** A work row of at least {@code n} doubles (contents unspecified). */
         double[] rowA(int n) {
-            if (rowA.length < n) {
-                rowA = new double[n];
-            }
+            rowA = atLeast(rowA, n);
             return rowA;
         }
 
@@ -495,9 +498,7 @@ final class Kernels {
             if (n <= BLOCK) {
                 return blockT;
             }
-            if (chunkT.length < n) {
-                chunkT = new double[n];
-            }
+            chunkT = atLeast(chunkT, n);
             return chunkT;
         }
 
@@ -506,9 +507,7 @@ final class Kernels {
             if (n <= BLOCK) {
                 return blockC;
             }
-            if (chunkC.length < n) {
-                chunkC = new double[n];
-            }
+            chunkC = atLeast(chunkC, n);
             return chunkC;
         }
 
@@ -517,41 +516,31 @@ final class Kernels {
             if (n <= BLOCK) {
                 return blockY;
             }
-            if (chunkY.length < n) {
-                chunkY = new double[n];
-            }
+            chunkY = atLeast(chunkY, n);
             return chunkY;
         }
 
         /** A buffer of at least {@code n} doubles for a batch's labels (contents unspecified). */
         double[] labels(int n) {
-            if (labels.length < n) {
-                labels = new double[n];
-            }
+            labels = atLeast(labels, n);
             return labels;
         }
 
         /** A fourth work row of at least {@code n} doubles (contents unspecified). */
         double[] rowD(int n) {
-            if (rowD.length < n) {
-                rowD = new double[n];
-            }
+            rowD = atLeast(rowD, n);
             return rowD;
         }
 
         /** A third work row of at least {@code n} doubles (contents unspecified). */
         double[] rowC(int n) {
-            if (rowC.length < n) {
-                rowC = new double[n];
-            }
+            rowC = atLeast(rowC, n);
             return rowC;
         }
 
         /** A second work row of at least {@code n} doubles (contents unspecified). */
         double[] rowB(int n) {
-            if (rowB.length < n) {
-                rowB = new double[n];
-            }
+            rowB = atLeast(rowB, n);
             return rowB;
         }
     }

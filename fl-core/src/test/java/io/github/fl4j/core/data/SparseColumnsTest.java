@@ -19,9 +19,7 @@ class SparseColumnsTest {
 
     /** [[1, 0, 2], [0, 0, 0], [0, 3, 0], [4, 0, 5]]. */
     private static Dataset small(Precision precision) {
-        CsrMatrix a = CsrMatrix.ofDoubles(4, 3, new int[] {0, 2, 2, 3, 5}, new int[] {0, 2, 1, 0, 2},
-                new double[] {1, 2, 3, 4, 5});
-        return Dataset.sparse(a, Nd4j.createFromArray(0.0, 1.0, 2.0, 3.0).reshape(4, 1)).as(precision);
+        return SparseDatasetTest.small(precision);
     }
 
     @Test

@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** CSR matrices and sparse datasets: views instead of copies, validation, conversion. */
 class SparseDatasetTest {
 
-    /** [[1, 0, 2], [0, 0, 0], [0, 3, 0], [4, 0, 5]], labels 0..3. */
-    private static Dataset small(Precision precision) {
+    /** [[1, 0, 2], [0, 0, 0], [0, 3, 0], [4, 0, 5]], labels 0..3 (also used by {@link SparseColumnsTest}). */
+    static Dataset small(Precision precision) {
         CsrMatrix a = CsrMatrix.ofDoubles(4, 3, new int[] {0, 2, 2, 3, 5}, new int[] {0, 2, 1, 0, 2},
                 new double[] {1, 2, 3, 4, 5});
         return Dataset.sparse(a, Nd4j.createFromArray(0.0, 1.0, 2.0, 3.0).reshape(4, 1)).as(precision);
