@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * The column-major (CSC) index of a sparse dataset's rows: for column j, the samples that have an entry in it, in
- * increasing sample order, with their values. Entry k of column j is sample {@link #samples()}{@code [k]} (a position
- * 0 .. m-1 in the dataset, not a row of the shared matrix) with value {@link #value(int) value(k)}, for k in
- * {@code [pointers[j], pointers[j+1])}.
+ * increasing sample order, with their values. Entry k of column j is sample {@link #samplesOfEntries()}{@code [k]}
+ * (a position 0 .. m-1 in the dataset, not a row of the shared matrix) with value {@link #value(int) value(k)}, for k
+ * in {@code [pointers[j], pointers[j+1])}.
  *
  * <p><b>Why.</b> A full pass of a linear model computes the margins {@code t = A x} and the gradient
  * {@code g = A^T c}. Row by row, {@code g} is a scatter {@code g[col] += c_i a_ij}: when consecutive rows share

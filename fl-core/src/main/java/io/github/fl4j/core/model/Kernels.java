@@ -598,25 +598,10 @@ final class Kernels {
             linear += Math.max(tq, 0.0);
             rounding += ((u - 1.0) - e) * r;
             double h = hi * u;
-            lo = lo * u + (FAST_FMA ? Math.fma(hi, u, -h) : productError(hi, u, h));
+            lo = lo * u + productError(hi, u, h);
             hi = h;
         }
         return linear + ((Math.log(hi) + lo / hi) - rounding);
-    }
-
-    /**
-     * Whether {@link Math#fma} is a single instruction here (HotSpot's {@code UseFMA}, on by default where the CPU has
-     * one); it gives the same value as {@link #productError}, so this only changes the speed.
-     */
-    static final boolean FAST_FMA = vmFlag("UseFMA");
-
-    private static boolean vmFlag(String name) {
-        try {
-            return "true".equals(java.lang.management.ManagementFactory
-                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue());
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
     }
 
     /** Veltkamp's splitting constant {@code 2^27 + 1}. */

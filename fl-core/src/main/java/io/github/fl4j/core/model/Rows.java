@@ -144,7 +144,8 @@ abstract class Rows {
          */
         Rows of(Dataset batch) {
             if (batch.isSparse()) {
-                SparseColumns c = ColumnRows.worthIt(batch) ? batch.sparseColumnsOnReuse() : null;
+                SparseColumns c = batch.hasSparseColumns() ? batch.sparseColumns()
+                        : ColumnRows.worthIt(batch) ? batch.sparseColumnsOnReuse() : null;
                 SparseRows r = c == null ? sparse : columns;
                 r.reset(batch.sparseFeatures(), batch.sparseRowFrom(), batch.sparseRowIndex(), batch.size());
                 if (c != null) {
@@ -424,13 +425,13 @@ abstract class Rows {
             int[] ptr = pointers;
             double[] acc = this.acc;
             java.util.Arrays.fill(acc, 0.0);
-            sum4(columns, unit ? null : doubles, x, ptr[r0], ptr[r0 + 1], ptr[r1], ptr[r1 + 1], ptr[r2], ptr[r2 + 1], ptr[r3],
-                    ptr[r3 + 1], acc);
+            sum4(columns, unit ? null : doubles, x, ptr[r0], ptr[r0 + 1], ptr[r1], ptr[r1 + 1], ptr[r2], ptr[r2 + 1],
+                    ptr[r3], ptr[r3 + 1], acc);
             System.arraycopy(acc, 0, out, q, 4);
         }
 
-        /** Scratch of {@link #dots4}: the four sums. */
-        private final double[] acc = new double[4];
+        /** Scratch of the four-at-a-time kernels ({@link #sum4}): the four sums. */
+        final double[] acc = new double[4];
 
         private double dot1(int r, double[] x) {
             int[] col = columns;
@@ -613,7 +614,7 @@ abstract class Rows {
         /** Four columns' sums side by side ({@link #sum4}), each from its current {@code g_j}, in sample order. */
         private void gather4(SparseColumns a, int j0, int j1, int j2, int j3, double[] c, double[] g) {
             int[] ptr = a.pointers();
-            double[] acc = this.sums;
+            double[] acc = this.acc;
             acc[0] = g[j0];
             acc[1] = g[j1];
             acc[2] = g[j2];
@@ -625,9 +626,6 @@ abstract class Rows {
             g[j2] = acc[2];
             g[j3] = acc[3];
         }
-
-        /** Scratch of {@link #gather4}: the four sums. */
-        private final double[] sums = new double[4];
 
         /** {@code s + sum c_i a_ij} over column j's entries in sample order. */
         private static double gather1(SparseColumns a, int j, double[] c, double s) {
