@@ -137,6 +137,55 @@ class TopKCompressorTest extends CompressorContractTest {
     }
 
     @Test
+    void kthLargestMatchesSelectWithTies() {
+        RandomStream r = new RandomStream(11);
+        for (int trial = 0; trial < 400; trial++) {
+            int n = 1 + r.nextInt(300);
+            int distinct = 1 + r.nextInt(trial % 2 == 0 ? 4 : 1000); // few distinct values: many ties
+            double[] a = new double[n];
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = r.nextInt(distinct) * 0.25;
+                f[i] = (float) a[i];
+            }
+            if (trial % 3 == 0) {
+                Arrays.sort(a); // ascending input: every value enters the buffer
+            }
+            for (int k = 1; k <= Math.min(n, TopKCompressor.SMALL_K); k++) {
+                double[] sorted = a.clone();
+                Arrays.sort(sorted);
+                double[] before = a.clone();
+                assertEquals(sorted[n - k], TopKCompressor.kthLargest(a, n, k, new double[k]), 0.0,
+                        "n = " + n + ", k = " + k);
+                assertArrayEquals(before, a, 0.0); // a is not changed
+                float[] fs = f.clone();
+                Arrays.sort(fs);
+                assertEquals(fs[n - k], TopKCompressor.kthLargest(f, n, k, new float[k]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void everySmallKEqualsFullSort(Precision p) {
+        // the one-pass path for k <= SMALL_K, on vectors with many ties across signs
+        RandomStream r = new RandomStream(77);
+        for (int trial = 0; trial < 60; trial++) {
+            int d = 1 + r.nextInt(200);
+            double[] xv = new double[d];
+            for (int j = 0; j < d; j++) {
+                int v = r.nextInt(5) - 2;
+                xv[j] = v == 0 ? 3 : v;
+            }
+            for (int k = 1; k <= Math.min(d, TopKCompressor.SMALL_K); k++) {
+                assertArrayEquals(fullSortTopK(xv, k),
+                        values(Compressors.topK(k).compress(vec(p, xv), new RandomStream(0)).decoded()), 0.0,
+                        "d = " + d + ", k = " + k);
+            }
+        }
+    }
+
+    @Test
     void fractionRoundsHalfUpWithAtLeastOne() {
         // k = max(1, round(0.01 d)): d = 49 -> round(0.49) = 0 -> 1; d = 150 -> round(1.5) = 2;
         // d = 250 -> round(2.5) = 3; d = 10^6 -> 10^4.

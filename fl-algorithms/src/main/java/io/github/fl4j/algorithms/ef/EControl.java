@@ -53,6 +53,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and thread-safe.
  */
 public final class EControl implements FederatedAlgorithm<ShiftServer.State, EControl.ClientState> {
+    /** Made once: {@link #name()} formats numbers, and the simulation asks for the server every round. */
+    private final Server<ShiftServer.State> server;
     private final double learningRate;
     private final double feedbackStrength;
     private final int minibatch;
@@ -73,6 +75,8 @@ public final class EControl implements FederatedAlgorithm<ShiftServer.State, ECo
         this.minibatch = b.minibatch;
         this.partialParticipation = b.partialParticipation;
         this.firstMessage = b.firstMessage;
+        this.server = ShiftServer.create(name(), learningRate, partialParticipation, null,
+                "use partialParticipation(true)");
     }
 
     /** A builder; defaults: full gradients, full participation, EXACT first message. */
@@ -139,7 +143,7 @@ public final class EControl implements FederatedAlgorithm<ShiftServer.State, ECo
 
     @Override
     public Server<ShiftServer.State> server() {
-        return ShiftServer.create(name(), learningRate, partialParticipation, null, "use partialParticipation(true)");
+        return server;
     }
 
     @Override

@@ -58,6 +58,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * thread-safe.
  */
 public final class Ef21 implements FederatedAlgorithm<ShiftServer.State, Ef21.ClientState> {
+    /** Made once: {@link #name()} formats numbers, and the simulation asks for the server every round. */
+    private final Server<ShiftServer.State> server;
     private final double learningRate;
     private final int minibatch;
     private final boolean partialParticipation;
@@ -93,6 +95,8 @@ public final class Ef21 implements FederatedAlgorithm<ShiftServer.State, Ef21.Cl
         this.minibatch = b.minibatch;
         this.partialParticipation = b.partialParticipation;
         this.firstMessage = b.firstMessage;
+        this.server = ShiftServer.create(name(), learningRate, partialParticipation, weights,
+                "use partialParticipation(true) for EF21-PP");
     }
 
     /** A builder; defaults: full gradients, full participation, EXACT first message, uniform weights 1/n. */
@@ -199,8 +203,7 @@ public final class Ef21 implements FederatedAlgorithm<ShiftServer.State, Ef21.Cl
 
     @Override
     public Server<ShiftServer.State> server() {
-        return ShiftServer.create(name(), learningRate, partialParticipation, weights,
-                "use partialParticipation(true) for EF21-PP");
+        return server;
     }
 
     @Override
