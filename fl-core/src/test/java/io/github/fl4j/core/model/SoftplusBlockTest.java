@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code Kernels.softplusBlock} (one log per block of rows) against a reference that evaluates every row on its own
- * with {@link StrictMath#log1p} and sums exactly in {@link BigDecimal}; and Dekker's product error against
+ * with {@link StrictMath#log1p} and sums exactly in {@link BigDecimal}, its sigmoids against the formula with
+ * {@link Exp#exp} (bit for bit) and with {@link StrictMath#exp} (two ulps); and Dekker's product error against
  * {@link Math#fma}.
  */
 class SoftplusBlockTest {
@@ -34,9 +35,15 @@ class SoftplusBlockTest {
         assertTrue(Math.abs(got - want) <= tolerance,
                 what + ": softplusBlock " + got + " vs reference " + want + " (difference " + (got - want) + ")");
         for (int q = 0; q < n; q++) {
-            double e = Math.exp(-Math.abs(t[q]));
+            // the kernel's formula, bit for bit (with its own exp)
+            double e = Exp.exp(-Math.abs(t[q]));
             double r = 1.0 / (1.0 + e);
             assertEquals(t[q] >= 0 ? r : e * r, sig[q], 0.0, what + ": sigmoid of " + t[q]);
+            // and within two ulps of the same formula with StrictMath's exp
+            double es = StrictMath.exp(-Math.abs(t[q]));
+            double rs = 1.0 / (1.0 + es);
+            double strict = t[q] >= 0 ? rs : es * rs;
+            assertEquals(strict, sig[q], 2 * Math.ulp(strict), what + ": sigmoid of " + t[q] + " vs StrictMath");
         }
     }
 
