@@ -92,6 +92,28 @@ class SoftplusBlockTest {
     }
 
     @Test
+    void infiniteAndNaNMarginsAndSignedZeros() {
+        // a margin of -inf adds nothing (its loss is 0 and its sigmoid 0), as max(t, 0) says; +inf gives an infinite
+        // loss and sigmoid 1; NaN gives NaN; -0 and +0 both give log 2 and sigmoid 1/2
+        double[] t = {Double.NEGATIVE_INFINITY, 3, -2};
+        double[] sig = new double[3];
+        double got = Kernels.softplusBlock(t, 3, sig);
+        assertEquals(3 + StrictMath.log1p(StrictMath.exp(-3)) + StrictMath.log1p(StrictMath.exp(-2)), got,
+                4 * Math.ulp(got));
+        assertEquals(0.0, sig[0], 0.0);
+        assertClose(new double[] {3, Double.NEGATIVE_INFINITY, -2, Double.NEGATIVE_INFINITY}, 4, "-inf margins");
+        assertEquals(Double.POSITIVE_INFINITY, Kernels.softplusBlock(new double[] {1, Double.POSITIVE_INFINITY}, 2,
+                sig));
+        assertEquals(1.0, sig[1], 0.0);
+        assertTrue(Double.isNaN(Kernels.softplusBlock(new double[] {1, Double.NaN, -1}, 3, sig)));
+        assertTrue(Double.isNaN(Kernels.softplusBlock(new double[] {Double.NEGATIVE_INFINITY, Double.NaN}, 2, null)));
+        double[] zeros = {-0.0, 0.0};
+        assertEquals(2 * Math.log(2), Kernels.softplusBlock(zeros, 2, sig), 2 * Math.ulp(1.0));
+        assertEquals(0.5, sig[0], 0.0);
+        assertEquals(0.5, sig[1], 0.0);
+    }
+
+    @Test
     void dekkersProductErrorIsTheExactErrorOfTheRoundedProduct() {
         SplittableRandom random = new SplittableRandom(5);
         for (int i = 0; i < 100_000; i++) {
