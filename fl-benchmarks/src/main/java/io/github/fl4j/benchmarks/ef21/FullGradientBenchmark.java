@@ -276,7 +276,7 @@ public final class FullGradientBenchmark {
                     + "%.3f ms per iteration; calling thread's CPU %.3f ms per iteration%s%n", name, labels[f], rounds,
                     threads, s, min(seconds[f]), 1e3 * s / rounds, 1e3 * median(cpuSeconds[f]) / rounds,
                     threads == 1 ? " (with 1 worker thread the clients run on it)"
-                            : " (it runs one of the round's jobs itself)");
+                            : " (it takes clients too, and spins up to 100 us while waiting)");
         }
         System.out.printf(Locale.ROOT, "%s EF21 sparse/dense time %.3f; final iterates equal: %b%n", name,
                 median(seconds[1]) / median(seconds[0]), Arrays.equals(last[0], last[1]));
