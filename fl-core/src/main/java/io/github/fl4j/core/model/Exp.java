@@ -2,10 +2,11 @@ package io.github.fl4j.core.model;
 
 /**
  * The exponential function in plain Java arithmetic, for the logistic kernels: within about half an ulp of the exact
- * value (at most one ulp, checked against 50-digit decimal arithmetic in the tests), the same bits on every JVM and
- * platform (it uses only IEEE-754 operations that Java defines exactly), and about three times faster than
- * {@link Math#exp} inside the kernels' loops (HotSpot's {@code Math.exp} is a call into a stub that saves no
- * floating-point register, so a loop around it keeps nothing in registers; this one is inlined).
+ * value (worst 0.508 ulp found against 50-digit decimal arithmetic in the tests), the same bits on every JVM and
+ * platform (it uses only IEEE-754 operations that Java defines exactly), and faster than {@link Math#exp} in the
+ * kernels' loops: 5 to 7.5 ns a call against 7 to 11 ns in a plain loop on the development machine, and a sparse w8a
+ * full gradient 15-20 % faster (HotSpot's {@code Math.exp} is a call into a stub that saves no floating-point
+ * register, so a loop around it keeps nothing in registers; this one is inlined).
  *
  * <p>The method (table-driven, as in most C libraries' {@code exp}): with {@code N = 128},
  * <pre>
