@@ -35,6 +35,8 @@ public final class LocalExecutionEngine implements ExecutionEngine {
     /** The latest batch handed to the workers (each worker runs every batch once). */
     private volatile Batch<?, ?> current;
     private volatile boolean closed;
+    /** Whether the workers have been started (by the first batch, so that an engine never used holds no thread). */
+    private boolean started;
 
     /**
      * @param threads worker threads, at least 1
@@ -49,8 +51,7 @@ public final class LocalExecutionEngine implements ExecutionEngine {
         this.workers = new Worker[threads - 1];
         int id = threads == 1 ? 0 : POOLS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker("fl4j-worker-" + id + "-" + (i + 1));
-            workers[i].start();
+            workers[i] = new Worker("fl4j-worker-" + id + "-" + (i + 1)); // started by the first batch
         }
     }
 
@@ -85,6 +86,12 @@ public final class LocalExecutionEngine implements ExecutionEngine {
                 out.add(work.apply(t));
             }
             return out;
+        }
+        if (!started) {
+            started = true;
+            for (Worker w : workers) {
+                w.start();
+            }
         }
         Batch<T, R> batch = new Batch<>(tasks, work, workers.length);
         current = batch;
