@@ -213,13 +213,13 @@ public final class TopKCompressor implements Compressor {
         for (int j = 0; j < d; j++) {
             mag[j] = Math.abs(mag[j]);
         }
-        float t = kk <= SMALL_K ? kthLargest(mag, d, kk, Scratch.chunks().f2) : select(mag, d, d - kk);
+        Scratch.Chunks c = Scratch.chunks();
+        float t = kk <= SMALL_K ? kthLargest(mag, d, kk, c.f2) : select(mag, d, d - kk);
         int greater = 0;
         for (int j = 0; j < d; j++) {
             greater += mag[j] > t ? 1 : 0;
         }
         int ties = kk - greater;
-        Scratch.Chunks c = Scratch.chunks();
         float[] in = c.f;
         float[] o = c.f2;
         for (int base = 0; base < d; base += Scratch.CHUNK) {
@@ -307,13 +307,13 @@ public final class TopKCompressor implements Compressor {
         for (int j = 0; j < d; j++) {
             mag[j] = Math.abs(mag[j]);
         }
-        double t = kk <= SMALL_K ? kthLargest(mag, d, kk, Scratch.chunks().d2) : select(mag, d, d - kk);
+        Scratch.Chunks c = Scratch.chunks();
+        double t = kk <= SMALL_K ? kthLargest(mag, d, kk, c.d2) : select(mag, d, d - kk);
         int greater = 0;
         for (int j = 0; j < d; j++) {
             greater += mag[j] > t ? 1 : 0;
         }
         int ties = kk - greater;
-        Scratch.Chunks c = Scratch.chunks();
         double[] in = c.d;
         double[] o = c.d2;
         for (int base = 0; base < d; base += Scratch.CHUNK) {

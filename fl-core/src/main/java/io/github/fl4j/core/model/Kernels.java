@@ -604,7 +604,7 @@ final class Kernels {
             hi = h;
         }
         if (linear != linear) {
-            linear = positiveParts(t, from, end); // 0 (-inf) is NaN: only a margin of -inf (or NaN) gets here
+            linear = positiveParts(t, from, end); // pos t is NaN only for t = -inf (0 times -inf) or a NaN t
         }
         return linear + ((Math.log(hi) + lo / hi) - rounding);
     }
