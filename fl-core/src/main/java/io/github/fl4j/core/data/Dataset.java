@@ -1,6 +1,7 @@
 package io.github.fl4j.core.data;
 
 import io.github.fl4j.core.tensor.Precision;
+import io.github.fl4j.core.tensor.Tensors;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,6 +35,8 @@ public final class Dataset {
     private volatile SparseColumns columns;
     /** Whether {@link #sparseColumnsOnReuse()} was called before. */
     private volatile boolean columnsAsked;
+    /** The labels as doubles once asked for ({@link #labelValues()}). */
+    private volatile double[] labelValues;
 
     /**
      * @param features [m, p] matrix, c-order
@@ -194,6 +197,21 @@ public final class Dataset {
             return null;
         }
         return sparseColumns();
+    }
+
+    /**
+     * The labels as doubles, in row order (shared, do not modify), copied on the first call and kept with this
+     * dataset (8 bytes per sample), like {@link #sparseColumns()}: for kernels that pass over the same dataset again
+     * and again (the column kernels of a full gradient), which then read them without copying them out of the label
+     * column each time. Thread-safe: concurrent first calls may each copy, and all get equal arrays.
+     */
+    public double[] labelValues() {
+        double[] v = labelValues;
+        if (v == null) {
+            v = Tensors.toDoubleArray(labels);
+            labelValues = v;
+        }
+        return v;
     }
 
     /** Stored feature values: non-zeros of the rows of a sparse dataset, m p for a dense one. */

@@ -200,15 +200,14 @@ public final class LogisticRegression implements Model {
         double[] g = s.rowB(features);
         Kernels.copyIn(params, features, x);
         java.util.Arrays.fill(g, 0, features, 0.0);
-        Kernels.Vec y = Kernels.column(batch.labels());
         double sum = 0.0;
         double invM = 1.0 / m;
         int chunk = a.chunk();
         double[] t = s.chunkT(chunk);
         double[] c = s.chunkC(chunk);
-        double[] yAll = s.labels(m);
+        double[] yAll;
         try {
-            labels(y, m, yAll);
+            yAll = labels(batch, s);
             // one pass over the rows, a chunk at a time (a block of rows that is still in cache for the update, or
             // the whole batch for the column kernels): the margins a_i . x, the losses and coefficients c_i a block
             // of Kernels.BLOCK at a time, then g += c_i a_i
@@ -308,14 +307,12 @@ public final class LogisticRegression implements Model {
      */
     private void margins(Dataset batch, double[] x, Kernels.Scratch s, double[] sums) {
         Rows a = s.rows.of(batch);
-        Kernels.Vec y = Kernels.column(batch.labels());
         double loss = 0.0;
         long correct = 0;
         int chunk = a.chunk();
         double[] z = s.chunkT(chunk);
-        double[] yAll = s.labels(a.rows);
         try {
-            labels(y, a.rows, yAll);
+            double[] yAll = labels(batch, s);
             for (int start = 0, rows = a.rows; start < rows; start += chunk) {
                 int n = Math.min(chunk, rows - start);
                 a.dots(start, n, x, z);
@@ -371,15 +368,32 @@ public final class LogisticRegression implements Model {
         return sum;
     }
 
-    /** {@code out[i] = y[i]} for i in [0, n), each checked to be -1 or +1. */
-    private static void labels(Kernels.Vec y, int n, double[] out) {
-        y.get(0, n, out);
+    /**
+     * The batch's labels, each checked to be -1 or +1: the dataset's own copy ({@link Dataset#labelValues()}) once
+     * its column index is built (a dataset passed over again and again), else copied into the scratch buffer.
+     */
+    private static double[] labels(Dataset batch, Kernels.Scratch s) {
+        int n = batch.size();
+        double[] y;
+        if (batch.hasSparseColumns()) {
+            y = batch.labelValues();
+        } else {
+            y = s.labels(n);
+            Kernels.column(batch.labels()).get(0, n, y);
+        }
+        // without a branch per label (a NaN fails too), then the first bad one for the message
+        boolean signs = true;
         for (int i = 0; i < n; i++) {
-            double v = out[i];
-            if (v != 1.0 && v != -1.0) {
-                throw new IllegalArgumentException("label at row " + i + " must be -1 or +1, was " + v);
+            signs &= Math.abs(y[i]) == 1.0;
+        }
+        if (!signs) {
+            for (int i = 0; i < n; i++) {
+                if (Math.abs(y[i]) != 1.0) {
+                    throw new IllegalArgumentException("label at row " + i + " must be -1 or +1, was " + y[i]);
+                }
             }
         }
+        return y;
     }
 
     /** Every label must be -1 or +1. */

@@ -148,4 +148,23 @@ class SparseColumnsTest {
         assertArrayEquals(new int[] {1, 0}, c.order());
         assertEquals(4 * 3 + 4 * 3 + 4 * 2, c.bytes());
     }
+
+    /**
+     * The labels as doubles: row order for a whole dataset, a row range and an index view (with a repeated row), in
+     * both precisions and for dense data; copied once and kept (the same array on the next call).
+     */
+    @Test
+    void labelValuesAreTheLabelsInRowOrderCopiedOnce() {
+        for (Precision precision : Precision.values()) {
+            Dataset d = small(precision); // labels 0, 1, 2, 3
+            double[] all = d.labelValues();
+            assertArrayEquals(new double[] {0, 1, 2, 3}, all, 0.0);
+            assertSame(all, d.labelValues());
+            assertArrayEquals(new double[] {1, 2}, d.rowRange(1, 3).labelValues(), 0.0);
+            assertArrayEquals(new double[] {3, 0, 3}, d.rows(new int[] {3, 0, 3}).labelValues(), 0.0);
+            Dataset dense = new Dataset(Tensors.zeros(precision, 3).reshape(3, 1),
+                    Nd4j.createFromArray(0.5, -1.5, 2.25).reshape(3, 1).castTo(precision.dataType()));
+            assertArrayEquals(new double[] {0.5, -1.5, 2.25}, dense.labelValues(), 0.0);
+        }
+    }
 }

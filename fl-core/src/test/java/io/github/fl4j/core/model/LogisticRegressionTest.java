@@ -152,6 +152,40 @@ class LogisticRegressionTest extends ModelContractTest {
         }
     }
 
+    /**
+     * A sparse dataset passed over again and again (its column index built, its labels read from the dataset's own
+     * copy) checks its labels on every pass as the first pass did, with the same message.
+     */
+    @Test
+    void rejectsBadLabelsOnTheColumnKernelsToo() {
+        int m = 200;
+        int p = 3;
+        double[][] rows = new double[m][p];
+        double[][] labels = new double[m][1];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < p; j++) {
+                rows[i][j] = (i + j) % 2; // dense enough for the column kernels (at least 16 entries per column)
+            }
+            labels[i][0] = i % 3 == 0 ? 1 : -1;
+        }
+        for (double bad : new double[] {0.0, -2.0, Double.NaN}) {
+            labels[150][0] = bad;
+            Dataset b = Dataset.sparse(io.github.fl4j.core.data.CsrMatrix.fromDense(Nd4j.createFromArray(rows)),
+                    Nd4j.createFromArray(labels));
+            Model model = new LogisticRegression(p);
+            INDArray x = Tensors.zeros(Precision.FLOAT64, p);
+            INDArray g = Tensors.zeros(Precision.FLOAT64, p);
+            String expected = "label at row 150 must be -1 or +1, was " + bad;
+            for (int pass = 0; pass < 3; pass++) {
+                assertEquals(expected, assertThrows(IllegalArgumentException.class,
+                        () -> model.lossAndGradient(x, b, g)).getMessage(), "pass " + pass);
+                assertEquals(expected, assertThrows(IllegalArgumentException.class,
+                        () -> model.evaluate(x, b)).getMessage(), "pass " + pass);
+            }
+            assertTrue(b.hasSparseColumns(), "the column index was built");
+        }
+    }
+
     @Test
     void rejectsBadConstructorArguments() {
         assertEquals("lambda must be finite and >= 0, was -0.1",

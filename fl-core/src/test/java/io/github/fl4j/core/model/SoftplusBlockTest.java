@@ -123,4 +123,60 @@ class SoftplusBlockTest {
             assertEquals(Math.fma(a, b, -p), Kernels.productError(a, b, p), 0.0, a + " * " + b);
         }
     }
+
+    /** The product-error source is Math.fma exactly where the JVM compiles it to an instruction (HotSpot's UseFMA). */
+    @Test
+    void fmaIsUsedWhereTheJvmMakesItAnInstruction() {
+        com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        org.junit.jupiter.api.Assumptions.assumeTrue(vm != null, "not HotSpot");
+        assertEquals(Boolean.parseBoolean(vm.getVMOption("UseFMA").getValue()), Kernels.FMA);
+    }
+
+    /**
+     * Whichever product error the block uses ({@link Kernels#FMA}), its loss and sigmoids are the bits of the same
+     * block computed with Dekker's product: random blocks of 1..16 margins, small and large.
+     */
+    @Test
+    void theBlockHasDekkersBitsWhicheverProductErrorItUses() {
+        SplittableRandom random = new SplittableRandom(11);
+        double[] sig = new double[16];
+        for (int trial = 0; trial < 20_000; trial++) {
+            int n = 1 + random.nextInt(16);
+            double scale = trial % 3 == 0 ? 0.5 : trial % 3 == 1 ? 5 : 60;
+            double[] t = new double[n];
+            for (int q = 0; q < n; q++) {
+                t[q] = (random.nextDouble() * 2 - 1) * scale;
+            }
+            double loss = Kernels.softplusBlock(t, n, sig);
+            double[] refSig = new double[n];
+            double ref = dekkerBlock(t, n, refSig);
+            assertEquals(Double.doubleToRawLongBits(ref), Double.doubleToRawLongBits(loss), "trial " + trial);
+            for (int q = 0; q < n; q++) {
+                assertEquals(Double.doubleToRawLongBits(refSig[q]), Double.doubleToRawLongBits(sig[q]),
+                        "trial " + trial + " sigmoid " + q);
+            }
+        }
+    }
+
+    /** The block's formula with Dekker's product error always (finite margins). */
+    private static double dekkerBlock(double[] t, int n, double[] sigmoid) {
+        double linear = 0.0;
+        double rounding = 0.0;
+        double hi = 1.0;
+        double lo = 0.0;
+        for (int q = 0; q < n; q++) {
+            double e = Exp.exp(-Math.abs(t[q]));
+            double u = 1.0 + e;
+            double r = 1.0 / u;
+            double pos = t[q] > 0 ? 1.0 : 0.0;
+            sigmoid[q] = pos == 1.0 ? r : e * r;
+            linear += pos * t[q];
+            rounding += ((u - 1.0) - e) * r;
+            double h = hi * u;
+            lo = lo * u + Kernels.productError(hi, u, h);
+            hi = h;
+        }
+        return linear + ((Math.log(hi) + lo / hi) - rounding);
+    }
 }
