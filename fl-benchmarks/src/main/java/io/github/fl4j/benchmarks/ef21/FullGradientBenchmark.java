@@ -43,13 +43,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       and the gradient's bandwidth as a fraction of it;</li>
  *   <li>EF21's run time for {@code rounds} iterations (20 workers, Top-1 uplink, the theory step, float64,
  *       {@code ef21-threads} worker threads; x^0 ~ N(0, I) from the INIT stream of seed 1), median of
- *       {@code ef21-reps} interleaved runs, and whether the dense and sparse runs ended at the same bits.</li>
+ *       {@code ef21-reps} interleaved runs after one untimed run of {@code ef21-warmup} iterations of each form (the
+ *       JIT compiles the round's code in it; 0 skips it), and whether the dense and sparse runs ended at the same
+ *       bits.</li>
  * </ul>
  *
  * Run (after {@code mvn -pl fl-benchmarks -am package -DskipTests}):
  * <pre>
  * java -cp fl-benchmarks/target/classes:$(cat cp.txt) io.github.fl4j.benchmarks.ef21.FullGradientBenchmark \
- *     [files=a9a,w8a] [reps=9] [passes=20] [threads=2] [rounds=2000] [ef21-reps=3] [ef21-threads=1] [dir=...]
+ *     [files=a9a,w8a] [reps=9] [passes=20] [threads=2] [rounds=2000] [ef21-reps=3] [ef21-threads=1] \
+ *     [ef21-warmup=500] [dir=...]
  * </pre>
  * where {@code cp.txt} is written by {@code mvn -pl fl-benchmarks dependency:build-classpath
  * -Dmdep.outputFile=cp.txt}. The data folder defaults to {@link Ef21LibsvmSetup#defaultDataDir()}.
@@ -67,6 +70,7 @@ public final class FullGradientBenchmark {
         int rounds = 2000;
         int ef21Reps = 3;
         int ef21Threads = 1;
+        int ef21Warmup = 500;
         Path dir = Ef21LibsvmSetup.defaultDataDir().orElse(null);
         for (String a : args) {
             String[] kv = a.split("=", 2);
@@ -81,9 +85,10 @@ public final class FullGradientBenchmark {
                 case "rounds" -> rounds = Integer.parseInt(kv[1]);
                 case "ef21-reps" -> ef21Reps = Integer.parseInt(kv[1]);
                 case "ef21-threads" -> ef21Threads = Integer.parseInt(kv[1]);
+                case "ef21-warmup" -> ef21Warmup = Integer.parseInt(kv[1]);
                 case "dir" -> dir = Path.of(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + kv[0] + " (files, reps, passes, "
-                        + "threads, rounds, ef21-reps, ef21-threads, dir)");
+                        + "threads, rounds, ef21-reps, ef21-threads, ef21-warmup, dir)");
             }
         }
         if (dir == null) {
@@ -91,8 +96,8 @@ public final class FullGradientBenchmark {
         }
         NativeThreads.useOneThreadPerOp();
         System.out.println(BenchmarkEnvironment.describe());
-        System.out.printf(Locale.ROOT, "reps=%d passes=%d threads=%d rounds=%d ef21-reps=%d ef21-threads=%d%n", reps,
-                passes, threads, rounds, ef21Reps, ef21Threads);
+        System.out.printf(Locale.ROOT, "reps=%d passes=%d threads=%d rounds=%d ef21-reps=%d ef21-threads=%d "
+                + "ef21-warmup=%d%n", reps, passes, threads, rounds, ef21Reps, ef21Threads, ef21Warmup);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             for (String name : files) {
@@ -100,7 +105,7 @@ public final class FullGradientBenchmark {
                 FederatedDataset dense = Ef21LibsvmSetup.load(file, LibSvmReader.Storage.DENSE);
                 FederatedDataset sparse = Ef21LibsvmSetup.load(file, LibSvmReader.Storage.SPARSE);
                 gradients(name, dense, sparse, reps, passes, threads, pool);
-                ef21(name, dense, sparse, rounds, ef21Reps, ef21Threads);
+                ef21(name, dense, sparse, rounds, ef21Reps, ef21Threads, ef21Warmup);
             }
         } finally {
             pool.shutdownNow();
@@ -247,27 +252,23 @@ public final class FullGradientBenchmark {
     }
 
     private static void ef21(String name, FederatedDataset dense, FederatedDataset sparse, int rounds, int reps,
-            int threads) {
+            int threads, int warmup) {
         double step = Ef21LibsvmSetup.theoryStep(dense, 1, 1);
         FederatedDataset[] forms = {dense, sparse};
         String[] labels = {"dense", "sparse"};
         double[][] seconds = new double[2][reps];
         double[][] cpuSeconds = new double[2][reps];
         double[][] last = new double[2][];
+        for (int f = 0; f < 2 && warmup > 0; f++) {
+            ef21Run(forms[f], step, warmup, threads); // untimed: the JIT compiles the round's code first
+        }
         for (int rep = 0; rep < reps; rep++) {
             for (int f = 0; f < 2; f++) {
-                INDArray x0 = Tensors.zeros(Precision.FLOAT64, dense.featureCount());
-                new SeedTree(1).stream(Purpose.INIT).fillGaussian(x0, 0, 1);
                 long t0 = System.nanoTime();
                 long c0 = MX.getCurrentThreadCpuTime();
-                var result = Simulation.builder(Ef21.builder().learningRate(step).build())
-                        .config(SimulationConfig.builder().rounds(rounds).clientsPerRound(Ef21LibsvmSetup.CLIENTS)
-                                .threads(threads).seed(1).evalEvery(0).precision(Precision.FLOAT64).build())
-                        .model(Ef21LibsvmSetup.model(forms[f])).data(forms[f])
-                        .uplinkCompressor(Compressors.topK(1)).initialParameters(x0).build().run();
+                last[f] = ef21Run(forms[f], step, rounds, threads);
                 seconds[f][rep] = (System.nanoTime() - t0) / 1e9;
                 cpuSeconds[f][rep] = (MX.getCurrentThreadCpuTime() - c0) / 1e9;
-                last[f] = Tensors.toDoubleArray(result.finalParameters());
             }
         }
         for (int f = 0; f < 2; f++) {
@@ -280,6 +281,18 @@ public final class FullGradientBenchmark {
         }
         System.out.printf(Locale.ROOT, "%s EF21 sparse/dense time %.3f; final iterates equal: %b%n", name,
                 median(seconds[1]) / median(seconds[0]), Arrays.equals(last[0], last[1]));
+    }
+
+    /** One EF21 run as the class comment describes it (x^0 from seed 1); returns its final iterate. */
+    private static double[] ef21Run(FederatedDataset data, double step, int rounds, int threads) {
+        INDArray x0 = Tensors.zeros(Precision.FLOAT64, data.featureCount());
+        new SeedTree(1).stream(Purpose.INIT).fillGaussian(x0, 0, 1);
+        var result = Simulation.builder(Ef21.builder().learningRate(step).build())
+                .config(SimulationConfig.builder().rounds(rounds).clientsPerRound(Ef21LibsvmSetup.CLIENTS)
+                        .threads(threads).seed(1).evalEvery(0).precision(Precision.FLOAT64).build())
+                .model(Ef21LibsvmSetup.model(data)).data(data)
+                .uplinkCompressor(Compressors.topK(1)).initialParameters(x0).build().run();
+        return Tensors.toDoubleArray(result.finalParameters());
     }
 
     private static double median(double[] v) {

@@ -37,6 +37,8 @@ public final class Dataset {
     private volatile boolean columnsAsked;
     /** The labels as doubles once asked for ({@link #labelValues()}). */
     private volatile double[] labelValues;
+    /** 0 not yet known, 1 every label is -1 or +1, 2 not ({@link #labelsAreSigns()}). */
+    private volatile int signs;
 
     /**
      * @param features [m, p] matrix, c-order
@@ -212,6 +214,26 @@ public final class Dataset {
             labelValues = v;
         }
         return v;
+    }
+
+    /**
+     * Whether every label is exactly -1 or +1 (the labels of binary logistic regression), found on the first call
+     * from {@link #labelValues()} and kept with this dataset, so that a kernel passing over it again and again checks
+     * its labels once.
+     */
+    public boolean labelsAreSigns() {
+        int known = signs;
+        if (known == 0) {
+            known = 1;
+            for (double v : labelValues()) {
+                if (v != 1.0 && v != -1.0) {
+                    known = 2;
+                    break;
+                }
+            }
+            signs = known;
+        }
+        return known == 1;
     }
 
     /** Stored feature values: non-zeros of the rows of a sparse dataset, m p for a dense one. */

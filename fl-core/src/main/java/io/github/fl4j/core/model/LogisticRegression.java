@@ -226,9 +226,14 @@ public final class LogisticRegression implements Model {
         } finally {
             a.clear();
         }
-        Kernels.copyOut(g, features, gradientOut);
         double loss = sum / m; // as in loss(), so both return the same bits
-        if (lambda > 0.0) {
+        if (lambda > 0.0 && dbl && regularizer == Regularizer.NONCONVEX) {
+            // on the double rows before they are copied out: the values the vectors would give, bit for bit, in a
+            // loop over two arrays (float32 below: its gradient is rounded to float before the penalty is added)
+            loss += lambda * nonConvexPenalty(x, g);
+            Kernels.copyOut(g, features, gradientOut);
+        } else if (lambda > 0.0) {
+            Kernels.copyOut(g, features, gradientOut);
             Pointer xp = Kernels.pointer(params);
             if (regularizer == Regularizer.L2) {
                 Kernels.axpy(dbl, features, lambda, xp, Kernels.pointer(gradientOut));
@@ -236,6 +241,8 @@ public final class LogisticRegression implements Model {
             } else if (regularizer == Regularizer.NONCONVEX) {
                 loss += lambda * nonConvexPenalty(Kernels.vector(params, 0), Kernels.vector(gradientOut, 0));
             }
+        } else {
+            Kernels.copyOut(g, features, gradientOut);
         }
         Reference.reachabilityFence(batch); // the features behind the row accessor
         Reference.reachabilityFence(params);
@@ -353,6 +360,20 @@ public final class LogisticRegression implements Model {
      * Returns {@code sum_k x_k^2 / (1 + x_k^2)} (accumulated in double, in index order) and, when {@code g} is not
      * null, adds {@code 2 lambda x_k / (1 + x_k^2)^2} to each {@code g_k}.
      */
+    private double nonConvexPenalty(double[] x, double[] g) {
+        double sum = 0.0;
+        double twoLambda = 2.0 * lambda;
+        for (int k = 0; k < features; k++) {
+            double xk = x[k];
+            double x2 = xk * xk;
+            double t = 1.0 + x2;
+            sum += x2 / t;
+            g[k] = g[k] + twoLambda * xk / (t * t);
+        }
+        return sum;
+    }
+
+    /** {@link #nonConvexPenalty(double[], double[])} on the vectors ({@code g} may be null: the sum only). */
     private double nonConvexPenalty(Kernels.Vec x, Kernels.Vec g) {
         double sum = 0.0;
         double twoLambda = 2.0 * lambda;
@@ -369,28 +390,26 @@ public final class LogisticRegression implements Model {
     }
 
     /**
-     * The batch's labels, each checked to be -1 or +1: the dataset's own copy ({@link Dataset#labelValues()}) once
-     * its column index is built (a dataset passed over again and again), else copied into the scratch buffer.
+     * The batch's labels, each checked to be -1 or +1: once its column index is built (a dataset passed over again
+     * and again), the dataset's own copy ({@link Dataset#labelValues()}), checked once ({@link Dataset#labelsAreSigns()});
+     * else copied into the scratch buffer and checked.
      */
     private static double[] labels(Dataset batch, Kernels.Scratch s) {
         int n = batch.size();
         double[] y;
         if (batch.hasSparseColumns()) {
             y = batch.labelValues();
+            if (batch.labelsAreSigns()) {
+                return y;
+            }
         } else {
             y = s.labels(n);
             Kernels.column(batch.labels()).get(0, n, y);
         }
-        // without a branch per label (a NaN fails too), then the first bad one for the message
-        boolean signs = true;
         for (int i = 0; i < n; i++) {
-            signs &= Math.abs(y[i]) == 1.0;
-        }
-        if (!signs) {
-            for (int i = 0; i < n; i++) {
-                if (Math.abs(y[i]) != 1.0) {
-                    throw new IllegalArgumentException("label at row " + i + " must be -1 or +1, was " + y[i]);
-                }
+            double v = y[i];
+            if (v != 1.0 && v != -1.0) {
+                throw new IllegalArgumentException("label at row " + i + " must be -1 or +1, was " + v);
             }
         }
         return y;

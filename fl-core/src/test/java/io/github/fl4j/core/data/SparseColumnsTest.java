@@ -165,6 +165,15 @@ class SparseColumnsTest {
             Dataset dense = new Dataset(Tensors.zeros(precision, 3).reshape(3, 1),
                     Nd4j.createFromArray(0.5, -1.5, 2.25).reshape(3, 1).castTo(precision.dataType()));
             assertArrayEquals(new double[] {0.5, -1.5, 2.25}, dense.labelValues(), 0.0);
+            assertFalse(d.labelsAreSigns());
+            assertFalse(dense.labelsAreSigns());
+            assertTrue(d.rows(new int[] {1, 1}).withLabels(Nd4j.createFromArray(1.0, -1.0).reshape(2, 1)
+                    .castTo(precision.dataType())).labelsAreSigns());
+            for (double bad : new double[] {0.0, Double.NaN, Double.POSITIVE_INFINITY,
+                    precision == Precision.FLOAT64 ? Math.nextUp(1.0) : Math.nextUp(1.0f)}) {
+                assertFalse(d.rowRange(0, 2).withLabels(Nd4j.createFromArray(-1.0, bad).reshape(2, 1)
+                        .castTo(precision.dataType())).labelsAreSigns(), "label " + bad);
+            }
         }
     }
 }
