@@ -429,6 +429,9 @@ final class Kernels {
         private double[] chunkT = new double[0];
         private double[] chunkC = new double[0];
         private double[] chunkY = new double[0];
+        private double[] expK = new double[0];
+        private double[] expP = new double[0];
+        private double[] expE = new double[0];
         /** Per-block margins, labels and coefficients ({@link #BLOCK} each). */
         final double[] blockT = new double[BLOCK];
         final double[] blockY = new double[BLOCK];
@@ -520,6 +523,30 @@ final class Kernels {
             return chunkY;
         }
 
+        /**
+         * The running sum plus the softplus of {@code t[0 .. n)} and, when {@code sigmoid} is not null, the sigmoids
+         * into it: {@link #softplusBlock} per block of {@link #BLOCK} in order, the same bits, with the exponentials
+         * of the whole chunk computed first ({@link Exp#expOfMinusAbs}, into {@code sigmoid} or this scratch's own
+         * row), which lets their arithmetic run as SIMD instructions.
+         */
+        double softplusChunk(double[] t, int n, double[] sigmoid, double sum) {
+            double[] e = sigmoid;
+            if (e == null) {
+                expE = atLeast(expE, n);
+                e = expE;
+            }
+            expK = atLeast(expK, n);
+            expP = atLeast(expP, n);
+            Exp.expOfMinusAbs(t, 0, n, e, expK, expP);
+            if (n <= BLOCK) {
+                return sum + softplusOfExps(t, 0, n, e);
+            }
+            for (int b = 0; b < n; b += BLOCK) {
+                sum += softplusOfExps(t, b, Math.min(BLOCK, n - b), e);
+            }
+            return sum;
+        }
+
         /** A buffer of at least {@code n} doubles for a batch's labels (contents unspecified). */
         double[] labels(int n) {
             labels = atLeast(labels, n);
@@ -580,6 +607,7 @@ final class Kernels {
             for (int q = from; q < end; q++) {
                 sigmoid[q] = Exp.exp(-Math.abs(t[q]));
             }
+            return softplusOfExps(t, from, n, sigmoid);
         }
         double linear = 0.0;
         double rounding = 0.0;
@@ -587,19 +615,46 @@ final class Kernels {
         double lo = 0.0;
         for (int q = from; q < end; q++) {
             double tq = t[q];
-            double e = sigmoid != null ? sigmoid[q] : Exp.exp(-Math.abs(tq));
+            double e = Exp.exp(-Math.abs(tq));
             double u = 1.0 + e;
+            double r = 1.0 / u;
+            double pos = 0.5 + Math.copySign(0.5, tq); // as in softplusOfExps
+            linear += pos * tq;
+            rounding += ((u - 1.0) - e) * r;
+            double h = hi * u;
+            lo = lo * u + (FMA ? Math.fma(hi, u, -h) : productError(hi, u, h)); // the same value either way
+            hi = h;
+        }
+        if (linear != linear) {
+            linear = positiveParts(t, from, end);
+        }
+        return linear + ((Math.log(hi) + lo / hi) - rounding);
+    }
+
+    /**
+     * {@link #softplusBlock(double[], int, int, double[])} with the exponentials already in {@code e}:
+     * {@code e[q] = exp(-|t[q]|)} on entry (as {@link Exp#exp} or {@link Exp#expOfMinusAbs} give them), the sigmoids
+     * on return; the same bits.
+     */
+    static double softplusOfExps(double[] t, int from, int n, double[] e) {
+        int end = from + n;
+        double linear = 0.0;
+        double rounding = 0.0;
+        double hi = 1.0;
+        double lo = 0.0;
+        for (int q = from; q < end; q++) {
+            double tq = t[q];
+            double eq = e[q];
+            double u = 1.0 + eq;
             double r = 1.0 / u;
             // without a branch on the sign: pos is exactly 1 for t > +0 and exactly 0 for t < +0 (and for -0), so
             // pos + (1 - pos) e is exactly 1 or exactly e (the sigmoid is r for t >= 0, e r below) and pos t is
             // max(t, 0) up to the sign of a zero, which changes no partial sum (Math.max costs several instructions
             // for its NaN and signed-zero rules, measured 15-25 % of a sparse w8a gradient)
             double pos = 0.5 + Math.copySign(0.5, tq);
-            if (sigmoid != null) {
-                sigmoid[q] = (pos + (1.0 - pos) * e) * r;
-            }
+            e[q] = (pos + (1.0 - pos) * eq) * r;
             linear += pos * tq;
-            rounding += ((u - 1.0) - e) * r;
+            rounding += ((u - 1.0) - eq) * r;
             double h = hi * u;
             lo = lo * u + (FMA ? Math.fma(hi, u, -h) : productError(hi, u, h)); // the same value either way
             hi = h;

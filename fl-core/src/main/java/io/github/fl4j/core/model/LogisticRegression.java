@@ -217,7 +217,7 @@ public final class LogisticRegression implements Model {
                 for (int k = 0; k < n; k++) {
                     t[k] = -yAll[start + k] * t[k];
                 }
-                sum = softplusBlocks(t, n, c, sum);
+                sum = s.softplusChunk(t, n, c, sum);
                 for (int k = 0; k < n; k++) {
                     c[k] = -yAll[start + k] * c[k] * invM;
                 }
@@ -332,28 +332,13 @@ public final class LogisticRegression implements Model {
                     }
                     z[k] = -yi * zi;
                 }
-                loss = softplusBlocks(z, n, null, loss);
+                loss = s.softplusChunk(z, n, null, loss);
             }
         } finally {
             a.clear();
         }
         sums[0] += loss;
         sums[1] += correct;
-    }
-
-    /**
-     * {@code sum} plus the softplus of {@code t[0 .. n)}, one {@link Kernels#softplusBlock} per block of
-     * {@link Kernels#BLOCK} elements in order (the loss of a chunk of rows, whatever the chunk size), writing the
-     * sigmoids into {@code sigmoid} when it is not null.
-     */
-    private static double softplusBlocks(double[] t, int n, double[] sigmoid, double sum) {
-        if (n <= Kernels.BLOCK) {
-            return sum + Kernels.softplusBlock(t, n, sigmoid);
-        }
-        for (int b = 0; b < n; b += Kernels.BLOCK) {
-            sum += Kernels.softplusBlock(t, b, Math.min(Kernels.BLOCK, n - b), sigmoid);
-        }
-        return sum;
     }
 
     /**

@@ -130,4 +130,41 @@ class ExpTest {
             assertTrue(rel < 128 * 0x1p-104, "entry " + j + ": relative error " + rel);
         }
     }
+
+    /**
+     * The two-pass form over an array gives exp(-|t|) with exactly the bits of the one-call form, for arguments in
+     * the table's range, at its edges (+-708 and the next doubles), beyond it (subnormal and zero results), signed
+     * zeros, infinities and NaN; with an offset range, and in place.
+     */
+    @Test
+    void arrayFormHasTheBitsOfTheOneCallForm() {
+        SplittableRandom random = new SplittableRandom(17);
+        double[] special = {0.0, -0.0, 708.0, -708.0, Math.nextUp(708.0), Math.nextDown(-708.0), 745.0, 746.0, 1e300,
+            Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1e-300, 0x1p-60};
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 1 + random.nextInt(70);
+            int from = random.nextInt(5);
+            double[] t = new double[from + n + 3];
+            for (int q = 0; q < t.length; q++) {
+                double scale = trial % 4 == 0 ? 1 : trial % 4 == 1 ? 40 : trial % 4 == 2 ? 800 : 1e-8;
+                t[q] = random.nextInt(9) == 0 ? special[random.nextInt(special.length)]
+                        : (random.nextDouble() * 2 - 1) * scale;
+            }
+            double[] out = new double[t.length];
+            double[] kd = new double[t.length];
+            double[] p = new double[t.length];
+            java.util.Arrays.fill(out, 42.0);
+            Exp.expOfMinusAbs(t, from, n, out, kd, p);
+            for (int q = 0; q < t.length; q++) {
+                double expected = q >= from && q < from + n ? Exp.exp(-Math.abs(t[q])) : 42.0;
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[q]),
+                        "t = " + t[q] + " at " + q);
+            }
+            double[] same = t.clone();
+            Exp.expOfMinusAbs(same, from, n, same, kd, p);
+            for (int q = from; q < from + n; q++) {
+                assertEquals(Double.doubleToRawLongBits(out[q]), Double.doubleToRawLongBits(same[q]), "in place");
+            }
+        }
+    }
 }

@@ -179,4 +179,41 @@ class SoftplusBlockTest {
         }
         return linear + ((Math.log(hi) + lo / hi) - rounding);
     }
+
+    /**
+     * A whole chunk (the exponentials first, then one block of 16 at a time) gives the bits of
+     * {@link Kernels#softplusBlock} block by block, with and without sigmoids, for chunk lengths below, at and above
+     * a block and not multiples of it, including infinite, NaN and signed-zero margins.
+     */
+    @Test
+    void aChunkHasTheBitsOfItsBlocks() {
+        SplittableRandom random = new SplittableRandom(23);
+        Kernels.Scratch scratch = new Kernels.Scratch();
+        double[] special = {0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 800, -800};
+        for (int trial = 0; trial < 400; trial++) {
+            int n = 1 + random.nextInt(90);
+            double[] t = new double[n];
+            for (int q = 0; q < n; q++) {
+                t[q] = trial % 5 == 0 && random.nextInt(10) == 0 ? special[random.nextInt(special.length)]
+                        : (random.nextDouble() * 2 - 1) * (trial % 2 == 0 ? 6 : 50);
+            }
+            double start = trial * 0.25;
+            double expected = start;
+            double[] sig = new double[n];
+            for (int b = 0; b < n; b += Kernels.BLOCK) {
+                expected = n <= Kernels.BLOCK ? expected + Kernels.softplusBlock(t, b, n, sig)
+                        : expected + Kernels.softplusBlock(t, b, Math.min(Kernels.BLOCK, n - b), sig);
+            }
+            double[] chunkSig = new double[n + 2];
+            double got = scratch.softplusChunk(t, n, chunkSig, start);
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(got), "trial " + trial);
+            for (int q = 0; q < n; q++) {
+                assertEquals(Double.doubleToRawLongBits(sig[q]), Double.doubleToRawLongBits(chunkSig[q]),
+                        "trial " + trial + " sigmoid " + q);
+            }
+            double lossOnly = scratch.softplusChunk(t, n, null, start);
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(lossOnly),
+                    "trial " + trial + " without sigmoids");
+        }
+    }
 }
