@@ -588,10 +588,10 @@ final class Kernels {
      * {@code log1p(-d/u) = -d/u} to within {@code 2^-106}. The product is kept as an unevaluated sum {@code hi + lo}:
      * {@code hi} the rounded running product, {@code lo} the running sum of each multiplication's exact error
      * ({@link #productError}, Dekker's algorithm, or one {@code Math.fma} where that is an instruction:
-     * {@link #FMA}), so that {@code log(prod u) = log(hi) + lo / hi} to within
-     * {@code (lo/hi)^2}. The result is within a few ulps of the exact sum whatever the margins: when every
-     * {@code e_q} is below {@code 2^-53}, {@code hi = 1} and the result is {@code sum max(t, 0) + sum e_q}. With at most
-     * {@link #BLOCK} elements, {@code hi <= 2^16}: no overflow. The sigmoid is {@code 1/u} for {@code t >= 0} and
+     * {@link #FMA}), so that {@code log(prod u) = log(hi) + lo / hi} to within {@code (lo/hi)^2}. The result is
+     * within a few ulps of the exact sum whatever the margins: when every {@code e_q} is below {@code 2^-53},
+     * {@code hi = 1} and the result is {@code sum max(t, 0) + sum e_q}. With at most {@link #BLOCK} elements,
+     * {@code hi <= 2^16}: no overflow. The sigmoid is {@code 1/u} for {@code t >= 0} and
      * {@code e/u} below. The exponentials come from {@link Exp#exp} (within one ulp, the same bits on every JVM, and
      * inlined where {@code Math.exp} is a call).
      */

@@ -363,7 +363,10 @@ public final class LogisticRegression implements Model {
         return sum;
     }
 
-    /** {@link #nonConvexPenalty(double[], double[], double[], double[])} on the vectors ({@code g} may be null: the sum only). */
+    /**
+     * {@link #nonConvexPenalty(double[], double[], double[], double[])} on the vectors ({@code g} may be null: the sum
+     * only).
+     */
     private double nonConvexPenalty(Kernels.Vec x, Kernels.Vec g) {
         double sum = 0.0;
         double twoLambda = 2.0 * lambda;
@@ -381,8 +384,8 @@ public final class LogisticRegression implements Model {
 
     /**
      * The batch's labels, each checked to be -1 or +1: once its column index is built (a dataset passed over again
-     * and again), the dataset's own copy ({@link Dataset#labelValues()}), checked once ({@link Dataset#labelsAreSigns()});
-     * else copied into the scratch buffer and checked.
+     * and again), the dataset's own copy ({@link Dataset#labelValues()}), checked once
+     * ({@link Dataset#labelsAreSigns()}); else copied into the scratch buffer and checked.
      */
     private static double[] labels(Dataset batch, Kernels.Scratch s) {
         int n = batch.size();
