@@ -52,7 +52,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <pre>
  * java -cp fl-benchmarks/target/classes:$(cat cp.txt) io.github.fl4j.benchmarks.ef21.FullGradientBenchmark \
  *     [files=a9a,w8a] [reps=9] [passes=20] [threads=2] [rounds=2000] [ef21-reps=3] [ef21-threads=1] \
- *     [ef21-warmup=500] [dir=...]
+ *     [ef21-warmup=2000] [dir=...]
  * </pre>
  * where {@code cp.txt} is written by {@code mvn -pl fl-benchmarks dependency:build-classpath
  * -Dmdep.outputFile=cp.txt}. The data folder defaults to {@link Ef21LibsvmSetup#defaultDataDir()}.
@@ -70,7 +70,7 @@ public final class FullGradientBenchmark {
         int rounds = 2000;
         int ef21Reps = 3;
         int ef21Threads = 1;
-        int ef21Warmup = 500;
+        int ef21Warmup = 2000;
         Path dir = Ef21LibsvmSetup.defaultDataDir().orElse(null);
         for (String a : args) {
             String[] kv = a.split("=", 2);
