@@ -599,36 +599,16 @@ final class Kernels {
         return softplusBlock(t, 0, n, sigmoid);
     }
 
-    /** {@link #softplusBlock(double[], int, double[])} of {@code t[from .. from + n)} (sigmoids at the same places). */
+    /**
+     * {@link #softplusBlock(double[], int, double[])} of {@code t[from .. from + n)} (sigmoids at the same places; with
+     * a null {@code sigmoid} it works in a new array, so loops use {@link Scratch#softplusChunk} instead).
+     */
     static double softplusBlock(double[] t, int from, int n, double[] sigmoid) {
-        int end = from + n;
-        if (sigmoid != null) {
-            // the exps first, into the output (overwritten below): measured faster than one loop doing everything
-            for (int q = from; q < end; q++) {
-                sigmoid[q] = Exp.exp(-Math.abs(t[q]));
-            }
-            return softplusOfExps(t, from, n, sigmoid);
+        double[] e = sigmoid != null ? sigmoid : new double[from + n];
+        for (int q = from; q < from + n; q++) {
+            e[q] = Exp.exp(-Math.abs(t[q]));
         }
-        double linear = 0.0;
-        double rounding = 0.0;
-        double hi = 1.0;
-        double lo = 0.0;
-        for (int q = from; q < end; q++) {
-            double tq = t[q];
-            double e = Exp.exp(-Math.abs(tq));
-            double u = 1.0 + e;
-            double r = 1.0 / u;
-            double pos = 0.5 + Math.copySign(0.5, tq); // as in softplusOfExps
-            linear += pos * tq;
-            rounding += ((u - 1.0) - e) * r;
-            double h = hi * u;
-            lo = lo * u + (FMA ? Math.fma(hi, u, -h) : productError(hi, u, h)); // the same value either way
-            hi = h;
-        }
-        if (linear != linear) {
-            linear = positiveParts(t, from, end);
-        }
-        return linear + ((Math.log(hi) + lo / hi) - rounding);
+        return softplusOfExps(t, from, n, e);
     }
 
     /**
