@@ -6,7 +6,8 @@ package io.github.fl4j.core.model;
  * platform (it uses only IEEE-754 operations that Java defines exactly), and faster than {@link Math#exp} in the
  * kernels' loops: 5 to 7.5 ns a call against 7 to 11 ns in a plain loop on the development machine, and a sparse w8a
  * full gradient 15-20 % faster (HotSpot's {@code Math.exp} is a call into a stub that saves no floating-point
- * register, so a loop around it keeps nothing in registers; this one is inlined).
+ * register, so a loop around it keeps nothing in registers; this one is inlined). The kernels themselves use the
+ * array form {@link #expOfMinusAbs}, the same bits again, whose arithmetic the JIT compiles to SIMD instructions.
  *
  * <p>The method (table-driven, as in most C libraries' {@code exp}): with {@code N = 128},
  * <pre>

@@ -656,7 +656,7 @@ final class Kernels {
 
     /**
      * Whether {@code Math.fma} is one machine instruction in this JVM (HotSpot's {@code UseFMA}, on by default where
-     * the processor has FMA). {@link #softplusBlock} then takes a product's exact error from {@code Math.fma}, one
+     * the processor has FMA). {@link #softplusOfExps} then takes a product's exact error from {@code Math.fma}, one
      * instruction in place of the 17 of {@link #productError} (measured 15-20 % faster on the loss-and-sigmoid pass of
      * sparse a9a and w8a); both give the same value, so the results have the same bits whichever runs. Elsewhere
      * (no FMA unit, another JVM, a runtime without {@code jdk.management}) it is false: there {@code Math.fma} can

@@ -227,22 +227,26 @@ public final class LogisticRegression implements Model {
             a.clear();
         }
         double loss = sum / m; // as in loss(), so both return the same bits
-        if (lambda > 0.0 && dbl && regularizer == Regularizer.NONCONVEX) {
-            // on the double rows before they are copied out: the values the vectors would give, bit for bit, in a
-            // loop over two arrays (float32 below: its gradient is rounded to float before the penalty is added)
-            loss += lambda * nonConvexPenalty(x, g, s.rowC(features), s.rowD(features));
-            Kernels.copyOut(g, features, gradientOut);
-        } else if (lambda > 0.0) {
-            Kernels.copyOut(g, features, gradientOut);
-            Pointer xp = Kernels.pointer(params);
-            if (regularizer == Regularizer.L2) {
-                Kernels.axpy(dbl, features, lambda, xp, Kernels.pointer(gradientOut));
-                loss += 0.5 * lambda * Kernels.dot(dbl, features, xp, xp);
-            } else if (regularizer == Regularizer.NONCONVEX) {
-                loss += lambda * nonConvexPenalty(Kernels.vector(params, 0), Kernels.vector(gradientOut, 0));
+        boolean nonConvex = lambda > 0.0 && regularizer == Regularizer.NONCONVEX;
+        double[] slopes = nonConvex ? s.rowD(features) : null;
+        if (nonConvex) {
+            loss += lambda * nonConvexPenalty(x, slopes, s.rowC(features));
+            if (dbl) { // on the double row before it is copied out: the same values as adding to the vector after
+                for (int k = 0; k < features; k++) {
+                    g[k] = g[k] + slopes[k];
+                }
             }
-        } else {
-            Kernels.copyOut(g, features, gradientOut);
+        }
+        Kernels.copyOut(g, features, gradientOut);
+        if (nonConvex && !dbl) { // float32: the gradient is rounded to float first, then the slope added to it
+            Kernels.Vec gv = Kernels.vector(gradientOut, 0);
+            for (int k = 0; k < features; k++) {
+                gv.set(k, gv.get(k) + slopes[k]);
+            }
+        } else if (lambda > 0.0 && regularizer == Regularizer.L2) {
+            Pointer xp = Kernels.pointer(params);
+            Kernels.axpy(dbl, features, lambda, xp, Kernels.pointer(gradientOut));
+            loss += 0.5 * lambda * Kernels.dot(dbl, features, xp, xp);
         }
         Reference.reachabilityFence(batch); // the features behind the row accessor
         Reference.reachabilityFence(params);
@@ -270,7 +274,7 @@ public final class LogisticRegression implements Model {
                 Pointer xp = Kernels.pointer(params);
                 loss += 0.5 * lambda * Kernels.dot(dbl, features, xp, xp);
             } else if (regularizer == Regularizer.NONCONVEX) {
-                loss += lambda * nonConvexPenalty(Kernels.vector(params, 0), null);
+                loss += lambda * nonConvexPenalty(x, s.rowD(features), s.rowC(features));
             }
         }
         Reference.reachabilityFence(batch);
@@ -342,12 +346,12 @@ public final class LogisticRegression implements Model {
     }
 
     /**
-     * Returns {@code sum_k x_k^2 / (1 + x_k^2)} (accumulated in double, in index order) and, when {@code g} is not
-     * null, adds {@code 2 lambda x_k / (1 + x_k^2)^2} to each {@code g_k}.
+     * Returns {@code sum_k x_k^2 / (1 + x_k^2)} (accumulated in double, in index order) and writes the gradient of
+     * {@code lambda} times it, {@code 2 lambda x_k / (1 + x_k^2)^2}, into {@code slopes}; {@code terms} is scratch. The
+     * divisions run first, in a loop the JIT turns into SIMD instructions, then the sum.
      */
-    private double nonConvexPenalty(double[] x, double[] g, double[] terms, double[] slopes) {
+    private double nonConvexPenalty(double[] x, double[] slopes, double[] terms) {
         double twoLambda = 2.0 * lambda;
-        // the divisions first, in a loop the JIT turns into SIMD instructions, then the sum in index order
         for (int k = 0; k < features; k++) {
             double xk = x[k];
             double x2 = xk * xk;
@@ -358,26 +362,6 @@ public final class LogisticRegression implements Model {
         double sum = 0.0;
         for (int k = 0; k < features; k++) {
             sum += terms[k];
-            g[k] = g[k] + slopes[k];
-        }
-        return sum;
-    }
-
-    /**
-     * {@link #nonConvexPenalty(double[], double[], double[], double[])} on the vectors ({@code g} may be null: the sum
-     * only).
-     */
-    private double nonConvexPenalty(Kernels.Vec x, Kernels.Vec g) {
-        double sum = 0.0;
-        double twoLambda = 2.0 * lambda;
-        for (int k = 0; k < features; k++) {
-            double xk = x.get(k);
-            double x2 = xk * xk;
-            double t = 1.0 + x2;
-            sum += x2 / t;
-            if (g != null) {
-                g.set(k, g.get(k) + twoLambda * xk / (t * t));
-            }
         }
         return sum;
     }
