@@ -136,33 +136,33 @@ class TopKCompressorTest extends CompressorContractTest {
         }
     }
 
-    @Test
-    void kthLargestMatchesSelectWithTies() {
-        RandomStream r = new RandomStream(11);
-        for (int trial = 0; trial < 400; trial++) {
-            int n = 1 + r.nextInt(300);
-            int distinct = 1 + r.nextInt(trial % 2 == 0 ? 4 : 1000); // few distinct values: many ties
-            double[] a = new double[n];
-            float[] f = new float[n];
-            for (int i = 0; i < n; i++) {
-                a[i] = r.nextInt(distinct) * 0.25;
-                f[i] = (float) a[i];
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void smallKKeepsTheFullSortCoordinatesAcrossChunksAndInPlace(Precision p) {
+        // the one-pass path for k <= SMALL_K on vectors longer than a chunk (4096) but below the sampled path's
+        // 16384: ties of the largest magnitude on both sides of the chunk boundary, signed zeros, and out == x
+        RandomStream r = new RandomStream(31);
+        for (int d : new int[] {4095, 4097, 9000}) {
+            double[] xv = new double[d];
+            for (int j = 0; j < d; j++) {
+                xv[j] = r.nextInt(7) - 3; // -3 .. 3: many equal magnitudes
             }
-            if (trial % 3 == 0) {
-                Arrays.sort(a); // ascending input: every value enters the buffer
-            }
-            for (int k = 1; k <= Math.min(n, TopKCompressor.SMALL_K); k++) {
-                double[] sorted = a.clone();
-                Arrays.sort(sorted);
-                double[] before = a.clone();
-                assertEquals(sorted[n - k], TopKCompressor.kthLargest(a, n, k, new double[k]), 0.0,
-                        "n = " + n + ", k = " + k);
-                assertArrayEquals(before, a, 0.0); // a is not changed
-                float[] fs = f.clone();
-                Arrays.sort(fs);
-                assertEquals(fs[n - k], TopKCompressor.kthLargest(f, n, k, new float[k]));
+            xv[4094] = -0.0;
+            for (int k = 1; k <= TopKCompressor.SMALL_K; k++) {
+                double[] expected = fullSortTopK(xv, k);
+                assertArrayEquals(expected,
+                        values(Compressors.topK(k).compress(vec(p, xv), new RandomStream(0)).decoded()), 0.0,
+                        "d = " + d + ", k = " + k);
+                INDArray x = vec(p, xv);
+                Compressors.topK(k).compress(x, x, new RandomStream(0));
+                assertArrayEquals(expected, values(x), 0.0, "in place, d = " + d + ", k = " + k);
             }
         }
+        double[] zeros = new double[300]; // fewer non-zeros than k: k coordinates kept, the zeros among them
+        zeros[7] = -2;
+        zeros[200] = 2;
+        assertArrayEquals(fullSortTopK(zeros, 5),
+                values(Compressors.topK(5).compress(vec(p, zeros), new RandomStream(0)).decoded()), 0.0);
     }
 
     @ParameterizedTest
