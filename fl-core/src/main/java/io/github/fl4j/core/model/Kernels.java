@@ -304,6 +304,13 @@ final class Kernels {
                 out[q] = get(from + q);
             }
         }
+
+        /** {@code set(from + q, src[q])} for q in [0, n). */
+        void set(int from, int n, double[] src) {
+            for (int q = 0; q < n; q++) {
+                set(from + q, src[q]);
+            }
+        }
     }
 
     /** Floats at {@code base + i * stride}. */
@@ -359,6 +366,15 @@ final class Kernels {
         void set(int i, double v) {
             buffer.put(base + i * stride, v);
         }
+
+        @Override
+        void set(int from, int n, double[] src) {
+            if (stride == 1) {
+                buffer.put(base + from, src, 0, n);
+            } else {
+                super.set(from, n, src);
+            }
+        }
     }
 
     /** Element access to a contiguous vector (any shape), starting at element {@code start}. */
@@ -386,18 +402,12 @@ final class Kernels {
 
     /** Copies the first n elements of a contiguous vector into {@code out[0 .. n)} as doubles. */
     static void copyIn(INDArray a, int n, double[] out) {
-        Vec v = vector(a, 0);
-        for (int i = 0; i < n; i++) {
-            out[i] = v.get(i);
-        }
+        vector(a, 0).get(0, n, out); // float64: one bulk copy, not one buffer call per element
     }
 
     /** Writes {@code src[0 .. n)} into the first n elements of a contiguous vector (rounded to its type). */
     static void copyOut(double[] src, int n, INDArray a) {
-        Vec v = vector(a, 0);
-        for (int i = 0; i < n; i++) {
-            v.set(i, src[i]);
-        }
+        vector(a, 0).set(0, n, src);
     }
 
     /** Fills a contiguous vector with zeros (a loop over the buffer; no ND4J op). */

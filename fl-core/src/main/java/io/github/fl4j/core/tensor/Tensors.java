@@ -409,7 +409,7 @@ public final class Tensors {
         IoChunk chunk = IoChunk.acquire();
         try {
             if (p == Precision.FLOAT64) {
-                DoubleBuffer values = x.data().asNioDouble();
+                DoubleBuffer values = doubleView(x); // cached: asNioDouble() makes a new view per call
                 int per = IO_CHUNK_BYTES / Double.BYTES;
                 for (int i = 0; i < n; i += per) {
                     int len = Math.min(per, n - i);
@@ -417,7 +417,7 @@ public final class Tensors {
                     values.put(off + i, chunk.doubles, 0, len);
                 }
             } else {
-                FloatBuffer values = x.data().asNioFloat();
+                FloatBuffer values = floatView(x);
                 int per = IO_CHUNK_BYTES / Float.BYTES;
                 for (int i = 0; i < n; i += per) {
                     int len = Math.min(per, n - i);
