@@ -51,4 +51,64 @@ public final class BenchmarkEnvironment {
             return null;
         }
     }
+
+    /**
+     * A snapshot of the machine's CPU time counters, for {@link #cpuShareSince}: the first line of Linux's
+     * {@code /proc/stat} (all cores, in clock ticks) and this JVM's CPU time; null where there is no such file.
+     */
+    public static long[] cpuTimes() {
+        try {
+            String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+            String[] f = line.trim().split("\\s+");
+            if (!f[0].equals("cpu") || f.length < 9) {
+                return null;
+            }
+            long[] t = new long[10];
+            for (int i = 0; i < 8; i++) { // user nice system idle iowait irq softirq steal
+                t[i] = Long.parseLong(f[i + 1]);
+            }
+            t[8] = processCpuNanos();
+            t[9] = System.nanoTime();
+            return t;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What else used the machine since {@code before} ({@link #cpuTimes}): the share of all cores' time the
+     * hypervisor gave to other guests (steal) and the share other processes of this guest were busy (all busy time
+     * less this JVM's CPU time), e.g. {@code "steal 12%, other processes 3%"}; empty where that cannot be read. The
+     * kernel counts in clock ticks, taken as 1/100 s (USER_HZ on Linux).
+     */
+    public static String cpuShareSince(long[] before) {
+        return cpuShare(before, before == null ? null : cpuTimes());
+    }
+
+    /** {@link #cpuShareSince} between two snapshots ({@link #cpuTimes}); empty when either is null. */
+    static String cpuShare(long[] before, long[] now) {
+        if (before == null || now == null) {
+            return "";
+        }
+        long total = 0;
+        for (int i = 0; i < 8; i++) {
+            total += now[i] - before[i];
+        }
+        if (total <= 0) {
+            return "";
+        }
+        long idle = (now[3] - before[3]) + (now[4] - before[4]);
+        long steal = now[7] - before[7];
+        double tick = 1e7; // ns per tick
+        double ours = before[8] < 0 || now[8] < 0 ? 0 : (now[8] - before[8]) / tick;
+        double others = Math.max(0, total - idle - steal - ours);
+        return String.format(java.util.Locale.ROOT, "steal %.0f%%, other processes %.0f%%", 100.0 * steal / total,
+                100.0 * others / total);
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : -1;
+    }
 }

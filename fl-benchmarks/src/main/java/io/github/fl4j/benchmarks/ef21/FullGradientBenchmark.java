@@ -45,7 +45,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@code ef21-threads} worker threads; x^0 ~ N(0, I) from the INIT stream of seed 1), median of
  *       {@code ef21-reps} interleaved runs after one untimed run of {@code ef21-warmup} iterations of each form (the
  *       JIT compiles the round's code in it; 0 skips it), and whether the dense and sparse runs ended at the same
- *       bits.</li>
+ *       bits;</li>
+ *   <li>after each timed section, on Linux, how much of the machine's CPU time went elsewhere meanwhile: to other
+ *       guests of the hypervisor (steal) and to other processes ({@link BenchmarkEnvironment#cpuShareSince}), so that
+ *       a slow figure taken on a busy shared machine says so.</li>
  * </ul>
  *
  * Run (after {@code mvn -pl fl-benchmarks -am package -DskipTests}):
@@ -155,6 +158,7 @@ public final class FullGradientBenchmark {
             double[][][] grad = new double[2][2][reps];
             double[][][] copy = new double[2][2][reps];
             double[] out = new double[2];
+            long[] machine = BenchmarkEnvironment.cpuTimes();
             for (int rep = 0; rep < reps; rep++) {
                 for (int f = 0; f < 2; f++) {
                     gradientPass(model, forms[f], x, t, passes, pool, out);
@@ -178,8 +182,10 @@ public final class FullGradientBenchmark {
                             100 * gbG / gbC);
                 }
             }
-            System.out.printf(Locale.ROOT, "%s %d thread(s): sparse/dense time %.3f (wall), %.3f (cpu)%n", name, t,
-                    median(grad[1][0]) / median(grad[0][0]), median(grad[1][1]) / median(grad[0][1]));
+            String share = BenchmarkEnvironment.cpuShareSince(machine);
+            System.out.printf(Locale.ROOT, "%s %d thread(s): sparse/dense time %.3f (wall), %.3f (cpu)%s%n", name, t,
+                    median(grad[1][0]) / median(grad[0][0]), median(grad[1][1]) / median(grad[0][1]),
+                    share.isEmpty() ? "" : "; during these runs: " + share + " of the machine's CPU time");
         }
     }
 
@@ -262,6 +268,7 @@ public final class FullGradientBenchmark {
         for (int f = 0; f < 2 && warmup > 0; f++) {
             ef21Run(forms[f], step, warmup, threads); // untimed: the JIT compiles the round's code first
         }
+        long[] machine = BenchmarkEnvironment.cpuTimes();
         for (int rep = 0; rep < reps; rep++) {
             for (int f = 0; f < 2; f++) {
                 long t0 = System.nanoTime();
@@ -279,8 +286,10 @@ public final class FullGradientBenchmark {
                     threads == 1 ? " (with 1 worker thread the clients run on it)"
                             : " (it takes clients too, and spins up to 100 us while waiting)");
         }
-        System.out.printf(Locale.ROOT, "%s EF21 sparse/dense time %.3f; final iterates equal: %b%n", name,
-                median(seconds[1]) / median(seconds[0]), Arrays.equals(last[0], last[1]));
+        String share = BenchmarkEnvironment.cpuShareSince(machine);
+        System.out.printf(Locale.ROOT, "%s EF21 sparse/dense time %.3f; final iterates equal: %b%s%n", name,
+                median(seconds[1]) / median(seconds[0]), Arrays.equals(last[0], last[1]),
+                share.isEmpty() ? "" : "; during the timed runs: " + share + " of the machine's CPU time");
     }
 
     /** One EF21 run as the class comment describes it (x^0 from seed 1); returns its final iterate. */
