@@ -63,12 +63,11 @@ public final class BenchmarkEnvironment {
             if (!f[0].equals("cpu") || f.length < 9) {
                 return null;
             }
-            long[] t = new long[10];
+            long[] t = new long[9];
             for (int i = 0; i < 8; i++) { // user nice system idle iowait irq softirq steal
                 t[i] = Long.parseLong(f[i + 1]);
             }
             t[8] = processCpuNanos();
-            t[9] = System.nanoTime();
             return t;
         } catch (java.io.IOException | RuntimeException e) {
             return null;
