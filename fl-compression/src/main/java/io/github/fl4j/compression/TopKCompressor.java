@@ -43,8 +43,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the exact path is instead one pass that keeps the k largest coordinates seen so far (magnitude, value, index) in a
  * sorted buffer, a coordinate entering only when its magnitude exceeds the k-th kept one (O(d k), with branches the
  * CPU predicts; Top-1 of 300 float64 coordinates takes about 0.3 microseconds here, against about 1 when that pass
- * only found the k-th magnitude and three more passes followed), which keeps the same coordinates. Deterministic (the sample positions are fixed), expected O(d) time, no allocation after
- * warm-up. Inputs must be finite (NaN magnitudes have no order).
+ * only found the k-th magnitude and three more passes followed), which keeps the same coordinates. Deterministic
+ * (the sample positions are fixed), expected O(d) time, no allocation after warm-up. Inputs must be finite (NaN
+ * magnitudes have no order).
  *
  * <p>Immutable and thread-safe.
  */
@@ -219,13 +220,13 @@ public final class TopKCompressor implements Compressor {
         for (int j = 0; j < d; j++) {
             mag[j] = Math.abs(mag[j]);
         }
-        Scratch.Chunks c = Scratch.chunks();
         float t = select(mag, d, d - kk);
         int greater = 0;
         for (int j = 0; j < d; j++) {
             greater += mag[j] > t ? 1 : 0;
         }
         int ties = kk - greater;
+        Scratch.Chunks c = Scratch.chunks();
         float[] in = c.f;
         float[] o = c.f2;
         for (int base = 0; base < d; base += Scratch.CHUNK) {
@@ -317,13 +318,13 @@ public final class TopKCompressor implements Compressor {
         for (int j = 0; j < d; j++) {
             mag[j] = Math.abs(mag[j]);
         }
-        Scratch.Chunks c = Scratch.chunks();
         double t = select(mag, d, d - kk);
         int greater = 0;
         for (int j = 0; j < d; j++) {
             greater += mag[j] > t ? 1 : 0;
         }
         int ties = kk - greater;
+        Scratch.Chunks c = Scratch.chunks();
         double[] in = c.d;
         double[] o = c.d2;
         for (int base = 0; base < d; base += Scratch.CHUNK) {
@@ -348,46 +349,27 @@ public final class TopKCompressor implements Compressor {
     /**
      * Largest k for which the exact path keeps the k largest coordinates in one pass ({@link #smallDouble}, O(d k))
      * rather than by introselect, whose partitioning branches are unpredictable: Top-1 of a 123-dimensional gradient
-     * took about 3 microseconds by introselect, a sizeable part of a full-gradient EF21 round on small models; the one
-     * pass takes about 0.3 microseconds on 300 coordinates.
+     * took about 3 microseconds by introselect, a sizeable part of a full-gradient EF21 round on small models.
      */
     static final int SMALL_K = 16;
 
     /**
-     * The exact path for {@code k <= SMALL_K}: one pass over x keeping the k coordinates that come first in the order
-     * (magnitude descending, index ascending) among those seen so far, in that order in {@code top} (magnitudes),
-     * {@code kept} (values) and {@code at} (indices). A coordinate enters only if its magnitude exceeds the k-th
-     * kept one (so of equal magnitudes the lower index stays), then by insertion. At the end they are the kept
-     * coordinates of the definition; out is zero-filled by bulk puts and receives them. x is read whole before out is
-     * written, so x and out may be the same vector.
+     * The exact path for {@code k <= SMALL_K}: one pass over x keeping, among the coordinates seen so far, the k that
+     * come first in the order (magnitude descending, index ascending), by {@link #keepLargest} a chunk at a time. At
+     * the end they are the kept coordinates of the definition; out is zero-filled by bulk puts and receives them. x
+     * is read whole before out is written, so x and out may be the same vector.
      */
     private static void smallDouble(DoubleBuffer xb, int xo, DoubleBuffer ob, int oo, int d, int kk) {
         Scratch.Chunks c = Scratch.chunks();
         double[] in = c.d;
-        double[] top = c.d2; // magnitudes at [0, kk), values at [SMALL_K, SMALL_K + kk)
+        double[] top = c.d2;
         int[] at = Scratch.ints(kk);
         Arrays.fill(top, 0, kk, Double.NEGATIVE_INFINITY);
         double last = Double.NEGATIVE_INFINITY;
         for (int base = 0; base < d; base += Scratch.CHUNK) {
             int len = Math.min(Scratch.CHUNK, d - base);
             xb.get(xo + base, in, 0, len);
-            for (int j = 0; j < len; j++) {
-                double v = in[j];
-                double a = Math.abs(v);
-                if (a > last) {
-                    int i = kk - 1;
-                    while (i > 0 && top[i - 1] < a) {
-                        top[i] = top[i - 1];
-                        top[SMALL_K + i] = top[SMALL_K + i - 1];
-                        at[i] = at[i - 1];
-                        i--;
-                    }
-                    top[i] = a;
-                    top[SMALL_K + i] = v;
-                    at[i] = base + j;
-                    last = top[kk - 1];
-                }
-            }
+            last = keepLargest(in, len, base, kk, top, at, last);
         }
         Vectors.fillZero(ob, oo, d);
         for (int i = 0; i < kk && top[i] != Double.NEGATIVE_INFINITY; i++) {
@@ -395,39 +377,58 @@ public final class TopKCompressor implements Compressor {
         }
     }
 
-    /** {@link #smallDouble} for float32 vectors. */
+    /**
+     * {@link #smallDouble} for float32 vectors: each chunk is widened to double (exact, so the magnitudes compare
+     * as the floats do and the kept values narrow back to the same floats).
+     */
     private static void smallFloat(FloatBuffer xb, int xo, FloatBuffer ob, int oo, int d, int kk) {
         Scratch.Chunks c = Scratch.chunks();
-        float[] in = c.f;
-        float[] top = c.f2;
+        float[] chunk = c.f;
+        double[] in = c.d;
+        double[] top = c.d2;
         int[] at = Scratch.ints(kk);
-        Arrays.fill(top, 0, kk, Float.NEGATIVE_INFINITY);
-        float last = Float.NEGATIVE_INFINITY;
+        Arrays.fill(top, 0, kk, Double.NEGATIVE_INFINITY);
+        double last = Double.NEGATIVE_INFINITY;
         for (int base = 0; base < d; base += Scratch.CHUNK) {
             int len = Math.min(Scratch.CHUNK, d - base);
-            xb.get(xo + base, in, 0, len);
+            xb.get(xo + base, chunk, 0, len);
             for (int j = 0; j < len; j++) {
-                float v = in[j];
-                float a = Math.abs(v);
-                if (a > last) {
-                    int i = kk - 1;
-                    while (i > 0 && top[i - 1] < a) {
-                        top[i] = top[i - 1];
-                        top[SMALL_K + i] = top[SMALL_K + i - 1];
-                        at[i] = at[i - 1];
-                        i--;
-                    }
-                    top[i] = a;
-                    top[SMALL_K + i] = v;
-                    at[i] = base + j;
-                    last = top[kk - 1];
-                }
+                in[j] = chunk[j];
             }
+            last = keepLargest(in, len, base, kk, top, at, last);
         }
         Vectors.fillZero(ob, oo, d);
-        for (int i = 0; i < kk && top[i] != Float.NEGATIVE_INFINITY; i++) {
-            ob.put(oo + at[i], top[SMALL_K + i]);
+        for (int i = 0; i < kk && top[i] != Double.NEGATIVE_INFINITY; i++) {
+            ob.put(oo + at[i], (float) top[SMALL_K + i]);
         }
+    }
+
+    /**
+     * One chunk {@code in[0 .. len)} (coordinates {@code base ..}) of the small-k pass. The kept coordinates are in
+     * order in {@code top[0 .. kk)} (magnitudes, -infinity for an empty place), {@code top[SMALL_K ..
+     * SMALL_K + kk)} (values) and {@code at[0 .. kk)} (indices); {@code last} is {@code top[kk - 1]}. A coordinate
+     * enters only if its magnitude exceeds the k-th kept one (so of equal magnitudes the lower index stays), then by
+     * insertion. Returns the new {@code top[kk - 1]}.
+     */
+    private static double keepLargest(double[] in, int len, int base, int kk, double[] top, int[] at, double last) {
+        for (int j = 0; j < len; j++) {
+            double v = in[j];
+            double a = Math.abs(v);
+            if (a > last) {
+                int i = kk - 1;
+                while (i > 0 && top[i - 1] < a) {
+                    top[i] = top[i - 1];
+                    top[SMALL_K + i] = top[SMALL_K + i - 1];
+                    at[i] = at[i - 1];
+                    i--;
+                }
+                top[i] = a;
+                top[SMALL_K + i] = v;
+                at[i] = base + j;
+                last = top[kk - 1];
+            }
+        }
+        return last;
     }
 
     /**

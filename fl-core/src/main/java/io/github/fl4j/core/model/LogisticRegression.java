@@ -46,7 +46,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the margin {@code a_i . x} and, while the row is in cache, {@code g += c_i a_i}, with the row kernels of the package
  * (plain Java loops, each margin a plain sum in column order, several rows side by side; a sparse matrix of ones is
  * read without its values; see {@code Rows}); then for the regulariser one BLAS axpy and dot (L2) or one pass over the
- * p coordinates (NONCONVEX). Nothing is allocated; scratch is two rows of p doubles and the batch's labels per thread.
+ * p coordinates (NONCONVEX). Nothing is allocated per call once a thread's scratch fits the batch: four rows of p
+ * doubles, the batch's labels, and three rows of the batch's size for the exponentials (a dataset with a column index
+ * keeps its labels as doubles itself, {@link Dataset#labelValues()}).
  * A dense and a sparse batch holding the same values give the same bits (float64 and float32; the accumulation is in
  * double and the gradient is rounded once to the batch's type).
  *
