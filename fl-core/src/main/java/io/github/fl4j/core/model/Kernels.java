@@ -454,6 +454,11 @@ final class Kernels {
             return a.length < n ? new double[n] : a;
         }
 
+        /** As {@link #atLeast}, a power-of-two length when a new array is needed ({@link Rows#powerOfTwoAtLeast}). */
+        private static double[] atLeastPowerOfTwo(double[] a, int n) {
+            return a.length < n ? new double[Rows.powerOfTwoAtLeast(n)] : a;
+        }
+
         /** A buffer of at least {@code n} elements of the given precision (contents unspecified). */
         Pointer values(boolean dbl, long n) {
             if (n > Integer.MAX_VALUE) {
@@ -505,13 +510,15 @@ final class Kernels {
 
         /**
          * Margins, coefficients and labels of a chunk of rows ({@link Rows#chunk()}): the arrays of one block, or,
-         * for a chunk of more than {@link #BLOCK} rows, arrays of at least {@code n} doubles (contents unspecified).
+         * for a chunk of more than {@link #BLOCK} rows, arrays of at least {@code n} doubles (contents unspecified);
+         * the margins' and coefficients' lengths are powers of two up to 2^30 (the column kernels' masked index,
+         * {@link Rows.ColumnRows}).
          */
         double[] chunkT(int n) {
             if (n <= BLOCK) {
                 return blockT;
             }
-            chunkT = atLeast(chunkT, n);
+            chunkT = atLeastPowerOfTwo(chunkT, n);
             return chunkT;
         }
 
@@ -520,7 +527,7 @@ final class Kernels {
             if (n <= BLOCK) {
                 return blockC;
             }
-            chunkC = atLeast(chunkC, n);
+            chunkC = atLeastPowerOfTwo(chunkC, n);
             return chunkC;
         }
 

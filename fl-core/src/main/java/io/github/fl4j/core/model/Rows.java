@@ -131,6 +131,19 @@ abstract class Rows {
         acc[3] = s3;
     }
 
+    /** Whether {@code n} is a power of two (a length the column kernels can mask an index with). */
+    static boolean powerOfTwo(int n) {
+        return n > 0 && (n & (n - 1)) == 0;
+    }
+
+    /**
+     * The smallest power of two {@code >= n} for {@code n <= 2^30} (so that an array of it takes a masked index, see
+     * {@link ColumnRows#dots}), else {@code n}.
+     */
+    static int powerOfTwoAtLeast(int n) {
+        return n <= 1 ? 1 : n > (1 << 30) ? n : Integer.highestOneBit(n - 1) << 1;
+    }
+
     /** One thread's reusable row accessors, one per kind. */
     static final class Set {
         private final DenseDouble denseDouble = new DenseDouble();
@@ -529,6 +542,12 @@ abstract class Rows {
      * gathers each column ({@code g_j += sum_i c_i a_ij}, samples in increasing order, as the row kernel adds them),
      * four columns side by side. Same bits as {@link SparseRows} (and the dense kernels). Calls on part of the batch,
      * and the softmax kernels, use the row kernels.
+     *
+     * <p>The margins' scatter writes {@code out[smp[k] & (out.length - 1)]}: the same element when the length is a
+     * power of two (every sample is below it), and a form in which the JIT can prove the index in range, so the loop
+     * has no bounds check (10-20 % faster scatter on w8a's clients, measured against the plain index in one process).
+     * The models' scratch has such lengths ({@link #powerOfTwoAtLeast}); an output of any other length goes to the row
+     * kernels, with the same bits.
      */
     static final class ColumnRows extends SparseRows {
         SparseColumns index;
@@ -556,7 +575,7 @@ abstract class Rows {
 
         @Override
         void dots(int i0, int n, double[] x, double[] out) {
-            if (i0 != 0 || n != rows) {
+            if (i0 != 0 || n != rows || !powerOfTwo(out.length)) {
                 super.dots(i0, n, x, out);
                 return;
             }
@@ -565,11 +584,12 @@ abstract class Rows {
             int[] ptr = a.pointers();
             int[] smp = a.samplesOfEntries();
             int p = a.cols();
+            int mask = out.length - 1; // smp[k] & mask == smp[k] < n; in this form the JIT drops the bounds check
             if (a.unitValues()) {
                 for (int j = 0; j < p; j++) {
                     double xj = x[j];
                     for (int k = ptr[j], end = ptr[j + 1]; k < end; k++) {
-                        out[smp[k]] += xj;
+                        out[smp[k] & mask] += xj;
                     }
                 }
             } else if (a.doubleValues() != null) {
@@ -577,7 +597,7 @@ abstract class Rows {
                 for (int j = 0; j < p; j++) {
                     double xj = x[j];
                     for (int k = ptr[j], end = ptr[j + 1]; k < end; k++) {
-                        out[smp[k]] += v[k] * xj;
+                        out[smp[k] & mask] += v[k] * xj;
                     }
                 }
             } else {
@@ -585,7 +605,7 @@ abstract class Rows {
                 for (int j = 0; j < p; j++) {
                     double xj = x[j];
                     for (int k = ptr[j], end = ptr[j + 1]; k < end; k++) {
-                        out[smp[k]] += v[k] * xj;
+                        out[smp[k] & mask] += v[k] * xj;
                     }
                 }
             }

@@ -291,7 +291,8 @@ public final class SmoothnessConstants {
         Rows.Set rows = new Rows.Set();
         double[] v = new double[p];
         double[] w = new double[p];
-        double[] block = new double[largest]; // a chunk of rows' products (Rows.chunk(): at most a whole block)
+        // a chunk of rows' products (Rows.chunk(): at most a whole block); a power of two for the column kernels
+        double[] block = new double[Rows.powerOfTwoAtLeast(largest)];
         try {
             for (int j = 0; j < p; j++) {
                 v[j] = start.nextGaussian();

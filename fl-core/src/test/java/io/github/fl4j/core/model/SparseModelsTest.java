@@ -127,6 +127,72 @@ class SparseModelsTest {
         return labels(m, seed, model instanceof LeastSquares ? 0 : 2);
     }
 
+    /**
+     * The column kernels' margins mask each sample index with the output's length less one, which the JIT turns into
+     * no bounds check at all: an output whose length is a power of two takes that path, any other length the row
+     * kernels. Both give the same bits, for every sparse form (plain, a row range, an index list), binary and real
+     * values, both precisions, rows and columns left empty; and {@link Rows#powerOfTwoAtLeast} sizes the scratch.
+     */
+    @Test
+    void columnMarginsWithAMaskedIndexHaveTheBitsOfTheRowKernels() {
+        assertEquals(1, Rows.powerOfTwoAtLeast(0));
+        assertEquals(1, Rows.powerOfTwoAtLeast(1));
+        assertEquals(128, Rows.powerOfTwoAtLeast(97));
+        assertEquals(128, Rows.powerOfTwoAtLeast(128));
+        assertEquals(1 << 30, Rows.powerOfTwoAtLeast((1 << 29) + 1));
+        assertEquals((1 << 30) + 1, Rows.powerOfTwoAtLeast((1 << 30) + 1));
+        assertFalse(Rows.powerOfTwo(0));
+        assertFalse(Rows.powerOfTwo(97));
+        assertTrue(Rows.powerOfTwo(64));
+        for (boolean binary : new boolean[] {true, false}) {
+            for (Precision precision : Precision.values()) {
+                int m = 97;
+                int p = 33;
+                double[][] a = matrix(m, p, 5L + (binary ? 1 : 0), binary);
+                double[] y = new double[m];
+                java.util.Arrays.fill(y, 1.0);
+                double[] x = new double[p];
+                for (int j = 0; j < p; j++) {
+                    x[j] = Math.sin(3.7 * j + 1) * (j + 1);
+                }
+                double[] c = new double[128];
+                for (int i = 0; i < m; i++) {
+                    c[i] = Math.cos(1.3 * i) / (i + 2);
+                }
+                for (Dataset sparse : sparseForms(a, y, precision)) {
+                    String what = (binary ? "binary " : "real ") + precision + " " + sparse;
+                    Rows.Set set = new Rows.Set();
+                    Rows rows = set.of(sparse); // the first call: row kernels (no column index yet)
+                    assertFalse(rows instanceof Rows.ColumnRows, what);
+                    double[] byRows = new double[m];
+                    rows.dots(0, m, x, byRows);
+                    double[] gByRows = new double[p];
+                    rows.axpys(0, m, c, gByRows);
+                    rows.clear();
+                    sparse.sparseColumns(); // build the index: from now on the column kernels
+                    rows = set.of(sparse);
+                    assertTrue(rows instanceof Rows.ColumnRows, what);
+                    double[] masked = new double[128];
+                    java.util.Arrays.fill(masked, 7.0); // stale values beyond m must not matter
+                    rows.dots(0, m, x, masked);
+                    double[] unmasked = new double[m + 3]; // not a power of two: the row kernels
+                    rows.dots(0, m, x, unmasked);
+                    double[] gByColumns = new double[p];
+                    rows.axpys(0, m, c, gByColumns);
+                    rows.clear();
+                    for (int i = 0; i < m; i++) {
+                        assertEquals(Double.doubleToRawLongBits(byRows[i]), Double.doubleToRawLongBits(masked[i]),
+                                what + " margin " + i);
+                        assertEquals(Double.doubleToRawLongBits(byRows[i]), Double.doubleToRawLongBits(unmasked[i]),
+                                what + " margin " + i + " (row kernels)");
+                    }
+                    assertEquals(7.0, masked[m], 0.0, what + ": nothing written beyond the batch");
+                    assertArrayEquals(gByRows, gByColumns, 0.0, what + ": gradient");
+                }
+            }
+        }
+    }
+
     @Test
     void logisticAndLeastSquaresGiveTheSameBitsDenseAndSparse() {
         sameBitsDenseAndSparse(false);
