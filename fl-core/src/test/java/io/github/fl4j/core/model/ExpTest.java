@@ -134,21 +134,25 @@ class ExpTest {
     /**
      * The two-pass form over an array gives exp(-|t|) with exactly the bits of the one-call form, for arguments in
      * the table's range, at its edges (+-708 and the next doubles), beyond it (subnormal and zero results), signed
-     * zeros, infinities and NaN; with an offset range, and in place.
+     * zeros, infinities and NaN (of either sign, with a payload); around 708 - 0.0027, where the second pass stops
+     * trusting the rounded k alone ({@link Exp#K_SAFE}); with an offset range, and in place.
      */
     @Test
     void arrayFormHasTheBitsOfTheOneCallForm() {
         SplittableRandom random = new SplittableRandom(17);
         double[] special = {0.0, -0.0, 708.0, -708.0, Math.nextUp(708.0), Math.nextDown(-708.0), 745.0, 746.0, 1e300,
-            Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1e-300, 0x1p-60};
-        for (int trial = 0; trial < 300; trial++) {
+            Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1e-300, 0x1p-60,
+            Math.nextDown(708.0), -707.9984, 707.9985, 707.997, 708.0027, Math.nextDown(-708.0027),
+            Double.longBitsToDouble(0xfff8000000000001L), Double.longBitsToDouble(0x7ff0000000000abcL)};
+        for (int trial = 0; trial < 400; trial++) {
             int n = 1 + random.nextInt(70);
             int from = random.nextInt(5);
             double[] t = new double[from + n + 3];
             for (int q = 0; q < t.length; q++) {
-                double scale = trial % 4 == 0 ? 1 : trial % 4 == 1 ? 40 : trial % 4 == 2 ? 800 : 1e-8;
+                double scale = trial % 5 == 0 ? 1 : trial % 5 == 1 ? 40 : trial % 5 == 2 ? 800 : 1e-8;
+                double u = random.nextDouble() * 2 - 1;
                 t[q] = random.nextInt(9) == 0 ? special[random.nextInt(special.length)]
-                        : (random.nextDouble() * 2 - 1) * scale;
+                        : trial % 5 == 4 ? Math.copySign(708.0 + u * 0.01, u) : u * scale;
             }
             double[] out = new double[t.length];
             double[] kd = new double[t.length];
