@@ -134,7 +134,7 @@ class ExpTest {
     /**
      * The two-pass form over an array gives exp(-|t|) with exactly the bits of the one-call form, for arguments in
      * the table's range, at its edges (+-708 and the next doubles), beyond it (subnormal and zero results), signed
-     * zeros, infinities and NaN (of either sign, with a payload); around 708 - 0.0027, where the second pass stops
+     * zeros, infinities and NaN (of either sign, with a payload); around 708 - 0.0016, where the second pass stops
      * trusting the rounded k alone ({@link Exp#K_SAFE}); with an offset range, and in place.
      */
     @Test
