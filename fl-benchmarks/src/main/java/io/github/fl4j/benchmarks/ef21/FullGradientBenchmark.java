@@ -32,7 +32,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <ul>
  *   <li>the time of one full gradient over all 20 workers ({@code lossAndGradient} of each client into a reused
  *       buffer), on 1 thread and on {@code threads} threads (clients dealt round-robin), median of {@code reps}
- *       interleaved repetitions, by the wall clock and by the CPU clock of the slowest thread (on a shared machine
+ *       interleaved repetitions after {@code gradient-warmup} untimed passes of each form (without them the first
+ *       timed section ran while the JIT was still compiling: a9a's sparse one-thread medians came out 2-3 times the
+ *       steady state), by the wall clock and by the CPU clock of the slowest thread (on a shared machine
  *       the CPU clock leaves out the time other processes hold the cores);</li>
  *   <li>the bytes one pass reads: features (dense m p 8; sparse by rows 12 per stored entry, or 4 when every stored
  *       value is 1 and the kernels read only the column indices, plus 4 per row pointer; sparse by columns, once the
@@ -55,7 +57,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <pre>
  * java -cp fl-benchmarks/target/classes:$(cat cp.txt) io.github.fl4j.benchmarks.ef21.FullGradientBenchmark \
  *     [files=a9a,w8a] [reps=9] [passes=20] [threads=2] [rounds=2000] [ef21-reps=3] [ef21-threads=1] \
- *     [ef21-warmup=2000] [dir=...]
+ *     [ef21-warmup=2000] [gradient-warmup=100] [dir=...]
  * </pre>
  * where {@code cp.txt} is written by {@code mvn -pl fl-benchmarks dependency:build-classpath
  * -Dmdep.outputFile=cp.txt}. The data folder defaults to {@link Ef21LibsvmSetup#defaultDataDir()}.
@@ -74,6 +76,7 @@ public final class FullGradientBenchmark {
         int ef21Reps = 3;
         int ef21Threads = 1;
         int ef21Warmup = 2000;
+        int gradientWarmup = 100;
         Path dir = Ef21LibsvmSetup.defaultDataDir().orElse(null);
         for (String a : args) {
             String[] kv = a.split("=", 2);
@@ -89,9 +92,10 @@ public final class FullGradientBenchmark {
                 case "ef21-reps" -> ef21Reps = Integer.parseInt(kv[1]);
                 case "ef21-threads" -> ef21Threads = Integer.parseInt(kv[1]);
                 case "ef21-warmup" -> ef21Warmup = Integer.parseInt(kv[1]);
+                case "gradient-warmup" -> gradientWarmup = Integer.parseInt(kv[1]);
                 case "dir" -> dir = Path.of(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + kv[0] + " (files, reps, passes, "
-                        + "threads, rounds, ef21-reps, ef21-threads, ef21-warmup, dir)");
+                        + "threads, rounds, ef21-reps, ef21-threads, ef21-warmup, gradient-warmup, dir)");
             }
         }
         if (dir == null) {
@@ -100,14 +104,15 @@ public final class FullGradientBenchmark {
         NativeThreads.useOneThreadPerOp();
         System.out.println(BenchmarkEnvironment.describe());
         System.out.printf(Locale.ROOT, "reps=%d passes=%d threads=%d rounds=%d ef21-reps=%d ef21-threads=%d "
-                + "ef21-warmup=%d%n", reps, passes, threads, rounds, ef21Reps, ef21Threads, ef21Warmup);
+                + "ef21-warmup=%d gradient-warmup=%d%n", reps, passes, threads, rounds, ef21Reps, ef21Threads,
+                ef21Warmup, gradientWarmup);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             for (String name : files) {
                 Path file = dir.resolve(name.endsWith(".gz") ? name : name + ".txt.gz");
                 FederatedDataset dense = Ef21LibsvmSetup.load(file, LibSvmReader.Storage.DENSE);
                 FederatedDataset sparse = Ef21LibsvmSetup.load(file, LibSvmReader.Storage.SPARSE);
-                gradients(name, dense, sparse, reps, passes, threads, pool);
+                gradients(name, dense, sparse, reps, passes, threads, gradientWarmup, pool);
                 ef21(name, dense, sparse, rounds, ef21Reps, ef21Threads, ef21Warmup);
             }
         } finally {
@@ -140,7 +145,7 @@ public final class FullGradientBenchmark {
     }
 
     private static void gradients(String name, FederatedDataset dense, FederatedDataset sparse, int reps, int passes,
-            int threads, ExecutorService pool) throws Exception {
+            int threads, int warmup, ExecutorService pool) throws Exception {
         LogisticRegression model = Ef21LibsvmSetup.model(dense);
         int p = dense.featureCount();
         INDArray x = Tensors.zeros(Precision.FLOAT64, p);
@@ -150,6 +155,11 @@ public final class FullGradientBenchmark {
         double[] warm = new double[2];
         for (FederatedDataset f : forms) {
             gradientPass(model, f, x, 1, 2, pool, warm); // the second pass builds the sparse clients' column index
+        }
+        for (int w = 0; w < warmup; w += 10) { // untimed, interleaved as the timed passes are: the JIT compiles first
+            for (FederatedDataset f : forms) {
+                gradientPass(model, f, x, 1, Math.min(10, warmup - w), pool, warm);
+            }
         }
         long[] bytes = {bytesPerPass(dense), bytesPerPass(sparse)};
         System.out.printf(Locale.ROOT, "%s sparse clients: %s%n", name, sparse.clients().get(0).hasSparseColumns()
