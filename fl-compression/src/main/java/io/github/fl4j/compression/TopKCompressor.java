@@ -354,49 +354,26 @@ public final class TopKCompressor implements Compressor {
     static final int SMALL_K = 16;
 
     /**
-     * The exact path for {@code k <= SMALL_K}: one pass over x keeping, among the coordinates seen so far, the k that
-     * come first in the order (magnitude descending, index ascending), by {@link #keepLargest} a chunk at a time. At
-     * the end they are the kept coordinates of the definition; out is zero-filled by bulk puts and receives them. x
-     * is read whole before out is written, so x and out may be the same vector.
+     * The exact path for {@code k <= SMALL_K}: one pass over x ({@link #keepSmall}) keeps the k coordinates that come
+     * first in the order (magnitude descending, index ascending), the kept coordinates of the definition; out is then
+     * zero-filled by bulk puts and receives them. x is read whole before out is written, so x and out may be the same
+     * vector.
      */
     private static void smallDouble(DoubleBuffer xb, int xo, DoubleBuffer ob, int oo, int d, int kk) {
         Scratch.Chunks c = Scratch.chunks();
-        double[] in = c.d;
+        int[] at = keepSmall(xb, null, xo, d, kk, c);
         double[] top = c.d2;
-        int[] at = Scratch.ints(kk);
-        Arrays.fill(top, 0, kk, Double.NEGATIVE_INFINITY);
-        double last = Double.NEGATIVE_INFINITY;
-        for (int base = 0; base < d; base += Scratch.CHUNK) {
-            int len = Math.min(Scratch.CHUNK, d - base);
-            xb.get(xo + base, in, 0, len);
-            last = keepLargest(in, len, base, kk, top, at, last);
-        }
         Vectors.fillZero(ob, oo, d);
         for (int i = 0; i < kk && top[i] != Double.NEGATIVE_INFINITY; i++) {
             ob.put(oo + at[i], top[SMALL_K + i]);
         }
     }
 
-    /**
-     * {@link #smallDouble} for float32 vectors: each chunk is widened to double (exact, so the magnitudes compare
-     * as the floats do and the kept values narrow back to the same floats).
-     */
+    /** {@link #smallDouble} for float32 vectors (the kept values narrow back to the same floats). */
     private static void smallFloat(FloatBuffer xb, int xo, FloatBuffer ob, int oo, int d, int kk) {
         Scratch.Chunks c = Scratch.chunks();
-        float[] chunk = c.f;
-        double[] in = c.d;
+        int[] at = keepSmall(null, xb, xo, d, kk, c);
         double[] top = c.d2;
-        int[] at = Scratch.ints(kk);
-        Arrays.fill(top, 0, kk, Double.NEGATIVE_INFINITY);
-        double last = Double.NEGATIVE_INFINITY;
-        for (int base = 0; base < d; base += Scratch.CHUNK) {
-            int len = Math.min(Scratch.CHUNK, d - base);
-            xb.get(xo + base, chunk, 0, len);
-            for (int j = 0; j < len; j++) {
-                in[j] = chunk[j];
-            }
-            last = keepLargest(in, len, base, kk, top, at, last);
-        }
         Vectors.fillZero(ob, oo, d);
         for (int i = 0; i < kk && top[i] != Double.NEGATIVE_INFINITY; i++) {
             ob.put(oo + at[i], (float) top[SMALL_K + i]);
@@ -404,31 +381,47 @@ public final class TopKCompressor implements Compressor {
     }
 
     /**
-     * One chunk {@code in[0 .. len)} (coordinates {@code base ..}) of the small-k pass. The kept coordinates are in
-     * order in {@code top[0 .. kk)} (magnitudes, -infinity for an empty place), {@code top[SMALL_K ..
-     * SMALL_K + kk)} (values) and {@code at[0 .. kk)} (indices); {@code last} is {@code top[kk - 1]}. A coordinate
-     * enters only if its magnitude exceeds the k-th kept one (so of equal magnitudes the lower index stays), then by
-     * insertion. Returns the new {@code top[kk - 1]}.
+     * The small-k pass over the d coordinates of x at {@code xo} (read from {@code xd}, or from {@code xf} widened to
+     * double a chunk at a time, which is exact, so magnitudes compare as the floats do). Keeps, in order, the
+     * magnitudes in {@code c.d2[0 .. kk)} (-infinity for an empty place, when {@code d < kk}), the values in
+     * {@code c.d2[SMALL_K .. SMALL_K + kk)} and the indices in the returned array. A coordinate enters only if its
+     * magnitude exceeds the k-th kept one (so of equal magnitudes the lower index stays), then by insertion.
      */
-    private static double keepLargest(double[] in, int len, int base, int kk, double[] top, int[] at, double last) {
-        for (int j = 0; j < len; j++) {
-            double v = in[j];
-            double a = Math.abs(v);
-            if (a > last) {
-                int i = kk - 1;
-                while (i > 0 && top[i - 1] < a) {
-                    top[i] = top[i - 1];
-                    top[SMALL_K + i] = top[SMALL_K + i - 1];
-                    at[i] = at[i - 1];
-                    i--;
+    private static int[] keepSmall(DoubleBuffer xd, FloatBuffer xf, int xo, int d, int kk, Scratch.Chunks c) {
+        double[] in = c.d;
+        double[] top = c.d2;
+        int[] at = Scratch.ints(kk);
+        Arrays.fill(top, 0, kk, Double.NEGATIVE_INFINITY);
+        double last = Double.NEGATIVE_INFINITY;
+        for (int base = 0; base < d; base += Scratch.CHUNK) {
+            int len = Math.min(Scratch.CHUNK, d - base);
+            if (xd != null) {
+                xd.get(xo + base, in, 0, len);
+            } else {
+                xf.get(xo + base, c.f, 0, len);
+                for (int j = 0; j < len; j++) {
+                    in[j] = c.f[j];
                 }
-                top[i] = a;
-                top[SMALL_K + i] = v;
-                at[i] = base + j;
-                last = top[kk - 1];
+            }
+            for (int j = 0; j < len; j++) {
+                double v = in[j];
+                double a = Math.abs(v);
+                if (a > last) {
+                    int i = kk - 1;
+                    while (i > 0 && top[i - 1] < a) {
+                        top[i] = top[i - 1];
+                        top[SMALL_K + i] = top[SMALL_K + i - 1];
+                        at[i] = at[i - 1];
+                        i--;
+                    }
+                    top[i] = a;
+                    top[SMALL_K + i] = v;
+                    at[i] = base + j;
+                    last = top[kk - 1];
+                }
             }
         }
-        return last;
+        return at;
     }
 
     /**
