@@ -511,8 +511,7 @@ final class Kernels {
         /**
          * Margins, coefficients and labels of a chunk of rows ({@link Rows#chunk()}): the arrays of one block, or,
          * for a chunk of more than {@link #BLOCK} rows, arrays of at least {@code n} doubles (contents unspecified);
-         * the margins' and coefficients' lengths are powers of two up to 2^30 (the column kernels' masked index,
-         * {@link Rows.ColumnRows}).
+         * the margins' length is a power of two up to 2^30 (the column kernels' masked index, {@link Rows.ColumnRows}).
          */
         double[] chunkT(int n) {
             if (n <= BLOCK) {
@@ -527,7 +526,7 @@ final class Kernels {
             if (n <= BLOCK) {
                 return blockC;
             }
-            chunkC = atLeastPowerOfTwo(chunkC, n);
+            chunkC = atLeast(chunkC, n);
             return chunkC;
         }
 
