@@ -8,7 +8,7 @@ set "JAR="
 for %%f in ("%DIR%fl-experiments\%T%\fl-experiments-*.jar") do set "JAR=%%f"
 if not exist "%LIB%" goto notbuilt
 if "%JAR%"=="" goto notbuilt
-if "%FL4J_JAVA_OPTS%"=="" (set "OPTS=-Xmx4g") else (set "OPTS=%FL4J_JAVA_OPTS%")
+if "%FL4J_JAVA_OPTS%"=="" (set "OPTS=-Xmx4g --add-modules jdk.incubator.vector") else (set "OPTS=%FL4J_JAVA_OPTS%")
 java %OPTS% "-Dfl4j.home=%DIR%." -Dlogback.configurationFile=fl4j-logback.xml -cp "%JAR%;%LIB%\*" io.github.fl4j.experiments.cli.Fl4j %*
 exit /b %ERRORLEVEL%
 :notbuilt

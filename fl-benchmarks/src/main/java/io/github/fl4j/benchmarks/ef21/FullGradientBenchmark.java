@@ -6,8 +6,10 @@ import io.github.fl4j.experiments.ef21.Ef21LibsvmSetup;
 import io.github.fl4j.compression.Compressors;
 import io.github.fl4j.core.data.Dataset;
 import io.github.fl4j.core.data.FederatedDataset;
+import io.github.fl4j.core.data.LaneIndex;
 import io.github.fl4j.core.data.io.LibSvmReader;
 import io.github.fl4j.core.model.LogisticRegression;
+import io.github.fl4j.core.model.Simd;
 import io.github.fl4j.core.random.Purpose;
 import io.github.fl4j.core.random.SeedTree;
 import io.github.fl4j.core.sim.Simulation;
@@ -39,7 +41,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>the bytes one pass reads: features (dense m p 8; sparse by rows 12 per stored entry, or 4 when every stored
  *       value is 1 and the kernels read only the column indices, plus 4 per row pointer; sparse by columns, once the
  *       model has built a client's column index, twice 4 per entry plus its value, once for the margins and once for
- *       the gradient) and labels (8 m);</li>
+ *       the gradient; with the SIMD kernels, the slots of the lane layout instead, padding included) and labels
+ *       (8 m);</li>
  *   <li>the same-run bandwidth of a memory copy of the same number of bytes ({@code System.arraycopy} of a
  *       {@code double[]} split into the same number of parts, one per thread), timed interleaved with the gradients,
  *       and the gradient's bandwidth as a fraction of it;</li>
@@ -129,7 +132,14 @@ public final class FullGradientBenchmark {
         for (Dataset d : data.clients()) {
             long m = d.size();
             bytes += 8 * m; // labels
-            if (d.hasSparseColumns()) {
+            if (d.hasSparseColumns() && d.sparseColumns().hasLanes()) {
+                // the SIMD kernels: the column groups' slots for the gradient, the row groups' for the margins
+                // (padding included), each a 4-byte index plus an 8-byte value unless every value is 1
+                LaneIndex l = d.sparseColumns().lanesIfBuilt();
+                int perSlot = 4 + (l.columnValues() == null ? 0 : 8);
+                bytes += (long) perSlot * (l.columnSamples().length + l.rowColumns().length)
+                        + 4L * (l.columnOfLane().length + l.rowOfLane().length);
+            } else if (d.hasSparseColumns()) {
                 var c = d.sparseColumns();
                 int perEntry = 4 + (c.unitValues() ? 0 : c.doubleValues() != null ? 8 : 4);
                 bytes += 2 * ((long) perEntry * c.nonZeros() + 4L * (c.cols() + 1));
@@ -162,8 +172,11 @@ public final class FullGradientBenchmark {
             }
         }
         long[] bytes = {bytesPerPass(dense), bytesPerPass(sparse)};
-        System.out.printf(Locale.ROOT, "%s sparse clients: %s%n", name, sparse.clients().get(0).hasSparseColumns()
-                ? "column kernels (column index built on the second pass)" : "row kernels");
+        boolean columns = sparse.clients().get(0).hasSparseColumns();
+        System.out.printf(Locale.ROOT, "%s sparse clients: %s%n", name, !columns ? "row kernels"
+                : sparse.clients().get(0).sparseColumns().hasLanes() ? "SIMD column kernels, "
+                + Simd.describe() + " (column index built on the second pass)"
+                : "column kernels (column index built on the second pass; SIMD " + Simd.describe() + ")");
         for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
             double[][][] grad = new double[2][2][reps];
             double[][][] copy = new double[2][2][reps];

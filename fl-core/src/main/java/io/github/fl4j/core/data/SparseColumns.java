@@ -33,6 +33,7 @@ public final class SparseColumns {
     private final float[] floats;
     private final boolean unitValues;
     private final int[] order;
+    private volatile LaneIndex lanes;
 
     private SparseColumns(int samples, int cols, int[] pointers, int[] rows, double[] doubles, float[] floats,
                           boolean unitValues, int[] order) {
@@ -169,15 +170,42 @@ public final class SparseColumns {
         return order;
     }
 
-    /** Bytes of the arrays this index holds. */
+    /** Bytes of the arrays this index holds, its lane layout ({@link #lanes(int)}) included once built. */
     public long bytes() {
-        long b = 4L * (cols + 1) + 4L * rows.length + 4L * order.length;
+        LaneIndex l = lanes;
+        long b = 4L * (cols + 1) + 4L * rows.length + 4L * order.length + (l == null ? 0 : l.bytes());
         if (doubles != null) {
             b += 8L * doubles.length;
         } else if (floats != null) {
             b += 4L * floats.length;
         }
         return b;
+    }
+
+    /**
+     * The entries laid out for SIMD gathers over {@code lanes} lanes ({@link LaneIndex}), built on the first call in
+     * O(nnz + m + p) time and kept with this index (one layout: a call with another lane count replaces it).
+     * Thread-safe: concurrent first calls may each build it, and all get equal layouts.
+     *
+     * @throws IllegalArgumentException if {@code lanes} is not in [1, 64]
+     */
+    public LaneIndex lanes(int lanes) {
+        LaneIndex l = this.lanes;
+        if (l == null || l.lanes() != lanes) {
+            l = LaneIndex.of(this, lanes);
+            this.lanes = l;
+        }
+        return l;
+    }
+
+    /** Whether {@link #lanes(int)} has built a layout. */
+    public boolean hasLanes() {
+        return lanes != null;
+    }
+
+    /** The layout {@link #lanes(int)} built last, or null when it has not been called. */
+    public LaneIndex lanesIfBuilt() {
+        return lanes;
     }
 
     @Override

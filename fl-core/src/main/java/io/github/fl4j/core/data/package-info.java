@@ -9,7 +9,8 @@
  *       ({@link io.github.fl4j.core.data.Dataset#sparse}): row ranges and index lists of one matrix, so that the
  *       clients, partitions and minibatches of sparse data are views, never copies. A sparse dataset that the models
  *       pass over again builds its column index once ({@link io.github.fl4j.core.data.SparseColumns}), for the
- *       column kernels of full gradients.</li>
+ *       column kernels of full gradients, and, where the SIMD kernels run, its lane layout
+ *       ({@link io.github.fl4j.core.data.LaneIndex}).</li>
  *   <li>{@link io.github.fl4j.core.data.FederatedData}: what the engines see of a federated population: the number
  *       of clients, each client's size and label histogram without loading it, its dataset on demand, and one
  *       held-out test set on which the server model is evaluated; all of one precision and feature count. The engines

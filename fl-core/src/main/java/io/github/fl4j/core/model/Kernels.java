@@ -484,9 +484,12 @@ final class Kernels {
             return dbl ? doubleVec : floatVec;
         }
 
-        /** A work row of at least {@code n} doubles (contents unspecified). */
+        /**
+         * A work row of at least {@code n + 1} doubles (contents unspecified): the parameters, with one spare slot for
+         * the SIMD kernels' pad column ({@link Rows.ColumnRows}).
+         */
         double[] rowA(int n) {
-            rowA = atLeast(rowA, n);
+            rowA = atLeast(rowA, n + 1);
             return rowA;
         }
 
@@ -521,12 +524,15 @@ final class Kernels {
             return chunkT;
         }
 
-        /** See {@link #chunkT}. */
+        /**
+         * See {@link #chunkT}; a chunk of more than {@link #BLOCK} rows gets at least {@code n + 1} doubles, one spare
+         * slot for the SIMD kernels' pad sample ({@link Rows.ColumnRows}).
+         */
         double[] chunkC(int n) {
             if (n <= BLOCK) {
                 return blockC;
             }
-            chunkC = atLeast(chunkC, n);
+            chunkC = atLeast(chunkC, n + 1);
             return chunkC;
         }
 

@@ -289,10 +289,11 @@ public final class SmoothnessConstants {
             largest = Math.max(largest, d.size());
         }
         Rows.Set rows = new Rows.Set();
-        double[] v = new double[p];
+        double[] v = new double[p + 1]; // one spare slot for the SIMD kernels' pad column (Rows.ColumnRows)
         double[] w = new double[p];
-        // a chunk of rows' products (Rows.chunk(): at most a whole block); a power of two for the column kernels
-        double[] block = new double[Rows.powerOfTwoAtLeast(largest)];
+        // a chunk of rows' products (Rows.chunk(): at most a whole block); a power of two for the column kernels, with
+        // a spare slot past the largest block for the SIMD kernels' pad sample
+        double[] block = new double[Rows.powerOfTwoAtLeast(largest + 1)];
         try {
             for (int j = 0; j < p; j++) {
                 v[j] = start.nextGaussian();

@@ -28,8 +28,10 @@
  * kernels (the margin {@code a_i . x}, then {@code g += c_i a_i} while the row is in cache), on dense rows and on the
  * rows of a sparse {@code Dataset} alike, with the same bits for both forms (the kernels' summation order, package
  * class {@code Rows}); the power iteration of {@link io.github.fl4j.core.model.SmoothnessConstants} uses the same
- * kernels. Softmax regression uses BLAS gemm on dense batches (written straight into {@code gradientOut}) and the row
- * kernels on sparse ones; the MLP uses BLAS. Per-call temporaries (margins, logits, rows of p doubles) live in
+ * kernels. With the JVM started with {@code --add-modules jdk.incubator.vector} on a processor with 512-bit vectors,
+ * the whole-client passes over sparse data run as SIMD gathers ({@link io.github.fl4j.core.model.Simd}), with
+ * the same bits. Softmax regression uses BLAS gemm on dense batches (written straight into {@code gradientOut}) and
+ * the row kernels on sparse ones; the MLP uses BLAS. Per-call temporaries (margins, logits, rows of p doubles) live in
  * per-thread scratch buffers that grow to the largest batch a thread has seen and are then reused, so a training step
  * allocates no ND4J array. Per-element work (softplus, the softmax rows, label checks) reads and writes the backing
  * buffers directly. The matrix products call OpenBLAS directly on the arrays' native memory (the same library ND4J
