@@ -132,7 +132,7 @@ public final class FullGradientBenchmark {
         for (Dataset d : data.clients()) {
             long m = d.size();
             bytes += 8 * m; // labels
-            if (d.hasSparseColumns() && d.sparseColumns().hasLanes()) {
+            if (d.hasSparseColumns() && d.sparseColumns().lanesIfBuilt() != null) {
                 // the SIMD kernels: the column groups' slots for the gradient, the row groups' for the margins
                 // (padding included), each a 4-byte index plus an 8-byte value unless every value is 1
                 LaneIndex l = d.sparseColumns().lanesIfBuilt();
@@ -174,7 +174,7 @@ public final class FullGradientBenchmark {
         long[] bytes = {bytesPerPass(dense), bytesPerPass(sparse)};
         boolean columns = sparse.clients().get(0).hasSparseColumns();
         System.out.printf(Locale.ROOT, "%s sparse clients: %s%n", name, !columns ? "row kernels"
-                : sparse.clients().get(0).sparseColumns().hasLanes() ? "SIMD column kernels, "
+                : sparse.clients().get(0).sparseColumns().lanesIfBuilt() != null ? "SIMD column kernels, "
                 + Simd.describe() + " (column index built on the second pass)"
                 : "column kernels (column index built on the second pass; SIMD " + Simd.describe() + ")");
         for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {

@@ -198,11 +198,6 @@ public final class SparseColumns {
         return l;
     }
 
-    /** Whether {@link #lanes(int)} has built a layout. */
-    public boolean hasLanes() {
-        return lanes != null;
-    }
-
     /** The layout {@link #lanes(int)} built last, or null when it has not been called. */
     public LaneIndex lanesIfBuilt() {
         return lanes;

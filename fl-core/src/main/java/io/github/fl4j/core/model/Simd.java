@@ -10,7 +10,7 @@ package io.github.fl4j.core.model;
  * kernel's operations on its element in the scalar order, so every result has the same bits with and without them;
  * only the time changes (on w8a the two passes take 0.68-0.77 of the scalar time, the exponential 0.57-0.59). They are
  * off without the module, on other processors, with {@code -Dfl4j.simd=false}, or if the JIT did not compile them
- * allocation-free within 10 s of their first use (a warm-up of 1.2-1.6 s, once per JVM).
+ * allocation-free within 10 s of their first use (a warm-up of 1.1-1.9 s, once per JVM).
  */
 public final class Simd {
     private Simd() {
@@ -18,7 +18,7 @@ public final class Simd {
 
     /** Whether the SIMD kernels run in this JVM (the first call may run their warm-up). */
     public static boolean enabled() {
-        return VectorKernels.enabled();
+        return VectorKernels.ENABLED;
     }
 
     /**

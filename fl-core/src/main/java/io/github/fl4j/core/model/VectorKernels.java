@@ -9,10 +9,10 @@ import java.lang.invoke.MethodType;
  * The column kernels' two passes ({@code Rows.ColumnRows}) as SIMD gathers, eight lanes at a time, through the
  * incubating Vector API ({@code jdk.incubator.vector}), with the bits of the scalar kernels.
  *
- * <p><b>When they run.</b> Only when all of these hold, checked once ({@link #enabled()}): the JVM was started with
+ * <p><b>When they run.</b> Only when all of these hold, checked once ({@link #ENABLED}): the JVM was started with
  * {@code --add-modules jdk.incubator.vector}; the processor is x86_64 and the JVM's preferred vector holds at least
  * eight doubles (AVX-512); the system property {@code fl4j.simd} is not {@code false}; and, at first use, the
- * warm-up reached compiled loops that allocate nothing within 10 s (1.2-1.6 s measured, once per JVM). Elsewhere the
+ * warm-up reached compiled loops that allocate nothing within 10 s (1.1-1.9 s measured, once per JVM). Elsewhere the
  * scalar kernels run and this class's vector code is never loaded. With four lanes (AVX2) the gathers measured no
  * faster than the scalar loops here, so they are not used.
  *
@@ -77,11 +77,6 @@ final class VectorKernels {
 
     /** The longest the warm-up may take before the scalar kernels are kept instead: 10 s. */
     private static final long WARM_UP_LIMIT_NANOS = 10_000_000_000L;
-
-    /** Whether the SIMD kernels run in this JVM (see the class comment for when they do). */
-    static boolean enabled() {
-        return ENABLED;
-    }
 
     /** A one-line description for reports: "8 lanes (Vector API)", or "off (...)" and why the scalar kernels run. */
     static String describe() {
@@ -162,11 +157,20 @@ final class VectorKernels {
         static int preferredLanes() {
             try {
                 return (int) loop("preferredLanes", MethodType.methodType(int.class)).invokeExact();
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException(e);
+                throw unchecked(e);
             }
+        }
+
+        /** A loop's exception as it was when unchecked; anything else (which the loops do not throw) wrapped. */
+        private static RuntimeException unchecked(Throwable e) {
+            if (e instanceof RuntimeException) {
+                return (RuntimeException) e;
+            }
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
+            return new IllegalStateException(e);
         }
 
         private static MethodHandle loop(String name, MethodType type) {
@@ -181,10 +185,8 @@ final class VectorKernels {
                                      double[] src, double[] dst) {
             try {
                 loop.invokeExact(idx, start, len, lanes, groups, src, dst);
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException(e);
+                throw unchecked(e);
             }
         }
 
@@ -192,10 +194,8 @@ final class VectorKernels {
                                        int[] lanes, int groups, double[] src, double[] dst) {
             try {
                 loop.invokeExact(idx, val, start, len, lanes, groups, src, dst);
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException(e);
+                throw unchecked(e);
             }
         }
 
@@ -214,20 +214,16 @@ final class VectorKernels {
                     Exp.scale(t, q, LANES, out, kd, p);
                     q += LANES;
                 }
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException(e);
+                throw unchecked(e);
             }
             Exp.scale(t, q, end - q, out, kd, p);
         }
 
-
-        // Each vector loop is its own small method over the full groups only (every lane used), with nothing but
-        // vector operations on the accumulator: when a vector value also flowed through scalar lane inserts (the
-        // partial last group), C2 sometimes compiled the loop with the accumulator boxed, one allocation per step and
-        // 2-3x slower than the scalar kernels (seen in about half of the processes). The partial group runs in
-        // scalar code, lane by lane, with the same operations in the same order.
+        // The vector loops cover the full groups only (every lane used), with nothing but vector operations on the
+        // accumulator: when a vector value also flowed through scalar lane inserts (the partial last group), C2
+        // sometimes compiled the loop with the accumulator boxed. The partial group runs here in scalar code, lane by
+        // lane (lane(...)), with the same operations in the same order.
 
         static void margins(LaneIndex ix, double[] x, double[] out) {
             int full = ix.samples() / LANES;
@@ -235,8 +231,7 @@ final class VectorKernels {
                 callOnes(marginsOfOnes, ix.rowColumns(), ix.rowStart(), ix.rowLength(), ix.rowOfLane(), full, x, out);
             } else {
                 callValues(marginsOfValues, ix.rowColumns(), ix.rowValues(), ix.rowStart(), ix.rowLength(),
-                        ix.rowOfLane(), full,
-                        x, out);
+                        ix.rowOfLane(), full, x, out);
             }
             for (int q = full; q < ix.rowGroups(); q++) {
                 for (int l = 0; l < LANES; l++) {
@@ -249,8 +244,6 @@ final class VectorKernels {
             }
         }
 
-
-
         static void gather(LaneIndex ix, double[] c, double[] g) {
             int[] cols = ix.columnOfLane();
             int groups = ix.columnGroups();
@@ -259,8 +252,7 @@ final class VectorKernels {
                 callOnes(gatherOfOnes, ix.columnSamples(), ix.columnStart(), ix.columnLength(), cols, full, c, g);
             } else {
                 callValues(gatherOfValues, ix.columnSamples(), ix.columnValues(), ix.columnStart(), ix.columnLength(),
-                        cols, full,
-                        c, g);
+                        cols, full, c, g);
             }
             for (int q = full; q < groups; q++) {
                 for (int l = 0; l < LANES; l++) {
@@ -273,15 +265,13 @@ final class VectorKernels {
             }
         }
 
-
-
         /**
          * Runs the vector loops on a small synthetic layout, on this thread alone, until one more call of each
          * allocates nothing (then C2 has compiled them with every vector kept in registers), at most
-         * {@code limitNanos}; returns the milliseconds taken, or -1 if that did not happen in time. Without it, C2
-         * compiled the gradient loop in about one process in three with its accumulator boxed: one allocation per
-         * step, 2x slower than the scalar kernels (seen with two threads entering the loops while they were being
-         * compiled). Where the JVM cannot count a thread's allocations, a fixed 20,000 rounds run instead.
+         * {@code limitNanos}; returns the milliseconds taken, or -1 if that did not happen in time. The real calls
+         * then find the loops compiled, and a loop that C2 could not keep allocation-free (as happened with other
+         * shapes of these loops) turns the vector kernels off instead of making every pass 2-3x slower. Where the JVM
+         * cannot count a thread's allocations, a fixed 20,000 rounds run instead.
          */
         static long warmUp(long limitNanos) {
             int groups = 4;
