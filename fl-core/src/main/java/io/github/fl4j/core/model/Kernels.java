@@ -569,6 +569,27 @@ final class Kernels {
             return sum;
         }
 
+        /**
+         * The logistic loss's chunk from the raw margins {@code t[q] = a_q . x} and the labels {@code y[yFrom + q]}
+         * (each -1 or +1): returns the running sum plus the softplus of {@code z_q = -y_q t_q} and writes the
+         * coefficients {@code c[q] = -y_q sigmoid(z_q) scale}. The same bits as negating {@code t} into {@code z},
+         * {@link #softplusChunk}{@code (z, n, c, sum)} and then {@code c[q] = -y_q c[q] scale}, without those two
+         * passes: {@code |z_q| = |t_q|} exactly, so the exponentials are taken of the raw margins, and the products
+         * by the labels happen inside the softplus pass ({@link #softplusOfLabelled}). {@code t} is left as it was.
+         */
+        double logisticChunk(double[] t, double[] y, int yFrom, int n, double[] c, double scale, double sum) {
+            expK = atLeast(expK, n);
+            expP = atLeast(expP, n);
+            Exp.expOfMinusAbs(t, 0, n, c, expK, expP);
+            if (n <= BLOCK) {
+                return sum + softplusOfLabelled(t, y, yFrom, 0, n, c, scale);
+            }
+            for (int b = 0; b < n; b += BLOCK) {
+                sum += softplusOfLabelled(t, y, yFrom, b, Math.min(BLOCK, n - b), c, scale);
+            }
+            return sum;
+        }
+
         /** A buffer of at least {@code n} doubles for a batch's labels (contents unspecified). */
         double[] labels(int n) {
             labels = atLeast(labels, n);
@@ -663,6 +684,41 @@ final class Kernels {
         }
         if (linear != linear) {
             linear = positiveParts(t, from, end); // pos t is NaN only for t = -inf (0 times -inf) or a NaN t
+        }
+        return linear + ((Math.log(hi) + lo / hi) - rounding);
+    }
+
+    /**
+     * {@link #softplusOfExps} of {@code z_q = -y[yFrom + q] t[q]} over {@code [from, from + n)}, writing
+     * {@code e[q] = -y_q sigmoid(z_q) scale} in place of the sigmoid: every operation of {@code softplusOfExps} in the
+     * same order on the same values ({@code e[q] = exp(-|t_q|) = exp(-|z_q|)} on entry), so the sum has the same bits,
+     * and the coefficient is the product {@code (-y_q sigmoid) scale} rounded as it would be in a pass of its own.
+     */
+    static double softplusOfLabelled(double[] t, double[] y, int yFrom, int from, int n, double[] e, double scale) {
+        int end = from + n;
+        double linear = 0.0;
+        double rounding = 0.0;
+        double hi = 1.0;
+        double lo = 0.0;
+        for (int q = from; q < end; q++) {
+            double minusY = -y[yFrom + q];
+            double tq = minusY * t[q];
+            double eq = e[q];
+            double u = 1.0 + eq;
+            double r = 1.0 / u;
+            double pos = 0.5 + Math.copySign(0.5, tq); // as in softplusOfExps
+            e[q] = minusY * ((pos + (1.0 - pos) * eq) * r) * scale;
+            linear += pos * tq;
+            rounding += ((u - 1.0) - eq) * r;
+            double h = hi * u;
+            lo = lo * u + (FMA ? Math.fma(hi, u, -h) : productError(hi, u, h));
+            hi = h;
+        }
+        if (linear != linear) {
+            linear = 0.0;
+            for (int q = from; q < end; q++) {
+                linear += Math.max(-y[yFrom + q] * t[q], 0.0);
+            }
         }
         return linear + ((Math.log(hi) + lo / hi) - rounding);
     }

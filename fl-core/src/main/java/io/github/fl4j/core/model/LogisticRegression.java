@@ -216,13 +216,7 @@ public final class LogisticRegression implements Model {
             for (int start = 0; start < m; start += chunk) {
                 int n = Math.min(chunk, m - start);
                 a.dots(start, n, x, t);
-                for (int k = 0; k < n; k++) {
-                    t[k] = -yAll[start + k] * t[k];
-                }
-                sum = s.softplusChunk(t, n, c, sum);
-                for (int k = 0; k < n; k++) {
-                    c[k] = -yAll[start + k] * c[k] * invM;
-                }
+                sum = s.logisticChunk(t, yAll, start, n, c, invM, sum);
                 a.axpys(start, n, c, g);
             }
         } finally {

@@ -219,4 +219,51 @@ class SoftplusBlockTest {
                     "trial " + trial + " without sigmoids");
         }
     }
+
+    /**
+     * The logistic kernel's fused chunk ({@code Scratch.logisticChunk}: raw margins and labels in, loss and
+     * coefficients out) has the bits of the three passes it replaces: z = -y t, {@code softplusChunk(z)}, then
+     * c = -y c scale; with labels read from an offset, chunks below, at and above a block, special margins, and the
+     * raw margins left unchanged.
+     */
+    @Test
+    void theLabelledChunkHasTheBitsOfNegatingSoftplusAndScaling() {
+        SplittableRandom random = new SplittableRandom(29);
+        Kernels.Scratch scratch = new Kernels.Scratch();
+        double[] special = {0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 800, -800};
+        for (int trial = 0; trial < 400; trial++) {
+            int n = 1 + random.nextInt(90);
+            int offset = random.nextInt(5);
+            double[] y = new double[offset + n + random.nextInt(3)];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = random.nextBoolean() ? 1.0 : -1.0;
+            }
+            double[] t = new double[n];
+            for (int q = 0; q < n; q++) {
+                t[q] = trial % 5 == 0 && random.nextInt(10) == 0 ? special[random.nextInt(special.length)]
+                        : (random.nextDouble() * 2 - 1) * (trial % 2 == 0 ? 6 : 50);
+            }
+            double scale = 1.0 / (1 + random.nextInt(5000));
+            double start = trial * 0.125;
+            double[] z = new double[n];
+            for (int q = 0; q < n; q++) {
+                z[q] = -y[offset + q] * t[q];
+            }
+            double[] want = new double[n];
+            double expected = new Kernels.Scratch().softplusChunk(z, n, want, start);
+            for (int q = 0; q < n; q++) {
+                want[q] = -y[offset + q] * want[q] * scale;
+            }
+            double[] raw = t.clone();
+            double[] c = new double[n + 1];
+            double got = scratch.logisticChunk(t, y, offset, n, c, scale, start);
+            assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(got), "trial " + trial);
+            for (int q = 0; q < n; q++) {
+                assertEquals(Double.doubleToLongBits(want[q]), Double.doubleToLongBits(c[q]),
+                        "trial " + trial + " coefficient " + q);
+                assertEquals(Double.doubleToLongBits(raw[q]), Double.doubleToLongBits(t[q]),
+                        "trial " + trial + " margin " + q);
+            }
+        }
+    }
 }
