@@ -58,12 +58,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * Run (after {@code mvn -pl fl-benchmarks -am package -DskipTests}):
  * <pre>
- * java -cp fl-benchmarks/target/classes:$(cat cp.txt) io.github.fl4j.benchmarks.ef21.FullGradientBenchmark \
+ * java --add-modules jdk.incubator.vector [-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0] \
+ *     -cp fl-benchmarks/target/classes:$(cat cp.txt) io.github.fl4j.benchmarks.ef21.FullGradientBenchmark \
  *     [files=a9a,w8a] [reps=9] [passes=20] [threads=2] [rounds=2000] [ef21-reps=3] [ef21-threads=1] \
  *     [ef21-warmup=2000] [gradient-warmup=100] [dir=...]
  * </pre>
  * where {@code cp.txt} is written by {@code mvn -pl fl-benchmarks dependency:build-classpath
- * -Dmdep.outputFile=cp.txt}. The data folder defaults to {@link Ef21LibsvmSetup#defaultDataDir()}.
+ * -Dmdep.outputFile=cp.txt}. The data folder defaults to {@link Ef21LibsvmSetup#defaultDataDir()}. The module lets
+ * the SIMD kernels run; the property turns off the Vector API's bounds checks (see {@link Simd}); the first line
+ * printed says which ran.
  */
 public final class FullGradientBenchmark {
     private FullGradientBenchmark() {

@@ -28,6 +28,11 @@ import java.util.Arrays;
  * <p><b>Memory.</b> About {@code 8 nnz} bytes for the two index arrays plus the padding (w8a, 8 lanes: 13 % more
  * column slots than entries, 1.4 % more row slots), and twice that again in double values unless every stored value
  * is 1. The arrays are shared: callers must not modify them.
+ *
+ * <p><b>Ranges.</b> Every sample index is in {@code [0, samples()]} and every column index in {@code [0, cols()]}
+ * (the last being the pad), and every group's steps lie inside its arrays: each index is used to index an array of
+ * that size while the layout is built, so a layout with any other value cannot be made. The vector kernels rely on
+ * this when the Vector API's own bounds checks are turned off.
  */
 public final class LaneIndex {
     private final int lanes;

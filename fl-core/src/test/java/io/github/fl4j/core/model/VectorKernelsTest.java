@@ -83,8 +83,47 @@ class VectorKernelsTest {
         assertEquals(wide && !warmUpFailed, VectorKernels.ENABLED, VectorKernels.describe());
         assertEquals(VectorKernels.ENABLED ? 8 : 0, VectorKernels.LANES);
         if (VectorKernels.ENABLED) {
-            assertTrue(VectorKernels.describe().matches("8 lanes \\(Vector API, compiled in \\d+ ms\\)"),
+            assertTrue(VectorKernels.describe().matches("8 lanes \\(Vector API, compiled in \\d+ ms"
+                    + (VectorKernels.BOUNDS_CHECKED ? "" : ", its bounds checks off") + "\\)"),
                     VectorKernels.describe());
+        }
+        String level = System.getProperty("jdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK");
+        assertEquals(level == null || Integer.parseInt(level) != 0, VectorKernels.BOUNDS_CHECKED,
+                String.valueOf(level));
+    }
+
+    /**
+     * The vector passes check the lengths of the arrays they are given before any loop runs (the layout's indices are
+     * in range by construction), so a short array fails with a message naming it, with or without the Vector API's own
+     * bounds checks, and nothing is written.
+     */
+    @Test
+    void shortArraysAreRejectedBeforeAnyVectorLoopRuns() {
+        assumeTrue(VectorKernels.ENABLED, "the vector kernels do not run here: " + VectorKernels.describe());
+        CsrMatrix a = matrix(40, 30, 0.3, 5L, 0);
+        LaneIndex ix = dataset(a).sparseColumns().lanes(VectorKernels.LANES);
+        double[] out = new double[40];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VectorKernels.margins(ix, new double[30], out));
+        assertTrue(e.getMessage().contains("x of at least 31") && e.getMessage().contains("had 30"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VectorKernels.margins(ix, new double[31], new double[39]));
+        assertTrue(e.getMessage().contains("out of at least 40"), e.getMessage());
+        double[] g = new double[30];
+        e = assertThrows(IllegalArgumentException.class, () -> VectorKernels.gather(ix, new double[40], g));
+        assertTrue(e.getMessage().contains("c of at least 41"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VectorKernels.gather(ix, new double[41], new double[29]));
+        assertTrue(e.getMessage().contains("g of at least 30"), e.getMessage());
+        double[] t = new double[64];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VectorKernels.expOfMinusAbs(t, 8, 56, new double[64], new double[63], new double[64]));
+        assertTrue(e.getMessage().contains("[8, 64)") && e.getMessage().contains("kd 63"), e.getMessage());
+        for (double v : out) {
+            assertEquals(0.0, v);
+        }
+        for (double v : g) {
+            assertEquals(0.0, v);
         }
     }
 
