@@ -20,7 +20,9 @@ import java.util.Arrays;
  *
  * <p><b>Row groups</b> (for the margins {@code t_i = a_i . x}). The samples, shortest row first (ties in sample
  * order), are taken {@code w} at a time; group q holds samples {@code rowOfLane()[q w + l]} ({@code -1} past the last
- * sample) and {@code rowLength()[q]} steps, its longest row's length. Step t of group q is at
+ * sample) and {@code rowLength()[q]} steps, its longest row's length. When {@code w} does not divide the number of
+ * samples, the {@code samples() mod w} shortest rows are taken out of that order and make the last, partial group
+ * (the kernels run it lane by lane, so it should be short). Step t of group q is at
  * {@code rowStart()[q] + t w}: lane l holds the t-th column of its row in increasing column order, with its value in
  * {@link #rowValues()}, or the pad: column {@link #cols()} with value 0 (a kernel reads x at index {@code cols()}
  * from a slot holding +0). Sorting by length keeps the padding small (w8a: 1.4 % more slots than entries).
@@ -120,11 +122,17 @@ public final class LaneIndex {
             byLength[len + 1] += byLength[len];
         }
         int rowGroups = (m + lanes - 1) / lanes;
+        int[] sorted = new int[m];
+        for (int i = 0; i < m; i++) {
+            sorted[byLength[rowPtr[i + 1] - rowPtr[i]]++] = i;
+        }
+        // the m mod w shortest rows go last, into the partial group, which the kernels run lane by lane in scalar
+        // code: sorted by length alone, it would hold the longest rows (w8a: up to 114 entries each)
+        int partial = m % lanes;
         rowOfLane = new int[rowGroups * lanes];
         Arrays.fill(rowOfLane, -1);
-        for (int i = 0; i < m; i++) {
-            rowOfLane[byLength[rowPtr[i + 1] - rowPtr[i]]++] = i;
-        }
+        System.arraycopy(sorted, partial, rowOfLane, 0, m - partial);
+        System.arraycopy(sorted, 0, rowOfLane, m - partial, partial);
         rowStart = new int[rowGroups];
         rowLength = new int[rowGroups];
         slots = 0;
