@@ -584,6 +584,15 @@ final class Kernels {
             if (n <= BLOCK) {
                 return sum + softplusOfLabelled(t, y, yFrom, 0, n, c, scale);
             }
+            if (VectorKernels.ENABLED && n >= VECTOR_TERMS) {
+                // the exponential's scratch is free again: it takes the terms of the sums
+                expE = atLeast(expE, n);
+                VectorKernels.logisticTerms(t, y, yFrom, n, c, scale, expK, expP, expE);
+                for (int b = 0; b < n; b += BLOCK) {
+                    sum += softplusOfTerms(expK, expP, expE, t, y, yFrom, b, Math.min(BLOCK, n - b));
+                }
+                return sum;
+            }
             for (int b = 0; b < n; b += BLOCK) {
                 sum += softplusOfLabelled(t, y, yFrom, b, Math.min(BLOCK, n - b), c, scale);
             }
@@ -712,6 +721,43 @@ final class Kernels {
             rounding += ((u - 1.0) - eq) * r;
             double h = hi * u;
             lo = lo * u + (FMA ? Math.fma(hi, u, -h) : productError(hi, u, h));
+            hi = h;
+        }
+        if (linear != linear) {
+            linear = 0.0;
+            for (int q = from; q < end; q++) {
+                linear += Math.max(-y[yFrom + q] * t[q], 0.0);
+            }
+        }
+        return linear + ((Math.log(hi) + lo / hi) - rounding);
+    }
+
+    /**
+     * The rows from which {@link Scratch#logisticChunk} takes the elementwise part of its pass from the vector kernels
+     * ({@link VectorKernels#logisticTerms}) where they run: 64.
+     */
+    static final int VECTOR_TERMS = 64;
+
+    /**
+     * The running sums of {@link #softplusOfLabelled} over {@code [from, from + n)} from their terms, as
+     * {@link VectorKernels#logisticTerms} writes them: {@code u[q] = 1 + e_q}, {@code lin[q] = p_q z_q} and
+     * {@code rnd[q] = ((u_q - 1) - e_q) r_q} with {@code r_q = 1 / u_q}. Every sum takes the same values in the same
+     * order as in {@code softplusOfLabelled}, so the result has its bits ({@code t} and {@code y} are read only when
+     * a margin is NaN or infinite, as there).
+     */
+    static double softplusOfTerms(double[] u, double[] lin, double[] rnd, double[] t, double[] y, int yFrom,
+                                  int from, int n) {
+        int end = from + n;
+        double linear = 0.0;
+        double rounding = 0.0;
+        double hi = 1.0;
+        double lo = 0.0;
+        for (int q = from; q < end; q++) {
+            double uq = u[q];
+            linear += lin[q];
+            rounding += rnd[q];
+            double h = hi * uq;
+            lo = lo * uq + (FMA ? Math.fma(hi, uq, -h) : productError(hi, uq, h));
             hi = h;
         }
         if (linear != linear) {

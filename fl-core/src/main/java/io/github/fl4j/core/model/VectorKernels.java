@@ -144,6 +144,18 @@ final class VectorKernels {
     }
 
     /**
+     * The elementwise part of {@link Kernels#softplusOfLabelled} over {@code [0, n)}, eight rows at a time: the
+     * coefficients over {@code e} and the running sums' terms into {@code u}, {@code lin} and {@code rnd} (see
+     * {@link Kernels#softplusOfTerms}, which adds them up block by block); the tail in scalar code. The same bits as
+     * the fused scalar loop: every value is the same expression evaluated in the same order, and the sums are added
+     * in the same order afterwards.
+     */
+    static void logisticTerms(double[] t, double[] y, int yFrom, int n, double[] e, double scale, double[] u,
+                              double[] lin, double[] rnd) {
+        Impl.logisticTerms(t, y, yFrom, n, e, scale, u, lin, rnd);
+    }
+
+    /**
      * The calls into the vector loops ({@code VectorLoops}, the only class that touches the Vector API) and the scalar
      * work around them: loaded on the first call, which {@link #ENABLED} guards.
      */
@@ -162,6 +174,9 @@ final class VectorKernels {
         private static MethodHandle marginsOfValues = loop("marginsOfValuesLoop", VALUES);
         private static MethodHandle gatherOfOnes = loop("gatherOfOnesLoop", ONES);
         private static MethodHandle gatherOfValues = loop("gatherOfValuesLoop", VALUES);
+        private static MethodHandle logisticTerms = loop("logisticTermsLoop", MethodType.methodType(int.class,
+                double[].class, double[].class, int.class, int.class, double[].class, double.class, double[].class,
+                double[].class, double[].class));
         private static MethodHandle expScale = loop("expScaleLoop", MethodType.methodType(int.class, int.class,
                 int.class, double[].class, double[].class, double[].class, int[].class, double[].class));
         /** Per thread: the eight table indices of a step (the gathers take their index map from an array). */
@@ -242,6 +257,34 @@ final class VectorKernels {
                 throw unchecked(e);
             }
             Exp.scale(t, q, end - q, out, kd, p);
+        }
+
+        static void logisticTerms(double[] t, double[] y, int yFrom, int n, double[] e, double scale, double[] u,
+                                  double[] lin, double[] rnd) {
+            if (n < 0 || yFrom < 0 || n > t.length || yFrom + n > y.length || n > e.length || n > u.length
+                    || n > lin.length || n > rnd.length) {
+                throw new IllegalArgumentException("logistic terms of " + n + " rows (labels from " + yFrom
+                        + ") need arrays of at least that many doubles, had t " + t.length + ", y " + y.length
+                        + ", e " + e.length + ", u " + u.length + ", lin " + lin.length + ", rnd " + rnd.length);
+            }
+            int q;
+            try {
+                q = (int) logisticTerms.invokeExact(t, y, yFrom, n, e, scale, u, lin, rnd);
+            } catch (Throwable x) {
+                throw unchecked(x);
+            }
+            for (; q < n; q++) { // as the vector lanes, in scalar code
+                double minusY = -y[yFrom + q];
+                double z = minusY * t[q];
+                double eq = e[q];
+                double uq = 1.0 + eq;
+                double r = 1.0 / uq;
+                double pos = 0.5 + Math.copySign(0.5, z);
+                e[q] = minusY * ((pos + (1.0 - pos) * eq) * r) * scale;
+                lin[q] = pos * z;
+                rnd[q] = ((uq - 1.0) - eq) * r;
+                u[q] = uq;
+            }
         }
 
         // The vector loops cover the full groups only (every lane used), with nothing but vector operations on the
@@ -360,6 +403,7 @@ final class VectorKernels {
                 callOnes(gatherOfOnes, idx, start, len, lanes, groups, out, g);
                 callValues(gatherOfValues, idx, val, start, len, lanes, groups, out, g);
                 expOfMinusAbs(margins, 0, margins.length, e, kd, poly);
+                logisticTerms(margins, x, 0, margins.length, e, 0.5, kd, poly, out);
                 if (check && counter.getCurrentThreadAllocatedBytes() == before) {
                     return (System.nanoTime() - t0) / 1_000_000;
                 }

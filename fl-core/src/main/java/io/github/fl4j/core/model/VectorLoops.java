@@ -52,6 +52,35 @@ final class VectorLoops {
         return q;
     }
 
+    /**
+     * The elementwise part of the logistic loss and coefficients ({@code Kernels.softplusOfLabelled}) for the full
+     * groups of eight from 0, leaving the running sums to scalar code. With {@code z = -y t}, {@code u = 1 + e},
+     * {@code r = 1 / u} and {@code p} = 1 where the sign bit of z is clear, else 0 (what {@code 0.5 + copySign(0.5, z)}
+     * gives), it writes the coefficient {@code (-y ((p + (1 - p) e) r)) scale} over {@code e}, and the sums' terms
+     * {@code u}, {@code p z} and {@code ((u - 1) - e) r} into {@code u}, {@code lin} and {@code rnd}: each the scalar
+     * expression's operations in its order. Returns where it stopped (the first index of an incomplete group).
+     */
+    static int logisticTermsLoop(double[] t, double[] y, int yFrom, int n, double[] e, double scale, double[] u,
+            double[] lin, double[] rnd) {
+        var s = jdk.incubator.vector.DoubleVector.SPECIES_512;
+        var one = jdk.incubator.vector.DoubleVector.broadcast(s, 1.0);
+        int q = 0;
+        for (; q + LANES <= n; q += LANES) {
+            var minusY = jdk.incubator.vector.DoubleVector.fromArray(s, y, yFrom + q).neg();
+            var z = minusY.mul(jdk.incubator.vector.DoubleVector.fromArray(s, t, q));
+            var eq = jdk.incubator.vector.DoubleVector.fromArray(s, e, q);
+            var uq = one.add(eq);
+            var r = one.div(uq);
+            var negative = z.reinterpretAsLongs().compare(jdk.incubator.vector.VectorOperators.LT, 0L).cast(s);
+            var pos = one.blend(0.0, negative);
+            minusY.mul(pos.add(one.sub(pos).mul(eq)).mul(r)).mul(scale).intoArray(e, q);
+            pos.mul(z).intoArray(lin, q);
+            uq.sub(1.0).sub(eq).mul(r).intoArray(rnd, q);
+            uq.intoArray(u, q);
+        }
+        return q;
+    }
+
     /** The margins of the first {@code groups} row groups of a lane layout whose values are all 1. */
     static void marginsOfOnesLoop(int[] idx, int[] start, int[] len, int[] rows, int groups, double[] x,
             double[] out) {

@@ -280,6 +280,59 @@ class VectorKernelsTest {
     }
 
     /**
+     * The logistic pass's elementwise part eight rows at a time ({@code logisticTerms}) followed by the block sums of
+     * its terms ({@code softplusOfTerms}) against the fused scalar loop ({@code softplusOfLabelled}), bit for bit:
+     * the coefficients and every block's sum, for lengths that are and are not multiples of eight, labels at an
+     * offset, margins of every scale, infinities, NaN and zeros of both signs.
+     */
+    @Test
+    void theVectorLogisticTermsGiveTheBitsOfTheFusedScalarLoop() {
+        assumeTrue(VectorKernels.ENABLED, "the vector kernels do not run here: " + VectorKernels.describe());
+        RandomStream r = new RandomStream(43);
+        double[] specials = {0.0, -0.0, 800.0, -800.0, 40.0, -40.0, 1e-300, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, Double.NaN};
+        int checked = 0;
+        for (int n : new int[] {1, 7, 8, 9, 16, 17, 63, 64, 65, 200, 2487}) {
+            for (int mode = 0; mode < 3; mode++) {
+                int offset = r.nextInt(4);
+                double[] y = new double[offset + n];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = r.nextBoolean(0.5) ? 1.0 : -1.0;
+                }
+                double[] t = new double[n];
+                double[] e = new double[n];
+                for (int q = 0; q < n; q++) {
+                    t[q] = mode == 0 ? r.nextGaussian() * 4 : mode == 1 ? (r.nextDouble() - 0.5) * 100
+                            : r.nextBoolean(0.3) ? specials[r.nextInt(specials.length)] : r.nextGaussian();
+                    e[q] = Exp.exp(-Math.abs(t[q]));
+                }
+                double scale = 1.0 / (n + offset);
+                double[] fused = e.clone();
+                double[] split = e.clone();
+                double[] u = new double[n];
+                double[] lin = new double[n];
+                double[] rnd = new double[n];
+                VectorKernels.logisticTerms(t, y, offset, n, split, scale, u, lin, rnd);
+                for (int b = 0; b < n; b += Kernels.BLOCK) {
+                    int len = Math.min(Kernels.BLOCK, n - b);
+                    double want = Kernels.softplusOfLabelled(t, y, offset, b, len, fused, scale);
+                    double got = Kernels.softplusOfTerms(u, lin, rnd, t, y, offset, b, len);
+                    assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got),
+                            "n " + n + " mode " + mode + " block " + b);
+                }
+                for (int q = 0; q < n; q++) {
+                    assertEquals(Double.doubleToLongBits(fused[q]), Double.doubleToLongBits(split[q]),
+                            "n " + n + " mode " + mode + " coefficient " + q + " of margin " + t[q]);
+                }
+                checked++;
+            }
+        }
+        assertEquals(33, checked);
+        assertThrows(IllegalArgumentException.class, () -> VectorKernels.logisticTerms(new double[16],
+                new double[16], 1, 16, new double[16], 1.0, new double[16], new double[16], new double[16]));
+    }
+
+    /**
      * The exponential eight at a time against the scalar passes and {@link Exp#exp}, bit for bit: lengths that are and
      * are not multiples of eight, arguments across the whole range, around the table's bound (-708 and the k bound
      * just above it), infinities, NaN, zeros of both signs, in place and into another array.
