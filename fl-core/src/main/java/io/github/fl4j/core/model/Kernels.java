@@ -723,13 +723,7 @@ final class Kernels {
             lo = lo * u + (FMA ? Math.fma(hi, u, -h) : productError(hi, u, h));
             hi = h;
         }
-        if (linear != linear) {
-            linear = 0.0;
-            for (int q = from; q < end; q++) {
-                linear += Math.max(-y[yFrom + q] * t[q], 0.0);
-            }
-        }
-        return linear + ((Math.log(hi) + lo / hi) - rounding);
+        return labelledBlockSum(linear, rounding, hi, lo, t, y, yFrom, from, end);
     }
 
     /**
@@ -760,6 +754,15 @@ final class Kernels {
             lo = lo * uq + (FMA ? Math.fma(hi, uq, -h) : productError(hi, uq, h));
             hi = h;
         }
+        return labelledBlockSum(linear, rounding, hi, lo, t, y, yFrom, from, end);
+    }
+
+    /**
+     * A labelled block's sum from its running sums, as {@link #softplusOfExps} ends: when the linear part is NaN (a
+     * margin z = -y t that is -inf or NaN), it is summed again as {@code max(z, 0)} in order.
+     */
+    private static double labelledBlockSum(double linear, double rounding, double hi, double lo, double[] t,
+                                           double[] y, int yFrom, int from, int end) {
         if (linear != linear) {
             linear = 0.0;
             for (int q = from; q < end; q++) {
