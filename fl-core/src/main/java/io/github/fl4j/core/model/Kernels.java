@@ -584,16 +584,18 @@ final class Kernels {
             if (n <= BLOCK) {
                 return sum + softplusOfLabelled(t, y, yFrom, 0, n, c, scale);
             }
+            int b = 0;
             if (VectorKernels.ENABLED && n >= VECTOR_TERMS) {
-                // the exponential's scratch is free again: it takes the terms of the sums
-                expE = atLeast(expE, n);
-                VectorKernels.logisticTerms(t, y, yFrom, n, c, scale, expK, expP, expE);
-                for (int b = 0; b < n; b += BLOCK) {
-                    sum += softplusOfTerms(expK, expP, expE, t, y, yFrom, b, Math.min(BLOCK, n - b));
+                // every block but the last through the vector terms (a multiple of eight rows); the exponential's
+                // scratch is free again and takes the terms of the sums
+                int split = (n - 1) / BLOCK * BLOCK;
+                expE = atLeast(expE, split);
+                VectorKernels.logisticTerms(t, y, yFrom, split, c, scale, expK, expP, expE);
+                for (; b < split; b += BLOCK) {
+                    sum += softplusOfTerms(expK, expP, expE, t, y, yFrom, b, BLOCK);
                 }
-                return sum;
             }
-            for (int b = 0; b < n; b += BLOCK) {
+            for (; b < n; b += BLOCK) {
                 sum += softplusOfLabelled(t, y, yFrom, b, Math.min(BLOCK, n - b), c, scale);
             }
             return sum;

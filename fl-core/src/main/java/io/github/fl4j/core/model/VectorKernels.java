@@ -144,11 +144,11 @@ final class VectorKernels {
     }
 
     /**
-     * The elementwise part of {@link Kernels#softplusOfLabelled} over {@code [0, n)}, eight rows at a time: the
-     * coefficients over {@code e} and the running sums' terms into {@code u}, {@code lin} and {@code rnd} (see
-     * {@link Kernels#softplusOfTerms}, which adds them up block by block); the tail in scalar code. The same bits as
-     * the fused scalar loop: every value is the same expression evaluated in the same order, and the sums are added
-     * in the same order afterwards.
+     * The elementwise part of {@link Kernels#softplusOfLabelled} over {@code [0, n)}, eight rows at a time ({@code n}
+     * a multiple of eight): the coefficients over {@code e} and the running sums' terms into {@code u}, {@code lin}
+     * and {@code rnd} (see {@link Kernels#softplusOfTerms}, which adds them up block by block). The same bits as the
+     * fused scalar loop: every value is the same expression evaluated in the same order, and the sums are added in
+     * the same order afterwards.
      */
     static void logisticTerms(double[] t, double[] y, int yFrom, int n, double[] e, double scale, double[] u,
                               double[] lin, double[] rnd) {
@@ -261,29 +261,18 @@ final class VectorKernels {
 
         static void logisticTerms(double[] t, double[] y, int yFrom, int n, double[] e, double scale, double[] u,
                                   double[] lin, double[] rnd) {
-            if (n < 0 || yFrom < 0 || n > t.length || yFrom + n > y.length || n > e.length || n > u.length
-                    || n > lin.length || n > rnd.length) {
-                throw new IllegalArgumentException("logistic terms of " + n + " rows (labels from " + yFrom
-                        + ") need arrays of at least that many doubles, had t " + t.length + ", y " + y.length
-                        + ", e " + e.length + ", u " + u.length + ", lin " + lin.length + ", rnd " + rnd.length);
+            if (n < 0 || n % LANES != 0 || yFrom < 0 || n > t.length || yFrom + n > y.length || n > e.length
+                    || n > u.length || n > lin.length || n > rnd.length) {
+                throw new IllegalArgumentException("logistic terms of " + n + " rows (a multiple of " + LANES
+                        + "; labels from " + yFrom + ") need arrays of at least that many doubles, had t " + t.length
+                        + ", y " + y.length + ", e " + e.length + ", u " + u.length + ", lin " + lin.length + ", rnd "
+                        + rnd.length);
             }
-            int q;
             try {
-                q = (int) logisticTerms.invokeExact(t, y, yFrom, n, e, scale, u, lin, rnd);
+                int q = (int) logisticTerms.invokeExact(t, y, yFrom, n, e, scale, u, lin, rnd);
+                assert q == n;
             } catch (Throwable x) {
                 throw unchecked(x);
-            }
-            for (; q < n; q++) { // as the vector lanes, in scalar code
-                double minusY = -y[yFrom + q];
-                double z = minusY * t[q];
-                double eq = e[q];
-                double uq = 1.0 + eq;
-                double r = 1.0 / uq;
-                double pos = 0.5 + Math.copySign(0.5, z);
-                e[q] = minusY * ((pos + (1.0 - pos) * eq) * r) * scale;
-                lin[q] = pos * z;
-                rnd[q] = ((uq - 1.0) - eq) * r;
-                u[q] = uq;
             }
         }
 

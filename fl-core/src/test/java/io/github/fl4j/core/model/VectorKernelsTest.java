@@ -282,8 +282,10 @@ class VectorKernelsTest {
     /**
      * The logistic pass's elementwise part eight rows at a time ({@code logisticTerms}) followed by the block sums of
      * its terms ({@code softplusOfTerms}) against the fused scalar loop ({@code softplusOfLabelled}), bit for bit:
-     * the coefficients and every block's sum, for lengths that are and are not multiples of eight, labels at an
-     * offset, margins of every scale, infinities, NaN and zeros of both signs.
+     * the coefficients and every block's sum, for lengths that are multiples of eight (others are refused), labels at
+     * an offset, margins of every scale, infinities, NaN and zeros of both signs; and the whole chunk
+     * ({@code Scratch.logisticChunk}, which sends every block but the last through them) against the fused loop
+     * block by block, for lengths with a partial last block.
      */
     @Test
     void theVectorLogisticTermsGiveTheBitsOfTheFusedScalarLoop() {
@@ -291,8 +293,9 @@ class VectorKernelsTest {
         RandomStream r = new RandomStream(43);
         double[] specials = {0.0, -0.0, 800.0, -800.0, 40.0, -40.0, 1e-300, Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY, Double.NaN};
+        Kernels.Scratch scratch = new Kernels.Scratch();
         int checked = 0;
-        for (int n : new int[] {1, 7, 8, 9, 16, 17, 63, 64, 65, 200, 2487}) {
+        for (int n : new int[] {8, 16, 24, 64, 65, 79, 80, 200, 2487}) {
             for (int mode = 0; mode < 3; mode++) {
                 int offset = r.nextInt(4);
                 double[] y = new double[offset + n];
@@ -307,29 +310,48 @@ class VectorKernelsTest {
                     e[q] = Exp.exp(-Math.abs(t[q]));
                 }
                 double scale = 1.0 / (n + offset);
+                String what = "n " + n + " mode " + mode;
                 double[] fused = e.clone();
-                double[] split = e.clone();
-                double[] u = new double[n];
-                double[] lin = new double[n];
-                double[] rnd = new double[n];
-                VectorKernels.logisticTerms(t, y, offset, n, split, scale, u, lin, rnd);
+                double expected = 0.25;
                 for (int b = 0; b < n; b += Kernels.BLOCK) {
-                    int len = Math.min(Kernels.BLOCK, n - b);
-                    double want = Kernels.softplusOfLabelled(t, y, offset, b, len, fused, scale);
-                    double got = Kernels.softplusOfTerms(u, lin, rnd, t, y, offset, b, len);
-                    assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got),
-                            "n " + n + " mode " + mode + " block " + b);
+                    expected += Kernels.softplusOfLabelled(t, y, offset, b, Math.min(Kernels.BLOCK, n - b), fused,
+                            scale);
                 }
-                for (int q = 0; q < n; q++) {
-                    assertEquals(Double.doubleToLongBits(fused[q]), Double.doubleToLongBits(split[q]),
-                            "n " + n + " mode " + mode + " coefficient " + q + " of margin " + t[q]);
+                if (n % 8 == 0) {
+                    double[] split = e.clone();
+                    double[] u = new double[n];
+                    double[] lin = new double[n];
+                    double[] rnd = new double[n];
+                    VectorKernels.logisticTerms(t, y, offset, n, split, scale, u, lin, rnd);
+                    double[] check = e.clone();
+                    for (int b = 0; b < n; b += Kernels.BLOCK) {
+                        int len = Math.min(Kernels.BLOCK, n - b);
+                        double want = Kernels.softplusOfLabelled(t, y, offset, b, len, check, scale);
+                        double got = Kernels.softplusOfTerms(u, lin, rnd, t, y, offset, b, len);
+                        assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got), what + " block " + b);
+                    }
+                    assertCoefficients(fused, split, t, what + " terms");
+                } else {
+                    assertThrows(IllegalArgumentException.class, () -> VectorKernels.logisticTerms(t, y, offset, n,
+                            e.clone(), scale, new double[n], new double[n], new double[n]));
                 }
+                double[] c = new double[n + 1];
+                double got = scratch.logisticChunk(t, y, offset, n, c, scale, 0.25);
+                assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(got), what + " chunk");
+                assertCoefficients(fused, c, t, what + " chunk");
                 checked++;
             }
         }
-        assertEquals(33, checked);
+        assertEquals(27, checked);
         assertThrows(IllegalArgumentException.class, () -> VectorKernels.logisticTerms(new double[16],
                 new double[16], 1, 16, new double[16], 1.0, new double[16], new double[16], new double[16]));
+    }
+
+    private static void assertCoefficients(double[] want, double[] got, double[] t, String what) {
+        for (int q = 0; q < want.length; q++) {
+            assertEquals(Double.doubleToLongBits(want[q]), Double.doubleToLongBits(got[q]),
+                    what + ": coefficient " + q + " of margin " + t[q]);
+        }
     }
 
     /**
